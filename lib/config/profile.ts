@@ -1,0 +1,151 @@
+import { z } from "zod";
+import { formatIssues, type FieldProblem } from "./issues.js";
+
+/** A setting name: the profile names the app setting that holds a secret, never the secret itself. */
+const settingName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/, "must be the name of an app setting (letters, digits, _ . : -), not a secret value");
+
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "must be a DNS domain such as contoso.com");
+
+/** UPN only: CRM server-side sync refuses DOMAIN\user names. */
+const userPrincipalName = z.string().superRefine((value, ctx) => {
+  if (value.includes("\\")) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is a DOMAIN\\user name; server-side synchronization needs the user principal name (UPN), such as svc-crm@contoso.com`,
+    });
+  } else if (!z.email().safeParse(value).success) {
+    ctx.addIssue({ code: "custom", message: "must be a user principal name (UPN) such as svc-crm@contoso.com" });
+  }
+});
+
+const httpsUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be an absolute URL such as https://mail.contoso.com/EWS/Exchange.asmx" });
+    return;
+  }
+  if (url.protocol !== "https:") ctx.addIssue({ code: "custom", message: "must use https: credentials are never sent over plain http" });
+  if (url.username || url.password) ctx.addIssue({ code: "custom", message: "must not carry a user name or password" });
+});
+
+const basicAuth = z.strictObject({
+  kind: z.literal("basic"),
+  username: userPrincipalName,
+  passwordSetting: settingName,
+});
+
+const ntlmAuth = z.strictObject({
+  kind: z.literal("ntlm"),
+  username: userPrincipalName,
+  passwordSetting: settingName,
+});
+
+export const oauthClouds = ["public", "usgov", "usgov-dod", "china"] as const;
+
+const oauthAuth = z
+  .strictObject({
+    kind: z.literal("oauth"),
+    tenantId: z.string().regex(/^([0-9a-f-]{36}|[a-z0-9.-]+\.[a-z]{2,})$/i, "must be a tenant GUID or a verified domain"),
+    clientId: z.uuid("must be the application (client) id, a GUID"),
+    clientSecretSetting: settingName.optional(),
+    certificatePathSetting: settingName.optional(),
+    cloud: z.enum(oauthClouds).default("public"),
+    /** The mailbox-independent account used for Autodiscover; optional for Exchange Online. */
+    username: userPrincipalName.optional(),
+  })
+  .superRefine((auth, ctx) => {
+    const given = [auth.clientSecretSetting, auth.certificatePathSetting].filter((v) => v !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["clientSecretSetting"],
+        message: "name exactly one of clientSecretSetting or certificatePathSetting",
+      });
+    }
+  });
+
+const mailbox = z.strictObject({
+  address: z.email("must be an email address"),
+  approved: z.boolean().default(false),
+  incoming: z.boolean().default(true),
+  outgoing: z.boolean().default(true),
+  appointmentsContactsTasks: z.boolean().default(true),
+});
+
+export const serverTypes = ["exchange-server", "exchange-online", "exchange-online-hybrid"] as const;
+
+export const profileSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 lower-case letters, digits or hyphens, starting with a letter or digit"),
+    name: z.string().min(1).max(200),
+    serverType: z.enum(serverTypes),
+    owner: z.email("must be an email address: the profile owner receives the alert emails"),
+    autodiscover: z.boolean().default(true),
+    incomingUrl: httpsUrl.nullable().default(null),
+    outgoingUrl: httpsUrl.nullable().default(null),
+    auth: z.discriminatedUnion("kind", [basicAuth, ntlmAuth, oauthAuth]),
+    maxConcurrentConnections: z.number().int().min(1).max(100).default(10),
+    pollingIntervalMinutes: z.number().int().min(1).max(1440).default(5),
+    notifyOwner: z.boolean().default(true),
+    trustedDomains: z.array(domainName).max(50).default([]),
+    mailboxes: z.array(mailbox).max(100_000).default([]),
+  })
+  .superRefine((profile, ctx) => {
+    if (!profile.autodiscover) {
+      if (profile.incomingUrl === null)
+        ctx.addIssue({ code: "custom", path: ["incomingUrl"], message: "is required when autodiscover is false" });
+      if (profile.outgoingUrl === null)
+        ctx.addIssue({ code: "custom", path: ["outgoingUrl"], message: "is required when autodiscover is false" });
+    }
+    if (profile.serverType === "exchange-online" && profile.auth.kind !== "oauth") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "kind"],
+        message: "Exchange Online needs Microsoft Entra app credentials (kind \"oauth\"); Basic and NTLM are retired there",
+      });
+    }
+    if (profile.serverType === "exchange-server" && profile.auth.kind === "oauth") {
+      ctx.addIssue({ code: "custom", path: ["auth", "kind"], message: "Exchange Server on-premises uses \"basic\" or \"ntlm\"" });
+    }
+    const seen = new Set<string>();
+    profile.mailboxes.forEach((m, index) => {
+      const key = m.address.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["mailboxes", index, "address"], message: `duplicate mailbox ${m.address}` });
+      seen.add(key);
+    });
+  });
+
+export type Profile = z.output<typeof profileSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;
+export type ProfileAuth = Profile["auth"];
+export type MailboxConfig = Profile["mailboxes"][number];
+
+export type ProfileParse = { ok: true; profile: Profile } | { ok: false; problems: FieldProblem[] };
+
+/** Validates a profile document; every wrong field is named. */
+export function parseProfile(input: unknown): ProfileParse {
+  const result = profileSchema.safeParse(input);
+  if (result.success) {
+    const profile = result.data;
+    profile.mailboxes = profile.mailboxes.map((m) => ({ ...m, address: m.address.toLowerCase() }));
+    return { ok: true, profile };
+  }
+  return { ok: false, problems: formatIssues(result.error.issues) };
+}
+
+/** The app settings a profile needs at probe time: the names only, never values. */
+export function secretSettingsOf(auth: ProfileAuth): string[] {
+  switch (auth.kind) {
+    case "basic":
+    case "ntlm":
+      return [auth.passwordSetting];
+    case "oauth":
+      return [auth.clientSecretSetting, auth.certificatePathSetting].filter((s): s is string => s !== undefined);
+  }
+}

@@ -1,0 +1,47 @@
+import type { Failure } from "./failure.js";
+
+/** The three steps of Test Connection, in the order they run. */
+export const stepNames = ["autodiscover", "ews", "mailbox"] as const;
+export type StepName = (typeof stepNames)[number];
+
+/** `ok: null` marks a step that did not run because an earlier one failed. */
+export type StepResult =
+  | { step: StepName; ok: true; elapsedMs: number; url?: string }
+  | { step: StepName; ok: false; elapsedMs: number; url?: string; error: Failure }
+  | { step: StepName; ok: null; elapsedMs: 0 };
+
+/** What Test & Enable shows for each synchronization channel. */
+export type ChannelStatus = "not-run" | "success" | "failure";
+
+export const channelNames = ["incoming", "outgoing", "appointmentsContactsTasks"] as const;
+export type ChannelName = (typeof channelNames)[number];
+export type ChannelStatuses = Record<ChannelName, ChannelStatus>;
+
+export type MailboxCheck =
+  | { address: string; ok: true; channels: ChannelStatuses; ewsUrl: string; elapsedMs: number }
+  | { address: string; ok: false; channels: ChannelStatuses; ewsUrl?: string; elapsedMs: number; error: Failure };
+
+export interface CertificateReport {
+  host: string;
+  trusted: boolean;
+  namesMatch: boolean;
+  daysLeft: number;
+  /** Why the certificate is not trusted (Node's verification error code), when it is not. */
+  reason?: string;
+}
+
+export interface ServerInfo {
+  build: string;
+  product: string;
+}
+
+/** The object `test-connection --json` prints and `POST /api/profiles/{id}/test-connection` returns. */
+export interface TestConnectionReport {
+  profile: string;
+  ok: boolean;
+  elapsedMs: number;
+  steps: StepResult[];
+  mailboxes: MailboxCheck[];
+  certificates: CertificateReport[];
+  server?: ServerInfo;
+}

@@ -1,0 +1,69 @@
+import type { FailureCategory } from "../model/failure.js";
+
+/** What we know about the place a failure happened, so the advice can name it. */
+export interface RemediationContext {
+  host?: string;
+  address?: string;
+  username?: string;
+  serverType?: "exchange-server" | "exchange-online" | "exchange-online-hybrid";
+}
+
+/** Advice written for the administrator, after the product documentation's list of known causes. */
+export function remediationFor(category: FailureCategory, context: RemediationContext): string {
+  const host = context.host ?? "the Exchange server";
+  const mailbox = context.address ?? "the mailbox";
+  switch (category) {
+    case "dns":
+      return `The name ${host} does not resolve. Check the DNS records (A/CNAME for the host, SRV _autodiscover._tcp for Autodiscover) and the DNS servers this app uses (DNS_SERVERS).`;
+    case "connection-refused":
+      return `Nothing accepts connections at ${host}. Check that the server is running and that a firewall or reverse proxy lets the CRM service's IP ranges in on port 443.`;
+    case "connect-timeout":
+      return `No connection to ${host} could be made in time. A firewall or reverse proxy is probably dropping the traffic: allow the CRM service's outbound IP ranges to reach ${host} on port 443.`;
+    case "timeout":
+      return `${host} accepted the connection but did not answer in time. Check the server's load and any reverse proxy in front of EWS; if this persists, the server may be overloaded.`;
+    case "tls-untrusted":
+      return `The certificate of ${host} is not trusted. Use a certificate from a public certification authority, or add your on-premises CA to TRUSTED_CA_FILE.`;
+    case "tls-name-mismatch":
+      return `The certificate of ${host} does not name ${host}. The certificate must cover every host name used for Autodiscover and EWS (subject alternative names).`;
+    case "tls-expired":
+      return `The certificate of ${host} has expired or is not yet valid. Renew it and bind the new certificate to the IIS site that serves EWS and Autodiscover.`;
+    case "insecure-url":
+      return "Only https URLs may be used: credentials are never sent over plain http. Change the incoming and outgoing server URLs to https.";
+    case "credential-format":
+      return "The user name must be a user principal name (svc-crm@contoso.com, never CONTOSO\\svc), and the app setting the profile names for its secret must exist.";
+    case "auth-failed":
+      return context.serverType === "exchange-online"
+        ? "Exchange Online refused the app's token. Check the tenant id, the client id, that the secret or certificate is current, and that the app has the full_access_as_app (EWS) permission with admin consent."
+        : `Exchange refused the user name or password of ${context.username ?? "the service account"}. Check the password in the app setting, that the account is not locked or expired, and that the user name is a UPN.`;
+    case "basic-auth-disabled":
+      return "Basic authentication is not enabled on the EWS virtual directory. Enable it (Set-WebServicesVirtualDirectory -BasicAuthentication $true) or switch the profile to Windows (NTLM) authentication.";
+    case "autodiscover-not-found":
+      return `Autodiscover does not know ${mailbox}. Check the address is right and that the mailbox exists in Exchange; or turn Autodiscover off and give the EWS URLs.`;
+    case "autodiscover-redirect-loop":
+      return "Autodiscover redirected in a loop or more than 10 times. Check the Autodiscover virtual directory's redirects and the SCP / DNS records of each domain involved.";
+    case "autodiscover-redirect-refused":
+      return "Autodiscover redirected to a host outside the profile's domains, so no credentials were sent there. If that host is yours, add its domain to the profile's trustedDomains.";
+    case "autodiscover-error":
+      return "No Autodiscover endpoint answered. Check the autodiscover.<domain> DNS record, the Autodiscover virtual directory, and that a firewall lets the CRM service reach it; or turn Autodiscover off and give the EWS URLs.";
+    case "http-status":
+      return `${host} answered with an unexpected HTTP status. Check the EWS virtual directory and the reverse proxy in front of it.`;
+    case "impersonation-denied":
+      return `The service account may not impersonate ${mailbox}. Assign it the ApplicationImpersonation role (New-ManagementRoleAssignment -Role ApplicationImpersonation -User <service account>) with a scope that includes this mailbox.`;
+    case "mailbox-not-found":
+      return `No mailbox ${mailbox} exists in Exchange. Check the mailbox's email address in CRM matches its primary SMTP address in Exchange.`;
+    case "access-denied":
+      return context.serverType === "exchange-online" || context.serverType === "exchange-online-hybrid"
+        ? "Exchange Online refused access: EWS is probably disabled for the organisation or the mailbox (Set-OrganizationConfig -EwsEnabled, Set-CASMailbox -EwsEnabled), or the app is not on the EWS allow-list (EwsApplicationAccessPolicy)."
+        : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of the service account and any EWS access policy.`;
+    case "server-busy":
+      return "Exchange is throttling or busy. The check will be tried again after the delay the server asked for; if it persists, review the throttling policy of the service account.";
+    case "mailbox-moved":
+      return `${mailbox} is moving or lives on another server. Autodiscover will be asked again; if the server it names is unreachable, open it to the CRM service as well.`;
+    case "unsupported-version":
+      return "This Exchange version is not supported. Server-side synchronization needs Exchange 2010 SP3, 2013 SP1, 2016, 2019 or Exchange Online.";
+    case "invalid-response":
+      return `${host} answered with something that is not a valid Exchange response. Check that the URL points at EWS or Autodiscover and not at a login page or a reverse proxy's error page.`;
+    case "response-too-large":
+      return `${host} answered with a response far larger than any Exchange answer to this request. Check that the URL points at EWS or Autodiscover.`;
+  }
+}

@@ -1,0 +1,46 @@
+import azureFunctions from "@azure/functions";
+import type { HttpHandler, HttpMethod, StorageQueueHandler, TimerHandler } from "@azure/functions";
+
+// @azure/functions is CommonJS; its classes are reached through the default export.
+const { app } = azureFunctions;
+
+export type AuthLevel = "anonymous" | "function" | "admin";
+
+/** Every function the app declares, recorded once so both the Functions host and the local host see the same thing. */
+export type Registration =
+  | { kind: "http"; name: string; route: string; methods: HttpMethod[]; authLevel: AuthLevel; handler: HttpHandler }
+  | { kind: "timer"; name: string; schedule: string; runOnStartup: boolean; handler: TimerHandler }
+  | { kind: "queue"; name: string; queueName: string; handler: StorageQueueHandler };
+
+type Target = "functions-host" | "local-host";
+
+const registrations: Registration[] = [];
+let target: Target = "functions-host";
+
+/** The local host calls this before it imports the functions, so nothing is handed to @azure/functions' test mode. */
+export function useLocalHost(): void {
+  target = "local-host";
+}
+
+export function registered(): readonly Registration[] {
+  return registrations;
+}
+
+export function httpFunction(
+  name: string,
+  options: { route: string; methods: HttpMethod[]; authLevel: AuthLevel; handler: HttpHandler },
+): void {
+  registrations.push({ kind: "http", name, ...options });
+  if (target === "functions-host") app.http(name, options);
+}
+
+export function timerFunction(name: string, options: { schedule: string; runOnStartup?: boolean; handler: TimerHandler }): void {
+  const runOnStartup = options.runOnStartup ?? false;
+  registrations.push({ kind: "timer", name, schedule: options.schedule, runOnStartup, handler: options.handler });
+  if (target === "functions-host") app.timer(name, { schedule: options.schedule, runOnStartup, handler: options.handler });
+}
+
+export function queueFunction(name: string, options: { queueName: string; handler: StorageQueueHandler }): void {
+  registrations.push({ kind: "queue", name, ...options });
+  if (target === "functions-host") app.storageQueue(name, { ...options, connection: "AzureWebJobsStorage" });
+}

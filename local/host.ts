@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Registration } from "../app/registry.js";
+import type { Storage } from "../lib/store/storage.js";
+import { defaultHostConfig, type HostConfig } from "./host-config.js";
+import { createHttpHost, type LocalKeys } from "./http-host.js";
+import { consoleLog, type LocalLog } from "./log.js";
+import { startQueues, type QueueHost } from "./queue-host.js";
+import { startTimers, type TimerHost } from "./timer-host.js";
+
+export interface LocalHostOptions {
+  registrations: readonly Registration[];
+  storage: Storage;
+  port?: number;
+  hostConfig?: HostConfig;
+  keys?: Partial<LocalKeys>;
+  log?: LocalLog;
+  /** Tests drive timers by hand with `timers.fire`; the default fires them on their schedules. */
+  scheduleTimers?: boolean;
+}
+
+export interface LocalHost {
+  url: string;
+  keys: LocalKeys;
+  timers: TimerHost;
+  queues: QueueHost;
+  stop(): Promise<void>;
+}
+
+/** The Functions host's behaviour on one machine: HTTP routes, timers and queue triggers from the same registrations. */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const log = options.log ?? consoleLog;
+  const config = options.hostConfig ?? defaultHostConfig;
+  const keys: LocalKeys = {
+    function: options.keys?.function ?? randomBytes(18).toString("base64url"),
+    admin: options.keys?.admin ?? randomBytes(18).toString("base64url"),
+  };
+  const server = createHttpHost({ registrations: options.registrations, routePrefix: config.routePrefix, keys, log });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 7071, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const timers = startTimers(options.registrations, log, { armSchedules: options.scheduleTimers !== false });
+  const queues = startQueues(options.registrations, options.storage, config.queues, log);
+
+  return {
+    url: `http://localhost:${port}`,
+    keys,
+    timers,
+    queues,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await timers.stop();
+      await queues.stop();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { loadSettings, resetSettings, SettingsError, type Settings } from "../lib/config/settings.js";
+import { createRuntime, setRuntime } from "../lib/runtime.js";
+import { startAzurite, type RunningAzurite } from "./azurite.js";
+import { readHostConfig } from "./host-config.js";
+import { startLocalHost } from "./host.js";
+import { loadFunctions } from "./load-functions.js";
+import { applyLocalSettings } from "./local-settings.js";
+import { consoleLog, errorText } from "./log.js";
+
+export interface LocalHostCommand {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Resolves when the host should stop (Ctrl-C). */
+  stopSignal: Promise<void>;
+}
+
+/** `npm start`: returns the exit status instead of exiting, so tests can drive it. */
+export async function runLocalHost(command: LocalHostCommand): Promise<number> {
+  const { env } = command;
+  const { values } = parseArgs({
+    args: command.argv,
+    options: { port: { type: "string", default: env.LOCAL_HTTP_PORT ?? "7071" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    command.stdout("npm start [-- --port 7071]\nRuns the function app on this machine; see README.md for the settings it reads.");
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    command.stderr(`--port: "${values.port}" is not a port number`);
+    return 2;
+  }
+
+  applyLocalSettings(resolve("local.settings.json"), env);
+  let settings: Settings;
+  try {
+    settings = loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      command.stderr(error.message);
+      return 1;
+    }
+    throw error;
+  }
+
+  let azurite: RunningAzurite | undefined;
+  if (settings.storage.kind === "not-configured") {
+    consoleLog("No storage configured: starting the storage emulator (Azurite) in memory");
+    azurite = await startAzurite();
+    env.AzureWebJobsStorage = azurite.connectionString;
+    settings = loadSettings(env);
+  }
+  resetSettings();
+  const runtime = createRuntime(settings, { env });
+  setRuntime(runtime);
+
+  const registrations = await loadFunctions();
+  const host = await startLocalHost({
+    registrations,
+    storage: runtime.storage,
+    port,
+    hostConfig: readHostConfig(resolve("host.json")),
+    keys: { function: env.LOCAL_FUNCTION_KEY, admin: env.LOCAL_ADMIN_KEY },
+  });
+
+  command.stdout(`\nexchange-sync-monitor ${runtime.version} is running on ${host.url}\n`);
+  for (const r of registrations) {
+    if (r.kind === "http") command.stdout(`  ${r.name.padEnd(24)} ${r.methods.join(",").padEnd(10)} ${host.url}/api/${r.route}  (${r.authLevel})`);
+    if (r.kind === "timer") command.stdout(`  ${r.name.padEnd(24)} timer      ${r.schedule}`);
+    if (r.kind === "queue") command.stdout(`  ${r.name.padEnd(24)} queue      ${r.queueName}`);
+  }
+  command.stdout(`\n  function key: ${host.keys.function}\n  admin key:    ${host.keys.admin}`);
+  command.stdout("  (send it as ?code=KEY or the x-functions-key header; Ctrl-C stops)\n");
+
+  await command.stopSignal;
+  consoleLog("Stopping");
+  await host.stop();
+  await azurite?.stop();
+  return 0;
+}
+
+const entry = process.argv[1] ?? "";
+if (import.meta.url.endsWith(entry.replace(/\\/g, "/"))) {
+  const stopSignal = new Promise<void>((resolveStop) => {
+    process.once("SIGINT", () => resolveStop());
+    process.once("SIGTERM", () => resolveStop());
+  });
+  runLocalHost({ argv: process.argv.slice(2), env: process.env, stdout: console.log, stderr: console.error, stopSignal }).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`The local host could not start: ${errorText(error)}`);
+      process.exit(1);
+    },
+  );
+}

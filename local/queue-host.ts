@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import azureFunctions from "@azure/functions";
+import type { DequeuedMessageItem, QueueClient } from "@azure/storage-queue";
+import type { Registration } from "../app/registry.js";
+import type { Storage } from "../lib/store/storage.js";
+import { decodeQueuePayload } from "../lib/store/queue-payload.js";
+import type { HostConfig } from "./host-config.js";
+import { elapsedSince, errorText, type LocalLog } from "./log.js";
+
+// @azure/functions is CommonJS; its classes are reached through the default export.
+const { InvocationContext } = azureFunctions;
+
+type QueueRegistration = Extract<Registration, { kind: "queue" }>;
+
+export interface QueueHost {
+  /** Resolves when every queue is empty and no message is being handled (messages waiting for a retry count as not empty). */
+  idle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const minPollMs = 100;
+
+/**
+ * Delivers Storage Queue messages like the Functions host: Base64 payloads, JSON decoded when they are JSON,
+ * the dequeue count in the trigger metadata, a failed message made visible again after visibilityTimeout,
+ * and after maxDequeueCount tries the message moved to `<queue>-poison`.
+ */
+export function startQueues(registrations: readonly Registration[], storage: Storage, config: HostConfig["queues"], log: LocalLog): QueueHost {
+  const functions = registrations.filter((r): r is QueueRegistration => r.kind === "queue");
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+  const wakers = new Set<() => void>();
+  const emptyQueues = new Set<string>();
+  const loops = functions.map((f) => pollLoop(f));
+
+  async function pollLoop(fn: QueueRegistration): Promise<void> {
+    let delay = minPollMs;
+    const queue = await storage.queue(fn.queueName);
+    const poison = await storage.queue(`${fn.queueName}-poison`);
+    while (!stopped) {
+      let received: DequeuedMessageItem[] = [];
+      try {
+        const response = await queue.receiveMessages({
+          numberOfMessages: Math.min(config.batchSize, 32),
+          visibilityTimeout: Math.max(30, Math.ceil(config.visibilityTimeoutMs / 1000)) + 600,
+        });
+        received = response.receivedMessageItems;
+      } catch (error) {
+        log(`${fn.name} (queue ${fn.queueName}) could not be polled: ${errorText(error)}`);
+      }
+      if (received.length === 0) {
+        const peek = await queue.getProperties().catch(() => undefined);
+        if ((peek?.approximateMessagesCount ?? 0) === 0) emptyQueues.add(fn.name);
+        await sleep(delay);
+        delay = Math.min(delay * 2, config.maxPollingIntervalMs);
+        continue;
+      }
+      emptyQueues.delete(fn.name);
+      delay = minPollMs;
+      const batch = Promise.all(received.map((m) => deliver(fn, queue, poison, m))).then(() => undefined);
+      inFlight.add(batch);
+      await batch;
+      inFlight.delete(batch);
+    }
+  }
+
+  async function deliver(fn: QueueRegistration, queue: QueueClient, poison: QueueClient, message: DequeuedMessageItem): Promise<void> {
+    const started = performance.now();
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: fn.name,
+      logHandler: (level, ...args) => log(`${fn.name} [${level}] ${args.map(String).join(" ")}`),
+      triggerMetadata: {
+        id: message.messageId,
+        dequeueCount: message.dequeueCount,
+        insertionTime: message.insertedOn.toISOString(),
+        expirationTime: message.expiresOn.toISOString(),
+        nextVisibleTime: message.nextVisibleOn.toISOString(),
+        popReceipt: message.popReceipt,
+        queueTrigger: message.messageText,
+      },
+    });
+    const tries = `try ${message.dequeueCount}/${config.maxDequeueCount}`;
+    try {
+      await fn.handler(decodeQueuePayload(message.messageText), context);
+      await queue.deleteMessage(message.messageId, message.popReceipt);
+      log(`${fn.name} (queue ${fn.queueName}, ${tries}) succeeded in ${elapsedSince(started)}`);
+    } catch (error) {
+      if (message.dequeueCount >= config.maxDequeueCount) {
+        await poison.sendMessage(message.messageText);
+        await queue.deleteMessage(message.messageId, message.popReceipt);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed, moved to ${fn.queueName}-poison: ${errorText(error)}`);
+      } else {
+        await queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.ceil(config.visibilityTimeoutMs / 1000));
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed in ${elapsedSince(started)}: ${errorText(error)}`);
+      }
+    }
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waker = () => {
+        clearTimeout(handle);
+        wakers.delete(waker);
+        resolve();
+      };
+      const handle = setTimeout(waker, ms);
+      wakers.add(waker);
+    });
+  }
+
+  return {
+    async idle(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        for (const wake of [...wakers]) wake();
+        await new Promise((r) => setTimeout(r, 50));
+        if (inFlight.size === 0 && functions.every((f) => emptyQueues.has(f.name))) {
+          await new Promise((r) => setTimeout(r, minPollMs * 2));
+          if (inFlight.size === 0 && functions.every((f) => emptyQueues.has(f.name))) return;
+        }
+        if (Date.now() > deadline) throw new Error(`Queues did not become idle within ${timeoutMs} ms`);
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const wake of [...wakers]) wake();
+      await Promise.allSettled(loops);
+    },
+  };
+}

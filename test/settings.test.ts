@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { loadSettings, SettingsError } from "../lib/config/settings.js";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems.map((p) => `${p.field}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("settings", () => {
+  it("has a working default for everything", () => {
+    const s = loadSettings({});
+    expect(s.storage).toEqual({ kind: "not-configured" });
+    expect(s.schedules).toEqual({ schedule: "0 * * * * *", notify: "0 */5 * * * *", retention: "0 30 2 * * *" });
+    expect(s.shardSize).toBe(500);
+    expect(s.checksRetentionDays).toBe(7);
+    expect(s.probeQueue).toBe("probe-profile");
+    expect(s.smtp).toBeUndefined();
+  });
+
+  it("reads a connection string, or an account for managed identity", () => {
+    expect(loadSettings({ AzureWebJobsStorage: "UseDevelopmentStorage=true" }).storage).toEqual({
+      kind: "connection-string",
+      connectionString: "UseDevelopmentStorage=true",
+    });
+    expect(loadSettings({ AzureWebJobsStorage__accountName: "contosomonitor" }).storage).toEqual({
+      kind: "managed-identity",
+      accountName: "contosomonitor",
+      tableUrl: "https://contosomonitor.table.core.windows.net",
+      queueUrl: "https://contosomonitor.queue.core.windows.net",
+    });
+  });
+
+  it("names a non-numeric SMTP port", () => {
+    const problems = problemsOf({ SMTP_HOST: "smtp.contoso.com", SMTP_FROM: "monitor@contoso.com", SMTP_PORT: "twenty-five" });
+    expect(problems).toEqual(["SMTP_PORT: must be a whole number from 1 to 65535"]);
+  });
+
+  it("names every wrong setting in one error", () => {
+    const problems = problemsOf({
+      SMTP_PORT: "70000",
+      SMTP_TLS: "maybe",
+      SMTP_FROM: "not-an-address",
+      SCHEDULE_CRON: "*/5 * * * *",
+      NOTIFY_CRON: "0 99 * * * *",
+      SHARD_SIZE: "0",
+      DNS_SERVERS: "10.0.0.1,dns.contoso.com",
+      STATUS_BASE_URL: "ftp://x",
+      AzureWebJobsStorage__accountName: "Bad_Name",
+    });
+    const fields = problems.map((p) => p.split(":")[0]);
+    expect(fields.sort()).toEqual(
+      [
+        "AzureWebJobsStorage__accountName",
+        "DNS_SERVERS[1]",
+        "NOTIFY_CRON",
+        "SCHEDULE_CRON",
+        "SHARD_SIZE",
+        "SMTP_FROM",
+        "SMTP_PORT",
+        "SMTP_TLS",
+        "STATUS_BASE_URL",
+      ].sort(),
+    );
+    expect(problems.find((p) => p.startsWith("SCHEDULE_CRON"))).toMatch(/six fields/);
+  });
+
+  it("requires the from address and the password setting that SMTP needs", () => {
+    expect(problemsOf({ SMTP_HOST: "smtp.contoso.com", SMTP_USER: "monitor" }).sort()).toEqual([
+      "SMTP_FROM: is required when SMTP_HOST is set",
+      "SMTP_PASSWORD_SETTING: is required when SMTP_USER is set",
+    ]);
+    expect(problemsOf({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW" })).toEqual([
+      "SMTP_PASSWORD_SETTING: names the setting SMTP_PW, which is not set",
+    ]);
+  });
+
+  it("chooses implicit TLS on port 465 and STARTTLS elsewhere", () => {
+    expect(loadSettings({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_PORT: "465" }).smtp?.tls).toBe("tls");
+    expect(loadSettings({ SMTP_HOST: "h", SMTP_FROM: "a@b.co" }).smtp?.tls).toBe("starttls");
+  });
+
+  it("splits DNS servers and profile files", () => {
+    const s = loadSettings({ DNS_SERVERS: "10.0.0.53, 127.0.0.1:5353", PROFILE_FILES: "a.json;b.json" });
+    expect(s.dnsServers).toEqual(["10.0.0.53", "127.0.0.1:5353"]);
+    expect(s.profileFiles).toEqual(["a.json", "b.json"]);
+  });
+});

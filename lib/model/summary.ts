@@ -1,0 +1,46 @@
+import type { CertificateReport, ServerInfo, StepResult } from "./connection.js";
+import type { MailboxState } from "./mailbox.js";
+
+/** Processed / failed figures for a window of time, with the documentation's meaning of "failed". */
+export interface WindowFigures {
+  processed: number;
+  failed: number;
+  succeeded: number;
+  /** failed / processed × 100, 0 when nothing was processed. */
+  failurePercent: number;
+}
+
+/** One row of the `hourly` table (partition: profile id, row: yyyyMMddHH). */
+export interface HourlyRow extends WindowFigures {
+  hour: string;
+}
+
+export type Health = "ok" | "degraded" | "failing" | "unknown";
+
+export interface TestConnectionSummary {
+  at: string;
+  ok: boolean;
+  elapsedMs: number;
+  steps: StepResult[];
+}
+
+/**
+ * Everything the status list shows for one profile, kept in one entity of the `summaries` table
+ * so that `GET /api/status` costs one query however many profiles there are.
+ */
+export interface ProfileSummary {
+  profileId: string;
+  name: string;
+  owner: string;
+  serverType: string;
+  health: Health;
+  lastHour: WindowFigures & { from: string; to: string };
+  hourly: HourlyRow[];
+  lastTestConnection?: TestConnectionSummary;
+  certificates: CertificateReport[];
+  server?: ServerInfo;
+  mailboxStates: Record<MailboxState, number>;
+  lastEmailAt?: string;
+  emailsSent: number;
+  updatedAt: string;
+}

@@ -1,0 +1,47 @@
+/** A queue message asking for one profile's probe cycle, or one shard of it. */
+export interface ProbeMessage {
+  profileId: string;
+  cycle: number;
+  shard: { index: number; count: number };
+  /** The most simultaneous connections this shard may open; the shards of a cycle add up to the profile's limit. */
+  maxConnections: number;
+  scheduledAt: string;
+}
+
+/** Timers fire on the minute with some jitter; a profile whose interval is a few seconds short of elapsed is still due. */
+const dueToleranceMs = 5_000;
+
+export function isProfileDue(lastScheduledAt: string | undefined, pollingIntervalMinutes: number, now: Date): boolean {
+  if (lastScheduledAt === undefined) return true;
+  return now.getTime() - Date.parse(lastScheduledAt) >= pollingIntervalMinutes * 60_000 - dueToleranceMs;
+}
+
+/**
+ * Splits a cycle into shards of at most `shardSize` mailboxes whose connection limits add up to no more than
+ * the profile's Maximum Concurrent Connections. There are never more shards than connections, so every shard
+ * gets at least one; past that point shards grow beyond `shardSize`.
+ */
+export function planShards(
+  profile: { id: string; maxConcurrentConnections: number },
+  mailboxCount: number,
+  shardSize: number,
+  cycle: number,
+  now: Date,
+): ProbeMessage[] {
+  const wanted = Math.max(1, Math.ceil(mailboxCount / shardSize));
+  const count = Math.min(wanted, profile.maxConcurrentConnections);
+  const base = Math.floor(profile.maxConcurrentConnections / count);
+  const extra = profile.maxConcurrentConnections % count;
+  return Array.from({ length: count }, (_, index) => ({
+    profileId: profile.id,
+    cycle,
+    shard: { index, count },
+    maxConnections: base + (index < extra ? 1 : 0),
+    scheduledAt: now.toISOString(),
+  }));
+}
+
+/** A shard's share of a profile's mailboxes, by position in the list: balanced to within one mailbox. */
+export function mailboxesOfShard<T>(mailboxes: readonly T[], shard: ProbeMessage["shard"]): T[] {
+  return mailboxes.filter((_, position) => position % shard.count === shard.index);
+}

@@ -44,7 +44,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "autodiscover-redirect-refused":
       return "Autodiscover redirected to a host outside the profile's domains, so no credentials were sent there. If that host is yours, add its domain to the profile's trustedDomains.";
     case "autodiscover-error":
-      return "No Autodiscover endpoint answered. Check the autodiscover.<domain> DNS record, the Autodiscover virtual directory, and that a firewall lets the CRM service reach it; or turn Autodiscover off and give the EWS URLs.";
+      return "Autodiscover gave no usable answer: no endpoint answered, or the one that did reported an error (its code is shown). Check the autodiscover.<domain> DNS record, the Autodiscover virtual directory and its event log, and that a firewall lets the CRM service reach it; or turn Autodiscover off and give the EWS URLs.";
     case "http-status":
       return `${host} answered with an unexpected HTTP status. Check the EWS virtual directory and the reverse proxy in front of it.`;
     case "impersonation-denied":

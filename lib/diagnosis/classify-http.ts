@@ -1,0 +1,104 @@
+import { soapFaultOf } from "../exchange/soap-fault.js";
+import { describeChallenges, offers, parseWwwAuthenticate } from "../exchange/www-authenticate.js";
+import type { Failure } from "../model/failure.js";
+import { child } from "../xml/element.js";
+import { parseXml } from "../xml/safe-parse.js";
+import { classifyEwsError } from "./classify-ews.js";
+import { makeFailure, type FailureDetails } from "./failure.js";
+import type { RemediationContext } from "./remediation.js";
+import { clip } from "./text.js";
+
+/** A fetch `Headers` object or a Node-style header record. */
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface HttpAnswer {
+  status: number;
+  headers: HeaderSource;
+  body?: Buffer | string;
+  authUsed: "basic" | "ntlm" | "bearer";
+  ctx?: RemediationContext;
+  /** Clock for HTTP-date Retry-After values; defaults to Date.now(). */
+  now?: number;
+}
+
+/**
+ * The Failure an HTTP answer stands for, or undefined when it is a 2xx that looks like XML
+ * and should go to the protocol parser. A 500 carrying an EWS SOAP fault is classified by its ResponseCode.
+ */
+export function classifyHttpStatus(answer: HttpAnswer): Failure | undefined {
+  const { status, ctx = {} } = answer;
+  const code = String(status);
+  const fail = (category: Parameters<typeof makeFailure>[0], message: string, extra: Partial<FailureDetails> = {}) =>
+    makeFailure(category, { code, message, context: ctx, ...extra });
+  const diagnostics = header(answer.headers, "x-ms-diagnostics");
+  const diag = diagnostics ? `; x-ms-diagnostics: ${clip(diagnostics)}` : "";
+
+  if (status >= 200 && status < 300) {
+    const type = header(answer.headers, "content-type") ?? "";
+    const looksHtml = /html/i.test(type) || /^\s*(<!doctype html|<html)/i.test(bodyStart(answer.body));
+    return looksHtml ? fail("invalid-response", `HTTP ${status} with an HTML page (${type || "no content type"}) instead of XML: probably a login page or a proxy's page.`) : undefined;
+  }
+  if (status === 401) {
+    const challenges = parseWwwAuthenticate(header(answer.headers, "www-authenticate"));
+    const offered = challenges.length ? describeChallenges(challenges) : "no WWW-Authenticate challenge";
+    const message = clip(`HTTP 401 (${answer.authUsed} authentication refused); server offers: ${offered}${diag}`, 600);
+    if (answer.authUsed === "basic" && challenges.length > 0 && !offers(challenges, "basic")) {
+      return fail("basic-auth-disabled", message);
+    }
+    return fail("auth-failed", message);
+  }
+  if (status === 403) return fail("access-denied", `HTTP 403 Forbidden${diag}${bodyWords(answer.body)}`);
+  if (status === 429 || status === 503) {
+    const retryAfterMs = retryAfter(header(answer.headers, "retry-after"), answer.now ?? Date.now());
+    const extra = retryAfterMs === undefined ? {} : { retryAfterMs };
+    return fail("server-busy", `HTTP ${status}: the server is busy or throttling${diag}`, extra);
+  }
+  if (status === 500 && answer.body !== undefined) {
+    const fault = ewsFault(answer.body);
+    if (fault) return classifyEwsError(fault, ctx);
+  }
+  if (status >= 300 && status < 400) {
+    const location = header(answer.headers, "location");
+    return fail("http-status", `HTTP ${status} redirect${location ? ` to ${clip(location)}` : ""} where an answer was expected`, { transient: false });
+  }
+  return fail("http-status", `HTTP ${status}${diag}${bodyWords(answer.body)}`, { transient: status >= 500 });
+}
+
+/** Retry-After as delay-seconds or an HTTP-date, in milliseconds from `now`. */
+export function retryAfter(value: string | undefined, now: number): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // An HTTP-date always names a day or month; this keeps Date.parse from reading "-5" as a year.
+  const at = /[a-z]/i.test(v) ? Date.parse(v) : NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (typeof headers.get === "function") return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const key = Object.keys(record).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : record[key];
+  return Array.isArray(value) ? value.join(", ") : (value as string | undefined);
+}
+
+function bodyStart(body: Buffer | string | undefined): string {
+  if (body === undefined) return "";
+  return (typeof body === "string" ? body.slice(0, 512) : body.subarray(0, 512).toString("utf8")).replace(/^\uFEFF/, "");
+}
+
+/** A short plain-text rendering of an error page, so the admin sees what the server said. */
+function bodyWords(body: Buffer | string | undefined): string {
+  const words = bodyStart(body)
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<[^>]*>/g, " ");
+  const flat = clip(words, 200);
+  return flat ? `; page says: "${flat}"` : "";
+}
+
+function ewsFault(body: Buffer | string) {
+  const parsed = parseXml(body);
+  return parsed.ok ? soapFaultOf(child(parsed.value, "Body")) : undefined;
+}

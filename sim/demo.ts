@@ -1,0 +1,69 @@
+import type { MailboxSpec, OrgSpec, ServerSpec } from "./spec.js";
+
+/** Tenant and app of the demo's Exchange Online organisation. */
+export const demoTenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
+export const demoClientId = "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5";
+export const demoClientSecret = "demo-client-secret";
+
+/** Passwords of the demo service accounts (svc-crm@<domain>). */
+export const demoPasswords: Record<string, string> = {
+  "svc-crm@contoso.com": "Contoso-Passw0rd!",
+  "svc-crm@fabrikam.com": "Fabrikam-Passw0rd!",
+  "svc-crm@northwind.com": "Northwind-Passw0rd!",
+};
+
+const ad = (domain: string): ServerSpec[] => [
+  { name: domain, ews: false, autodiscover: true },
+  { name: `autodiscover.${domain}`, ews: false, autodiscover: true, httpRedirect: `https://autodiscover.${domain}/autodiscover/autodiscover.xml` },
+];
+
+const boxes = (domain: string, server: string, names: string[]): MailboxSpec[] =>
+  names.map((n) => ({ address: `${n}@${domain}`, server, displayName: n[0]!.toUpperCase() + n.slice(1) }));
+
+/**
+ * contoso.com: Exchange 2016, healthy, 8 mailboxes on two servers.
+ * fabrikam.com: Exchange 2019, 6 of 10 mailboxes fail (not found, impersonation denied, busy,
+ *   home server unreachable, redirected to another domain, calendar access denied); one moved and recoverable.
+ * northwind.com: Exchange 2016 whose EWS has Basic disabled (NTLM still works).
+ * tailspintoys.com: Exchange Online (Bearer tokens from login.microsoftonline.com), 3 mailboxes.
+ */
+export function demoOrganisation(): OrgSpec {
+  const fab = "mail.fabrikam.com";
+  return {
+    domains: [
+      { name: "contoso.com" },
+      { name: "fabrikam.com", srv: [{ target: "autodiscover.fabrikam.com", port: 443, priority: 10, weight: 100 }] },
+      { name: "northwind.com" },
+      { name: "tailspintoys.com" },
+    ],
+    servers: [
+      ...ad("contoso.com"),
+      { name: "mail.contoso.com", build: "15.1.2507.6" },
+      { name: "mail2.contoso.com", build: "15.1.2507.6" },
+      { name: "autodiscover.fabrikam.com", ews: false, autodiscover: true },
+      { name: fab, build: "15.2.1118.7" },
+      { name: "mail2.fabrikam.com", build: "15.2.1118.7" },
+      { name: "mail3.fabrikam.com", build: "15.2.1118.7", knobs: { refuse: true } },
+      ...ad("northwind.com"),
+      { name: "mail.northwind.com", build: "15.1.2507.6", knobs: { basicDisabled: true } },
+      { name: "outlook.office365.com", build: "15.20.7452.28", autodiscover: true, auth: ["bearer"], group: "tailspintoys.com" },
+    ],
+    mailboxes: [
+      ...boxes("contoso.com", "mail.contoso.com", ["alice", "bob", "carol", "dave", "erin", "frank"]),
+      ...boxes("contoso.com", "mail2.contoso.com", ["grace", "heidi"]),
+      ...boxes("fabrikam.com", fab, ["ivan", "judy", "victor"]),
+      { address: "peggy@fabrikam.com", server: fab, knobs: { movedTo: "mail2.fabrikam.com" } },
+      { address: "mallory@fabrikam.com", server: fab, knobs: { notFound: true } },
+      { address: "niaj@fabrikam.com", server: fab, knobs: { impersonationDenied: true } },
+      { address: "olivia@fabrikam.com", server: fab, knobs: { busy: 30_000 } },
+      { address: "rupert@fabrikam.com", server: "mail3.fabrikam.com" },
+      { address: "sybil@fabrikam.com", server: fab, knobs: { redirectAddr: "sybil@contoso.com" } },
+      { address: "trent@fabrikam.com", server: fab, knobs: { folderErrors: { calendar: "ErrorAccessDenied" } } },
+      { address: "sybil@contoso.com", server: "mail.contoso.com" },
+      ...boxes("northwind.com", "mail.northwind.com", ["uma", "walter", "xena"]),
+      ...boxes("tailspintoys.com", "outlook.office365.com", ["yara", "zach", "quinn"]),
+    ],
+    serviceAccounts: Object.entries(demoPasswords).map(([upn, password]) => ({ upn, password, impersonation: [`@${upn.split("@")[1]}`] })),
+    oauthApps: [{ tenant: demoTenant, clientId: demoClientId, clientSecret: demoClientSecret, impersonation: ["@tailspintoys.com"] }],
+  };
+}

@@ -1,0 +1,62 @@
+import type { ServerResponse } from "node:http";
+import type { ServerKnobs } from "../spec.js";
+import { send } from "./io.js";
+
+/** Server-wide misbehaviour that comes before authentication, as a proxy or broken server would show it. */
+
+const loginPage = `<!DOCTYPE html>
+<html><head><title>Sign in</title></head>
+<body><form method="post" action="/owa/auth.owa"><h1>Outlook</h1>
+<label>Domain\\user name: <input name="username"></label><label>Password: <input name="password" type="password"></label>
+<input type="submit" value="sign in"></form></body></html>
+`;
+
+const malformed: Record<Exclude<ServerKnobs["malformedBody"], false>, string> = {
+  truncated: `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:GetFolderResponse`,
+  "not-xml": `{"this": "is not xml"}\n`,
+  doctype: `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><Autodiscover>&lol3;</Autodiscover>`,
+};
+
+function streamHuge(res: ServerResponse, bytes: number): void {
+  res.writeHead(200, { "Content-Type": "text/xml; charset=utf-8" });
+  const head = Buffer.from(`<?xml version="1.0" encoding="utf-8"?><Autodiscover><!--`);
+  const chunk = Buffer.alloc(64 * 1024, " ");
+  let sent = 0;
+  const pump = (): void => {
+    while (!res.destroyed) {
+      if (sent >= bytes) {
+        res.end("-->\n</Autodiscover>\n");
+        return;
+      }
+      const piece = sent === 0 ? head : chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+      sent += piece.length;
+      if (!res.write(piece)) {
+        res.once("drain", pump);
+        return;
+      }
+    }
+  };
+  pump();
+}
+
+/** Answers with the server's fault when one is switched on; returns whether it did. */
+export function answerServerFault(knobs: ServerKnobs, res: ServerResponse): boolean {
+  if (knobs.hang) return true;
+  if (knobs.status503 !== false) {
+    send(res, 503, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>", { "Retry-After": String(knobs.status503) });
+    return true;
+  }
+  if (knobs.htmlLoginPage) {
+    send(res, 200, "text/html; charset=utf-8", loginPage);
+    return true;
+  }
+  if (knobs.hugeBody !== false) {
+    streamHuge(res, knobs.hugeBody);
+    return true;
+  }
+  if (knobs.malformedBody !== false) {
+    send(res, 200, "text/xml; charset=utf-8", malformed[knobs.malformedBody]);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate } from "./auth/authenticate.js";
+import { handlePox, handleSoap } from "./autodiscover/handler.js";
+import type { Counters, UrlProtocol } from "./counters.js";
+import { handleEws } from "./ews/handler.js";
+import { answerServerFault } from "./http/faults.js";
+import { delay, readBody, send } from "./http/io.js";
+import { handleLogin } from "./login.js";
+import type { OrgState, ServerState } from "./state.js";
+
+export interface RouterContext {
+  org: OrgState;
+  counters: Counters;
+  tokenSecret: Buffer;
+}
+
+export function hostOf(req: IncomingMessage): string {
+  return (req.headers.host ?? "").trim().toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
+}
+
+/** Answers one request on either listener: the Host header picks the server, the path picks the service. */
+export async function route(ctx: RouterContext, req: IncomingMessage, res: ServerResponse, protocol: UrlProtocol): Promise<void> {
+  const host = hostOf(req);
+  const path = (req.url ?? "/").split("?")[0] ?? "/";
+  ctx.counters.recordRequest({ host, method: req.method ?? "GET", path, protocol });
+  const authorization = req.headers.authorization;
+  if (authorization) ctx.counters.recordCredential({ host, path, protocol, scheme: authorization.trim().split(/\s+/)[0] ?? "" });
+
+  const server = ctx.org.server(host);
+  if (!server) return send(res, 404, "text/plain", `The simulator has no host ${host}.\n`);
+  await delay(server.knobs.latencyMs);
+  if (answerServerFault(server.knobs, res)) return;
+  if (protocol === "http") return plainHttp(server, res);
+  if (host === ctx.org.loginHost) {
+    const onCredential = (scheme: string) => ctx.counters.recordCredential({ host, path, protocol, scheme });
+    return handleLogin({ org: ctx.org, tokenSecret: ctx.tokenSecret, onCredential }, req, res, path);
+  }
+  const service = serviceOf(server, path.toLowerCase());
+  if (!service) return send(res, 404, "text/html", "<html><body><h1>404 - File or directory not found.</h1></body></html>");
+
+  const body = await readBody(req);
+  const auth = authenticate(ctx.org, server, req, ctx.tokenSecret);
+  if (auth.kind === "unauthorized") {
+    return send(res, 401, "text/html", "<html><body>401 - Unauthorized</body></html>", { "WWW-Authenticate": auth.challenges, ...auth.headers });
+  }
+  if (auth.kind === "forbidden") return send(res, 403, "text/plain", `${auth.reason}\n`, { "x-ms-diagnostics": `2000008;reason="${auth.reason}"` });
+  const method = req.method ?? "GET";
+  if (service === "pox") return handlePox(ctx.org, method, body, res);
+  if (service === "soap") return handleSoap(ctx.org, server, method, body, res);
+  return handleEws(ctx.org, server, auth.principal, method, body, res);
+}
+
+function serviceOf(server: ServerState, path: string): "pox" | "soap" | "ews" | undefined {
+  if (server.spec.autodiscover && path === "/autodiscover/autodiscover.xml") return "pox";
+  if (server.spec.autodiscover && path === "/autodiscover/autodiscover.svc") return "soap";
+  if (server.spec.ews !== false && path === "/ews/exchange.asmx") return "ews";
+  return undefined;
+}
+
+/** Plain http only redirects (when configured); Exchange requires SSL everywhere else. */
+function plainHttp(server: ServerState, res: ServerResponse): void {
+  if (server.spec.httpRedirect) return send(res, 302, "text/html", "<html><body>Object moved</body></html>", { Location: server.spec.httpRedirect });
+  send(res, 403, "text/html", "<html><body><h1>403.4 - SSL is required to view this resource.</h1></body></html>");
+}

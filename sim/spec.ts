@@ -1,0 +1,150 @@
+/** The shape of a simulated Exchange organisation: plain data, usable from code and from JSON. */
+
+export type CertificateKind = "valid" | "expired" | "wrong-name" | "self-signed";
+export type MalformedKind = "truncated" | "not-xml" | "doctype";
+export type FolderName = "inbox" | "sentitems" | "calendar" | "contacts" | "tasks";
+export const folderNames: readonly FolderName[] = ["inbox", "sentitems", "calendar", "contacts", "tasks"];
+
+/** Per-server faults, all changeable at run time with `setServer`. */
+export interface ServerKnobs {
+  /** Added before every answer this host gives. */
+  latencyMs: number;
+  /** 401 offers only `Negotiate, NTLM`, and Basic credentials are refused. */
+  basicDisabled: boolean;
+  certificate: CertificateKind;
+  /** Seconds for Retry-After; every request answers 503. */
+  status503: number | false;
+  /** Accept the request, never answer. */
+  hang: boolean;
+  /** TCP accepted, TLS never completes (the ClientHello is never answered). */
+  stallHandshake: boolean;
+  /** DNS answers 127.0.0.2, where nothing listens. */
+  refuse: boolean;
+  /** 200 text/html login page, as a reverse proxy in front of Exchange would give. */
+  htmlLoginPage: boolean;
+  /** Streams this many bytes of an XML-looking body (chunked, no Content-Length). */
+  hugeBody: number | false;
+  malformedBody: MalformedKind | false;
+  /** Exchange Online: EWS is switched off for the organisation; Bearer calls get 403. */
+  ewsDisabled: boolean;
+}
+
+export type AuthMethod = "basic" | "ntlm" | "bearer";
+
+export interface ServerSpec {
+  /** Host name, e.g. mail.contoso.com. */
+  name: string;
+  /** Connection-counting group; defaults to the longest org domain the name ends with. */
+  group?: string;
+  /** Exchange build, e.g. "15.1.2507.6" (2016), "14.3.123.4" (2010 SP3), "15.20.7452.28" (Online). */
+  build?: string;
+  /** Serves /EWS/Exchange.asmx (default true). */
+  ews?: boolean;
+  /** Serves POX and SOAP Autodiscover (default false). */
+  autodiscover?: boolean;
+  /** Plain http on this host answers every request with 302 to this https URL. */
+  httpRedirect?: string;
+  /** Accepted methods (default basic + ntlm). */
+  auth?: AuthMethod[];
+  /** NTLM target domain name (default: first label of the group, upper-cased). */
+  ntlmDomain?: string;
+  knobs?: Partial<ServerKnobs>;
+}
+
+export interface SrvTarget {
+  target: string;
+  port?: number;
+  priority?: number;
+  weight?: number;
+}
+
+export interface DomainSpec {
+  name: string;
+  /** Targets of `_autodiscover._tcp.<name>`. */
+  srv?: SrvTarget[];
+}
+
+/** Per-mailbox faults, all changeable at run time with `setMailbox`. */
+export interface MailboxKnobs {
+  /** EWS ErrorNonExistentMailbox; Autodiscover answers "not found" too. */
+  notFound: boolean;
+  impersonationDenied: boolean;
+  /** BackOffMilliseconds: every EWS call for the mailbox answers ErrorServerBusy. */
+  busy: number | false;
+  /** New home server: the old one answers ErrorMailboxMoveInProgress, Autodiscover names the new one. */
+  movedTo: string | null;
+  /** Autodiscover answers Action redirectAddr / RedirectAddress with this address. */
+  redirectAddr: string | null;
+  /** Autodiscover answers Action redirectUrl / RedirectUrl with this https URL. */
+  redirectUrl: string | null;
+  /** The next N EWS calls for the mailbox answer ErrorServerBusy (BackOffMilliseconds 100), then it recovers. */
+  failNext: number;
+  /** Whole-request ErrorAccessDenied. */
+  accessDenied: boolean;
+  /** Per-folder errors inside an HTTP 200, e.g. { calendar: "ErrorAccessDenied" }. */
+  folderErrors: Partial<Record<FolderName, string>>;
+}
+
+export interface MailboxSpec {
+  address: string;
+  /** Home server host name. */
+  server: string;
+  displayName?: string;
+  knobs?: Partial<MailboxKnobs>;
+}
+
+/** "all", or the mailbox addresses the principal may impersonate; "@contoso.com" stands for a whole domain. */
+export type ImpersonationScope = "all" | string[];
+
+export interface ServiceAccountSpec {
+  upn: string;
+  password: string;
+  impersonation?: ImpersonationScope;
+}
+
+export interface OAuthAppSpec {
+  tenant: string;
+  clientId: string;
+  clientSecret?: string;
+  /** PEM certificate whose key signs client assertions. */
+  certificatePem?: string;
+  impersonation?: ImpersonationScope;
+  /** false: the app is not on the organisation's EWS allow-list (403). */
+  ewsAllowed?: boolean;
+}
+
+export interface OrgSpec {
+  domains: DomainSpec[];
+  servers: ServerSpec[];
+  mailboxes: MailboxSpec[];
+  serviceAccounts?: ServiceAccountSpec[];
+  oauthApps?: OAuthAppSpec[];
+  /** Host of the token endpoint (default login.microsoftonline.com). */
+  loginHost?: string;
+}
+
+export const defaultServerKnobs: ServerKnobs = {
+  latencyMs: 0,
+  basicDisabled: false,
+  certificate: "valid",
+  status503: false,
+  hang: false,
+  stallHandshake: false,
+  refuse: false,
+  htmlLoginPage: false,
+  hugeBody: false,
+  malformedBody: false,
+  ewsDisabled: false,
+};
+
+export const defaultMailboxKnobs: MailboxKnobs = {
+  notFound: false,
+  impersonationDenied: false,
+  busy: false,
+  movedTo: null,
+  redirectAddr: null,
+  redirectUrl: null,
+  failNext: 0,
+  accessDenied: false,
+  folderErrors: {},
+};

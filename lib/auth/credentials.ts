@@ -1,0 +1,102 @@
+import { existsSync } from "node:fs";
+import type { ProfileAuth } from "../config/profile.js";
+import { makeFailure } from "../diagnosis/failure.js";
+import { fail, succeed, type Outcome } from "../model/result.js";
+import { Secret } from "./secret.js";
+
+export type OAuthCloud = "public" | "usgov" | "usgov-dod" | "china";
+
+export interface PasswordCredentials {
+  kind: "basic" | "ntlm";
+  username: string;
+  password: Secret;
+}
+
+export type AppSecret = { kind: "client-secret"; secret: Secret } | { kind: "certificate"; pemPath: string };
+
+export interface OAuthCredentials {
+  kind: "oauth";
+  tenantId: string;
+  clientId: string;
+  app: AppSecret;
+  cloud: OAuthCloud;
+  /** https://login.microsoftonline.com and its sovereign siblings; a test may point it elsewhere. */
+  authorityHost: string;
+  /** The EWS resource of the cloud, with /.default. */
+  scope: string;
+}
+
+/** What a profile authenticates with, secrets read from the app settings it names. */
+export type Credentials = PasswordCredentials | OAuthCredentials;
+
+export const authorityHosts: Record<OAuthCloud, string> = {
+  public: "https://login.microsoftonline.com",
+  usgov: "https://login.microsoftonline.us",
+  "usgov-dod": "https://login.microsoftonline.us",
+  china: "https://login.chinacloudapi.cn",
+};
+
+/** The Exchange Online EWS resource of each cloud (GCC High and DoD use .us, 21Vianet partner.outlook.cn). */
+export const ewsScopes: Record<OAuthCloud, string> = {
+  public: "https://outlook.office365.com/.default",
+  usgov: "https://outlook.office365.us/.default",
+  "usgov-dod": "https://outlook.office365.us/.default",
+  china: "https://partner.outlook.cn/.default",
+};
+
+export interface CredentialOverrides {
+  /** For tests and private clouds: the token authority to use instead of the cloud's. */
+  authorityHost?: string;
+  scope?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the secret each profile names from the app settings. A missing or empty setting is a
+ * credential-format failure that names the setting, never a value.
+ */
+export function resolveCredentials(auth: ProfileAuth, env: Env, overrides: CredentialOverrides = {}): Outcome<Credentials> {
+  if (auth.kind === "basic" || auth.kind === "ntlm") {
+    const password = setting(env, auth.passwordSetting, "the service account's password");
+    if (!password.ok) return password;
+    return succeed({ kind: auth.kind, username: auth.username, password: new Secret(password.value) });
+  }
+  const cloud = auth.cloud ?? "public";
+  let app: AppSecret;
+  if (auth.clientSecretSetting !== undefined) {
+    const secret = setting(env, auth.clientSecretSetting, "the app's client secret");
+    if (!secret.ok) return secret;
+    app = { kind: "client-secret", secret: new Secret(secret.value) };
+  } else if (auth.certificatePathSetting !== undefined) {
+    const path = setting(env, auth.certificatePathSetting, "the path of the app's certificate (PEM with its private key)");
+    if (!path.ok) return path;
+    if (!existsSync(path.value)) {
+      return fail(problem(`the app setting ${auth.certificatePathSetting} names a certificate file that does not exist`, "MISSING_CERTIFICATE_FILE"));
+    }
+    app = { kind: "certificate", pemPath: path.value };
+  } else {
+    return fail(problem("the profile names neither clientSecretSetting nor certificatePathSetting"));
+  }
+  return succeed({
+    kind: "oauth",
+    tenantId: auth.tenantId,
+    clientId: auth.clientId,
+    app,
+    cloud,
+    authorityHost: overrides.authorityHost ?? authorityHosts[cloud],
+    scope: overrides.scope ?? ewsScopes[cloud],
+  });
+}
+
+function setting(env: Env, name: string, holds: string): Outcome<string> {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") {
+    return fail(problem(`the app setting ${name}, which the profile names for ${holds}, is missing or empty`));
+  }
+  return succeed(value);
+}
+
+function problem(message: string, code = "MISSING_SETTING") {
+  return makeFailure("credential-format", { code, message, transient: false });
+}

@@ -1,0 +1,85 @@
+import type { TokenCredentialOptions } from "@azure/identity";
+import type { Failure } from "../model/failure.js";
+import type { ProfileConnections } from "../net/connections.js";
+import type { HttpMethod } from "../net/types.js";
+
+type IdentityHttpClient = NonNullable<TokenCredentialOptions["httpClient"]>;
+type PipelineRequest = Parameters<IdentityHttpClient["sendRequest"]>[0];
+type PipelineResponse = Awaited<ReturnType<IdentityHttpClient["sendRequest"]>>;
+type HttpHeaders = PipelineResponse["headers"];
+
+/** Response headers in the shape @azure/core-rest-pipeline expects (case-insensitive). */
+class ReplyHeaders implements HttpHeaders {
+  readonly #values = new Map<string, string>();
+
+  constructor(headers: Record<string, string | string[]>) {
+    for (const [name, value] of Object.entries(headers)) this.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  get(name: string): string | undefined {
+    return this.#values.get(name.toLowerCase());
+  }
+  has(name: string): boolean {
+    return this.#values.has(name.toLowerCase());
+  }
+  set(name: string, value: string | number | boolean): void {
+    this.#values.set(name.toLowerCase(), String(value));
+  }
+  delete(name: string): void {
+    this.#values.delete(name.toLowerCase());
+  }
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(this.#values);
+  }
+  [Symbol.iterator](): Iterator<[string, string]> {
+    return this.#values.entries();
+  }
+}
+
+/** Raised to @azure/identity when the network failed; the classified failure is kept for the caller. */
+export class TokenNetworkError extends Error {
+  readonly code: string;
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+    this.name = "TokenNetworkError";
+    this.code = failure.code;
+  }
+}
+
+/**
+ * The HttpClient given to @azure/identity: token requests go through the profile's own network
+ * settings (DNS_SERVERS, TRUSTED_CA_FILE, connect-to), its budget, timeouts and size cap, and
+ * only over https. `lastFailure` tells why a token could not be fetched when the network was the cause.
+ */
+export class ProfileIdentityHttpClient implements IdentityHttpClient {
+  lastFailure: Failure | undefined;
+
+  constructor(private readonly conns: ProfileConnections) {}
+
+  async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    if (request.body !== undefined && request.body !== null && typeof request.body !== "string") {
+      throw new Error("only text request bodies are supported for token requests");
+    }
+    const reply = await this.conns.request({
+      url: request.url,
+      method: request.method as HttpMethod,
+      headers: request.headers.toJSON(),
+      body: request.body ?? undefined,
+      carriesCredentials: true,
+      timeouts: request.timeout > 0 ? { totalMs: request.timeout } : undefined,
+      signal: toAbortSignal(request.abortSignal),
+    });
+    if (!reply.ok) {
+      this.lastFailure = reply.failure;
+      throw new TokenNetworkError(reply.failure);
+    }
+    return { request, status: reply.value.status, headers: new ReplyHeaders(reply.value.headers), bodyAsText: reply.value.body.toString("utf8") };
+  }
+}
+
+function toAbortSignal(like: PipelineRequest["abortSignal"]): AbortSignal | undefined {
+  if (!like) return undefined;
+  const controller = new AbortController();
+  if (like.aborted) controller.abort();
+  else like.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller.signal;
+}

@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { makeFailure } from "../diagnosis/failure.js";
+import type { Failure } from "../model/failure.js";
+import { fail, succeed, type Outcome } from "../model/result.js";
+import type { ProfileConnections } from "../net/connections.js";
+import { authorityHosts, type OAuthCredentials } from "./credentials.js";
+import { ProfileIdentityHttpClient } from "./identity-http.js";
+
+interface CachedToken {
+  token: string;
+  expiresOnTimestamp: number;
+}
+
+/** Renew a token this long before it expires. */
+const refreshMarginMs = 5 * 60_000;
+const cache = new Map<string, CachedToken>();
+const inFlight = new Map<string, Promise<Outcome<string>>>();
+
+/** One cache entry per app credential: authority, tenant, client, scope and the secret's fingerprint. */
+function cacheKey(credentials: OAuthCredentials): string {
+  const secret = credentials.app.kind === "client-secret" ? credentials.app.secret.reveal() : `cert:${credentials.app.pemPath}`;
+  return createHash("sha256")
+    .update([credentials.authorityHost, credentials.tenantId, credentials.clientId, credentials.scope, secret].join("\n"))
+    .digest("hex");
+}
+
+/**
+ * An app-only access token (client credentials) for EWS, cached per credential until shortly
+ * before it expires. @azure/identity is loaded on first use only, and its requests go through the
+ * profile's connections (custom DNS, extra CA, budget, timeouts).
+ */
+export async function accessToken(conns: ProfileConnections, credentials: OAuthCredentials, now = Date.now()): Promise<Outcome<string>> {
+  const key = cacheKey(credentials);
+  const cached = cache.get(key);
+  if (cached && cached.expiresOnTimestamp - refreshMarginMs > now) return succeed(cached.token);
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = fetchToken(conns, credentials).then((outcome) => {
+      inFlight.delete(key);
+      if (outcome.ok) cache.set(key, outcome.value);
+      return outcome.ok ? succeed(outcome.value.token) : outcome;
+    });
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+/** Forgets every cached token (tests; a rotated secret gets a new key anyway). */
+export function clearTokenCache(): void {
+  cache.clear();
+}
+
+async function fetchToken(conns: ProfileConnections, credentials: OAuthCredentials): Promise<Outcome<CachedToken>> {
+  const httpClient = new ProfileIdentityHttpClient(conns);
+  try {
+    const identity = await import("@azure/identity");
+    const knownAuthority = Object.values(authorityHosts).includes(credentials.authorityHost);
+    const options = { authorityHost: credentials.authorityHost, httpClient, disableInstanceDiscovery: !knownAuthority };
+    const credential =
+      credentials.app.kind === "client-secret"
+        ? new identity.ClientSecretCredential(credentials.tenantId, credentials.clientId, credentials.app.secret.reveal(), options)
+        : new identity.ClientCertificateCredential(credentials.tenantId, credentials.clientId, { certificatePath: credentials.app.pemPath }, options);
+    const token = await credential.getToken(credentials.scope);
+    return succeed({ token: token.token, expiresOnTimestamp: token.expiresOnTimestamp });
+  } catch (error) {
+    return fail(httpClient.lastFailure ?? tokenFailure(error, credentials));
+  }
+}
+
+/** Entra's answer (AADSTS code and its first sentence); the secret never appears in it. */
+function tokenFailure(error: unknown, credentials: OAuthCredentials): Failure {
+  const text = error instanceof Error ? error.message : String(error);
+  const aadsts = /AADSTS\d+/.exec(text)?.[0];
+  const firstLine = (text.split(/\r?\n/).find((line) => line.includes("AADSTS")) ?? text.split(/\r?\n/)[0] ?? "").slice(0, 300);
+  const safe = credentials.app.kind === "client-secret" ? firstLine.split(credentials.app.secret.reveal()).join("[secret]") : firstLine;
+  return makeFailure("auth-failed", {
+    code: aadsts ?? (error instanceof Error ? error.name : "TOKEN_ERROR"),
+    message: `no access token for app ${credentials.clientId} in tenant ${credentials.tenantId} from ${credentials.authorityHost}: ${safe}`,
+    transient: false,
+    context: { serverType: "exchange-online" },
+  });
+}

@@ -1,0 +1,29 @@
+import type { Outcome } from "../model/result.js";
+import type { ProfileConnections } from "../net/connections.js";
+import { checkUrl } from "../net/send.js";
+import type { HttpReply, HttpRequest } from "../net/types.js";
+import { basicAuthorization } from "./basic.js";
+import type { Credentials } from "./credentials.js";
+import { ntlmRequest } from "./ntlm.js";
+import { accessToken } from "./oauth.js";
+
+/**
+ * Sends a request as the profile's service account or app: Basic header, NTLM handshake on one
+ * connection, or a Bearer token. Refused before anything is sent (no token fetched either) unless https.
+ */
+export async function authenticatedRequest(conns: ProfileConnections, credentials: Credentials, request: HttpRequest): Promise<Outcome<HttpReply>> {
+  const secured: HttpRequest = { ...request, carriesCredentials: true };
+  const url = checkUrl(secured);
+  if (!url.ok) return url;
+  switch (credentials.kind) {
+    case "basic":
+      return conns.request({ ...secured, headers: { ...request.headers, authorization: basicAuthorization(credentials) } });
+    case "ntlm":
+      return ntlmRequest(conns, credentials, secured);
+    case "oauth": {
+      const token = await accessToken(conns, credentials);
+      if (!token.ok) return token;
+      return conns.request({ ...secured, headers: { ...request.headers, authorization: `Bearer ${token.value}` } });
+    }
+  }
+}

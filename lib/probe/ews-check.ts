@@ -1,0 +1,84 @@
+import { classifyEwsError, classifyHttpStatus } from "../diagnosis/classify.js";
+import { makeFailure } from "../diagnosis/failure.js";
+import { getFolderRequestBody, parseGetFolderResponse, type FolderResults, type RequestServerVersion, type DistinguishedFolder } from "../exchange/ews-getfolder.js";
+import { formatBuild, isSupported, productOf, type ServerBuild } from "../exchange/server-version.js";
+import type { Failure } from "../model/failure.js";
+import type { ProbeSession } from "./session.js";
+
+/** What one GetFolder said: either per-folder answers, or one failure for the whole request. */
+export type EwsAnswer =
+  | { kind: "folders"; url: string; folders: FolderResults; server?: ServerBuild; elapsedMs: number }
+  | { kind: "failed"; url: string; failure: Failure; server?: ServerBuild; elapsedMs: number; reachedEws: boolean };
+
+/** One GetFolder impersonating `address`, with X-AnchorMailbox, retried once in Exchange 2010's dialect if the server wants it. */
+export async function getFolders(
+  session: ProbeSession,
+  url: string,
+  address: string,
+  folders: readonly DistinguishedFolder[],
+  version: RequestServerVersion = "Exchange2013_SP1",
+): Promise<EwsAnswer> {
+  const answer = await getFoldersOnce(session, url, address, folders, version);
+  if (answer.kind === "failed" && answer.failure.code === "ErrorInvalidServerVersion" && version !== "Exchange2010_SP2") {
+    return getFoldersOnce(session, url, address, folders, "Exchange2010_SP2");
+  }
+  return answer;
+}
+
+async function getFoldersOnce(
+  session: ProbeSession,
+  url: string,
+  address: string,
+  folders: readonly DistinguishedFolder[],
+  version: RequestServerVersion,
+): Promise<EwsAnswer> {
+  const host = new URL(url).hostname;
+  const context = session.context({ address, host });
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  if (!session.mayReceiveCredentials(url)) {
+    const failure = makeFailure(new URL(url).protocol === "https:" ? "autodiscover-redirect-refused" : "insecure-url", {
+      code: "EwsUrl",
+      message: `The EWS URL ${url} is outside the profile's domains or not https; no credentials were sent`,
+      context,
+    });
+    return { kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: false };
+  }
+  const reply = await session.sendWithCredentials({
+    url,
+    method: "POST",
+    headers: { "content-type": "text/xml; charset=utf-8", "x-anchormailbox": address },
+    body: getFolderRequestBody({ address, requestServerVersion: version, folders }),
+  });
+  if (!reply.ok) return { kind: "failed", url, failure: reply.failure, elapsedMs: elapsed(), reachedEws: false };
+  const { status, headers, body } = reply.value;
+  if (status !== 500) {
+    const failure = classifyHttpStatus({ status, headers, body, authUsed: session.authScheme, ctx: context });
+    if (failure) return { kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: false };
+  }
+  const parsed = parseGetFolderResponse(status, body, { folders, context });
+  switch (parsed.kind) {
+    case "invalid":
+      return { kind: "failed", url, failure: parsed.failure, elapsedMs: elapsed(), reachedEws: false };
+    case "fault": {
+      const failure = classifyEwsError(parsed, context);
+      return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: true }, parsed.server);
+    }
+    case "folders": {
+      if (parsed.server !== undefined && !isSupported(parsed.server)) {
+        const failure = makeFailure("unsupported-version", {
+          code: formatBuild(parsed.server),
+          message: `${host} runs ${productOf(parsed.server)} (${formatBuild(parsed.server)}), older than Exchange 2010 SP3`,
+          context,
+        });
+        return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: true }, parsed.server);
+      }
+      return withServer({ kind: "folders", url, folders: parsed.folders, elapsedMs: elapsed() }, parsed.server);
+    }
+  }
+}
+
+function withServer<T extends EwsAnswer>(answer: T, server: ServerBuild | undefined): T {
+  if (server !== undefined) answer.server = server;
+  return answer;
+}

@@ -1,0 +1,28 @@
+import type { Profile } from "../config/profile.js";
+import { authenticatedRequest, resolveCredentials, type CredentialOverrides, type Credentials } from "../auth/index.js";
+import { fail, succeed, type Outcome } from "../model/result.js";
+import { ProfileConnections, type NetworkSettings, type Timeouts } from "../net/index.js";
+import { ProbeSession, type Authenticator } from "./session.js";
+
+/** What the process gives every probe: app settings (for secrets), the network, and test overrides. */
+export interface ProbeEnvironment {
+  env: Record<string, string | undefined>;
+  network: NetworkSettings;
+  credentialOverrides?: CredentialOverrides;
+  timeouts?: Partial<Timeouts>;
+}
+
+/** Resolves the profile's credentials and opens its connection budget; a missing secret setting is a failure, not a crash. */
+export function openSession(profile: Profile, maxConnections: number, environment: ProbeEnvironment): Outcome<ProbeSession> {
+  const credentials = resolveCredentials(profile.auth, environment.env, environment.credentialOverrides);
+  if (!credentials.ok) return fail(credentials.failure);
+  const options: ConstructorParameters<typeof ProfileConnections>[0] = { maxConnections, network: environment.network };
+  if (environment.timeouts !== undefined) options.timeouts = environment.timeouts;
+  const connections = new ProfileConnections(options);
+  return succeed(new ProbeSession(profile, connections, authenticatorFor(credentials.value)));
+}
+
+function authenticatorFor(credentials: Credentials): Authenticator {
+  const scheme = credentials.kind === "oauth" ? "bearer" : credentials.kind;
+  return { scheme, send: (connections, request) => authenticatedRequest(connections, credentials, request) };
+}

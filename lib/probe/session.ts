@@ -1,0 +1,54 @@
+import type { Profile } from "../config/profile.js";
+import type { RemediationContext } from "../diagnosis/remediation.js";
+import type { Outcome } from "../model/result.js";
+import type { HttpReply, HttpRequest, ProfileConnections } from "../net/index.js";
+import { credentialDomains, isHostAllowed } from "./domains.js";
+
+export type AuthScheme = "basic" | "ntlm" | "bearer";
+
+/** Sends a request with the profile's credentials (Basic header, NTLM handshake, or Bearer token). */
+export interface Authenticator {
+  readonly scheme: AuthScheme;
+  send(connections: ProfileConnections, request: HttpRequest): Promise<Outcome<HttpReply>>;
+}
+
+/** One profile's probing context: its connections (and their budget), credentials, and trusted domains. */
+export class ProbeSession {
+  readonly allowedDomains: Set<string>;
+
+  constructor(
+    readonly profile: Profile,
+    readonly connections: ProfileConnections,
+    readonly authenticator: Authenticator,
+  ) {
+    this.allowedDomains = credentialDomains(profile);
+  }
+
+  get authScheme(): AuthScheme {
+    return this.authenticator.scheme;
+  }
+
+  /** Credentials go only over https and only to hosts inside the profile's domains (invariant 3). */
+  mayReceiveCredentials(url: string): boolean {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" && isHostAllowed(parsed.hostname, this.allowedDomains);
+  }
+
+  sendWithCredentials(request: HttpRequest): Promise<Outcome<HttpReply>> {
+    return this.authenticator.send(this.connections, { ...request, carriesCredentials: true });
+  }
+
+  sendAnonymous(request: HttpRequest): Promise<Outcome<HttpReply>> {
+    return this.connections.request(request);
+  }
+
+  context(extra: RemediationContext = {}): RemediationContext {
+    const context: RemediationContext = { serverType: this.profile.serverType, ...extra };
+    if (this.profile.auth.username !== undefined) context.username = this.profile.auth.username;
+    return context;
+  }
+
+  close(): Promise<void> {
+    return this.connections.close();
+  }
+}

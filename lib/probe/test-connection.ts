@@ -1,0 +1,116 @@
+import { makeFailure } from "../diagnosis/failure.js";
+import { serverInfo, type ServerBuild } from "../exchange/server-version.js";
+import type { MailboxCheck, StepName, StepResult, TestConnectionReport } from "../model/connection.js";
+import type { Failure } from "../model/failure.js";
+import { discover } from "./autodiscover.js";
+import { getFolders } from "./ews-check.js";
+import { checkMailbox, type MailboxCheckResult } from "./mailbox-check.js";
+import type { ProbeSession } from "./session.js";
+
+export interface TestConnectionOptions {
+  /** Mailboxes to run Test & Enable's checks on, without changing any state. */
+  mailboxes?: string[];
+}
+
+export type TestConnectionResult = TestConnectionReport & { ewsUrl?: string; mailboxResults: MailboxCheckResult[] };
+
+/** Test Connection's three steps — Autodiscover / HTTPS, EWS, mailbox — and then the mailboxes asked for. */
+export async function testConnection(session: ProbeSession, options: TestConnectionOptions = {}): Promise<TestConnectionResult> {
+  const started = performance.now();
+  const { profile } = session;
+  const requested = (options.mailboxes ?? []).map((a) => a.toLowerCase());
+  const testAddress = requested[0] ?? profile.mailboxes.find((m) => m.approved)?.address ?? profile.mailboxes[0]?.address ?? profile.auth.username;
+  const steps: StepResult[] = [];
+  let server: ServerBuild | undefined;
+  let ewsUrl: string | undefined;
+
+  const run = async (step: StepName, body: () => Promise<{ ok: true; url?: string } | { ok: false; url?: string; error: Failure }>) => {
+    const t = performance.now();
+    const outcome = await body();
+    const elapsedMs = Math.round(performance.now() - t);
+    const result: StepResult = outcome.ok ? { step, ok: true, elapsedMs } : { step, ok: false, elapsedMs, error: outcome.error };
+    if (outcome.url !== undefined) result.url = outcome.url;
+    steps.push(result);
+    return outcome.ok;
+  };
+  const skip = (step: StepName) => steps.push({ step, ok: null, elapsedMs: 0 });
+
+  let passed =
+    testAddress === undefined
+      ? await run("autodiscover", async () => ({ ok: false, error: noAddress(session) }))
+      : await run("autodiscover", async () => {
+          if (profile.autodiscover) {
+            const found = await discover(session, testAddress);
+            if (!found.ok) return { ok: false, error: found.failure };
+            ewsUrl = found.value.ewsUrl;
+            server = found.value.server;
+            return { ok: true, url: found.value.via };
+          }
+          ewsUrl = profile.incomingUrl!;
+          const reply = await session.sendAnonymous({ url: ewsUrl, method: "GET" });
+          return reply.ok ? { ok: true, url: ewsUrl } : { ok: false, url: ewsUrl, error: reply.failure };
+        });
+
+  if (passed && testAddress !== undefined && ewsUrl !== undefined) {
+    const url = ewsUrl;
+    passed = await run("ews", async () => {
+      const answer = await getFolders(session, url, testAddress, ["inbox"], server?.major === "14" ? "Exchange2010_SP2" : "Exchange2013_SP1");
+      server = answer.server ?? server;
+      if (answer.kind === "folders" || (answer.reachedEws && answer.failure.category !== "unsupported-version")) return { ok: true, url };
+      return { ok: false, url, error: answer.failure };
+    });
+  } else skip("ews");
+
+  const checks = new Map<string, MailboxCheckResult>();
+  const check = async (address: string) => {
+    let result = checks.get(address);
+    if (result === undefined) {
+      const configured = profile.mailboxes.find((m) => m.address === address);
+      const wanted = configured ?? { incoming: true, outgoing: true, appointmentsContactsTasks: true };
+      const toCheck = { address, wanted: { incoming: wanted.incoming, outgoing: wanted.outgoing, appointmentsContactsTasks: wanted.appointmentsContactsTasks } };
+      result = await checkMailbox(session, address === testAddress && ewsUrl !== undefined ? { ...toCheck, cachedEwsUrl: ewsUrl } : toCheck);
+      checks.set(address, result);
+    }
+    return result;
+  };
+
+  if (passed && testAddress !== undefined) {
+    await run("mailbox", async () => {
+      const result = await check(testAddress);
+      server = result.server ?? server;
+      return result.ok ? { ok: true, url: result.ewsUrl } : withUrl({ ok: false, error: result.error }, result.ewsUrl);
+    });
+  } else skip("mailbox");
+
+  const mailboxResults = await Promise.all(requested.map((address) => check(address)));
+  const report: TestConnectionResult = {
+    profile: profile.id,
+    ok: steps.every((s) => s.ok === true) && mailboxResults.every((m) => m.ok),
+    elapsedMs: Math.round(performance.now() - started),
+    steps,
+    mailboxes: mailboxResults.map(publicCheck),
+    certificates: session.connections.certificates(),
+    mailboxResults,
+  };
+  if (server !== undefined) report.server = serverInfo(server);
+  if (ewsUrl !== undefined) report.ewsUrl = ewsUrl;
+  return report;
+}
+
+/** The contract's mailbox object: no internal fields. */
+export function publicCheck(result: MailboxCheckResult): MailboxCheck {
+  const { server: _s, rediscovered: _r, ...check } = result;
+  return check;
+}
+
+function withUrl<T extends object>(value: T, url: string | undefined): T & { url?: string } {
+  return url === undefined ? value : { ...value, url };
+}
+
+function noAddress(session: ProbeSession): Failure {
+  return makeFailure("credential-format", {
+    code: "NoAddress",
+    message: "The profile has no mailbox and no user name to test the connection with",
+    context: session.context(),
+  });
+}

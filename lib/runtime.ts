@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
+import type { ProbeEnvironment } from "./probe/open-session.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { settings as loadProcessSettings, type Settings } from "./config/settings.js";
+import { settings as loadProcessSettings, SettingsError, type Settings } from "./config/settings.js";
 import { createStorage, type Storage } from "./store/storage.js";
 
 /** What every function needs from the process: validated settings, storage, the clock. */
@@ -11,6 +12,8 @@ export interface Runtime {
   env: Record<string, string | undefined>;
   now(): Date;
   version: string;
+  /** The network and secrets every probe uses: DNS_SERVERS, TRUSTED_CA_FILE, the profiles' secret settings. */
+  probe: ProbeEnvironment;
 }
 
 let current: Runtime | undefined;
@@ -29,13 +32,31 @@ export function createRuntime(
   settings: Settings,
   overrides: Partial<Omit<Runtime, "settings">> = {},
 ): Runtime {
+  const env = overrides.env ?? process.env;
   return {
     settings,
     storage: overrides.storage ?? createStorage(settings.storage, { tablePrefix: settings.tablePrefix }),
-    env: overrides.env ?? process.env,
+    env,
+    probe: overrides.probe ?? probeEnvironment(settings, env),
     now: overrides.now ?? (() => new Date()),
     version: overrides.version ?? appVersion(),
   };
+}
+
+/** The probe's network from the settings; an unreadable TRUSTED_CA_FILE stops start-up with its name. */
+export function probeEnvironment(settings: Settings, env: Record<string, string | undefined>): ProbeEnvironment {
+  const network: ProbeEnvironment["network"] = { dnsServers: settings.dnsServers };
+  if (settings.trustedCaFile !== undefined) {
+    try {
+      network.extraCaPem = readFileSync(settings.trustedCaFile, "utf8");
+    } catch (error) {
+      throw new SettingsError([{ field: "TRUSTED_CA_FILE", message: `${settings.trustedCaFile} cannot be read (${(error as NodeJS.ErrnoException).code})` }]);
+    }
+    if (!network.extraCaPem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new SettingsError([{ field: "TRUSTED_CA_FILE", message: `${settings.trustedCaFile} holds no PEM certificate` }]);
+    }
+  }
+  return { env, network };
 }
 
 let version: string | undefined;

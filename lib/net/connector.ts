@@ -61,7 +61,8 @@ export async function openSocket(deps: ConnectorDeps, target: Target, verify: bo
       resolve(socket);
     };
     const timer = setTimeout(() => finish(timedOut()), deps.connectTimeoutMs);
-    socket.once("close", release);
+    // Given back one turn of the event loop after the close, so the FIN goes out before the next SYN.
+    socket.once("close", () => setImmediate(release));
     socket.on("error", finish);
     socket.once(target.protocol === "https:" ? "secureConnect" : "connect", () => finish());
   });

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { formatIssues } from "../config/issues.js";
+
 /** A queue message asking for one profile's probe cycle, or one shard of it. */
 export interface ProbeMessage {
   profileId: string;
@@ -44,4 +47,21 @@ export function planShards(
 /** A shard's share of a profile's mailboxes, by position in the list: balanced to within one mailbox. */
 export function mailboxesOfShard<T>(mailboxes: readonly T[], shard: ProbeMessage["shard"]): T[] {
   return mailboxes.filter((_, position) => position % shard.count === shard.index);
+}
+
+const messageSchema = z.strictObject({
+  profileId: z.string().min(1).max(63),
+  cycle: z.number().int().min(1),
+  shard: z.strictObject({ index: z.number().int().min(0), count: z.number().int().min(1).max(100) }).refine((s) => s.index < s.count, "index must be below count"),
+  maxConnections: z.number().int().min(1).max(100),
+  scheduledAt: z.iso.datetime(),
+});
+
+export type MessageParse = { ok: true; message: ProbeMessage } | { ok: false; problems: string[] };
+
+/** Queue messages are input like any other: validated before anything is done with them. */
+export function parseProbeMessage(payload: unknown): MessageParse {
+  const parsed = messageSchema.safeParse(payload);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, problems: formatIssues(parsed.error.issues).map((p) => `${p.field}: ${p.message}`) };
 }

@@ -1,5 +1,9 @@
+// @peculiar/x509 resolves its algorithms through tsyringe, which needs a Reflect polyfill loaded first.
+import "reflect-metadata";
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
-import { bitString, bool, ctx, int, octets, oid, seq, set, time, uint, utf8 } from "./der.js";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import * as asn1X509 from "@peculiar/asn1-x509";
+import * as x509 from "@peculiar/x509";
 
 /** A key pair and its certificate, both PEM. */
 export interface Issued {
@@ -17,50 +21,63 @@ interface CertRequest {
   issuer?: { key: KeyObject; commonName: string; publicKeyDer: Buffer };
 }
 
-const ecdsaWithSha256 = seq(oid("1.2.840.10045.4.3.2"));
+const organisation = "exchange-sync-monitor simulator";
+const ecdsaWithSha256 = "1.2.840.10045.4.3.2";
 
-const name = (cn: string): Buffer => seq(set(seq(oid("2.5.4.3"), utf8(cn))), set(seq(oid("2.5.4.10"), utf8("exchange-sync-monitor simulator"))));
+const name = (cn: string): asn1X509.Name =>
+  AsnConvert.parse(new x509.Name([{ CN: [cn] }, { O: [organisation] }]).toArrayBuffer(), asn1X509.Name);
 
-const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
-  seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
-
-/** SubjectKeyIdentifier: SHA-1 of the subjectPublicKey bits, as RFC 5280 method 1 suggests. */
-function keyId(spkiDer: Buffer): Buffer {
-  // The EC public key is the last 65 bytes of a P-256 SubjectPublicKeyInfo.
-  return createHash("sha1").update(spkiDer.subarray(spkiDer.length - 65)).digest();
+/** Key identifier: SHA-1 of the subjectPublicKey bits (RFC 5280 §4.2.1.2, method 1), hex. */
+function keyId(spkiDer: Buffer): string {
+  const spki = AsnConvert.parse(spkiDer, asn1X509.SubjectPublicKeyInfo);
+  return createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest("hex");
 }
 
+/** A random positive 16-byte serial number. */
+function serialNumber(): ArrayBuffer {
+  const serial = randomBytes(16);
+  serial[0] = serial[0]! & 0x7f || 0x01;
+  return new Uint8Array(serial).buffer;
+}
+
+/**
+ * @peculiar/x509's X509CertificateGenerator only signs through WebCrypto, which is asynchronous,
+ * while this module's API is synchronous. So the certificate is assembled from the library's
+ * name, extension and ASN.1 schema classes and the TBSCertificate is signed with node:crypto.
+ */
 function issue(req: CertRequest): Issued & { key: KeyObject; publicKeyDer: Buffer } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spki = publicKey.export({ type: "spki", format: "der" });
   const signer = req.issuer ?? { key: privateKey, commonName: req.commonName, publicKeyDer: spki };
-  const extensions = [
-    extension("2.5.29.19", true, seq(...(req.isCa ? [bool(true)] : []))),
-    extension("2.5.29.15", true, bitString(Buffer.from([req.isCa ? 0x06 : 0x80]))),
-    extension("2.5.29.14", false, octets(keyId(spki))),
-    extension("2.5.29.35", false, seq(ctx(0, false, keyId(signer.publicKeyDer)))),
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(req.isCa, undefined, true),
+    new x509.KeyUsagesExtension(req.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature, true),
+    new x509.SubjectKeyIdentifierExtension(keyId(spki)),
+    new x509.AuthorityKeyIdentifierExtension(keyId(signer.publicKeyDer)),
   ];
   if (!req.isCa) {
-    extensions.push(extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"))));
-    extensions.push(extension("2.5.29.17", false, seq(...req.dnsNames.map((d) => ctx(2, false, Buffer.from(d))))));
+    extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
+    extensions.push(new x509.SubjectAlternativeNameExtension(req.dnsNames.map((value) => ({ type: "dns" as const, value }))));
   }
-  const tbs = seq(
-    ctx(0, true, int(2)),
-    uint(randomBytes(16)),
-    ecdsaWithSha256,
-    name(signer.commonName),
-    seq(time(req.notBefore), time(req.notAfter)),
-    name(req.commonName),
-    spki,
-    ctx(3, true, seq(...extensions)),
-  );
-  const signature = sign("sha256", tbs, signer.key);
-  const der = seq(tbs, ecdsaWithSha256, bitString(signature));
+  const algorithm = new asn1X509.AlgorithmIdentifier({ algorithm: ecdsaWithSha256 });
+  const tbsCertificate = new asn1X509.TBSCertificate({
+    version: asn1X509.Version.v3,
+    serialNumber: serialNumber(),
+    signature: algorithm,
+    issuer: name(signer.commonName),
+    validity: new asn1X509.Validity({ notBefore: req.notBefore, notAfter: req.notAfter }),
+    subject: name(req.commonName),
+    subjectPublicKeyInfo: AsnConvert.parse(spki, asn1X509.SubjectPublicKeyInfo),
+    extensions: new asn1X509.Extensions(extensions.map((e) => AsnConvert.parse(e.rawData, asn1X509.Extension))),
+  });
+  // ECDSA signatures from node:crypto are DER Ecdsa-Sig-Value, as X.509 wants them.
+  const signature = sign("sha256", Buffer.from(AsnConvert.serialize(tbsCertificate)), signer.key);
+  const certificate = new asn1X509.Certificate({ tbsCertificate, signatureAlgorithm: algorithm, signatureValue: new Uint8Array(signature).buffer });
   return {
     key: privateKey,
     publicKeyDer: spki,
     keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    certPem: `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END CERTIFICATE-----\n`,
+    certPem: `${new x509.X509Certificate(AsnConvert.serialize(certificate)).toString("pem")}\n`,
   };
 }
 
@@ -91,4 +108,3 @@ export class CertificateAuthority {
     return { keyPem, certPem };
   }
 }
-

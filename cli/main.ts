@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { runProfiles } from "./profiles.js";
+import { runTestConnection } from "./test-connection.js";
+
+/** What a command gets from the process: tests pass their own environment and capture the output. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  /** Writes one line (a newline is added) to standard output. */
+  stdout(line: string): void;
+  /** Writes one line (a newline is added) to standard error. */
+  stderr(line: string): void;
+  /** Where relative file names start; the process's working directory by default. */
+  cwd?: string;
+}
+
+/** A subcommand: its arguments after its name; resolves to the exit status (0 ok, 1 failed, 2 wrong input). */
+export type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/** Each subcommand lives in its own file and is registered here by name. */
+export const commands: Record<string, { summary: string; run: Command }> = {
+  profiles: { summary: "profiles import FILE... | export ID [--out FILE] | list [--json] | delete ID", run: runProfiles },
+  "test-connection": { summary: "test-connection --profile FILE [--mailbox ADDRESS]... [--json]", run: runTestConnection },
+};
+
+export function usage(): string {
+  return ["usage: exchange-sync-monitor <command> [arguments]", "", ...Object.values(commands).map((c) => `  ${c.summary}`)].join("\n");
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (command === undefined) {
+    io.stderr(`unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    io.stderr(`${name} failed: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: CliIo = {
+    env: process.env,
+    stdout: (line) => void process.stdout.write(`${line}\n`),
+    stderr: (line) => void process.stderr.write(`${line}\n`),
+  };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

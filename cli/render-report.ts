@@ -1,0 +1,42 @@
+import type { ChannelStatus, TestConnectionReport } from "../lib/model/connection.js";
+import type { Failure } from "../lib/model/failure.js";
+
+const mark = { true: "PASS", false: "FAIL", null: "SKIP" } as const;
+
+/** The human-readable form of a Test Connection report: a line per step with its elapsed time. */
+export function renderReport(report: TestConnectionReport, name: string): string {
+  const lines: string[] = [`Test Connection: ${report.profile} (${name})`, ""];
+  for (const step of report.steps) {
+    const time = step.ok === null ? "not run" : `${step.elapsedMs} ms`;
+    const url = "url" in step && step.url ? `  ${step.url}` : "";
+    lines.push(`  ${mark[String(step.ok) as keyof typeof mark]}  ${step.step.padEnd(13)}${time.padStart(9)}${url}`);
+    if (step.ok === false) lines.push(...describe(step.error, "        "));
+  }
+  if (report.mailboxes.length > 0) {
+    lines.push("", "Mailboxes");
+    for (const m of report.mailboxes) {
+      const c = m.channels;
+      lines.push(`  ${m.ok ? "PASS" : "FAIL"}  ${m.address}  incoming ${word(c.incoming)}, outgoing ${word(c.outgoing)}, appointments/contacts/tasks ${word(c.appointmentsContactsTasks)}  (${m.elapsedMs} ms)`);
+      if (!m.ok) lines.push(...describe(m.error, "        "));
+    }
+  }
+  if (report.certificates.length > 0) {
+    lines.push("", "Certificates");
+    for (const c of report.certificates) {
+      const trust = c.trusted ? "trusted" : `NOT trusted${c.reason ? ` (${c.reason})` : ""}`;
+      lines.push(`  ${c.host}: ${trust}, ${c.namesMatch ? "names match" : "NAME MISMATCH"}, ${c.daysLeft} days left`);
+    }
+  }
+  if (report.server) lines.push("", `Server: ${report.server.product} (${report.server.build})`);
+  lines.push("", `Result: ${report.ok ? "PASSED" : "FAILED"} in ${report.elapsedMs} ms`);
+  return lines.join("\n");
+}
+
+function describe(error: Failure, indent: string): string[] {
+  const transient = error.transient ? "transient, will be retried" : "permanent";
+  return [`${indent}${error.category} (${error.code}, ${transient}): ${error.message}`, `${indent}What to do: ${error.remediation}`];
+}
+
+function word(status: ChannelStatus): string {
+  return status === "not-run" ? "not run" : status;
+}

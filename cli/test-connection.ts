@@ -1,0 +1,128 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parseProfile } from "../lib/config/profile.js";
+import { loadSettings, SettingsError } from "../lib/config/settings.js";
+import type { TestConnectionReport } from "../lib/model/connection.js";
+import { connectToFunction, parseConnectTo } from "../lib/net/connect-to.js";
+import type { NetworkSettings } from "../lib/net/index.js";
+import { openSession } from "../lib/probe/open-session.js";
+import { testConnection } from "../lib/probe/test-connection.js";
+import type { CliIo } from "./main.js";
+import { renderReport } from "./render-report.js";
+
+export const testConnectionUsage = `exchange-sync-monitor test-connection --profile FILE [--mailbox ADDRESS]... [--json] [--connect-to HOST1:PORT1:HOST2:PORT2]...
+
+Runs Test Connection once (Autodiscover / HTTPS, EWS, mailbox) and, for each --mailbox, Test & Enable's
+checks without changing any state. Exit status: 0 all passed, 1 something failed, 2 the input was wrong.
+Settings read: DNS_SERVERS, TRUSTED_CA_FILE, and the setting the profile names for its secret.`;
+
+/** Exit statuses of the command-line contract. */
+const exitCodes = { passed: 0, failed: 1, badInput: 2 } as const;
+
+/** `exchange-sync-monitor test-connection`: the command-line contract of the design. */
+export async function runTestConnection(argv: string[], io: CliIo): Promise<number> {
+  let values: { profile?: string; mailbox?: string[]; json?: boolean; "connect-to"?: string[]; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        profile: { type: "string" },
+        mailbox: { type: "string", multiple: true },
+        json: { type: "boolean" },
+        "connect-to": { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${testConnectionUsage}`);
+    return exitCodes.badInput;
+  }
+  if (values.help) {
+    io.stdout(testConnectionUsage);
+    return exitCodes.passed;
+  }
+  const problems: string[] = [];
+  if (values.profile === undefined) problems.push("--profile: is required (the profile file to test)");
+  const mailboxes = values.mailbox ?? [];
+  for (const m of mailboxes) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(m)) problems.push(`--mailbox: "${m}" is not an email address`);
+  const connectTo = parseConnectTo(values["connect-to"] ?? []);
+  if (!connectTo.ok) problems.push(`--connect-to: ${connectTo.problem}`);
+
+  const network = await networkFrom(io, problems);
+  const profile = values.profile === undefined ? undefined : await readProfile(resolve(io.cwd ?? process.cwd(), values.profile), values.profile, problems);
+  if (problems.length > 0 || profile === undefined || network === undefined || !connectTo.ok) {
+    io.stderr(problems.join("\n"));
+    return exitCodes.badInput;
+  }
+  const connectToHook = connectToFunction(connectTo.rules);
+  if (connectToHook !== undefined) network.connectTo = connectToHook;
+
+  const session = openSession(profile, profile.maxConcurrentConnections, { env: io.env, network });
+  if (!session.ok) {
+    io.stderr(`${values.profile}: ${session.failure.message}`);
+    return exitCodes.badInput;
+  }
+  try {
+    const result = await testConnection(session.value, { mailboxes });
+    const report: TestConnectionReport = {
+      profile: result.profile,
+      ok: result.ok,
+      elapsedMs: result.elapsedMs,
+      steps: result.steps,
+      mailboxes: result.mailboxes,
+      certificates: result.certificates,
+    };
+    if (result.server !== undefined) report.server = result.server;
+    io.stdout(values.json ? JSON.stringify(report, null, 2) : renderReport(report, profile.name));
+    return report.ok ? exitCodes.passed : exitCodes.failed;
+  } finally {
+    await session.value.close();
+  }
+}
+
+async function readProfile(path: string, shown: string, problems: string[]) {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    problems.push(`${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    problems.push(`${shown}: is not valid JSON (${(error as Error).message})`);
+    return undefined;
+  }
+  const parsed = parseProfile(json);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) problems.push(`${shown}: ${p.field}: ${p.message}`);
+    return undefined;
+  }
+  return parsed.profile;
+}
+
+async function networkFrom(io: CliIo, problems: string[]): Promise<NetworkSettings | undefined> {
+  const subset: Record<string, string | undefined> = { DNS_SERVERS: io.env.DNS_SERVERS, TRUSTED_CA_FILE: io.env.TRUSTED_CA_FILE };
+  try {
+    const settings = loadSettings(subset);
+    const network: NetworkSettings = { dnsServers: settings.dnsServers };
+    if (settings.trustedCaFile !== undefined) {
+      try {
+        network.extraCaPem = await readFile(resolve(io.cwd ?? process.cwd(), settings.trustedCaFile), "utf8");
+        if (!network.extraCaPem.includes("-----BEGIN CERTIFICATE-----")) problems.push(`TRUSTED_CA_FILE: ${settings.trustedCaFile} holds no PEM certificate`);
+      } catch (error) {
+        problems.push(`TRUSTED_CA_FILE: ${settings.trustedCaFile} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+      }
+    }
+    return network;
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      for (const p of error.problems) problems.push(`${p.field}: ${p.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Runtime } from "../runtime.js";
+import { createMailer } from "./mailer.js";
+import { runNotifier, type ProfileNotifyResult } from "./run-notifier.js";
+
+export type NotifierRun = { kind: "off"; reason: string } | { kind: "ran"; results: ProfileNotifyResult[] };
+
+export interface RunLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** The notify timer's work: nothing (said once) without SMTP settings, else one notifier run, each profile's result logged. */
+export async function notifyTimer(rt: Runtime, log: RunLog): Promise<NotifierRun> {
+  const smtp = rt.settings.smtp;
+  if (smtp === undefined) {
+    const reason = "Email notifications are off: SMTP_HOST and SMTP_FROM are not set.";
+    log.info(reason);
+    return { kind: "off", reason };
+  }
+  const deps = { storage: rt.storage, mailer: createMailer(smtp, rt.env), now: rt.now };
+  const results = await runNotifier(rt.settings.statusBaseUrl === undefined ? deps : { ...deps, statusBaseUrl: rt.settings.statusBaseUrl });
+  for (const result of results) {
+    const line = describe(result);
+    if (result.kind === "error" || result.kind === "send-failed" || result.kind === "outcome-unknown") log.warn(line);
+    else log.info(line);
+  }
+  return { kind: "ran", results };
+}
+
+function describe(r: ProfileNotifyResult): string {
+  switch (r.kind) {
+    case "below-threshold":
+      return `${r.profileId}: ${r.figures.failed} of ${r.figures.processed} mailboxes failed in the last hour; no email`;
+    case "recently-sent":
+      return `${r.profileId}: qualifies, but an ${r.by === "email" ? "email was sent" : "email was claimed"} at ${r.lastAt}; no email`;
+    case "lost-race":
+      return `${r.profileId}: another run claimed the email`;
+    case "sent":
+      return `${r.profileId}: emailed the owner ${r.recipient} (${r.messageId}), ${r.figures.failed} of ${r.figures.processed} failed`;
+    case "send-failed":
+      return `${r.profileId}: the email was refused before delivery (${r.error}); claim ${r.released ? "released, a later run will retry" : "not released"}`;
+    case "outcome-unknown":
+      return `${r.profileId}: the email may or may not have been delivered (${r.error}); no other email this hour`;
+    case "error":
+      return `${r.profileId}: notifier failed: ${r.error}`;
+  }
+}

@@ -1,0 +1,228 @@
+import type { Profile } from "../config/profile.js";
+import type { AlertRecord } from "../model/alert.js";
+import type { MailboxCheck } from "../model/connection.js";
+import type { Failure } from "../model/failure.js";
+import type { MailboxRecord } from "../model/mailbox.js";
+import { recordAlerts } from "../store/alerts.js";
+import { recordChecks, type CheckResult } from "../store/checks.js";
+import { recordTestConnection } from "../store/connection.js";
+import { markShardDone } from "../store/cycles.js";
+import { listMailboxes, saveMailboxes } from "../store/mailboxes.js";
+import { getProfile, type StoredProfile } from "../store/profiles.js";
+import type { Storage } from "../store/storage.js";
+import { compactSteps, mergeSummary, readSummary } from "../store/summaries.js";
+import { checkMailbox } from "./mailbox-check.js";
+import { openSession, type ProbeEnvironment } from "./open-session.js";
+import { applyCheck, isDue } from "./policy.js";
+import { rollUpCycle } from "./roll-up.js";
+import { mailboxesOfShard, type ProbeMessage } from "./schedule-plan.js";
+import type { ProbeSession } from "./session.js";
+import { testConnection } from "./test-connection.js";
+
+export interface ProbeDeps {
+  storage: Storage;
+  probe: ProbeEnvironment;
+  now(): Date;
+}
+
+export type ProbeRunResult =
+  | { kind: "skipped"; reason: "profile-not-found" | "superseded"; profileId: string; cycle: number }
+  | {
+      kind: "probed";
+      profileId: string;
+      cycle: number;
+      shard: ProbeMessage["shard"];
+      checked: number;
+      failed: number;
+      alreadyChecked: number;
+      testConnection: "ran" | "not-this-shard" | "already-ran";
+      rolledUp: boolean;
+      peakConnections: number;
+    };
+
+/** How many mailbox results are written in one go: one transaction per table. */
+const flushEvery = 100;
+
+/** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
+export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
+  const stored = await getProfile(deps.storage, message.profileId);
+  if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
+  if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
+
+  const all = await listMailboxes(deps.storage, message.profileId);
+  const mine = mailboxesOfShard(all, message.shard);
+  const due = mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
+  const alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
+  const profile: Profile = { ...stored.profile, mailboxes: all.map(toConfig) };
+
+  const opened = openSession(profile, message.maxConnections, deps.probe);
+  const writer = new ResultWriter(deps.storage, message);
+  let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
+  let peakConnections = 0;
+
+  if (!opened.ok) {
+    for (const record of due) writer.add(record, failedCheck(record, opened.failure), deps.now());
+    if (message.shard.index === 0) testConnectionState = await recordSessionFailure(deps, stored, message, opened.failure);
+  } else {
+    const session = opened.value;
+    try {
+      if (message.shard.index === 0) testConnectionState = await runTestConnection(deps, session, stored, message);
+      await inParallel(due, message.maxConnections, async (record) => {
+        const toCheck = { address: record.address, wanted: record.wanted, ...(record.ewsUrl ? { cachedEwsUrl: record.ewsUrl } : {}) };
+        const check = await checkMailbox(session, toCheck);
+        await writer.add(record, check, deps.now());
+      });
+      peakConnections = session.connections.stats().peakSockets;
+    } finally {
+      await session.close();
+    }
+  }
+  await writer.flush();
+
+  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
+  if (completion.kind === "last") await rollUpCycle(deps.storage, stored, deps.now());
+  return {
+    kind: "probed",
+    profileId: message.profileId,
+    cycle: message.cycle,
+    shard: message.shard,
+    checked: writer.checked,
+    failed: writer.failed,
+    alreadyChecked,
+    testConnection: testConnectionState,
+    rolledUp: completion.kind === "last",
+    peakConnections,
+  };
+}
+
+async function runTestConnection(deps: ProbeDeps, session: ProbeSession, stored: StoredProfile, message: ProbeMessage) {
+  const summary = await readSummary(deps.storage, stored.profile.id);
+  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return "already-ran" as const;
+  const report = await testConnection(session);
+  await storeTestConnection(deps, stored, message, summary?.lastTestConnection?.ok, {
+    ok: report.ok,
+    elapsedMs: report.elapsedMs,
+    steps: report.steps,
+    certificates: report.certificates,
+    ...(report.server ? { server: report.server } : {}),
+  });
+  return "ran" as const;
+}
+
+async function recordSessionFailure(deps: ProbeDeps, stored: StoredProfile, message: ProbeMessage, failure: Failure) {
+  const summary = await readSummary(deps.storage, stored.profile.id);
+  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return "already-ran" as const;
+  await storeTestConnection(deps, stored, message, summary?.lastTestConnection?.ok, {
+    ok: false,
+    elapsedMs: 0,
+    steps: [
+      { step: "autodiscover", ok: false, elapsedMs: 0, error: failure },
+      { step: "ews", ok: null, elapsedMs: 0 },
+      { step: "mailbox", ok: null, elapsedMs: 0 },
+    ],
+    certificates: [],
+  });
+  return "ran" as const;
+}
+
+type RunOutcome = Omit<Parameters<typeof recordTestConnection>[2], "profile" | "mailboxes">;
+
+async function storeTestConnection(deps: ProbeDeps, stored: StoredProfile, message: ProbeMessage, previousOk: boolean | undefined, run: RunOutcome) {
+  const at = message.scheduledAt;
+  await recordTestConnection(deps.storage, stored.profile.id, { profile: stored.profile.id, mailboxes: [], ...run }, new Date(at));
+  const summary: Parameters<typeof mergeSummary>[2] = {
+    lastTestConnection: { at, ok: run.ok, elapsedMs: run.elapsedMs, steps: compactSteps(run.steps) },
+    certificates: run.certificates,
+  };
+  if (run.server !== undefined) summary.server = run.server;
+  await mergeSummary(deps.storage, stored.profile.id, summary);
+  if (previousOk !== undefined && previousOk !== run.ok) {
+    const failedStep = run.steps.find((s) => s.ok === false);
+    const failure = failedStep && failedStep.ok === false ? failedStep.error : undefined;
+    const alert: AlertRecord = {
+      profileId: stored.profile.id,
+      at,
+      kind: run.ok ? "test-connection-recovered" : "test-connection-failed",
+      audience: "owner",
+      message: run.ok
+        ? `Test Connection of ${stored.profile.name} passes again.`
+        : `Test Connection of ${stored.profile.name} fails at the ${failedStep?.step ?? "first"} step: ${failure?.message ?? ""} ${failure?.remediation ?? ""}`.trim(),
+    };
+    if (failure !== undefined) alert.failure = failure;
+    await recordAlerts(deps.storage, [alert]);
+  }
+}
+
+/** Buffers mailbox results and writes them in order: checks, then alerts, then the mailbox records (which mark the cycle done). */
+class ResultWriter {
+  checked = 0;
+  failed = 0;
+  #checks: CheckResult[] = [];
+  #alerts: AlertRecord[] = [];
+  #records: MailboxRecord[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly message: ProbeMessage,
+  ) {}
+
+  add(record: MailboxRecord, check: MailboxCheck, at: Date): Promise<void> {
+    const outcome = applyCheck(record, check, at, this.message.cycle);
+    this.checked += 1;
+    if (!check.ok) this.failed += 1;
+    this.#checks.push({ address: record.address, at, outcome: check.ok ? { ok: true } : { ok: false, failure: check.error } });
+    // Alerts carry the cycle's time so that a redelivered message rewrites the same rows.
+    this.#alerts.push(...outcome.alerts.map((a) => ({ ...a, at: this.message.scheduledAt })));
+    this.#records.push(outcome.record);
+    if (this.#records.length >= flushEvery) return this.flush();
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    const checks = this.#checks.splice(0);
+    const alerts = this.#alerts.splice(0);
+    const records = this.#records.splice(0);
+    this.#flushing = this.#flushing.then(async () => {
+      if (records.length === 0) return;
+      await recordChecks(this.storage, this.message.profileId, checks);
+      await recordAlerts(this.storage, alerts);
+      await saveMailboxes(this.storage, records);
+    });
+    return this.#flushing;
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; one item's exception never stops the others. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox checks failed unexpectedly`);
+}
+
+function failedCheck(record: MailboxRecord, failure: Failure): MailboxCheck {
+  const status = (wanted: boolean) => (wanted ? "failure" : "not-run") as "failure" | "not-run";
+  return {
+    address: record.address,
+    ok: false,
+    elapsedMs: 0,
+    error: failure,
+    channels: { incoming: status(record.wanted.incoming), outgoing: status(record.wanted.outgoing), appointmentsContactsTasks: status(record.wanted.appointmentsContactsTasks) },
+  };
+}
+
+function toConfig(record: MailboxRecord): Profile["mailboxes"][number] {
+  return { address: record.address, approved: record.approved, ...record.wanted };
+}
+

@@ -1,0 +1,49 @@
+import { listProfiles, claimSchedule } from "../store/profiles.js";
+import { encodeQueuePayload } from "../store/queue-payload.js";
+import type { Storage } from "../store/storage.js";
+import { listAllSummaries } from "../store/summaries.js";
+import { isProfileDue, planShards, type ProbeMessage } from "./schedule-plan.js";
+
+export interface ScheduleDeps {
+  storage: Storage;
+  now(): Date;
+  probeQueue: string;
+  shardSize: number;
+}
+
+export type ScheduleOutcome =
+  | { kind: "enqueued"; profileId: string; cycle: number; messages: number }
+  | { kind: "not-due"; profileId: string }
+  | { kind: "claimed-elsewhere"; profileId: string }
+  | { kind: "error"; profileId: string; error: string };
+
+/**
+ * The schedule timer: for every profile whose polling interval has elapsed, claim the next cycle with the profile
+ * entity's ETag (so two runs never schedule one cycle twice) and enqueue one message per shard.
+ */
+export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]> {
+  const now = deps.now();
+  const [profiles, summaries] = await Promise.all([listProfiles(deps.storage), listAllSummaries(deps.storage)]);
+  const mailboxCounts = new Map(summaries.map((s) => [s.profileId, Object.values(s.mailboxStates).reduce((a, b) => a + b, 0)]));
+  const queue = await deps.storage.queue(deps.probeQueue);
+  const outcomes: ScheduleOutcome[] = [];
+  for (const stored of profiles) {
+    const { profile } = stored;
+    try {
+      if (!isProfileDue(stored.lastScheduledAt, profile.pollingIntervalMinutes, now)) {
+        outcomes.push({ kind: "not-due", profileId: profile.id });
+        continue;
+      }
+      if ((await claimSchedule(deps.storage, profile.id, { etag: stored.etag, cycle: stored.cycle }, now)) === "lost") {
+        outcomes.push({ kind: "claimed-elsewhere", profileId: profile.id });
+        continue;
+      }
+      const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now);
+      await Promise.all(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
+      outcomes.push({ kind: "enqueued", profileId: profile.id, cycle: stored.cycle + 1, messages: messages.length });
+    } catch (error) {
+      outcomes.push({ kind: "error", profileId: profile.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return outcomes;
+}

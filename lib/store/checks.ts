@@ -1,0 +1,120 @@
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import type { Failure } from "../model/failure.js";
+import type { HourCheck } from "../model/mailbox.js";
+import { deleteWhere, submitInTransactions } from "./batch.js";
+import { listProfileIds } from "./profiles.js";
+import { decodeKeyPart, encodeKeyPart, failureColumn, hourKey, hourStart, optionalString, parseJsonColumn } from "./keys.js";
+import type { Storage } from "./storage.js";
+
+/** The `checks` table: partition `profileId_yyyyMMddHH`, row per mailbox; last success / failure in that UTC hour. */
+
+export type CheckOutcome = { ok: true } | { ok: false; failure: Failure };
+export interface CheckResult {
+  address: string;
+  at: Date;
+  outcome: CheckOutcome;
+}
+
+/** A stored hour check, with the hour it belongs to. */
+export type StoredHourCheck = HourCheck & { hour: string };
+
+type CheckEntity = {
+  partitionKey: string;
+  rowKey: string;
+  lastSuccessAt?: string;
+  lastFailureAt?: string;
+  lastError?: string;
+};
+
+export const checksPartition = (profileId: string, hour: string): string => `${encodeKeyPart(profileId)}_${hour}`;
+
+/**
+ * Merge-upserts every result without reading first, so several probes of one hour compose.
+ * Results of one mailbox in one hour are coalesced, keeping the latest success and the latest failure.
+ * Returns the number of transactions sent.
+ */
+export async function recordChecks(storage: Storage, profileId: string, results: readonly CheckResult[]): Promise<number> {
+  const entities = new Map<string, CheckEntity>();
+  for (const { address, at, outcome } of results) {
+    const partitionKey = checksPartition(profileId, hourKey(at));
+    const rowKey = encodeKeyPart(address.toLowerCase());
+    const key = `${partitionKey}/${rowKey}`;
+    const entity = entities.get(key) ?? { partitionKey, rowKey };
+    const time = at.toISOString();
+    if (outcome.ok) {
+      if (entity.lastSuccessAt === undefined || entity.lastSuccessAt < time) entity.lastSuccessAt = time;
+    } else if (entity.lastFailureAt === undefined || entity.lastFailureAt < time) {
+      entity.lastFailureAt = time;
+      entity.lastError = failureColumn("lastError", outcome.failure);
+    }
+    entities.set(key, entity);
+  }
+  const actions: TransactionAction[] = [...entities.values()].map((e) => ["upsert", e, "Merge"]);
+  if (actions.length === 0) return 0;
+  return submitInTransactions(await storage.table("checks"), actions);
+}
+
+/** The checks of the given hours (`yyyyMMddHH`): one range query per run of consecutive hours, only the needed columns. */
+export async function readChecksForHours(storage: Storage, profileId: string, hours: readonly string[]): Promise<StoredHourCheck[]> {
+  const table = await storage.table("checks");
+  const wanted = [...new Set(hours)].sort();
+  const checks: StoredHourCheck[] = [];
+  for (const run of consecutiveRuns(wanted)) {
+    const first = checksPartition(profileId, run[0]!);
+    const last = checksPartition(profileId, run[run.length - 1]!);
+    checks.push(...(await readRange(table, odata`PartitionKey ge ${first} and PartitionKey le ${last}`)));
+  }
+  return checks;
+}
+
+async function readRange(table: TableClient, filter: string): Promise<StoredHourCheck[]> {
+  const out: StoredHourCheck[] = [];
+  const select = ["PartitionKey", "RowKey", "lastSuccessAt", "lastFailureAt", "lastError"];
+  for await (const page of table.listEntities<Omit<CheckEntity, "partitionKey" | "rowKey">>({ queryOptions: { filter, select } }).byPage({ maxPageSize: 1000 })) {
+    for (const e of page) {
+      const check: StoredHourCheck = { hour: e.partitionKey!.slice(-10), address: decodeKeyPart(e.rowKey!) };
+      const success = optionalString(e.lastSuccessAt);
+      const failure = optionalString(e.lastFailureAt);
+      if (success !== undefined) check.lastSuccessAt = success;
+      if (failure !== undefined) check.lastFailureAt = failure;
+      const error = parseJsonColumn<Failure | undefined>(e.lastError, undefined);
+      if (error !== undefined) check.lastError = error;
+      out.push(check);
+    }
+  }
+  return out;
+}
+
+function consecutiveRuns(sortedHours: readonly string[]): string[][] {
+  const runs: string[][] = [];
+  for (const hour of sortedHours) {
+    const run = runs[runs.length - 1];
+    const previous = run?.[run.length - 1];
+    if (run !== undefined && previous !== undefined && hourStart(hour).getTime() - hourStart(previous).getTime() === 3_600_000) run.push(hour);
+    else runs.push([hour]);
+  }
+  return runs;
+}
+
+/**
+ * Retention: deletes the partitions of hours before `cutoffHour`, per profile, each with one key range
+ * (`profileId_` … `profileId_cutoff`), so nothing newer is ever read. Profiles default to every stored profile
+ * (a deleted profile's checks go with it). Returns the number of rows deleted.
+ */
+export async function deleteChecksBefore(storage: Storage, cutoffHour: string, profileIds?: readonly string[]): Promise<number> {
+  const table = await storage.table("checks");
+  let deleted = 0;
+  for (const id of profileIds ?? (await listProfileIds(storage))) {
+    const from = checksPartition(id, "");
+    const to = checksPartition(id, cutoffHour);
+    deleted += await deleteWhere(table, odata`PartitionKey ge ${from} and PartitionKey lt ${to}`);
+  }
+  return deleted;
+}
+
+/** Every check of one profile, whatever the hour (the profile is being deleted). */
+export async function deleteAllChecks(storage: Storage, profileId: string): Promise<number> {
+  const from = checksPartition(profileId, "");
+  const to = `${encodeKeyPart(profileId)}\``; // "`" follows "_": the end of this profile's partitions
+  return deleteWhere(await storage.table("checks"), odata`PartitionKey ge ${from} and PartitionKey lt ${to}`);
+}

@@ -1,0 +1,125 @@
+import { odata, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import type { Profile } from "../config/profile.js";
+import type { ChannelStatus } from "../model/connection.js";
+import type { Failure } from "../model/failure.js";
+import type { MailboxRecord, MailboxState } from "../model/mailbox.js";
+import { planMailboxSync, type MailboxPlan } from "../profiles/mailbox-sync.js";
+import { deleteWhere, statusOf, submitInTransactions } from "./batch.js";
+import { decodeKeyPart, encodeKeyPart, failureColumn, optionalString, parseJsonColumn } from "./keys.js";
+import type { Storage } from "./storage.js";
+
+/** The `mailboxes` table: partition profile id, row mailbox address (encoded). */
+
+type MailboxEntity = {
+  approved: boolean;
+  wantIncoming: boolean;
+  wantOutgoing: boolean;
+  wantAppointmentsContactsTasks: boolean;
+  state: string;
+  incoming: string;
+  outgoing: string;
+  appointmentsContactsTasks: string;
+  consecutiveFailures: number;
+  nextAttemptAt?: string;
+  disabledReason?: string;
+  lastError?: string;
+  lastCheckedAt?: string;
+  lastSuccessAt?: string;
+  ewsUrl?: string;
+  ewsUrlDiscoveredAt?: string;
+};
+
+const optionalColumns = ["nextAttemptAt", "lastCheckedAt", "lastSuccessAt", "ewsUrl", "ewsUrlDiscoveredAt"] as const;
+
+function encode(m: MailboxRecord): { partitionKey: string; rowKey: string } & MailboxEntity {
+  const e: { partitionKey: string; rowKey: string } & MailboxEntity = {
+    partitionKey: encodeKeyPart(m.profileId),
+    rowKey: encodeKeyPart(m.address),
+    approved: m.approved,
+    wantIncoming: m.wanted.incoming,
+    wantOutgoing: m.wanted.outgoing,
+    wantAppointmentsContactsTasks: m.wanted.appointmentsContactsTasks,
+    state: m.state,
+    incoming: m.channels.incoming,
+    outgoing: m.channels.outgoing,
+    appointmentsContactsTasks: m.channels.appointmentsContactsTasks,
+    consecutiveFailures: m.consecutiveFailures,
+  };
+  for (const key of optionalColumns) if (m[key] !== undefined) e[key] = m[key];
+  if (m.disabledReason !== undefined) e.disabledReason = failureColumn("disabledReason", m.disabledReason);
+  if (m.lastError !== undefined) e.lastError = failureColumn("lastError", m.lastError);
+  return e;
+}
+
+function decode(e: TableEntityResult<MailboxEntity>): MailboxRecord {
+  const m: MailboxRecord = {
+    profileId: decodeKeyPart(e.partitionKey!),
+    address: decodeKeyPart(e.rowKey!),
+    approved: e.approved === true,
+    wanted: { incoming: e.wantIncoming !== false, outgoing: e.wantOutgoing !== false, appointmentsContactsTasks: e.wantAppointmentsContactsTasks !== false },
+    state: e.state as MailboxState,
+    channels: { incoming: e.incoming as ChannelStatus, outgoing: e.outgoing as ChannelStatus, appointmentsContactsTasks: e.appointmentsContactsTasks as ChannelStatus },
+    consecutiveFailures: Number(e.consecutiveFailures ?? 0),
+  };
+  for (const key of optionalColumns) {
+    const value = optionalString(e[key]);
+    if (value !== undefined) m[key] = value;
+  }
+  const disabledReason = parseJsonColumn<Failure | undefined>(e.disabledReason, undefined);
+  if (disabledReason !== undefined) m.disabledReason = disabledReason;
+  const lastError = parseJsonColumn<Failure | undefined>(e.lastError, undefined);
+  if (lastError !== undefined) m.lastError = lastError;
+  return m;
+}
+
+/** Every mailbox of a profile, in address order, following continuation tokens. */
+export async function listMailboxes(storage: Storage, profileId: string): Promise<MailboxRecord[]> {
+  const table = await storage.table("mailboxes");
+  const out: MailboxRecord[] = [];
+  const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)}`;
+  for await (const page of table.listEntities<MailboxEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
+    out.push(...page.map(decode));
+  }
+  return out;
+}
+
+export async function getMailbox(storage: Storage, profileId: string, address: string): Promise<MailboxRecord | undefined> {
+  const table = await storage.table("mailboxes");
+  try {
+    return decode(await table.getEntity<MailboxEntity>(encodeKeyPart(profileId), encodeKeyPart(address.toLowerCase())));
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Writes whole records (replace: a field left out is cleared), batched per profile. Returns the transactions sent. */
+export async function saveMailboxes(storage: Storage, records: readonly MailboxRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const actions: TransactionAction[] = records.map((m) => ["upsert", encode(m), "Replace"]);
+  return submitInTransactions(await storage.table("mailboxes"), actions);
+}
+
+export async function deleteMailboxes(storage: Storage, profileId: string, addresses: readonly string[]): Promise<number> {
+  if (addresses.length === 0) return 0;
+  const partitionKey = encodeKeyPart(profileId);
+  const actions: TransactionAction[] = addresses.map((a) => ["delete", { partitionKey, rowKey: encodeKeyPart(a) }]);
+  return submitInTransactions(await storage.table("mailboxes"), actions);
+}
+
+export async function deleteAllMailboxes(storage: Storage, profileId: string): Promise<number> {
+  return deleteWhere(await storage.table("mailboxes"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`);
+}
+
+/** Writes a plan's new and changed mailboxes, then deletes the ones gone from the file. */
+export async function applyMailboxPlan(storage: Storage, profileId: string, plan: MailboxPlan): Promise<number> {
+  const written = await saveMailboxes(storage, plan.upserts);
+  return written + (await deleteMailboxes(storage, profileId, plan.deletes.map((m) => m.address)));
+}
+
+/** Makes the stored mailboxes match the profile file (see `reconcileMailbox` for what each mailbox becomes). */
+export async function syncMailboxesFromProfile(storage: Storage, profile: Pick<Profile, "id" | "mailboxes">): Promise<MailboxPlan> {
+  const plan = planMailboxSync(await listMailboxes(storage, profile.id), profile);
+  await applyMailboxPlan(storage, profile.id, plan);
+  return plan;
+}

@@ -1,0 +1,137 @@
+import type { TableEntityResult } from "@azure/data-tables";
+import type { Profile } from "../config/profile.js";
+import { ignoreNotFound, statusOf } from "./batch.js";
+import { decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
+import { deleteAllMailboxes } from "./mailboxes.js";
+import type { Storage } from "./storage.js";
+import { deleteSummary } from "./summaries.js";
+
+/**
+ * The `profiles` table (partition "profile", row profile id): a profile's settings, which hold setting names and
+ * never secret values, and its schedule state. Mailboxes live in their own table.
+ */
+
+const partitionKey = "profile";
+
+/** A profile without its mailboxes (those are rows of the `mailboxes` table). */
+export type ProfileSettings = Omit<Profile, "mailboxes">;
+
+export interface StoredProfile {
+  profile: ProfileSettings;
+  /** When the schedule last claimed a cycle of this profile. */
+  lastScheduledAt?: string;
+  /** How many cycles have been scheduled; the next claim makes it cycle + 1. */
+  cycle: number;
+  etag: string;
+}
+
+type ProfileEntity = {
+  name: string;
+  owner: string;
+  serverType: string;
+  pollingIntervalMinutes: number;
+  maxConcurrentConnections: number;
+  settings: string;
+  updatedAt: string;
+  lastScheduledAt?: string;
+  cycle?: number;
+};
+
+/**
+ * Creates or updates a profile's settings. A merge, so the schedule state (lastScheduledAt, cycle) survives a re-import;
+ * every settings column is written each time, so nothing stale is left.
+ */
+export async function saveProfile(storage: Storage, profile: ProfileSettings | Profile, now = new Date()): Promise<void> {
+  const { mailboxes: _mailboxes, id, ...settings } = profile as Profile;
+  const entity: ProfileEntity = {
+    name: settings.name,
+    owner: settings.owner,
+    serverType: settings.serverType,
+    pollingIntervalMinutes: settings.pollingIntervalMinutes,
+    maxConcurrentConnections: settings.maxConcurrentConnections,
+    settings: jsonColumn("settings", settings),
+    updatedAt: now.toISOString(),
+  };
+  const table = await storage.table("profiles");
+  await table.upsertEntity({ partitionKey, rowKey: encodeKeyPart(id), ...entity }, "Merge");
+}
+
+export async function getProfile(storage: Storage, id: string): Promise<StoredProfile | undefined> {
+  const table = await storage.table("profiles");
+  try {
+    return decode(await table.getEntity<ProfileEntity>(partitionKey, encodeKeyPart(id)));
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Every profile, in id order, following continuation tokens. */
+export async function listProfiles(storage: Storage): Promise<StoredProfile[]> {
+  const table = await storage.table("profiles");
+  const out: StoredProfile[] = [];
+  for await (const page of table.listEntities<ProfileEntity>({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'` } }).byPage({ maxPageSize: 1000 })) {
+    out.push(...page.map(decode));
+  }
+  return out;
+}
+
+/** Every profile id (keys only). */
+export async function listProfileIds(storage: Storage): Promise<string[]> {
+  const table = await storage.table("profiles");
+  const ids: string[] = [];
+  const query = { filter: `PartitionKey eq '${partitionKey}'`, select: ["RowKey"] };
+  for await (const page of table.listEntities({ queryOptions: query }).byPage({ maxPageSize: 1000 })) {
+    for (const e of page) ids.push(decodeKeyPart(e.rowKey!));
+  }
+  return ids;
+}
+
+/**
+ * Deletes a profile: the profile entity first (so no schedule picks it up again), then its mailboxes and its summary.
+ * Returns false when there was no such profile (leftover mailboxes are removed all the same).
+ */
+export async function deleteProfile(storage: Storage, id: string): Promise<boolean> {
+  const table = await storage.table("profiles");
+  const existed = await ignoreNotFound(() => table.deleteEntity(partitionKey, encodeKeyPart(id)));
+  await deleteAllMailboxes(storage, id);
+  await deleteSummary(storage, id);
+  return existed;
+}
+
+/**
+ * Claims the next cycle of a profile: sets lastScheduledAt and cycle + 1 only if the entity still has the ETag
+ * that was read, so two schedule runs never schedule the same cycle twice. 412 (or a deleted profile) → "lost".
+ */
+export async function claimSchedule(
+  storage: Storage,
+  id: string,
+  expected: { etag: string; cycle: number },
+  now: Date,
+): Promise<"claimed" | "lost"> {
+  const table = await storage.table("profiles");
+  try {
+    await table.updateEntity(
+      { partitionKey, rowKey: encodeKeyPart(id), lastScheduledAt: now.toISOString(), cycle: expected.cycle + 1 },
+      "Merge",
+      { etag: expected.etag },
+    );
+    return "claimed";
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 412 || status === 404) return "lost";
+    throw error;
+  }
+}
+
+function decode(e: TableEntityResult<ProfileEntity>): StoredProfile {
+  const settings = parseJsonColumn<Omit<ProfileSettings, "id">>(e.settings, {} as Omit<ProfileSettings, "id">);
+  const stored: StoredProfile = {
+    profile: { id: decodeKeyPart(e.rowKey!), ...settings },
+    cycle: Number(e.cycle ?? 0),
+    etag: e.etag,
+  };
+  const last = optionalString(e.lastScheduledAt);
+  if (last !== undefined) stored.lastScheduledAt = last;
+  return stored;
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticatedRequest, clearTokenCache, resolveCredentials, type Credentials } from "../../lib/auth/index.js";
+import { ProfileConnections } from "../../lib/net/index.js";
+import { createTestCa, type TestCa } from "../net/support/certs.js";
+import { startHttps, toLocal, type TestServer } from "../net/support/servers.js";
+
+const tenantId = "11111111-2222-3333-4444-555555555555";
+const clientId = "66666666-7777-8888-9999-000000000000";
+const authority = "https://login.sim.test";
+const goodSecret = "app-s3cret~value";
+const tokenRequests: URLSearchParams[] = [];
+const bearerSeen: string[] = [];
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** A Microsoft Entra stand-in: OpenID metadata and the client-credentials token endpoint. */
+function entra(req: IncomingMessage, res: ServerResponse): void {
+  let body = "";
+  req.on("data", (c: Buffer) => (body += c.toString()));
+  req.on("end", () => {
+    const base = `${authority}/${tenantId}`;
+    const path = new URL(req.url ?? "/", authority).pathname;
+    if (path.endsWith("/.well-known/openid-configuration")) {
+      json(res, 200, {
+        issuer: `${base}/v2.0`,
+        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        token_endpoint: `${base}/oauth2/v2.0/token`,
+        end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+        jwks_uri: `${authority}/common/discovery/v2.0/keys`,
+      });
+      return;
+    }
+    if (req.method === "POST" && path.endsWith("/oauth2/v2.0/token")) {
+      const form = new URLSearchParams(body);
+      tokenRequests.push(form);
+      if (form.get("client_secret") !== goodSecret) {
+        json(res, 401, {
+          error: "invalid_client",
+          error_description: "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.",
+          error_codes: [7000215],
+        });
+        return;
+      }
+      json(res, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: `token-${tokenRequests.length}` });
+      return;
+    }
+    json(res, 404, { error: "not_found" });
+  });
+}
+
+function ews(req: IncomingMessage, res: ServerResponse): void {
+  bearerSeen.push(req.headers.authorization ?? "");
+  req.resume();
+  res.writeHead(req.headers.authorization?.startsWith("Bearer token-") ? 200 : 401).end();
+}
+
+let ca: TestCa;
+let login: TestServer;
+let exchange: TestServer;
+
+beforeAll(async () => {
+  ca = await createTestCa();
+  login = await startHttps(await ca.issue(["login.sim.test"]), entra);
+  exchange = await startHttps(await ca.issue(["outlook.office365.test"]), ews);
+});
+
+afterAll(async () => {
+  await login.close();
+  await exchange.close();
+});
+
+beforeEach(() => {
+  clearTokenCache();
+  tokenRequests.length = 0;
+});
+
+function connections(): ProfileConnections {
+  const connectTo = toLocal({ "login.sim.test": login.port, "outlook.office365.test": exchange.port });
+  return new ProfileConnections({ maxConnections: 4, network: { dnsServers: [], extraCaPem: ca.caPem, connectTo } });
+}
+
+function credentials(secret: string): Credentials {
+  const resolved = resolveCredentials(
+    { kind: "oauth", tenantId, clientId, clientSecretSetting: "APP_SECRET", cloud: "public" },
+    { APP_SECRET: secret },
+    { authorityHost: authority },
+  );
+  if (!resolved.ok) throw new Error(resolved.failure.message);
+  return resolved.value;
+}
+
+const ewsUrl = "https://outlook.office365.test/EWS/Exchange.asmx";
+
+describe("OAuth client credentials", () => {
+  it("fetches a token through the profile's own network settings and sends it as Bearer, once per credential", async () => {
+    const conns = connections();
+    const creds = credentials(goodSecret);
+    const first = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+    const second = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+    expect(first.ok && first.value.status).toBe(200);
+    expect(second.ok && second.value.status).toBe(200);
+    expect(tokenRequests).toHaveLength(1);
+    expect(Object.fromEntries(tokenRequests[0]!)).toMatchObject({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      scope: "https://outlook.office365.com/.default",
+    });
+    expect(bearerSeen.slice(-2)).toEqual(["Bearer token-1", "Bearer token-1"]);
+    expect(conns.stats().handshakes[`${authority}:443`]).toBeGreaterThanOrEqual(1);
+    await conns.close();
+  });
+
+  it("reports a refused secret as auth-failed with Entra's code, never the secret", async () => {
+    const conns = connections();
+    const reply = await authenticatedRequest(conns, credentials("wrong-secret-value"), { url: ewsUrl, method: "POST", body: "<x/>" });
+    expect(!reply.ok && reply.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000215", transient: false });
+    expect(!reply.ok && reply.failure.message).not.toContain("wrong-secret-value");
+    await conns.close();
+  });
+
+  it("reports the network's own failure when the token endpoint cannot be reached", async () => {
+    const conns = new ProfileConnections({
+      maxConnections: 2,
+      network: { dnsServers: [], connectTo: toLocal({ "login.sim.test": login.port, "outlook.office365.test": exchange.port }) },
+    });
+    const ewsConnections = exchange.counter.accepted;
+    const reply = await authenticatedRequest(conns, credentials(goodSecret), { url: ewsUrl });
+    expect(!reply.ok && reply.failure).toMatchObject({ category: "tls-untrusted", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    expect(exchange.counter.accepted).toBe(ewsConnections); // no token, so EWS was never asked
+    await conns.close();
+  });
+});

@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { claim, history, readLedger } from "../../lib/store/notifications.js";
+import { readSummary } from "../../lib/store/summaries.js";
+import { testStorage } from "../support/storage.js";
+import { decodeWords, parseEmail } from "./support/mime.js";
+import { at, failure, World } from "./support/world.js";
+
+let world: World;
+beforeEach(async () => {
+  world = await new World().start();
+});
+afterEach(async () => {
+  await world.stop();
+});
+
+const kinds = (results: { kind: string }[]): string[] => results.map((r) => r.kind);
+
+describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer)", () => {
+  it("sends exactly one email for a qualifying profile across many runs within the hour, and records it", async () => {
+    const p = await world.addProfile();
+    const results = await world.timeline(p.id, 0, 55); // twelve runs, every five minutes
+    expect(kinds(results)).toEqual(["sent", ...Array(11).fill("recently-sent")]);
+    expect(world.sink.received).toHaveLength(1);
+    const email = parseEmail(world.sink.received[0]!.raw);
+    expect(decodeWords(email.headers.subject!)).toBe(
+      "[exchange-sync-monitor] Contoso Exchange 2016: 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC",
+    );
+    expect(email.text).toContain(`https://monitor.contoso.com/api/status/${p.id}`);
+    expect(await readSummary(world.storage, p.id)).toMatchObject({ lastEmailAt: at(0).toISOString(), emailsSent: 1 });
+    expect(await history(world.storage, p.id, 10)).toMatchObject([
+      { outcome: "sent", recipient: "crm-admin@contoso.com", figures: { processed: 15, failed: 10 }, messageId: email.headers["message-id"] },
+    ]);
+  });
+
+  it.each([
+    [10, 5],
+    [1000, 300],
+    [4, 1],
+    [0, 0],
+  ])("sends nothing at or below 50 percent (%i processed, %i failed)", async (processed, failed) => {
+    const p = await world.addProfile();
+    const results = await world.timeline(p.id, 0, 15, processed, failed);
+    expect(kinds(results)).toEqual(Array(4).fill("below-threshold"));
+    expect(results[0]).toMatchObject({ figures: { processed, failed } });
+    expect(world.sink.received).toHaveLength(0);
+    expect(await readLedger(world.storage, p.id)).toBeUndefined();
+  });
+
+  it("sends a second email only once 60 minutes have passed since the first", async () => {
+    const p = await world.addProfile();
+    await world.probe(p.id, at(-1), 15, 10);
+    expect(kinds(await world.run(at(0)))).toEqual(["sent"]);
+    await world.probe(p.id, at(59), 15, 10);
+    expect(kinds(await world.run(new Date(at(60).getTime() - 1)))).toEqual(["recently-sent"]);
+    expect(world.sink.received).toHaveLength(1);
+    expect(kinds(await world.run(at(60.5)))).toEqual(["sent"]);
+    expect(world.sink.received).toHaveLength(2);
+    expect((await readSummary(world.storage, p.id))?.emailsSent).toBe(2);
+  });
+
+  it.each(["no ledger yet", "an email two hours ago"])("lets exactly one of eight racing runs send, per profile (%s)", async (before) => {
+    const profiles = await Promise.all(Array.from({ length: 6 }, (_, i) => world.addProfile({ owner: `owner${i}@contoso.com` })));
+    if (before !== "no ledger yet") {
+      for (const p of profiles) await world.probe(p.id, at(-121), 15, 10);
+      expect(new Set(kinds(await world.run(at(-120))))).toEqual(new Set(["sent"]));
+      world.sink.received.length = 0;
+    }
+    for (const p of profiles) await world.probe(p.id, at(-1), 15, 10);
+    const results = (await Promise.all(Array.from({ length: 8 }, () => world.run(at(0))))).flat();
+    expect(results.every((r) => ["sent", "recently-sent", "lost-race"].includes(r.kind))).toBe(true);
+    for (const p of profiles) expect(results.filter((r) => r.profileId === p.id && r.kind === "sent")).toHaveLength(1);
+    expect(world.sink.received.map((e) => e.to[0]).sort()).toEqual(profiles.map((p) => p.owner).sort());
+  });
+
+  it("sends nothing while the SMTP server is down, releases the claim, and sends once it is back", async () => {
+    const p = await world.addProfile();
+    await world.probe(p.id, at(-1), 15, 10);
+    await world.sink.stop();
+    expect(await world.run(at(0))).toMatchObject([{ kind: "send-failed", released: true }]);
+    expect(await readLedger(world.storage, p.id)).toMatchObject({ state: "idle", emailsSent: 0 });
+    await world.sink.start(); // same port
+    world.sink.behaviour = { kind: "refuse-rcpt", code: 451 };
+    await world.probe(p.id, at(4), 15, 10);
+    expect(await world.run(at(5))).toMatchObject([{ kind: "send-failed", released: true }]);
+    world.sink.behaviour = { kind: "accept" };
+    const later = await world.timeline(p.id, 10, 30);
+    expect(kinds(later)).toEqual(["sent", "recently-sent", "recently-sent", "recently-sent", "recently-sent"]);
+    expect(world.sink.received).toHaveLength(1);
+  });
+
+  it("after a crash between claiming and sending: no email that hour, and never two", async () => {
+    const p = await world.addProfile();
+    await world.probe(p.id, at(-1), 15, 10);
+    // a run claimed at 10:05 and died before sending
+    expect((await claim(testStorage(world.settings), p.id, at(0), "crashed")).kind).toBe("claimed");
+    const sameHour = await world.timeline(p.id, 5, 55);
+    expect(new Set(kinds(sameHour))).toEqual(new Set(["recently-sent"]));
+    expect(world.sink.received).toHaveLength(0);
+    const nextHour = await world.timeline(p.id, 60, 115);
+    expect(kinds(nextHour)).toEqual(["sent", ...Array(11).fill("recently-sent")]);
+    expect(world.sink.received).toHaveLength(1);
+  });
+
+  it("keeps the claim when the outcome is unknown (the server took the body and went silent)", async () => {
+    const p = await world.addProfile();
+    world.timeouts = { connectMs: 2_000, greetingMs: 2_000, socketMs: 300 };
+    world.sink.behaviour = { kind: "hang-after-data" };
+    await world.probe(p.id, at(-1), 15, 10);
+    expect(kinds(await world.run(at(0)))).toEqual(["outcome-unknown"]);
+    world.sink.behaviour = { kind: "accept" };
+    expect(kinds(await world.timeline(p.id, 5, 55))).toEqual(Array(11).fill("recently-sent"));
+    expect(world.sink.received).toHaveLength(0);
+    expect(kinds(await world.timeline(p.id, 60, 60))).toEqual(["sent"]);
+  });
+
+  it("emails only the owner, and only for profiles that want it", async () => {
+    const wants = await world.addProfile({ owner: "owner-a@contoso.com" });
+    const quiet = await world.addProfile({ owner: "owner-b@contoso.com", notifyOwner: false });
+    await world.probe(wants.id, at(-1), 15, 10);
+    await world.probe(quiet.id, at(-1), 15, 15);
+    const results = await world.run(at(0));
+    expect(results).toMatchObject([{ profileId: wants.id, kind: "sent", recipient: "owner-a@contoso.com" }]);
+    expect(world.sink.received).toHaveLength(1);
+    const received = world.sink.received[0]!;
+    expect(received.to).toEqual(["owner-a@contoso.com"]);
+    const headers = parseEmail(received.raw).headers;
+    expect(headers.to).toBe("owner-a@contoso.com");
+    expect(headers.cc).toBeUndefined();
+    expect(headers.bcc).toBeUndefined();
+  });
+
+  it("escapes a hostile mailbox address, error message and profile name in the HTML part", async () => {
+    const p = await world.addProfile({ name: "Contoso <img src=x onerror=alert(1)>" });
+    await recordHostile(p.id);
+    await world.run(at(0));
+    const email = parseEmail(world.sink.received[0]!.raw);
+    expect(email.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;@contoso.com");
+    expect(email.html).toContain("Boom &lt;script&gt;document.cookie&lt;/script&gt;");
+    expect(email.html).toContain("Contoso &lt;img src=x onerror=alert(1)&gt;");
+    expect(email.html).not.toMatch(/<script|<img/i);
+  });
+
+  it("goes on with the other profiles when one fails", async () => {
+    const broken = await world.addProfile();
+    const fine = await world.addProfile();
+    await world.probe(broken.id, at(-1), 15, 10);
+    await world.probe(fine.id, at(-1), 15, 10);
+    // a corrupt row in the broken profile's checks: its lastError column is not JSON
+    const checks = await world.storage.table("checks");
+    await checks.upsertEntity({ partitionKey: `${broken.id}_2025030410`, rowKey: "x@contoso.com", lastFailureAt: at(-1).toISOString(), lastError: "{not json" }, "Merge");
+    const results = await world.run(at(0));
+    expect(results.find((r) => r.profileId === broken.id)?.kind).toBe("error");
+    expect(results.find((r) => r.profileId === fine.id)?.kind).toBe("sent");
+    expect(world.sink.received).toHaveLength(1);
+  });
+
+  async function recordHostile(profileId: string): Promise<void> {
+    await world.probe(profileId, at(-1), 3, 2, failure("Boom <script>document.cookie</script>"));
+    const { recordChecks } = await import("../../lib/store/checks.js");
+    await recordChecks(world.storage, profileId, [{ address: "<script>alert(1)</script>@contoso.com", at: at(-2), outcome: { ok: false, failure: failure() } }]);
+  }
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { removeProfile } from "../../lib/profiles/delete.js";
+import { exportProfile } from "../../lib/profiles/export.js";
+import { importProfile } from "../../lib/profiles/import.js";
+import { listProfileItems } from "../../lib/profiles/list.js";
+import { recordChecks, readChecksForHours } from "../../lib/store/checks.js";
+import { listMailboxes, saveMailboxes } from "../../lib/store/mailboxes.js";
+import { getProfile } from "../../lib/store/profiles.js";
+import type { Storage } from "../../lib/store/storage.js";
+import { readSummary } from "../../lib/store/summaries.js";
+import { testStorage } from "../support/storage.js";
+import { designExample, exampleWith, mailboxesOf } from "./fixtures.js";
+
+async function nothingStored(storage: Storage, id: string): Promise<void> {
+  expect(await getProfile(storage, id)).toBeUndefined();
+  expect(await listMailboxes(storage, id)).toEqual([]);
+  expect(await readSummary(storage, id)).toBeUndefined();
+}
+
+describe("profile import and export", () => {
+  it("refuses a bad profile naming every wrong field, and writes nothing", async () => {
+    const storage = testStorage();
+    storage.requests.reset();
+    const result = await importProfile(
+      storage,
+      exampleWith({ owner: "nobody", auth: { kind: "basic", username: "CONTOSO\\svc", passwordSetting: "hunter2 is my password" }, colour: "blue", mailboxes: [{ address: "x" }] }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.field).sort()).toEqual(["auth.passwordSetting", "auth.username", "colour", "mailboxes[0].address", "owner"]);
+    expect(storage.requests.table).toBe(0);
+    await nothingStored(storage, designExample.id);
+  });
+
+  it("round-trips the design's example byte for byte", async () => {
+    const storage = testStorage();
+    const result = await importProfile(storage, designExample);
+    expect(result).toEqual({ ok: true, profileId: designExample.id, created: true, mailboxes: { total: 1, added: 1, updated: 0, removed: 0, unchanged: 0 } });
+    const exported = await exportProfile(storage, designExample.id);
+    expect(JSON.stringify(exported, null, 2)).toBe(JSON.stringify(designExample, null, 2));
+    expect(await readSummary(storage, designExample.id)).toMatchObject({ health: "unknown", mailboxStates: { enabled: 1, "pending-approval": 0 } });
+  });
+
+  it("round-trips oauth credentials, trusted domains and unapproved mailboxes", async () => {
+    const storage = testStorage();
+    const document = exampleWith({
+      id: "fabrikam-online",
+      serverType: "exchange-online",
+      auth: { kind: "oauth", tenantId: "fabrikam.onmicrosoft.com", clientId: "6f1d1c1a-1b2c-4d5e-8f90-123456789abc", certificatePathSetting: "FABRIKAM_CERT", cloud: "usgov" },
+      trustedDomains: ["fabrikam-mail.com"],
+      mailboxes: [...mailboxesOf(3, false), { address: "zed@fabrikam.com", approved: true, incoming: false, outgoing: true, appointmentsContactsTasks: false }],
+    });
+    await importProfile(storage, document);
+    expect(await exportProfile(storage, "fabrikam-online")).toEqual(document);
+    const exported = JSON.stringify(await exportProfile(storage, "fabrikam-online"));
+    expect(exported).not.toMatch(/secret|password/i);
+  });
+
+  it("keeps mailbox state on re-import and removes mailboxes gone from the file", async () => {
+    const storage = testStorage();
+    await importProfile(storage, exampleWith({ mailboxes: mailboxesOf(3) }));
+    const [first] = await listMailboxes(storage, designExample.id);
+    await saveMailboxes(storage, [{ ...first!, state: "disabled", consecutiveFailures: 10, channels: { incoming: "failure", outgoing: "failure", appointmentsContactsTasks: "success" } }]);
+    const again = await importProfile(storage, exampleWith({ name: "Renamed", mailboxes: mailboxesOf(2) }));
+    expect(again).toMatchObject({ ok: true, created: false, mailboxes: { total: 2, added: 0, updated: 0, removed: 1, unchanged: 2 } });
+    const stored = await listMailboxes(storage, designExample.id);
+    expect(stored.map((m) => m.state)).toEqual(["disabled", "enabled"]);
+    expect(stored[0]!.channels.incoming).toBe("failure");
+    expect(await readSummary(storage, designExample.id)).toMatchObject({ name: "Renamed", mailboxStates: { disabled: 1, enabled: 1 } });
+  });
+
+  it("undoes what it wrote when a write fails half-way", async () => {
+    const real = testStorage();
+    // The real emulator, except that the profiles table goes away after the first read: the final write fails.
+    let profileTableUses = 0;
+    const failAtTheEnd: Storage = {
+      requests: real.requests,
+      queue: (name) => real.queue(name),
+      table: (name) => (name === "profiles" && profileTableUses++ > 0 ? Promise.reject(new Error("profiles table down")) : real.table(name)),
+    };
+    await expect(importProfile(failAtTheEnd, exampleWith({ mailboxes: mailboxesOf(120) }))).rejects.toThrow(/profiles table down/);
+    await nothingStored(real, designExample.id);
+  });
+
+  it("lists profiles without credentials and deletes everything stored about one", async () => {
+    const storage = testStorage();
+    await importProfile(storage, designExample);
+    await recordChecks(storage, designExample.id, [{ address: "jdoe@contoso.com", at: new Date("2025-05-01T10:00:00Z"), outcome: { ok: true } }]);
+    const items = await listProfileItems(storage);
+    expect(items).toEqual([expect.objectContaining({ id: designExample.id, cycle: 0 })]);
+    expect(JSON.stringify(items)).not.toMatch(/auth|passwordSetting/);
+    expect(await removeProfile(storage, designExample.id)).toBe("deleted");
+    await nothingStored(storage, designExample.id);
+    expect(await readChecksForHours(storage, designExample.id, ["2025050110"])).toEqual([]);
+    expect(await removeProfile(storage, designExample.id)).toBe("not-found");
+  });
+});

@@ -13,6 +13,7 @@ import type { Storage } from "../store/storage.js";
 import { compactSteps, mergeSummary, readSummary } from "../store/summaries.js";
 import { checkMailbox } from "./mailbox-check.js";
 import { openSession, type ProbeEnvironment } from "./open-session.js";
+import { inParallel } from "./in-parallel.js";
 import { applyCheck, isDue } from "./policy.js";
 import { rollUpCycle } from "./roll-up.js";
 import { mailboxesOfShard, type ProbeMessage } from "./schedule-plan.js";
@@ -193,25 +194,7 @@ class ResultWriter {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` at a time; one item's exception never stops the others. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox checks failed unexpectedly`);
-}
-
-function failedCheck(record: MailboxRecord, failure: Failure): MailboxCheck {
+export function failedCheck(record: MailboxRecord, failure: Failure): MailboxCheck {
   const status = (wanted: boolean) => (wanted ? "failure" : "not-run") as "failure" | "not-run";
   return {
     address: record.address,

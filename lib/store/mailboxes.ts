@@ -27,6 +27,7 @@ type MailboxEntity = {
   lastSuccessAt?: string;
   ewsUrl?: string;
   ewsUrlDiscoveredAt?: string;
+  lastCycle?: number;
 };
 
 const optionalColumns = ["nextAttemptAt", "lastCheckedAt", "lastSuccessAt", "ewsUrl", "ewsUrlDiscoveredAt"] as const;
@@ -48,6 +49,7 @@ function encode(m: MailboxRecord): { partitionKey: string; rowKey: string } & Ma
   for (const key of optionalColumns) if (m[key] !== undefined) e[key] = m[key];
   if (m.disabledReason !== undefined) e.disabledReason = failureColumn("disabledReason", m.disabledReason);
   if (m.lastError !== undefined) e.lastError = failureColumn("lastError", m.lastError);
+  if (m.lastCycle !== undefined) e.lastCycle = m.lastCycle;
   return e;
 }
 
@@ -69,6 +71,7 @@ function decode(e: TableEntityResult<MailboxEntity>): MailboxRecord {
   if (disabledReason !== undefined) m.disabledReason = disabledReason;
   const lastError = parseJsonColumn<Failure | undefined>(e.lastError, undefined);
   if (lastError !== undefined) m.lastError = lastError;
+  if (e.lastCycle !== undefined && e.lastCycle !== null) m.lastCycle = Number(e.lastCycle);
   return m;
 }
 

@@ -1,0 +1,39 @@
+import { readFile } from "node:fs/promises";
+import type { Storage } from "../store/storage.js";
+import { importProfile } from "./import.js";
+
+export type FileImport =
+  | { kind: "imported"; file: string; profileId: string; created: boolean }
+  | { kind: "refused"; file: string; problems: string[] };
+
+/** Imports the profile files named by PROFILE_FILES; a broken file is reported and never stops the others. */
+export async function importProfileFiles(storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
+  const results: FileImport[] = [];
+  for (const file of files) {
+    let document: unknown;
+    try {
+      document = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, ""));
+    } catch (error) {
+      results.push({ kind: "refused", file, problems: [`cannot be read as JSON: ${(error as Error).message}`] });
+      continue;
+    }
+    const result = await importProfile(storage, document, { now });
+    results.push(
+      result.ok
+        ? { kind: "imported", file, profileId: result.profileId, created: result.created }
+        : { kind: "refused", file, problems: result.problems.map((p) => `${p.field}: ${p.message}`) },
+    );
+  }
+  return results;
+}
+
+let imported: Promise<FileImport[]> | undefined;
+
+/** Once per process: the schedule imports the configured files before its first run, on any host. */
+export function importConfiguredProfilesOnce(storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
+  imported ??= importProfileFiles(storage, files, now).catch((error) => {
+    imported = undefined;
+    throw error;
+  });
+  return imported;
+}

@@ -3,7 +3,7 @@ import { channelsFromFolders, firstFolderError, foldersFor, type DistinguishedFo
 import type { ServerBuild } from "../exchange/server-version.js";
 import { channelNames, type ChannelName, type ChannelStatuses, type MailboxCheck } from "../model/connection.js";
 import type { Failure, FailureCategory } from "../model/failure.js";
-import { discover } from "./autodiscover.js";
+import { discover, type Discovery } from "./autodiscover.js";
 import { getFolders } from "./ews-check.js";
 import type { ProbeSession } from "./session.js";
 
@@ -12,6 +12,8 @@ export interface MailboxToCheck {
   wanted: Record<ChannelName, boolean>;
   /** The EWS URL found by an earlier discovery, used until it stops being right. */
   cachedEwsUrl?: string;
+  /** The EWS URL Autodiscover just gave (this cycle): used as is, never rediscovered. */
+  discovered?: Discovery;
 }
 
 export type MailboxCheckResult = MailboxCheck & { server?: ServerBuild; rediscovered: boolean };
@@ -26,6 +28,10 @@ export async function checkMailbox(session: ProbeSession, mailbox: MailboxToChec
   const folders = foldersFor(wanted.length > 0 ? wanted : ["incoming"]);
   const elapsed = () => Math.round(performance.now() - started);
 
+  if (mailbox.discovered !== undefined) {
+    const result = await checkAt(session, mailbox.address, wanted, folders, mailbox.discovered.ewsUrl, mailbox.discovered.server);
+    return { ...result, elapsedMs: elapsed(), rediscovered: false };
+  }
   let result = await checkAt(session, mailbox.address, wanted, folders, mailbox.cachedEwsUrl);
   let rediscovered = false;
   if (mailbox.cachedEwsUrl !== undefined && !result.ok && rediscoverOn.has(result.error.category)) {
@@ -38,12 +44,19 @@ export async function checkMailbox(session: ProbeSession, mailbox: MailboxToChec
 /** A check before its total time and rediscovery flag are known. */
 type CheckSoFar = MailboxCheck & { server?: ServerBuild };
 
-async function checkAt(session: ProbeSession, address: string, wanted: ChannelName[], folders: DistinguishedFolder[], cachedUrl: string | undefined): Promise<CheckSoFar> {
+async function checkAt(
+  session: ProbeSession,
+  address: string,
+  wanted: ChannelName[],
+  folders: DistinguishedFolder[],
+  cachedUrl: string | undefined,
+  knownServer?: ServerBuild,
+): Promise<CheckSoFar> {
   const targets = await locate(session, address, folders, cachedUrl);
   if (!targets.ok) return failed(address, wanted, targets.failure);
 
   const results: FolderResults = {};
-  let server: ServerBuild | undefined = targets.server;
+  let server: ServerBuild | undefined = targets.server ?? knownServer;
   for (const target of targets.value) {
     const answer = await getFolders(session, target.url, address, target.folders, versionFor(server));
     if (answer.server !== undefined) server = answer.server;
@@ -83,6 +96,11 @@ async function locate(session: ProbeSession, address: string, folders: Distingui
 
 function versionFor(server: ServerBuild | undefined) {
   return server?.major === "14" ? ("Exchange2010_SP2" as const) : ("Exchange2013_SP1" as const);
+}
+
+/** A mailbox whose discovery failed: the check fails with that diagnosis, every wanted channel failed. */
+export function discoveryFailed(address: string, wantedChannels: Record<ChannelName, boolean>, failure: Failure): MailboxCheckResult {
+  return { ...failed(address, channelNames.filter((c) => wantedChannels[c]), failure), rediscovered: false };
 }
 
 function failed(address: string, wanted: ChannelName[], error: Failure): CheckSoFar {

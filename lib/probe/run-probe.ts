@@ -11,7 +11,7 @@ import { listMailboxes, saveMailboxes } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { compactSteps, mergeSummary, readSummary } from "../store/summaries.js";
-import { checkMailbox } from "./mailbox-check.js";
+import { checkMailboxes } from "./check-mailboxes.js";
 import { openSession, type ProbeEnvironment } from "./open-session.js";
 import { inParallel } from "./in-parallel.js";
 import { applyCheck, isDue } from "./policy.js";
@@ -68,11 +68,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     const session = opened.value;
     try {
       if (message.shard.index === 0) testConnectionState = await runTestConnection(deps, session, stored, message);
-      await inParallel(due, message.maxConnections, async (record) => {
-        const toCheck = { address: record.address, wanted: record.wanted, ...(record.ewsUrl ? { cachedEwsUrl: record.ewsUrl } : {}) };
-        const check = await checkMailbox(session, toCheck);
-        await writer.add(record, check, deps.now());
-      });
+      await checkMailboxes(session, due, message.maxConnections, (record, check) => writer.add(record, check, deps.now()));
       peakConnections = session.connections.stats().peakSockets;
     } finally {
       await session.close();

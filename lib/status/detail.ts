@@ -1,0 +1,56 @@
+import type { AlertRecord } from "../model/alert.js";
+import type { Failure } from "../model/failure.js";
+import { recentAlerts } from "../store/alerts.js";
+import { listMailboxes } from "../store/mailboxes.js";
+import type { Storage } from "../store/storage.js";
+import { readSummary } from "../store/summaries.js";
+import { strongEtag } from "./etag.js";
+import { failingMailboxes, mailboxList } from "./mailbox-view.js";
+import { redactJson } from "./redact.js";
+import type { Rendered } from "./snapshot.js";
+import { profileStatus } from "./view.js";
+
+/** How many of the profile's newest alerts the detail shows. */
+export const recentAlertCount = 20;
+
+export type Detail = { kind: "found"; rendered: Rendered } | { kind: "not-found" };
+
+interface AlertStatus {
+  at: string;
+  kind: AlertRecord["kind"];
+  audience: AlertRecord["audience"];
+  address: string | null;
+  message: string;
+  diagnosis: Pick<Failure, "category" | "code" | "message" | "remediation" | "transient"> | null;
+}
+
+function alertStatus(a: AlertRecord): AlertStatus {
+  const f = a.failure;
+  return {
+    at: a.at,
+    kind: a.kind,
+    audience: a.audience,
+    address: a.address ?? null,
+    message: a.message,
+    diagnosis: f === undefined ? null : { category: f.category, code: f.code, message: f.message, remediation: f.remediation, transient: f.transient },
+  };
+}
+
+/**
+ * One profile's status: its summary, then (only when it exists) its mailboxes partition and newest alerts in
+ * parallel — 1 request for an unknown id, 3 for a profile of up to 1000 mailboxes. Never the raw checks.
+ * The id must have passed checkProfileId; the stores put it into filters through encodeKeyPart and odata.
+ */
+export async function loadDetail(storage: Storage, profileId: string, secrets: readonly string[]): Promise<Detail> {
+  const summary = await readSummary(storage, profileId);
+  if (summary === undefined) return { kind: "not-found" };
+  const [mailboxes, alerts] = await Promise.all([listMailboxes(storage, profileId), recentAlerts(storage, profileId, recentAlertCount)]);
+  const document = {
+    profile: profileStatus(summary),
+    failingMailboxes: failingMailboxes(mailboxes),
+    mailboxes: mailboxList(mailboxes),
+    recentAlerts: alerts.map(alertStatus),
+  };
+  const body = redactJson(JSON.stringify(document), secrets);
+  return { kind: "found", rendered: { body, etag: strongEtag(body) } };
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importProfile } from "../../lib/profiles/import.js";
+import { runProbe } from "../../lib/probe/run-probe.js";
+import { runSchedule } from "../../lib/probe/schedule.js";
+import { parseProbeMessage, type ProbeMessage } from "../../lib/probe/schedule-plan.js";
+import { decodeQueuePayload } from "../../lib/store/queue-payload.js";
+import { listMailboxes } from "../../lib/store/mailboxes.js";
+import type { Storage } from "../../lib/store/storage.js";
+import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
+import { contosoProfile, cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
+import { simEnvironment } from "../support/sim.js";
+import { testSettings, testStorage } from "../support/storage.js";
+
+let sim: SimulatedOrg;
+beforeAll(async () => {
+  sim = await startSimulatedOrg(cycleOrganisation(1000));
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+async function freshStorage(...profiles: ReturnType<typeof contosoProfile>[]) {
+  const settings = testSettings();
+  const storage = testStorage(settings);
+  for (const p of profiles) expect((await importProfile(storage, p)).ok).toBe(true);
+  return { settings, storage };
+}
+
+async function drain(storage: Storage, queueName: string): Promise<ProbeMessage[]> {
+  const queue = await storage.queue(queueName);
+  const messages: ProbeMessage[] = [];
+  for (;;) {
+    const batch = await queue.receiveMessages({ numberOfMessages: 32 });
+    if (batch.receivedMessageItems.length === 0) return messages;
+    for (const item of batch.receivedMessageItems) {
+      const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      messages.push(parsed.message);
+      await queue.deleteMessage(item.messageId, item.popReceipt);
+    }
+  }
+}
+
+const deps = (storage: Storage, now = () => new Date()) => ({ storage, probe: simEnvironment(sim, cycleSecrets), now });
+
+describe("probe cycle invariants", () => {
+  it("two concurrent schedule runs enqueue each due profile once", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile(), litwareProfile());
+    const schedule = () => runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [a, b] = await Promise.all([schedule(), schedule()]);
+    const enqueued = [...a, ...b].filter((o) => o.kind === "enqueued").map((o) => o.profileId).sort();
+    expect(enqueued).toEqual(["contoso", "litware"]);
+    const messages = await drain(storage, settings.probeQueue);
+    expect(messages.map((m) => `${m.profileId}:${m.cycle}`).sort()).toEqual(["contoso:1", "litware:1"]);
+    // Not due again until the polling interval has passed.
+    expect((await schedule()).every((o) => o.kind === "not-due")).toBe(true);
+  });
+
+  it("a redelivered queue message changes nothing", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [message] = await drain(storage, settings.probeQueue);
+    const first = await runProbe(deps(storage), message!);
+    expect(first).toMatchObject({ kind: "probed", checked: 6, testConnection: "ran" });
+    const before = await snapshot(storage);
+    storage.requests.reset();
+    const again = await runProbe(deps(storage), message!);
+    expect(again).toMatchObject({ kind: "probed", checked: 0, alreadyChecked: 6, testConnection: "already-ran" });
+    expect(await snapshot(storage)).toEqual(before);
+  });
+
+  it("asks Autodiscover again when a mailbox moves to another server", async () => {
+    const { settings, storage } = await freshStorage(litwareProfile(["mover@litware.com"]));
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    const cycle = async () => {
+      await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
+      for (const m of await drain(storage, settings.probeQueue)) await runProbe(deps(storage, now), m);
+      clock += 5 * 60_000;
+      return (await listMailboxes(storage, "litware"))[0]!;
+    };
+    const first = await cycle();
+    expect(first.ewsUrl).toBe("https://mail.litware.com/EWS/Exchange.asmx");
+    sim.setMailbox("mover@litware.com", { movedTo: "mail2.litware.com" });
+    try {
+      const second = await cycle();
+      expect(second.state).toBe("enabled");
+      expect(second.ewsUrl).toBe("https://mail2.litware.com/EWS/Exchange.asmx");
+      expect(second.ewsUrlDiscoveredAt).not.toBe(first.ewsUrlDiscoveredAt);
+    } finally {
+      sim.setMailbox("mover@litware.com", { movedTo: null });
+    }
+  });
+
+  it("keeps 1,000 mailboxes in 3 shards within the profile's connection limit", async () => {
+    const addresses = Array.from({ length: 1000 }, (_, i) => `user${i}@litware.com`);
+    const { settings, storage } = await freshStorage(litwareProfile(addresses));
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 400 });
+    const messages = await drain(storage, settings.probeQueue);
+    expect(messages.map((m) => m.maxConnections)).toEqual([4, 3, 3]);
+    sim.counters.reset();
+    const results = await Promise.all(messages.map((m) => runProbe(deps(storage), m)));
+    expect(results.reduce((n, r) => n + (r.kind === "probed" ? r.checked : 0), 0)).toBe(1000);
+    expect(results.filter((r) => r.kind === "probed" && r.rolledUp)).toHaveLength(1);
+    expect(sim.counters.connections({ group: "litware.com" }).peak).toBeLessThanOrEqual(10);
+    expect(sim.counters.connections({ group: "litware.com" }).peak).toBeGreaterThan(3);
+    const states = await listMailboxes(storage, "litware");
+    expect(states.filter((m) => m.state === "enabled")).toHaveLength(1000);
+  }, 120_000);
+});
+
+async function snapshot(storage: Storage) {
+  const read = async (name: "mailboxes" | "checks" | "alerts" | "hourly" | "summaries" | "connection") => {
+    const rows: unknown[] = [];
+    for await (const e of (await storage.table(name)).listEntities()) rows.push({ ...e, etag: undefined, timestamp: undefined });
+    return rows;
+  };
+  return { mailboxes: await read("mailboxes"), checks: await read("checks"), alerts: await read("alerts"), connection: await read("connection") };
+}

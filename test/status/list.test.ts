@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { encodeContinuation } from "../../lib/status/paging.js";
+import { mailbox, seedSummaries, startStatusHost, summary, type StatusHost } from "./fixtures.js";
+
+let app: StatusHost | undefined;
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+type ListBody = {
+  overall: { health: string; profiles: number; counts: Record<string, number> };
+  profiles: Record<string, unknown>[];
+  continuation: string | null;
+};
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `p${String(i).padStart(3, "0")}`);
+
+describe("GET /api/status", () => {
+  it("needs a function key", async () => {
+    app = await startStatusHost();
+    expect((await fetch(`${app.host.url}/api/status`)).status).toBe(401);
+  });
+
+  it("shows every field of a profile and the overall light", async () => {
+    app = await startStatusHost();
+    const failingRun = {
+      at: "2025-05-01T10:25:00.000Z",
+      ok: false,
+      elapsedMs: 160,
+      steps: [
+        { step: "autodiscover" as const, ok: true as const, elapsedMs: 120 },
+        { step: "ews" as const, ok: false as const, elapsedMs: 40, error: { category: "basic-auth-disabled" as const, code: "401", transient: false, message: "no Basic", remediation: "enable Basic" } },
+        { step: "mailbox" as const, ok: null, elapsedMs: 0 as const },
+      ],
+    };
+    await seedSummaries(app.runtime, [summary("alpha"), summary("beta", { health: "failing", lastTestConnection: failingRun }), summary("gamma", { health: "unknown", hourly: [] })]);
+    const response = await app.get("status");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const body = (await response.json()) as ListBody;
+    expect(body.overall).toEqual({ health: "failing", profiles: 3, counts: { ok: 1, degraded: 0, failing: 1, unknown: 1 } });
+    expect(body.continuation).toBeNull();
+    const [alpha, beta] = body.profiles;
+    expect(alpha).toMatchObject({
+      profileId: "alpha",
+      name: "Profile alpha",
+      serverType: "exchange-server",
+      health: "ok",
+      lastHour: { processed: 40, failed: 2, succeeded: 38, failurePercent: 5 },
+      lastTestConnection: { ok: true, elapsedMs: 180, error: null },
+      certificates: { minDaysLeft: 30, hosts: [{ host: "autodiscover.contoso.com", daysLeft: 212 }, { host: "mail.contoso.com", daysLeft: 30 }] },
+      server: { product: "Exchange Server 2016" },
+      lastEmailAt: "2025-05-01T08:00:00.000Z",
+      emailsSent: 3,
+      mailboxStates: { "pending-approval": 1, enabled: 37, retrying: 1, disabled: 1 },
+      updatedAt: "2025-05-01T10:26:00.000Z",
+    });
+    expect((alpha!.lastTestConnection as { steps: unknown[] }).steps).toHaveLength(3);
+    expect(alpha!.hourly).toHaveLength(24);
+    expect(beta!.lastTestConnection).toMatchObject({ ok: false, error: { step: "ews", category: "basic-auth-disabled", code: "401", remediation: "enable Basic" } });
+    expect(body.profiles[2]).toMatchObject({ profileId: "gamma", health: "unknown", hourly: [] });
+  });
+
+  it("pages 250 profiles with issued continuation tokens, and the overall covers all of them", async () => {
+    app = await startStatusHost();
+    await seedSummaries(app.runtime, ids(250).map((id) => summary(id)));
+    const seen: string[] = [];
+    let continuation: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = continuation === null ? "status?top=100" : `status?top=100&continuation=${encodeURIComponent(continuation)}`;
+      const body = (await (await app.get(query)).json()) as ListBody;
+      expect(body.overall.profiles).toBe(250);
+      seen.push(...body.profiles.map((p) => p.profileId as string));
+      continuation = body.continuation;
+      pages++;
+    } while (continuation !== null);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids(250));
+    const defaultPage = (await (await app.get("status")).json()) as ListBody;
+    expect(defaultPage.profiles).toHaveLength(100);
+    const all = (await (await app.get("status?top=1000")).json()) as ListBody;
+    expect(all.profiles).toHaveLength(250);
+    expect(all.continuation).toBeNull();
+  }, 60_000);
+
+  it("refuses a bad top or continuation naming the parameter, before reading any table", async () => {
+    app = await startStatusHost();
+    app.runtime.storage.requests.reset();
+    for (const [query, field] of [
+      ["top=0", "top"],
+      ["top=1001", "top"],
+      ["top=ten", "top"],
+      ["top=", "top"],
+      ["top=-5", "top"],
+      ["continuation=not-ours", "continuation"],
+      ["continuation=", "continuation"],
+      [`continuation=${Buffer.from('{"v":1,"after":"Bad Id"}').toString("base64url")}`, "continuation"],
+      [`continuation=${Buffer.from('{"v":1,"after":"x"}').toString("base64")}%25`, "continuation"],
+    ] as const) {
+      const response = await app.get(`status?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "invalid-query", problems: [{ field }] });
+    }
+    expect(app.runtime.storage.requests.table).toBe(0);
+    expect((await app.get(`status?continuation=${encodeContinuation("zzz")}`)).status).toBe(200);
+  });
+
+  it("answers 304 to a matching If-None-Match, with the same ETag and cache headers", async () => {
+    app = await startStatusHost({ STATUS_CACHE_SECONDS: "15" });
+    await seedSummaries(app.runtime, [summary("alpha"), summary("beta")]);
+    const first = await app.get("status");
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(first.headers.get("cache-control")).toBe("private, max-age=15");
+    const again = await app.get("status", { "if-none-match": etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    expect(await again.text()).toBe("");
+    expect((await app.get("status", { "if-none-match": `"other", W/${etag}` })).status).toBe(304);
+    expect((await app.get("status", { "if-none-match": '"other"' })).status).toBe(200);
+    // Another page is another representation.
+    expect((await app.get("status?top=1", { "if-none-match": etag })).status).toBe(200);
+  });
+
+  it("costs at most 2 table requests per cache period however many requests arrive, and reads again after the TTL", async () => {
+    app = await startStatusHost({ STATUS_CACHE_SECONDS: "10" });
+    await seedSummaries(app.runtime, ids(250).map((id) => summary(id)));
+    app.runtime.storage.requests.reset();
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => app!.get(i % 2 === 0 ? "status" : "status?top=50")));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(app.runtime.storage.requests.table).toBeLessThanOrEqual(2);
+
+    await seedSummaries(app.runtime, [summary("p999", { health: "failing" })]);
+    app.runtime.storage.requests.reset();
+    app.clock.now = new Date(app.clock.now.getTime() + 9_000);
+    let body = (await (await app.get("status?top=1000")).json()) as ListBody;
+    expect(body.overall.profiles).toBe(250);
+    expect(app.runtime.storage.requests.table).toBe(0);
+
+    app.clock.now = new Date(app.clock.now.getTime() + 2_000);
+    body = (await (await app.get("status?top=1000")).json()) as ListBody;
+    expect(body.overall).toMatchObject({ profiles: 251, health: "failing" });
+    expect(app.runtime.storage.requests.table).toBeGreaterThanOrEqual(1);
+    expect(app.runtime.storage.requests.table).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it("never echoes a secret app setting, even one a failure message quotes", async () => {
+    const password = "Sup3r-S3cret\"Pa$$";
+    app = await startStatusHost({ CONTOSO_EWS_PASSWORD: password, SMTP_PASSWORD_SETTING: "MAIL_PW", MAIL_PW: "mail-pw-12345" });
+    const leaky = { category: "auth-failed" as const, code: "401", transient: false, message: `login svc-crm@contoso.com:${password} refused; smtp mail-pw-12345`, remediation: "r" };
+    const run = { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 5, steps: [{ step: "autodiscover" as const, ok: false as const, elapsedMs: 5, error: leaky }] };
+    await seedSummaries(app.runtime, [summary("leaky", { name: `Leaky ${password}`, lastTestConnection: run })]);
+    const { saveMailboxes } = await import("../../lib/store/mailboxes.js");
+    await saveMailboxes(app.runtime.storage, [mailbox("leaky", "a@contoso.com", { state: "disabled", lastError: leaky })]);
+    for (const path of ["status", "status/leaky", "metrics"]) {
+      const text = await (await app.get(path)).text();
+      expect(text, path).toContain("[redacted]");
+      expect(text, path).not.toContain("Sup3r-S3cret");
+      expect(text, path).not.toContain("mail-pw-12345");
+    }
+    const body = (await (await app.get("status")).json()) as ListBody;
+    expect(JSON.stringify(body)).not.toMatch(/Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/);
+  });
+
+  it("refuses to answer from a bad STATUS_CACHE_SECONDS, naming it; 0 still shares one read among concurrent requests", async () => {
+    app = await startStatusHost({ STATUS_CACHE_SECONDS: "soon" });
+    const bad = await app.get("status");
+    expect(bad.status).toBe(500);
+    expect(await bad.json()).toMatchObject({ error: "invalid-setting", problems: [{ field: "STATUS_CACHE_SECONDS" }] });
+    await app.stop();
+
+    app = await startStatusHost({ STATUS_CACHE_SECONDS: "0" });
+    await seedSummaries(app.runtime, [summary("alpha")]);
+    app.runtime.storage.requests.reset();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => app!.get("status")));
+    expect(responses[0]!.headers.get("cache-control")).toBe("private, max-age=0");
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(app.runtime.storage.requests.table).toBeLessThanOrEqual(20);
+    await app.get("status");
+    await app.get("status");
+    expect(app.runtime.storage.requests.table).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { seedSummaries, startStatusHost, summary, type StatusHost } from "./fixtures.js";
+
+let app: StatusHost | undefined;
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+// The text exposition format 0.0.4, line by line.
+const metricName = "[a-zA-Z_:][a-zA-Z0-9_:]*";
+const labelValue = '"(?:[^"\\\\\\n]|\\\\\\\\|\\\\"|\\\\n)*"';
+const labels = `\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=${labelValue}(?:,[a-zA-Z_][a-zA-Z0-9_]*=${labelValue})*,?)?\\}`;
+const value = "(?:[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|NaN|[+-]Inf)";
+const sampleLine = new RegExp(`^(${metricName})(${labels})? ${value}(?: -?\\d+)?$`);
+const helpLine = new RegExp(`^# HELP (${metricName}) (?:[^\\\\\\n]|\\\\\\\\|\\\\n)*$`);
+const typeLine = new RegExp(`^# TYPE (${metricName}) (counter|gauge|histogram|summary|untyped)$`);
+
+interface Parsed {
+  families: Map<string, { help?: string; type?: string; samples: string[] }>;
+}
+
+function parseExposition(text: string): Parsed {
+  expect(text.endsWith("\n")).toBe(true);
+  const families: Parsed["families"] = new Map();
+  const seenSamplesOf = new Set<string>();
+  for (const line of text.slice(0, -1).split("\n")) {
+    const help = helpLine.exec(line);
+    const type = typeLine.exec(line);
+    const sample = sampleLine.exec(line);
+    if (help !== null) {
+      expect(seenSamplesOf.has(help[1]!), `HELP after samples: ${line}`).toBe(false);
+      families.set(help[1]!, { ...families.get(help[1]!), help: line, samples: [] });
+    } else if (type !== null) {
+      expect(seenSamplesOf.has(type[1]!), `TYPE after samples: ${line}`).toBe(false);
+      families.get(type[1]!)!.type = type[2]!;
+    } else if (sample !== null) {
+      const family = families.get(sample[1]!);
+      expect(family?.help, `sample before HELP: ${line}`).toBeDefined();
+      expect(family?.type, `sample before TYPE: ${line}`).toBeDefined();
+      seenSamplesOf.add(sample[1]!);
+      family!.samples.push(line);
+    } else {
+      expect.fail(`not a line of the exposition format: ${JSON.stringify(line)}`);
+    }
+  }
+  return { families };
+}
+
+describe("GET /api/metrics", () => {
+  it("exposes every figure in the Prometheus text format, labels escaped", async () => {
+    app = await startStatusHost();
+    await seedSummaries(app.runtime, [
+      summary("contoso", { name: 'Contoso "EU"\\main\nsecond line', lastHour: { processed: 15, failed: 10, succeeded: 5, failurePercent: 66.67, from: "", to: "" }, health: "failing" }),
+      summary("fabrikam", { lastTestConnection: { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 31, steps: [{ step: "autodiscover", ok: true, elapsedMs: 20 }, { step: "ews", ok: false, elapsedMs: 11, error: { category: "timeout", code: "ETIMEDOUT", transient: true, message: "m", remediation: "r" } }, { step: "mailbox", ok: null, elapsedMs: 0 }] } }),
+    ]);
+    const response = await app.get("metrics");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const text = await response.text();
+    const { families } = parseExposition(text);
+    const samples = (name: string) => families.get(`exchange_sync_${name}`)?.samples ?? [];
+
+    expect(samples("profile_info")).toContain('exchange_sync_profile_info{profile="contoso",name="Contoso \\"EU\\"\\\\main\\nsecond line",server_type="exchange-server",product="Exchange Server 2016",build="15.1.2507.6"} 1');
+    expect(samples("failure_ratio")).toContain(`exchange_sync_failure_ratio{profile="contoso"} ${10 / 15}`);
+    expect(samples("mailboxes_processed")).toContain('exchange_sync_mailboxes_processed{profile="contoso"} 15');
+    expect(samples("mailboxes_failed")).toContain('exchange_sync_mailboxes_failed{profile="contoso"} 10');
+    expect(samples("test_connection_step_success")).toEqual(
+      expect.arrayContaining(['exchange_sync_test_connection_step_success{profile="fabrikam",step="autodiscover"} 1', 'exchange_sync_test_connection_step_success{profile="fabrikam",step="ews"} 0']),
+    );
+    expect(samples("test_connection_step_success").some((l) => l.includes('profile="fabrikam",step="mailbox"'))).toBe(false);
+    expect(samples("test_connection_step_elapsed_seconds")).toContain('exchange_sync_test_connection_step_elapsed_seconds{profile="contoso",step="autodiscover"} 0.12');
+    expect(samples("certificate_expiry_seconds")).toContain('exchange_sync_certificate_expiry_seconds{profile="contoso",host="mail.contoso.com"} 2592000');
+    expect(samples("mailboxes")).toContain('exchange_sync_mailboxes{profile="contoso",state="retrying"} 1');
+    expect(samples("mailboxes_disabled")).toContain('exchange_sync_mailboxes_disabled{profile="contoso"} 1');
+    expect(families.get("exchange_sync_emails_sent_total")?.type).toBe("counter");
+    expect(samples("emails_sent_total")).toContain('exchange_sync_emails_sent_total{profile="contoso"} 3');
+    expect(samples("health")).toEqual(expect.arrayContaining(['exchange_sync_health{profile="contoso",health="failing"} 1', 'exchange_sync_health{profile="contoso",health="ok"} 0']));
+    expect(samples("profiles")).toContain('exchange_sync_profiles{health="failing"} 1');
+  });
+
+  it("answers an empty exposition with no profile, and 304 on its ETag", async () => {
+    app = await startStatusHost();
+    const first = await app.get("metrics");
+    parseExposition(await first.text());
+    expect((await app.get("metrics", { "if-none-match": first.headers.get("etag")! })).status).toBe(304);
+  });
+});

@@ -6,6 +6,9 @@ import { createRuntime, setRuntime } from "../lib/runtime.js";
 import { startAzurite, type RunningAzurite } from "./azurite.js";
 import { readHostConfig } from "./host-config.js";
 import { startLocalHost } from "./host.js";
+import { startDemo, type Demo } from "./demo/demo.js";
+import { demoWalkthrough } from "./demo/walkthrough.js";
+import { importProfile } from "../lib/profiles/import.js";
 import { loadFunctions } from "./load-functions.js";
 import { applyLocalSettings } from "./local-settings.js";
 import { consoleLog, errorText } from "./log.js";
@@ -24,10 +27,18 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
   const { env } = command;
   const { values } = parseArgs({
     args: command.argv,
-    options: { port: { type: "string", default: env.LOCAL_HTTP_PORT ?? "7071" }, help: { type: "boolean", short: "h" } },
+    options: {
+      port: { type: "string", default: env.LOCAL_HTTP_PORT ?? "7071" },
+      demo: { type: "boolean" },
+      "no-demo": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
-    command.stdout("npm start [-- --port 7071]\nRuns the function app on this machine; see README.md for the settings it reads.");
+    command.stdout(
+      "npm start [-- --port 7071] [--demo | --no-demo]\nRuns the function app on this machine; see README.md for the settings it reads.\n" +
+        "With no storage and no PROFILE_FILES configured it runs the demo (a simulated Exchange organisation); --no-demo turns that off.",
+    );
     return 0;
   }
   const port = Number(values.port);
@@ -48,6 +59,14 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     throw error;
   }
 
+  const wantsDemo = values.demo === true || (values["no-demo"] !== true && settings.storage.kind === "not-configured" && settings.profileFiles.length === 0);
+  let demo: Demo | undefined;
+  if (wantsDemo) {
+    demo = await startDemo(port === 0 ? 7071 : port, consoleLog, resolve(env.DEMO_MAIL_DIR ?? "demo-mail"));
+    for (const [name, value] of Object.entries(demo.env)) env[name] ??= value;
+    settings = loadSettings(env);
+  }
+
   let azurite: RunningAzurite | undefined;
   if (settings.storage.kind === "not-configured") {
     consoleLog("No storage configured: starting the storage emulator (Azurite) in memory");
@@ -56,7 +75,13 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     settings = loadSettings(env);
   }
   resetSettings();
-  const runtime = createRuntime(settings, { env });
+  const runtime = createRuntime(settings, demo ? { env, probe: demo.probe } : { env });
+  if (demo) {
+    for (const profile of demo.profiles) {
+      const imported = await importProfile(runtime.storage, profile, { now: runtime.now() });
+      if (!imported.ok) throw new Error(`demo profile refused: ${JSON.stringify(imported.problems)}`);
+    }
+  }
   setRuntime(runtime);
 
   const registrations = await loadFunctions();
@@ -76,10 +101,12 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
   }
   command.stdout(`\n  function key: ${host.keys.function}\n  admin key:    ${host.keys.admin}`);
   command.stdout("  (send it as ?code=KEY or the x-functions-key header; Ctrl-C stops)\n");
+  if (demo) command.stdout(demoWalkthrough(host.url, host.keys.function, demo.mailFolder));
 
   await command.stopSignal;
   consoleLog("Stopping");
   await host.stop();
+  await demo?.stop();
   await azurite?.stop();
   return 0;
 }

@@ -1,0 +1,40 @@
+/** Messages between the probe benchmark (parent: Azurite, simulator, counters) and its worker (the app). */
+
+export interface WorkerInit {
+  type: "init";
+  connectionString: string;
+  tablePrefix: string;
+  probeQueue: string;
+  shardSize: number;
+  sim: { dnsServers: string; caPem: string; httpsPort: number; httpPort: number };
+  secrets: Record<string, string>;
+  /** Minutes the worker's clock moves before each cycle, so every profile is due again. */
+  advanceMinutes: number;
+}
+
+export interface CycleRequest {
+  type: "cycle";
+  index: number;
+}
+
+export interface CycleReport {
+  type: "cycle-done";
+  index: number;
+  /** Schedule timer start → every probe message handled (answers stored, cycle rolled up). */
+  wallMs: number;
+  scheduleMs: number;
+  messages: number;
+  checked: number;
+  failed: number;
+  tableRequests: number;
+  /** Highest RSS sampled during the cycle, and the process's lifetime maxRSS so far (bytes). */
+  sampledPeakRss: number;
+  maxRss: number;
+  /** After the cycle (after global.gc when exposed). */
+  rss: number;
+  heapUsed: number;
+  errors: string[];
+}
+
+export type ToWorker = WorkerInit | CycleRequest | { type: "exit" };
+export type FromWorker = { type: "ready" } | CycleReport | { type: "error"; message: string };

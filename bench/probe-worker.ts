@@ -1,0 +1,124 @@
+import type { DequeuedMessageItem } from "@azure/storage-queue";
+import { loadSettings } from "../lib/config/settings.js";
+import { handleProbeMessage } from "../lib/probe/probe-message.js";
+import type { ProbeRunResult } from "../lib/probe/run-probe.js";
+import { runSchedule } from "../lib/probe/schedule.js";
+import { createRuntime, type Runtime } from "../lib/runtime.js";
+import { decodeQueuePayload } from "../lib/store/queue-payload.js";
+import { createStorage } from "../lib/store/storage.js";
+import type { CycleReport, FromWorker, ToWorker, WorkerInit } from "./probe-protocol.js";
+
+/**
+ * The app side of the probe benchmark, in its own process so that its RSS and event loop are the app's alone
+ * (the simulator and Azurite run elsewhere). A cycle is what the Functions host does: the schedule timer, then
+ * every probe message of the queue handled at once (the platform spreads them over instances; here they share one).
+ */
+
+let runtime: Runtime | undefined;
+let init: WorkerInit | undefined;
+let clockOffsetMs = 0;
+
+const send = (message: FromWorker) => process.send!(message);
+
+process.on("message", (message: ToWorker) => {
+  void handle(message).catch((error: unknown) => send({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+});
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case "init": {
+      init = message;
+      const env = { AzureWebJobsStorage: message.connectionString, TABLE_PREFIX: message.tablePrefix, PROBE_QUEUE: message.probeQueue };
+      const settings = loadSettings(env);
+      const { sim } = message;
+      runtime = createRuntime(settings, {
+        env: { ...env, ...message.secrets },
+        storage: createStorage(settings.storage, { tablePrefix: settings.tablePrefix }),
+        now: () => new Date(Date.now() + clockOffsetMs),
+        probe: {
+          env: message.secrets,
+          network: {
+            dnsServers: [sim.dnsServers],
+            extraCaPem: sim.caPem,
+            connectTo: (_host, port) => ({ port: port === 80 ? sim.httpPort : port === 443 ? sim.httpsPort : port }),
+          },
+        },
+      });
+      send({ type: "ready" });
+      return;
+    }
+    case "cycle":
+      send(await cycle(message.index));
+      return;
+    case "exit":
+      process.exit(0);
+  }
+}
+
+async function cycle(index: number): Promise<CycleReport> {
+  const rt = runtime!;
+  const cfg = init!;
+  clockOffsetMs += cfg.advanceMinutes * 60_000;
+  let sampledPeakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss())), 25);
+  const requestsBefore = rt.storage.requests.table;
+  const errors: string[] = [];
+  const started = performance.now();
+
+  const outcomes = await runSchedule({ storage: rt.storage, now: rt.now, probeQueue: rt.settings.probeQueue, shardSize: cfg.shardSize });
+  const scheduleMs = performance.now() - started;
+  for (const o of outcomes) if (o.kind === "error") errors.push(`schedule ${o.profileId}: ${o.error}`);
+  const expected = outcomes.reduce((n, o) => n + (o.kind === "enqueued" ? o.messages : 0), 0);
+
+  // Deliver like the host: receive up to 32 at a time, handle each at once, delete it when handled.
+  const queue = await rt.storage.queue(rt.settings.probeQueue);
+  const handling: Promise<ProbeRunResult | undefined>[] = [];
+  while (handling.length < expected) {
+    const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 });
+    if (receivedMessageItems.length === 0) {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    for (const item of receivedMessageItems) handling.push(deliver(rt, queue, item, errors));
+  }
+  const results = await Promise.all(handling);
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+
+  const probed = results.filter((r): r is Extract<ProbeRunResult, { kind: "probed" }> => r?.kind === "probed");
+  const tableRequests = rt.storage.requests.table - requestsBefore;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+  const memory = process.memoryUsage();
+  return {
+    type: "cycle-done",
+    index,
+    wallMs,
+    scheduleMs,
+    messages: expected,
+    checked: probed.reduce((n, r) => n + r.checked, 0),
+    failed: probed.reduce((n, r) => n + r.failed, 0),
+    tableRequests,
+    sampledPeakRss,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    errors,
+  };
+}
+
+async function deliver(
+  rt: Runtime,
+  queue: Awaited<ReturnType<Runtime["storage"]["queue"]>>,
+  item: DequeuedMessageItem,
+  errors: string[],
+): Promise<ProbeRunResult | undefined> {
+  try {
+    const result = await handleProbeMessage(rt, decodeQueuePayload(item.messageText));
+    await queue.deleteMessage(item.messageId, item.popReceipt);
+    return result;
+  } catch (error) {
+    errors.push(`probe: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}

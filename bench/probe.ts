@@ -1,0 +1,201 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { importProfile } from "../lib/profiles/import.js";
+import { createStorage } from "../lib/store/storage.js";
+import type { RunningAzurite } from "../local/azurite.js";
+import { startSimulatedOrg, type SimulatedOrg } from "../sim/index.js";
+import type { BenchOptions } from "./args.js";
+import { autodiscoverHostOf, benchOrganisation, benchProfile, benchSecrets, domainOf, ewsHostOf } from "./probe-org.js";
+import type { CycleReport, FromWorker, ToWorker } from "./probe-protocol.js";
+import { fixed, mb, median, ms, printTable, verdict } from "./report.js";
+
+/** One measured cycle with what the simulator saw during it. */
+interface MeasuredCycle extends CycleReport {
+  peakConnections: number;
+  ewsHandshakesMax: number;
+  autodiscoverHandshakesMax: number;
+  ewsRequests: number;
+}
+
+export interface ProbeSizeResult {
+  size: string;
+  mailboxes: number;
+  lowerBoundMs: number;
+  warmUp: MeasuredCycle;
+  cycles: MeasuredCycle[];
+}
+
+/**
+ * Benchmark 1: the probe cycle against its physical bound. Azurite and the simulator run outside the app's
+ * process (Azurite as a child process, the simulator in this one); the app runs in a worker process.
+ */
+export async function benchProbe(options: BenchOptions, azurite: RunningAzurite): Promise<ProbeSizeResult[]> {
+  const results: ProbeSizeResult[] = [];
+  for (const size of options.sizes) {
+    console.error(`probe: ${size.profiles} × ${size.mailboxes} mailboxes, C=${options.connections}, EWS latency ${options.latencyMs} ms ...`);
+    results.push(await benchSize(options, azurite, size));
+  }
+  printProbe(options, results);
+  return results;
+}
+
+async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: { profiles: number; mailboxes: number }): Promise<ProbeSizeResult> {
+  const sim = await startSimulatedOrg(benchOrganisation(size.profiles, size.mailboxes, options.latencyMs));
+  const tablePrefix = `b${randomBytes(4).toString("hex")}`;
+  const probeQueue = `bench-${randomBytes(4).toString("hex")}`;
+  const worker = fork(fileURLToPath(new URL("./probe-worker.js", import.meta.url)), [], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    // Profiles are imported here, not in the worker, so the worker's peak RSS is the cycles' alone.
+    const storage = createStorage({ kind: "connection-string", connectionString: azurite.connectionString }, { tablePrefix });
+    const imports = Array.from({ length: size.profiles }, (_, p) => p);
+    for (let i = 0; i < imports.length; i += 5) {
+      await Promise.all(
+        imports.slice(i, i + 5).map(async (p) => {
+          const imported = await importProfile(storage, benchProfile(p, size.mailboxes, options.connections));
+          if (!imported.ok) throw new Error(`import ${p}: ${JSON.stringify(imported.problems)}`);
+        }),
+      );
+    }
+    const call = rpc(worker);
+    await call({
+      type: "init",
+      connectionString: azurite.connectionString,
+      tablePrefix,
+      probeQueue,
+      shardSize: options.shardSize,
+      sim: { dnsServers: sim.dnsServers, caPem: sim.endpoints.caPem, httpsPort: sim.endpoints.httpsPort, httpPort: sim.endpoints.httpPort },
+      secrets: benchSecrets,
+      advanceMinutes: 6,
+    });
+    const measure = async (index: number): Promise<MeasuredCycle> => {
+      sim.counters.reset();
+      const report = (await call({ type: "cycle", index })) as CycleReport;
+      if (report.errors.length > 0) console.error(`  cycle ${index}: ${report.errors.length} errors, first: ${report.errors[0]}`);
+      const measured = withSimFigures(report, sim, size.profiles);
+      console.error(
+        `  cycle ${index}${index === 0 ? " (warm-up, Autodiscover)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
+          `${report.tableRequests} table requests, peak ${measured.peakConnections} connections, rss ${mb(report.rss)}`,
+      );
+      return measured;
+    };
+    const warmUp = await measure(0);
+    const cycles: MeasuredCycle[] = [];
+    for (let i = 1; i <= options.cycles; i++) cycles.push(await measure(i));
+    worker.send({ type: "exit" } satisfies ToWorker);
+    return {
+      size: `${size.profiles} × ${size.mailboxes.toLocaleString("en")}`,
+      mailboxes: size.profiles * size.mailboxes,
+      lowerBoundMs: Math.ceil(size.mailboxes / options.connections) * options.latencyMs,
+      warmUp,
+      cycles,
+    };
+  } finally {
+    if (worker.exitCode === null) worker.kill();
+    await sim.stop();
+  }
+}
+
+function withSimFigures(report: CycleReport, sim: SimulatedOrg, profiles: number): MeasuredCycle {
+  let peakConnections = 0;
+  let ewsHandshakesMax = 0;
+  let autodiscoverHandshakesMax = 0;
+  let ewsRequests = 0;
+  for (let p = 0; p < profiles; p++) {
+    peakConnections = Math.max(peakConnections, sim.counters.connections({ group: domainOf(p) }).peak);
+    ewsHandshakesMax = Math.max(ewsHandshakesMax, sim.counters.tlsHandshakes(ewsHostOf(p)));
+    autodiscoverHandshakesMax = Math.max(autodiscoverHandshakesMax, sim.counters.tlsHandshakes(autodiscoverHostOf(p)));
+    ewsRequests += sim.counters.requestCount(ewsHostOf(p));
+  }
+  return { ...report, peakConnections, ewsHandshakesMax, autodiscoverHandshakesMax, ewsRequests };
+}
+
+function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {
+  return (message) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (reply: FromWorker) => {
+        cleanup();
+        if (reply.type === "error") reject(new Error(`probe worker: ${reply.message}`));
+        else resolve(reply);
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`probe worker exited with code ${code}`));
+      };
+      const cleanup = () => {
+        worker.off("message", onMessage);
+        worker.off("exit", onExit);
+      };
+      worker.on("message", onMessage);
+      worker.on("exit", onExit);
+      worker.send(message);
+    });
+}
+
+function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
+  const C = options.connections;
+  const rows = results.map((r) => {
+    const walls = r.cycles.map((c) => c.wallMs);
+    const wall = median(walls);
+    const ratio = wall / r.lowerBoundMs;
+    const checked = median(r.cycles.map((c) => c.checked));
+    const peak = Math.max(...r.cycles.map((c) => c.peakConnections));
+    const ewsHs = Math.max(...r.cycles.map((c) => c.ewsHandshakesMax));
+    const adHs = Math.max(...r.cycles.map((c) => c.autodiscoverHandshakesMax));
+    const perCheck = Math.max(...r.cycles.map((c) => c.tableRequests / Math.max(1, c.checked)));
+    const maxRss = Math.max(...r.cycles.map((c) => c.maxRss));
+    const ewsPerMailbox = median(r.cycles.map((c) => c.ewsRequests / Math.max(1, c.checked)));
+    return [
+      r.size,
+      `${ms(wall)} (${ms(Math.min(...walls))}–${ms(Math.max(...walls))})`,
+      ms(r.lowerBoundMs),
+      `${fixed(ratio)} ${verdict(ratio <= 1.25)}`,
+      Math.round((checked / wall) * 1000),
+      `${peak} ${verdict(peak <= C)}`,
+      `${ewsHs} / ${adHs} ${verdict(ewsHs <= C && adHs <= C)}`,
+      fixed(ewsPerMailbox),
+      `${fixed(perCheck, 3)} ${verdict(perCheck <= 0.05)}`,
+      `${mb(maxRss)}${r.mailboxes >= 10_000 ? ` ${verdict(maxRss <= 256 * 1024 * 1024)}` : ""}`,
+    ];
+  });
+  printTable(
+    `Probe cycle, steady state (EWS latency ${options.latencyMs} ms, C=${C}, median of ${options.cycles} cycles after a warm-up cycle)`,
+    [
+      "P × M",
+      "wall (min–max)",
+      "lower bound",
+      "ratio ≤1.25",
+      "mailboxes/s",
+      "peak conns/profile ≤C",
+      "TLS hs/origin EWS / AD ≤C",
+      "EWS req/mailbox",
+      "table req/check ≤0.05",
+      "peak RSS",
+    ],
+    rows,
+  );
+
+  printTable(
+    "Warm-up cycle (first cycle: Autodiscover for every mailbox, then EWS; not held to the bound)",
+    ["P × M", "wall", "checked", "failed", "peak conns", "TLS hs EWS / AD", "table req/check"],
+    results.map((r) => [
+      r.size,
+      ms(r.warmUp.wallMs),
+      r.warmUp.checked,
+      r.warmUp.failed,
+      r.warmUp.peakConnections,
+      `${r.warmUp.ewsHandshakesMax} / ${r.warmUp.autodiscoverHandshakesMax}`,
+      fixed(r.warmUp.tableRequests / Math.max(1, r.warmUp.checked), 3),
+    ]),
+  );
+
+  printTable(
+    "Memory after each measured cycle (worker process, after global.gc)",
+    ["P × M", ...results[0]!.cycles.map((c) => `cycle ${c.index} rss / heap`), "heap growth first→last"],
+    results.map((r) => {
+      const first = r.cycles[0]!.heapUsed;
+      const last = r.cycles.at(-1)!.heapUsed;
+      return [r.size, ...r.cycles.map((c) => `${mb(c.rss)} / ${mb(c.heapUsed)}`), `${mb(last - first)} (${fixed(((last - first) / first) * 100, 0)}%)`];
+    }),
+  );
+}

@@ -60,7 +60,7 @@ async function cycle(index: number): Promise<CycleReport> {
   const cfg = init!;
   clockOffsetMs += cfg.advanceMinutes * 60_000;
   let sampledPeakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss())), 25);
+  const sampler = setInterval(() => (sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss())), 100);
   const requestsBefore = rt.storage.requests.table;
   const errors: string[] = [];
   const started = performance.now();

@@ -44,7 +44,7 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
   const sim = await startSimulatedOrg(benchOrganisation(size.profiles, size.mailboxes, options.latencyMs));
   const tablePrefix = `b${randomBytes(4).toString("hex")}`;
   const probeQueue = `bench-${randomBytes(4).toString("hex")}`;
-  const worker = fork(fileURLToPath(new URL("./probe-worker.js", import.meta.url)), [], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const worker = fork(fileURLToPath(new URL("./probe-worker.js", import.meta.url)), [], { execArgv: ["--expose-gc", ...workerFlags()], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
     // Profiles are imported here, not in the worker, so the worker's peak RSS is the cycles' alone.
     const storage = createStorage({ kind: "connection-string", connectionString: azurite.connectionString }, { tablePrefix });
@@ -82,7 +82,9 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
     const warmUp = await measure(0);
     const cycles: MeasuredCycle[] = [];
     for (let i = 1; i <= options.cycles; i++) cycles.push(await measure(i));
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.send({ type: "exit" } satisfies ToWorker);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     return {
       size: `${size.profiles} × ${size.mailboxes.toLocaleString("en")}`,
       mailboxes: size.profiles * size.mailboxes,
@@ -94,6 +96,11 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
     if (worker.exitCode === null) worker.kill();
     await sim.stop();
   }
+}
+
+/** BENCH_WORKER_FLAGS="--cpu-prof --cpu-prof-dir=prof": extra node flags for the app's process (to profile a cycle). */
+function workerFlags(): string[] {
+  return (process.env.BENCH_WORKER_FLAGS ?? "").split(/\s+/).filter((f) => f !== "");
 }
 
 function withSimFigures(report: CycleReport, sim: SimulatedOrg, profiles: number): MeasuredCycle {

@@ -27,6 +27,10 @@ async function main(): Promise<void> {
     `  TRUSTED_CA_FILE=${caFile}`,
     `  connect-to: ::443 -> 127.0.0.1:${httpsPort}, ::80 -> 127.0.0.1:${httpPort}`,
     `  e.g. curl --cacert ${caFile} --connect-to ::127.0.0.1:${httpsPort} https://mail.contoso.com/EWS/Exchange.asmx`,
+    ``,
+    `test a profile against it (secrets of the demo profiles: sim/demo.ts):`,
+    `  DNS_SERVERS=127.0.0.1:${dnsPort} TRUSTED_CA_FILE=${caFile} CONTOSO_EWS_PASSWORD='Contoso-Passw0rd!' \\`,
+    `    npx exchange-sync-monitor test-connection --profile contoso.json --connect-to :443:127.0.0.1:${httpsPort} --connect-to :80:127.0.0.1:${httpPort}`,
   ];
   console.log(lines.join("\n"));
   const stop = (): void => {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { scheduleTimer } from "../../lib/probe/schedule-timer.js";
+import { createRuntime } from "../../lib/runtime.js";
+import { getProfile } from "../../lib/store/profiles.js";
+import { contosoProfile } from "../support/cycle-org.js";
+import { testSettings } from "../support/storage.js";
+
+describe("PROFILE_FILES", () => {
+  it("imports the named files before the first schedule, and a broken file never stops the others", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "profiles-"));
+    const good = join(dir, "contoso.json");
+    const bad = join(dir, "bad.json");
+    await writeFile(good, JSON.stringify(contosoProfile()));
+    await writeFile(bad, JSON.stringify({ ...contosoProfile(), id: "bad", owner: "nobody" }));
+    const runtime = createRuntime(testSettings({ PROFILE_FILES: `${bad};${good}` }));
+    const info: string[] = [];
+    const warn: string[] = [];
+    const outcomes = await scheduleTimer(runtime, { info: (m) => info.push(m), warn: (m) => warn.push(m) });
+    expect((await getProfile(runtime.storage, "contoso"))?.profile.name).toBe("Contoso");
+    expect(await getProfile(runtime.storage, "bad")).toBeUndefined();
+    expect(warn.join("\n")).toMatch(/bad\.json was not imported:\n\s+owner:/);
+    expect(outcomes).toEqual([{ kind: "enqueued", profileId: "contoso", cycle: 1, messages: 1 }]);
+  });
+});

@@ -33,6 +33,16 @@ export interface CycleReport {
   /** After the cycle (after global.gc when exposed). */
   rss: number;
   heapUsed: number;
+  /** Where the wall time went: before the first request to Exchange, between the first and the last answer, after it (ms); storage (queue and table) requests in each. */
+  phases: {
+    beforeExchangeMs: number;
+    exchangeMs: number;
+    afterExchangeMs: number;
+    storageBefore: number;
+    storageDuring: number;
+    storageAfter: number;
+    exchangeRequests: number;
+  };
   errors: string[];
 }
 

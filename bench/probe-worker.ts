@@ -1,4 +1,5 @@
 import type { DequeuedMessageItem } from "@azure/storage-queue";
+import diagnostics from "node:diagnostics_channel";
 import { loadSettings } from "../lib/config/settings.js";
 import { handleProbeMessage } from "../lib/probe/probe-message.js";
 import type { ProbeRunResult } from "../lib/probe/run-probe.js";
@@ -17,6 +18,15 @@ import type { CycleReport, FromWorker, ToWorker, WorkerInit } from "./probe-prot
 let runtime: Runtime | undefined;
 let init: WorkerInit | undefined;
 let clockOffsetMs = 0;
+
+/**
+ * A timeline of the cycle from Node's diagnostics channels: every request to Exchange (undici) and to Azurite
+ * (node:http), so the report can split the wall time into before, during and after the mailbox checks.
+ */
+const timeline = { exchange: [] as number[], exchangeEnd: [] as number[], storage: [] as number[] };
+diagnostics.subscribe("undici:request:create", () => timeline.exchange.push(performance.now()));
+diagnostics.subscribe("undici:request:trailers", () => timeline.exchangeEnd.push(performance.now()));
+diagnostics.subscribe("http.client.request.start", () => timeline.storage.push(performance.now()));
 
 const send = (message: FromWorker) => process.send!(message);
 
@@ -63,6 +73,7 @@ async function cycle(index: number): Promise<CycleReport> {
   const sampler = setInterval(() => (sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss())), 100);
   const requestsBefore = rt.storage.requests.table;
   const errors: string[] = [];
+  for (const list of Object.values(timeline)) list.length = 0;
   const started = performance.now();
 
   const outcomes = await runSchedule({ storage: rt.storage, now: rt.now, probeQueue: rt.settings.probeQueue, shardSize: cfg.shardSize });
@@ -85,6 +96,17 @@ async function cycle(index: number): Promise<CycleReport> {
   const wallMs = performance.now() - started;
   clearInterval(sampler);
 
+  const firstExchange = Math.min(...timeline.exchange);
+  const lastExchange = Math.max(...timeline.exchangeEnd);
+  const phases = {
+    beforeExchangeMs: firstExchange - started,
+    exchangeMs: lastExchange - firstExchange,
+    afterExchangeMs: started + wallMs - lastExchange,
+    storageBefore: timeline.storage.filter((t) => t < firstExchange).length,
+    storageDuring: timeline.storage.filter((t) => t >= firstExchange && t <= lastExchange).length,
+    storageAfter: timeline.storage.filter((t) => t > lastExchange).length,
+    exchangeRequests: timeline.exchange.length,
+  };
   const probed = results.filter((r): r is Extract<ProbeRunResult, { kind: "probed" }> => r?.kind === "probed");
   const tableRequests = rt.storage.requests.table - requestsBefore;
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -103,6 +125,7 @@ async function cycle(index: number): Promise<CycleReport> {
     maxRss: process.resourceUsage().maxRSS * 1024,
     rss: memory.rss,
     heapUsed: memory.heapUsed,
+    phases,
     errors,
   };
 }

@@ -79,6 +79,12 @@ describe("settings", () => {
     ]);
   });
 
+  it("reads the status cache period: default 10 s, 0 to 300", () => {
+    expect(loadSettings({}).statusCacheSeconds).toBe(10);
+    expect(loadSettings({ STATUS_CACHE_SECONDS: "0" }).statusCacheSeconds).toBe(0);
+    for (const bad of ["301", "-1", "1.5", "soon"]) expect(problemsOf({ STATUS_CACHE_SECONDS: bad })[0]).toMatch(/^STATUS_CACHE_SECONDS: /);
+  });
+
   it("chooses implicit TLS on port 465 and STARTTLS elsewhere", () => {
     expect(loadSettings({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_PORT: "465" }).smtp?.tls).toBe("tls");
     expect(loadSettings({ SMTP_HOST: "h", SMTP_FROM: "a@b.co" }).smtp?.tls).toBe("starttls");

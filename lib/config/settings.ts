@@ -27,6 +27,8 @@ export interface Settings {
   smtp?: SmtpSettings;
   schedules: { schedule: string; notify: string; retention: string };
   shardSize: number;
+  /** How long the status endpoints reuse one read of the rollups (0: no reuse, concurrent requests still share one). */
+  statusCacheSeconds: number;
   checksRetentionDays: number;
   historyRetentionDays: number;
   dnsServers: string[];
@@ -88,6 +90,7 @@ const envSchema = z.object({
   NOTIFY_CRON: ncrontab("0 */5 * * * *"),
   RETENTION_CRON: ncrontab("0 30 2 * * *"),
   SHARD_SIZE: integer(500, 10, 10_000),
+  STATUS_CACHE_SECONDS: integer(10, 0, 300),
   CHECKS_RETENTION_DAYS: integer(7, 1, 365),
   HISTORY_RETENTION_DAYS: integer(30, 1, 3650),
   DNS_SERVERS: optionalText.pipe(
@@ -127,6 +130,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     probeQueue: e.PROBE_QUEUE ?? "probe-profile",
     schedules: { schedule: e.SCHEDULE_CRON, notify: e.NOTIFY_CRON, retention: e.RETENTION_CRON },
     shardSize: e.SHARD_SIZE,
+    statusCacheSeconds: e.STATUS_CACHE_SECONDS,
     checksRetentionDays: e.CHECKS_RETENTION_DAYS,
     historyRetentionDays: e.HISTORY_RETENTION_DAYS,
     dnsServers: e.DNS_SERVERS,

@@ -25,4 +25,3 @@ function errorReply(status: number, document: object): HttpReply {
 export const badQuery = (problems: FieldProblem[]): HttpReply => errorReply(400, { error: "invalid-query", problems });
 export const badProfileId = (problem: FieldProblem): HttpReply => errorReply(400, { error: "invalid-profile-id", problems: [problem] });
 export const notFound = (profileId: string): HttpReply => errorReply(404, { error: "not-found", profileId });
-export const badSetting = (problem: FieldProblem): HttpReply => errorReply(500, { error: "invalid-setting", problems: [problem] });

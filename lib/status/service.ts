@@ -5,8 +5,7 @@ import { loadDetail, type Detail } from "./detail.js";
 import { parsePageQuery } from "./paging.js";
 import { prometheusContentType } from "./prometheus.js";
 import { secretValues } from "./redact.js";
-import { badProfileId, badQuery, badSetting, cachedReply, notFound, type HttpReply } from "./reply.js";
-import { cacheSetting } from "./settings.js";
+import { badProfileId, badQuery, cachedReply, notFound, type HttpReply } from "./reply.js";
 import { buildSnapshot, type Snapshot } from "./snapshot.js";
 import { ttlCache, type TtlCache } from "./ttl-cache.js";
 
@@ -33,8 +32,7 @@ export function statusService(runtime: Runtime): StatusService {
 }
 
 export function createStatusService(runtime: Runtime): StatusService {
-  const setting = cacheSetting(runtime.env);
-  const ttl = setting.kind === "valid" ? setting.seconds : 0;
+  const ttl = runtime.settings.statusCacheSeconds;
   const now = () => runtime.now().getTime();
   const secrets = secretValues(runtime.env);
   const snapshots: TtlCache<Snapshot> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: 1 });
@@ -45,18 +43,15 @@ export function createStatusService(runtime: Runtime): StatusService {
     async list(query, ifNoneMatch) {
       const page = parsePageQuery(query.top, query.continuation);
       if (page.kind === "invalid") return badQuery(page.problems);
-      if (setting.kind === "invalid") return badSetting(setting.problem);
       return cachedReply((await snapshot()).page(page.page), ifNoneMatch, ttl);
     },
     async profile(profileId, ifNoneMatch) {
       const problem = checkProfileId(profileId, "profileId");
       if (problem !== undefined) return badProfileId(problem);
-      if (setting.kind === "invalid") return badSetting(setting.problem);
       const detail = await details.get(profileId, () => loadDetail(runtime.storage, profileId, secrets));
       return detail.kind === "found" ? cachedReply(detail.rendered, ifNoneMatch, ttl) : notFound(profileId);
     },
     async metrics(ifNoneMatch) {
-      if (setting.kind === "invalid") return badSetting(setting.problem);
       return cachedReply((await snapshot()).metrics(), ifNoneMatch, ttl, prometheusContentType);
     },
   };

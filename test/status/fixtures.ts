@@ -85,7 +85,7 @@ export interface StatusHost {
 
 /** The app through the real local host, with its own tables in Azurite, a clock the test moves, and extra app settings. */
 export async function startStatusHost(env: Record<string, string> = {}): Promise<StatusHost> {
-  const settings = testSettings();
+  const settings = testSettings(env);
   const clock = { now: t0 };
   const runtime = createRuntime(settings, { now: () => clock.now, env: { ...env } });
   setRuntime(runtime);

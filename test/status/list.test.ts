@@ -165,13 +165,7 @@ describe("GET /api/status", () => {
     expect(JSON.stringify(body)).not.toMatch(/Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/);
   });
 
-  it("refuses to answer from a bad STATUS_CACHE_SECONDS, naming it; 0 still shares one read among concurrent requests", async () => {
-    app = await startStatusHost({ STATUS_CACHE_SECONDS: "soon" });
-    const bad = await app.get("status");
-    expect(bad.status).toBe(500);
-    expect(await bad.json()).toMatchObject({ error: "invalid-setting", problems: [{ field: "STATUS_CACHE_SECONDS" }] });
-    await app.stop();
-
+  it("with STATUS_CACHE_SECONDS=0 still shares one read among concurrent requests", async () => {
     app = await startStatusHost({ STATUS_CACHE_SECONDS: "0" });
     await seedSummaries(app.runtime, [summary("alpha")]);
     app.runtime.storage.requests.reset();

@@ -4,7 +4,6 @@ import { failingMailboxes, isFailing } from "../../lib/status/mailbox-view.js";
 import { decodeContinuation, encodeContinuation, firstAfter, parsePageQuery } from "../../lib/status/paging.js";
 import { escapeHelp, escapeLabelValue, renderExposition } from "../../lib/status/prometheus.js";
 import { redactJson, secretValues } from "../../lib/status/redact.js";
-import { cacheSetting } from "../../lib/status/settings.js";
 import { ttlCache } from "../../lib/status/ttl-cache.js";
 import { overallOf } from "../../lib/status/view.js";
 import { failure, mailbox } from "./fixtures.js";
@@ -37,12 +36,6 @@ describe("status cache", () => {
     expect(await cache.get("k", async () => "reloaded")).toBe("reloaded");
   });
 
-  it("reads STATUS_CACHE_SECONDS: default 10, 0 to 300, anything else named", () => {
-    expect(cacheSetting({})).toEqual({ kind: "valid", seconds: 10 });
-    expect(cacheSetting({ STATUS_CACHE_SECONDS: " 0 " })).toEqual({ kind: "valid", seconds: 0 });
-    expect(cacheSetting({ STATUS_CACHE_SECONDS: "300" })).toEqual({ kind: "valid", seconds: 300 });
-    for (const bad of ["301", "-1", "1.5", "ten"]) expect(cacheSetting({ STATUS_CACHE_SECONDS: bad })).toMatchObject({ kind: "invalid", problem: { field: "STATUS_CACHE_SECONDS" } });
-  });
 });
 
 describe("paging", () => {

@@ -45,13 +45,13 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
   }
   if (auth.kind === "forbidden") return send(res, 403, "text/plain", `${auth.reason}\n`, { "x-ms-diagnostics": `2000008;reason="${auth.reason}"` });
   const method = req.method ?? "GET";
-  if (service === "pox") return handlePox(ctx.org, method, body, res);
+  if (service === "pox") return handlePox(ctx.org, server, method, body, res);
   if (service === "soap") return handleSoap(ctx.org, server, method, body, res);
   return handleEws(ctx.org, server, auth.principal, method, body, res);
 }
 
 function serviceOf(server: ServerState, path: string): "pox" | "soap" | "ews" | undefined {
-  if (server.spec.autodiscover && path === "/autodiscover/autodiscover.xml") return "pox";
+  if (server.spec.autodiscover && server.spec.pox !== false && path === "/autodiscover/autodiscover.xml") return "pox";
   if (server.spec.autodiscover && path === "/autodiscover/autodiscover.svc") return "soap";
   if (server.spec.ews !== false && path === "/ews/exchange.asmx") return "ews";
   return undefined;

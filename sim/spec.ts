@@ -42,6 +42,8 @@ export interface ServerSpec {
   ews?: boolean;
   /** Serves POX and SOAP Autodiscover (default false). */
   autodiscover?: boolean;
+  /** With autodiscover: false leaves only SOAP (autodiscover.xml answers 404), to test the fall-back to SOAP (default true). */
+  pox?: boolean;
   /** Plain http on this host answers every request with 302 to this https URL. */
   httpRedirect?: string;
   /** Accepted methods (default basic + ntlm). */
@@ -75,7 +77,7 @@ export interface MailboxKnobs {
   movedTo: string | null;
   /** Autodiscover answers Action redirectAddr / RedirectAddress with this address. */
   redirectAddr: string | null;
-  /** Autodiscover answers Action redirectUrl / RedirectUrl with this https URL. */
+  /** Autodiscover answers Action redirectUrl / RedirectUrl with this URL, except on the host it names, which answers settings. */
   redirectUrl: string | null;
   /** The next N EWS calls for the mailbox answer ErrorServerBusy (BackOffMilliseconds 100), then it recovers. */
   failNext: number;

@@ -158,16 +158,18 @@ export class ProfileConnections {
 
   /**
    * Runs when a client finished its requests, before its pool hands it the next one. If another
-   * origin waits for a place, the socket is given up when its origin holds more than a fair share
-   * (the budget divided among the origins in use). A fair share is always kept, even when the pool
-   * has nothing queued at this instant: origins used in turn would otherwise trade sockets after
-   * every request and pay a TLS handshake each time.
+   * origin waits for a place, the socket is given up when its own pool has nothing queued, or when
+   * its origin holds more than a fair share (the budget divided among the origins in use); a fair
+   * share is kept while the pool is busy, so two busy origins settle instead of trading sockets after
+   * every request. Callers that use several origins in turn pay a handshake per switch, which is why
+   * the probe works through its mailboxes one host at a time (lib/probe/check-mailboxes.ts).
    */
   #giveUpIfWanted(record: ClientRecord): void {
     if (!this.#isIdle(record)) return;
     const waiting = this.#budget.waitingOrigins();
     if (!waiting.some((key) => key !== record.key)) return;
-    if (this.#held(record.key) > this.#fairShare(waiting)) record.socket?.destroy();
+    const queued = this.#pools.get(record.key)?.stats.queued ?? 0;
+    if (queued === 0 || this.#held(record.key) > this.#fairShare(waiting)) record.socket?.destroy();
   }
 
   #held(key: string): number {

@@ -220,8 +220,11 @@ function loop(session: ProbeSession, why: string): Failure {
 
 /** When no endpoint answered, the most telling failure speaks for all, with the others listed. */
 function summarize(session: ProbeSession, address: string, failures: Failure[]): Failure {
-  if (failures.length === 0) {
-    return makeFailure("autodiscover-error", { code: "NoEndpoint", message: `No Autodiscover endpoint answered for ${address}`, context: session.context({ address }) });
+  // No candidate host exists at all (every name is unknown to DNS): that is no Autodiscover endpoint, not a DNS outage.
+  const nameUnknown = (f: Failure) => f.category === "dns" && (f.code === "ENOTFOUND" || f.code === "ENODATA");
+  if (failures.every(nameUnknown)) {
+    const tried = failures.length > 0 ? ` (${failures.length} candidate host names do not resolve, and no _autodiscover._tcp SRV record led anywhere)` : "";
+    return makeFailure("autodiscover-error", { code: "NoEndpoint", message: `No Autodiscover endpoint answered for ${address}${tried}`, context: session.context({ address }) });
   }
   const chosen = mostTelling(failures);
   const others = failures.filter((f) => f !== chosen).map((f) => `${f.category} (${f.code})`);

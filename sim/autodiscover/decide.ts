@@ -7,11 +7,12 @@ export type AutodiscoverAnswer =
   | { kind: "redirectUrl"; url: string }
   | { kind: "notFound"; address: string };
 
-export function decideAutodiscover(org: OrgState, address: string): AutodiscoverAnswer {
+/** `askedHost` is the server answering: the host a redirectUrl names knows the mailbox itself, as the target of a real redirect does. */
+export function decideAutodiscover(org: OrgState, address: string, askedHost?: string): AutodiscoverAnswer {
   const mailbox = org.mailbox(address);
   if (!mailbox || mailbox.knobs.notFound) return { kind: "notFound", address };
   if (mailbox.knobs.redirectAddr) return { kind: "redirectAddr", address: mailbox.knobs.redirectAddr };
-  if (mailbox.knobs.redirectUrl) return { kind: "redirectUrl", url: mailbox.knobs.redirectUrl };
+  if (mailbox.knobs.redirectUrl && hostOf(mailbox.knobs.redirectUrl) !== askedHost) return { kind: "redirectUrl", url: mailbox.knobs.redirectUrl };
   const home = org.homeOf(mailbox);
   const build = org.server(home)?.build ?? "15.1.2507.6";
   return {
@@ -22,4 +23,12 @@ export function decideAutodiscover(org: OrgState, address: string): Autodiscover
     build,
     serverHost: home,
   };
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }

@@ -33,7 +33,7 @@ export function createHttpHost(options: {
 
   return createServer((req, res) => {
     handle(req, res).catch((error) => {
-      options.log(`http ${req.method} ${req.url} crashed the local host: ${errorText(error)}`);
+      options.log(`http ${req.method} ${(req.url ?? "/").split("?")[0]} crashed the local host: ${errorText(error)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal Server Error");
     });

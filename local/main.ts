@@ -5,7 +5,7 @@ import { loadSettings, resetSettings, SettingsError, type Settings } from "../li
 import { createRuntime, setRuntime } from "../lib/runtime.js";
 import { startAzurite, type RunningAzurite } from "./azurite.js";
 import { readHostConfig } from "./host-config.js";
-import { startLocalHost } from "./host.js";
+import { startLocalHost, type LocalHost } from "./host.js";
 import { startDemo, type Demo } from "./demo/demo.js";
 import { demoWalkthrough } from "./demo/walkthrough.js";
 import { importProfile } from "../lib/profiles/import.js";
@@ -61,53 +61,57 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
 
   const wantsDemo = values.demo === true || (values["no-demo"] !== true && settings.storage.kind === "not-configured" && settings.profileFiles.length === 0);
   let demo: Demo | undefined;
-  if (wantsDemo) {
-    demo = await startDemo(port === 0 ? 7071 : port, consoleLog, resolve(env.DEMO_MAIL_DIR ?? "demo-mail"));
-    for (const [name, value] of Object.entries(demo.env)) env[name] ??= value;
-    settings = loadSettings(env);
-  }
-
   let azurite: RunningAzurite | undefined;
-  if (settings.storage.kind === "not-configured") {
-    consoleLog("No storage configured: starting the storage emulator (Azurite) in memory");
-    azurite = await startAzurite();
-    env.AzureWebJobsStorage = azurite.connectionString;
-    settings = loadSettings(env);
-  }
-  resetSettings();
-  const runtime = createRuntime(settings, demo ? { env, probe: demo.probe } : { env });
-  if (demo) {
-    for (const profile of demo.profiles) {
-      const imported = await importProfile(runtime.storage, profile, { now: runtime.now() });
-      if (!imported.ok) throw new Error(`demo profile refused: ${JSON.stringify(imported.problems)}`);
+  let host: LocalHost | undefined;
+  try {
+    if (wantsDemo) {
+      demo = await startDemo(port === 0 ? 7071 : port, consoleLog, resolve(env.DEMO_MAIL_DIR ?? "demo-mail"));
+      for (const [name, value] of Object.entries(demo.env)) env[name] ??= value;
+      settings = loadSettings(env);
     }
+
+    if (settings.storage.kind === "not-configured") {
+      consoleLog("No storage configured: starting the storage emulator (Azurite) in memory");
+      azurite = await startAzurite();
+      env.AzureWebJobsStorage = azurite.connectionString;
+      settings = loadSettings(env);
+    }
+    resetSettings();
+    const runtime = createRuntime(settings, demo ? { env, probe: demo.probe } : { env });
+    if (demo) {
+      for (const profile of demo.profiles) {
+        const imported = await importProfile(runtime.storage, profile, { now: runtime.now() });
+        if (!imported.ok) throw new Error(`demo profile refused: ${JSON.stringify(imported.problems)}`);
+      }
+    }
+    setRuntime(runtime);
+
+    const registrations = await loadFunctions();
+    host = await startLocalHost({
+      registrations,
+      storage: runtime.storage,
+      port,
+      hostConfig: readHostConfig(resolve("host.json")),
+      keys: { function: env.LOCAL_FUNCTION_KEY, admin: env.LOCAL_ADMIN_KEY },
+    });
+
+    command.stdout(`\nexchange-sync-monitor ${runtime.version} is running on ${host.url}\n`);
+    for (const r of registrations) {
+      if (r.kind === "http") command.stdout(`  ${r.name.padEnd(24)} ${r.methods.join(",").padEnd(10)} ${host.url}/api/${r.route}  (${r.authLevel})`);
+      if (r.kind === "timer") command.stdout(`  ${r.name.padEnd(24)} timer      ${r.schedule}`);
+      if (r.kind === "queue") command.stdout(`  ${r.name.padEnd(24)} queue      ${r.queueName}`);
+    }
+    command.stdout(`\n  function key: ${host.keys.function}\n  admin key:    ${host.keys.admin}`);
+    command.stdout("  (send it as ?code=KEY or the x-functions-key header; Ctrl-C stops)\n");
+    if (demo) command.stdout(demoWalkthrough(host.url, host.keys.function, demo.mailFolder));
+    await command.stopSignal;
+    consoleLog("Stopping");
+  } finally {
+    // Whatever failed on the way up, nothing is left running: the host, the demo's servers, the Azurite child.
+    await host?.stop();
+    await demo?.stop();
+    await azurite?.stop();
   }
-  setRuntime(runtime);
-
-  const registrations = await loadFunctions();
-  const host = await startLocalHost({
-    registrations,
-    storage: runtime.storage,
-    port,
-    hostConfig: readHostConfig(resolve("host.json")),
-    keys: { function: env.LOCAL_FUNCTION_KEY, admin: env.LOCAL_ADMIN_KEY },
-  });
-
-  command.stdout(`\nexchange-sync-monitor ${runtime.version} is running on ${host.url}\n`);
-  for (const r of registrations) {
-    if (r.kind === "http") command.stdout(`  ${r.name.padEnd(24)} ${r.methods.join(",").padEnd(10)} ${host.url}/api/${r.route}  (${r.authLevel})`);
-    if (r.kind === "timer") command.stdout(`  ${r.name.padEnd(24)} timer      ${r.schedule}`);
-    if (r.kind === "queue") command.stdout(`  ${r.name.padEnd(24)} queue      ${r.queueName}`);
-  }
-  command.stdout(`\n  function key: ${host.keys.function}\n  admin key:    ${host.keys.admin}`);
-  command.stdout("  (send it as ?code=KEY or the x-functions-key header; Ctrl-C stops)\n");
-  if (demo) command.stdout(demoWalkthrough(host.url, host.keys.function, demo.mailFolder));
-
-  await command.stopSignal;
-  consoleLog("Stopping");
-  await host.stop();
-  await demo?.stop();
-  await azurite?.stop();
   return 0;
 }
 

@@ -35,35 +35,36 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
 
   async function pollLoop(fn: QueueRegistration): Promise<void> {
     let delay = minPollMs;
-    const queue = await storage.queue(fn.queueName);
-    const poison = await storage.queue(`${fn.queueName}-poison`);
+    let clients: { queue: QueueClient; poison: QueueClient } | undefined;
     while (!stopped) {
-      let received: DequeuedMessageItem[] = [];
       try {
-        const response = await queue.receiveMessages({
+        clients ??= { queue: await storage.queue(fn.queueName), poison: await storage.queue(`${fn.queueName}-poison`) };
+        const response = await clients.queue.receiveMessages({
           numberOfMessages: Math.min(config.batchSize, 32),
           visibilityTimeout: Math.max(30, Math.ceil(config.visibilityTimeoutMs / 1000)) + 600,
         });
-        received = response.receivedMessageItems;
+        const received = response.receivedMessageItems;
+        if (received.length === 0) {
+          const properties = await clients.queue.getProperties();
+          if ((properties.approximateMessagesCount ?? 0) === 0) emptyQueues.add(fn.name);
+        } else {
+          emptyQueues.delete(fn.name);
+          delay = minPollMs;
+          const { queue, poison } = clients;
+          const batch = Promise.all(received.map((m) => deliver(fn, queue, poison, m))).then(() => undefined);
+          inFlight.add(batch);
+          await batch.finally(() => inFlight.delete(batch));
+          continue;
+        }
       } catch (error) {
-        log(`${fn.name} (queue ${fn.queueName}) could not be polled: ${errorText(error)}`);
+        if (!stopped) log(`${fn.name} (queue ${fn.queueName}) could not be polled, trying again: ${errorText(error)}`);
       }
-      if (received.length === 0) {
-        const peek = await queue.getProperties().catch(() => undefined);
-        if ((peek?.approximateMessagesCount ?? 0) === 0) emptyQueues.add(fn.name);
-        await sleep(delay);
-        delay = Math.min(delay * 2, config.maxPollingIntervalMs);
-        continue;
-      }
-      emptyQueues.delete(fn.name);
-      delay = minPollMs;
-      const batch = Promise.all(received.map((m) => deliver(fn, queue, poison, m))).then(() => undefined);
-      inFlight.add(batch);
-      await batch;
-      inFlight.delete(batch);
+      await sleep(delay);
+      delay = Math.min(delay * 2, config.maxPollingIntervalMs);
     }
   }
 
+  /** One message: run the handler, then settle the message; a storage error while settling is logged, never fatal. */
   async function deliver(fn: QueueRegistration, queue: QueueClient, poison: QueueClient, message: DequeuedMessageItem): Promise<void> {
     const started = performance.now();
     const context = new InvocationContext({
@@ -81,19 +82,29 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
       },
     });
     const tries = `try ${message.dequeueCount}/${config.maxDequeueCount}`;
+    let failure: unknown;
+    let succeeded = false;
     try {
       await fn.handler(decodeQueuePayload(message.messageText), context);
-      await queue.deleteMessage(message.messageId, message.popReceipt);
-      log(`${fn.name} (queue ${fn.queueName}, ${tries}) succeeded in ${elapsedSince(started)}`);
+      succeeded = true;
     } catch (error) {
-      if (message.dequeueCount >= config.maxDequeueCount) {
+      failure = error;
+    }
+    try {
+      if (succeeded) {
+        await queue.deleteMessage(message.messageId, message.popReceipt);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) succeeded in ${elapsedSince(started)}`);
+      } else if (message.dequeueCount >= config.maxDequeueCount) {
         await poison.sendMessage(message.messageText);
         await queue.deleteMessage(message.messageId, message.popReceipt);
-        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed, moved to ${fn.queueName}-poison: ${errorText(error)}`);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed, moved to ${fn.queueName}-poison: ${errorText(failure)}`);
       } else {
         await queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.ceil(config.visibilityTimeoutMs / 1000));
-        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed in ${elapsedSince(started)}: ${errorText(error)}`);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed in ${elapsedSince(started)}: ${errorText(failure)}`);
       }
+    } catch (error) {
+      // The message becomes visible again when its lease runs out, and is delivered again.
+      log(`${fn.name} (queue ${fn.queueName}, ${tries}) ${succeeded ? "succeeded" : "failed"} but the message could not be settled: ${errorText(error)}`);
     }
   }
 
@@ -125,7 +136,9 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
     async stop() {
       stopped = true;
       for (const wake of [...wakers]) wake();
-      await Promise.allSettled(loops);
+      // Handlers in flight finish; a poll stuck in the SDK's retries against unreachable storage is not waited for.
+      await Promise.allSettled([...inFlight]);
+      await Promise.race([Promise.allSettled(loops), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
   };
 }

@@ -16,14 +16,14 @@ export function compileRoute(template: string): RouteMatcher {
         if (parameter) {
           const [, catchAll, name, optional] = parameter;
           if (catchAll) {
-            params[name!] = parts.slice(i).map(decodeURIComponent).join("/");
+            params[name!] = parts.slice(i).map(decodeSegment).join("/");
             return params;
           }
           if (part === undefined) {
             if (optional) continue;
             return undefined;
           }
-          params[name!] = decodeURIComponent(part);
+          params[name!] = decodeSegment(part);
         } else if (part === undefined || part.toLowerCase() !== segment.toLowerCase()) {
           return undefined;
         }
@@ -31,4 +31,13 @@ export function compileRoute(template: string): RouteMatcher {
       return parts.length <= segments.length ? params : undefined;
     },
   };
+}
+
+/** A malformed %-escape stays as it was, like the host does, so the function answers 400 rather than crashing. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

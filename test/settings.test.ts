@@ -75,7 +75,7 @@ describe("settings", () => {
       "SMTP_PASSWORD_SETTING: is required when SMTP_USER is set",
     ]);
     expect(problemsOf({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW" })).toEqual([
-      "SMTP_PASSWORD_SETTING: names the setting SMTP_PW, which is not set",
+      "SMTP_PASSWORD_SETTING: names an app setting that is not set (it must hold the SMTP password)",
     ]);
   });
 
@@ -83,6 +83,12 @@ describe("settings", () => {
     expect(loadSettings({}).statusCacheSeconds).toBe(10);
     expect(loadSettings({ STATUS_CACHE_SECONDS: "0" }).statusCacheSeconds).toBe(0);
     for (const bad of ["301", "-1", "1.5", "soon"]) expect(problemsOf({ STATUS_CACHE_SECONDS: bad })[0]).toMatch(/^STATUS_CACHE_SECONDS: /);
+  });
+
+  it("never lets the SMTP password go in clear", () => {
+    expect(problemsOf({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW", SMTP_PW: "x", SMTP_TLS: "none" })).toEqual([
+      "SMTP_TLS: must be starttls or tls when SMTP_USER is set: the SMTP password is never sent in clear",
+    ]);
   });
 
   it("chooses implicit TLS on port 465 and STARTTLS elsewhere", () => {

@@ -120,7 +120,10 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     problems.push({ field: "SMTP_PASSWORD_SETTING", message: "is required when SMTP_USER is set" });
   }
   if (e.SMTP_PASSWORD_SETTING !== undefined && !env[e.SMTP_PASSWORD_SETTING]) {
-    problems.push({ field: "SMTP_PASSWORD_SETTING", message: `names the setting ${e.SMTP_PASSWORD_SETTING}, which is not set` });
+    problems.push({ field: "SMTP_PASSWORD_SETTING", message: "names an app setting that is not set (it must hold the SMTP password)" });
+  }
+  if (e.SMTP_USER !== undefined && e.SMTP_TLS === "none") {
+    problems.push({ field: "SMTP_TLS", message: "must be starttls or tls when SMTP_USER is set: the SMTP password is never sent in clear" });
   }
   if (problems.length > 0) throw new SettingsError(problems);
 

@@ -1,7 +1,10 @@
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
-import { QueueClient } from "@azure/storage-queue";
+import { QueueClient, type StoragePipelineOptions } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { StorageTarget } from "../config/settings.js";
+
+/** No storage request waits longer than this for its answer; the SDK retries at most a few times after it. */
+const requestTimeoutMs = 30_000;
 
 /** Every table of the data layout in the design. */
 export const tableNames = ["profiles", "mailboxes", "checks", "hourly", "connection", "notifications", "alerts", "summaries", "cycles"] as const;
@@ -45,8 +48,13 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
 
   const tableOptions = (insecure: boolean): TableServiceClientOptions => ({
     allowInsecureConnection: insecure,
-    additionalPolicies: [{ policy: { name: "countTableRequests", sendRequest: (req, next) => (requests.table++, next(req)) }, position: "perCall" }],
+    retryOptions: { maxRetries: 3, maxRetryDelayInMs: 5_000 },
+    additionalPolicies: [
+      { policy: { name: "countTableRequests", sendRequest: (req, next) => (requests.table++, next(req)) }, position: "perCall" },
+      { policy: { name: "tableRequestTimeout", sendRequest: (req, next) => ((req.timeout ||= requestTimeoutMs), next(req)) }, position: "perRetry" },
+    ],
   });
+  const queueOptions: StoragePipelineOptions = { retryOptions: { maxTries: 4, tryTimeoutInMs: requestTimeoutMs, maxRetryDelayInMs: 5_000 } };
 
   async function newTable(name: string): Promise<TableClient> {
     let client: TableClient;
@@ -70,10 +78,10 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
       case "not-configured":
         throw new StorageNotConfigured();
       case "connection-string":
-        client = new QueueClient(target.connectionString, name);
+        client = new QueueClient(target.connectionString, name, queueOptions);
         break;
       case "managed-identity":
-        client = new QueueClient(`${target.queueUrl}/${name}`, await managedIdentity(target.clientId));
+        client = new QueueClient(`${target.queueUrl}/${name}`, await managedIdentity(target.clientId), queueOptions);
         break;
     }
     await client.createIfNotExists();

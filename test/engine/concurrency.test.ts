@@ -14,7 +14,7 @@ import { allChannels, expectNoLeak, org, profile, withOrg } from "./support.js";
 
 const limit = 7;
 const count = 200;
-const latencyMs = 15;
+const latencyMs = 10;
 
 const addresses = Array.from({ length: count }, (_, i) => `user${i}@contoso.com`);
 

@@ -3,7 +3,7 @@ import type { RemediationContext } from "../diagnosis/remediation.js";
 import { child, childIgnoreCase, children, text, type XmlElement } from "../xml/element.js";
 import { escapeXml } from "../xml/escape.js";
 import { parseXml } from "../xml/safe-parse.js";
-import { settingsAnswer, type AutodiscoverAnswer } from "./autodiscover-answer.js";
+import { checkedAnswer, settingsAnswer, type AutodiscoverAnswer } from "./autodiscover-answer.js";
 import { buildFromPoxServerVersion } from "./server-version.js";
 
 export type PoxAnswer = AutodiscoverAnswer;
@@ -26,6 +26,10 @@ export function poxRequestBody(address: string): string {
 }
 
 export function parsePoxResponse(body: Buffer | string, ctx: RemediationContext = {}): PoxAnswer {
+  return checkedAnswer(parsePoxResponseUnchecked(body, ctx), ctx);
+}
+
+function parsePoxResponseUnchecked(body: Buffer | string, ctx: RemediationContext = {}): PoxAnswer {
   const parsed = parseXml(body, { context: ctx });
   if (!parsed.ok) return { kind: "invalid", failure: parsed.failure };
   const root = parsed.value;

@@ -3,7 +3,7 @@ import type { RemediationContext } from "../diagnosis/remediation.js";
 import { child, childIgnoreCase, children, descendant, path, text, type XmlElement } from "../xml/element.js";
 import { escapeXml } from "../xml/escape.js";
 import { parseXml } from "../xml/safe-parse.js";
-import { settingsAnswer, type AutodiscoverAnswer } from "./autodiscover-answer.js";
+import { checkedAnswer, settingsAnswer, type AutodiscoverAnswer } from "./autodiscover-answer.js";
 import { buildFromAutodiscoverServerVersionInfo, buildFromDottedVersion } from "./server-version.js";
 import { soapFaultOf } from "./soap-fault.js";
 
@@ -45,6 +45,10 @@ export function getUserSettingsRequestBody(address: string, url: string): string
 }
 
 export function parseGetUserSettingsResponse(body: Buffer | string, ctx: RemediationContext = {}): SoapAutodiscoverAnswer {
+  return checkedAnswer(parseGetUserSettingsResponseUnchecked(body, ctx), ctx);
+}
+
+function parseGetUserSettingsResponseUnchecked(body: Buffer | string, ctx: RemediationContext = {}): SoapAutodiscoverAnswer {
   const parsed = parseXml(body, { context: ctx });
   if (!parsed.ok) return { kind: "invalid", failure: parsed.failure };
   const envelope = parsed.value;

@@ -1,3 +1,4 @@
+import { makeFailure } from "../diagnosis/failure.js";
 import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import { discover, type Discovery } from "./autodiscover.js";
@@ -20,7 +21,7 @@ export async function checkMailboxes(
   const discoveries = new Map<string, Discovery>();
   const needDiscovery = session.profile.autodiscover ? mailboxes.filter((m) => m.ewsUrl === undefined) : [];
   await inParallel(needDiscovery, limit, async (record) => {
-    const found = await discover(session, record.address);
+    const found = await discover(session, record.address).catch((error: unknown) => ({ ok: false as const, failure: unexpected(record, error) }));
     if (found.ok) discoveries.set(record.address, found.value);
     else await onChecked(record, discoveryFailed(record.address, record.wanted, found.failure));
   });
@@ -29,7 +30,20 @@ export async function checkMailboxes(
     .filter((m) => !needDiscovery.includes(m) || discoveries.has(m.address))
     .map((record) => ({ record, toCheck: toCheck(record, discoveries.get(record.address)) }))
     .sort((a, b) => serverOf(a.toCheck).localeCompare(serverOf(b.toCheck)));
-  await inParallel(located, limit, async ({ record, toCheck }) => onChecked(record, await checkMailbox(session, toCheck)));
+  await inParallel(located, limit, async ({ record, toCheck }) => onChecked(record, await checkMailbox(session, toCheck).catch((error) => crashed(record, error))));
+}
+
+/** A bug met while checking one mailbox is that mailbox's failure, never the end of the others' checks. */
+function crashed(record: MailboxRecord, error: unknown) {
+  return discoveryFailed(record.address, record.wanted, unexpected(record, error));
+}
+
+function unexpected(record: MailboxRecord, error: unknown) {
+  return makeFailure("invalid-response", {
+    code: "internal-error",
+    message: `The check stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+    context: { address: record.address },
+  });
 }
 
 function toCheck(record: MailboxRecord, discovered: Discovery | undefined): MailboxToCheck {

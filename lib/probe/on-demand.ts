@@ -14,7 +14,6 @@ import { checkMailbox } from "./mailbox-check.js";
 import { openSession } from "./open-session.js";
 import { applyCheck } from "./policy.js";
 import { rollUpCycle } from "./roll-up.js";
-import { failedCheck } from "./run-probe.js";
 import { publicCheck, testConnection } from "./test-connection.js";
 
 export type OnDemand<T> = { kind: "done"; value: T } | { kind: "not-found" } | { kind: "invalid"; problems: FieldProblem[] };
@@ -80,18 +79,16 @@ export async function testAndEnable(runtime: Runtime, profileId: string, body: u
   // Test & Enable starts a mailbox afresh: approved, failure count cleared.
   const fresh = targets.map((m) => ({ ...m, approved: true, consecutiveFailures: 0 }));
   const opened = openSession(profile, profile.maxConcurrentConnections, runtime.probe);
+  // The monitor cannot authenticate (its secret setting is missing): that is no verdict on any mailbox.
+  if (!opened.ok) return { kind: "invalid", problems: [{ field: "auth", message: opened.failure.message }] };
   const results: { record: MailboxRecord; check: MailboxCheck; at: Date }[] = [];
-  if (!opened.ok) {
-    for (const record of fresh) results.push({ record, check: failedCheck(record, opened.failure), at: runtime.now() });
-  } else {
-    try {
-      await inParallel(fresh, profile.maxConcurrentConnections, async (record) => {
-        const toCheck = { address: record.address, wanted: record.wanted, ...(record.ewsUrl ? { cachedEwsUrl: record.ewsUrl } : {}) };
-        results.push({ record, check: publicCheck(await checkMailbox(opened.value, toCheck)), at: runtime.now() });
-      });
-    } finally {
-      await opened.value.close();
-    }
+  try {
+    await inParallel(fresh, profile.maxConcurrentConnections, async (record) => {
+      const toCheck = { address: record.address, wanted: record.wanted, ...(record.ewsUrl ? { cachedEwsUrl: record.ewsUrl } : {}) };
+      results.push({ record, check: publicCheck(await checkMailbox(opened.value, toCheck)), at: runtime.now() });
+    });
+  } finally {
+    await opened.value.close();
   }
   const outcomes = results.map((r) => ({ ...r, outcome: applyCheck(r.record, r.check, r.at, undefined) }));
   await recordChecks(runtime.storage, profileId, results.map((r) => ({ address: r.record.address, at: r.at, outcome: r.check.ok ? { ok: true } : { ok: false, failure: r.check.error } })));

@@ -62,7 +62,8 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let peakConnections = 0;
 
   if (!opened.ok) {
-    for (const record of due) writer.add(record, failedCheck(record, opened.failure), deps.now());
+    // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
+    // administrator, and the mailboxes' state is left alone — they are not at fault.
     if (message.shard.index === 0) testConnectionState = await recordSessionFailure(deps, stored, message, opened.failure);
   } else {
     const session = opened.value;
@@ -71,13 +72,15 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       await checkMailboxes(session, due, message.maxConnections, (record, check) => writer.add(record, check, deps.now()));
       peakConnections = session.connections.stats().peakSockets;
     } finally {
-      await session.close();
+      // What was checked is kept even when something below threw: a redelivery then only does the rest.
+      await Promise.all([session.close(), writer.flush()]);
     }
   }
-  await writer.flush();
 
   const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
-  if (completion.kind === "last") await rollUpCycle(deps.storage, stored, deps.now());
+  if (completion.kind === "last" && (writer.checked > 0 || testConnectionState === "ran" || !completion.alreadyRecorded)) {
+    await rollUpCycle(deps.storage, stored, deps.now());
+  }
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -87,7 +90,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     failed: writer.failed,
     alreadyChecked,
     testConnection: testConnectionState,
-    rolledUp: completion.kind === "last",
+    rolledUp: completion.kind === "last" && (writer.checked > 0 || testConnectionState === "ran" || !completion.alreadyRecorded),
     peakConnections,
   };
 }
@@ -190,16 +193,6 @@ class ResultWriter {
   }
 }
 
-export function failedCheck(record: MailboxRecord, failure: Failure): MailboxCheck {
-  const status = (wanted: boolean) => (wanted ? "failure" : "not-run") as "failure" | "not-run";
-  return {
-    address: record.address,
-    ok: false,
-    elapsedMs: 0,
-    error: failure,
-    channels: { incoming: status(record.wanted.incoming), outgoing: status(record.wanted.outgoing), appointmentsContactsTasks: status(record.wanted.appointmentsContactsTasks) },
-  };
-}
 
 function toConfig(record: MailboxRecord): Profile["mailboxes"][number] {
   return { address: record.address, approved: record.approved, ...record.wanted };

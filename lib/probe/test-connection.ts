@@ -4,6 +4,7 @@ import type { MailboxCheck, StepName, StepResult, TestConnectionReport } from ".
 import type { Failure } from "../model/failure.js";
 import { discover } from "./autodiscover.js";
 import { getFolders } from "./ews-check.js";
+import { inParallel } from "./in-parallel.js";
 import { checkMailbox, type MailboxCheckResult } from "./mailbox-check.js";
 import type { ProbeSession } from "./session.js";
 
@@ -82,7 +83,9 @@ export async function testConnection(session: ProbeSession, options: TestConnect
     });
   } else skip("mailbox");
 
-  const mailboxResults = await Promise.all(requested.map((address) => check(address)));
+  const mailboxResults: MailboxCheckResult[] = [];
+  await inParallel(requested, profile.maxConcurrentConnections, async (address) => void mailboxResults.push(await check(address)));
+  mailboxResults.sort((a, b) => requested.indexOf(a.address) - requested.indexOf(b.address));
   const report: TestConnectionResult = {
     profile: profile.id,
     ok: steps.every((s) => s.ok === true) && mailboxResults.every((m) => m.ok),

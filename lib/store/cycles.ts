@@ -9,7 +9,8 @@ import type { Storage } from "./storage.js";
 
 type CycleEntity = { cycle: number; shardsDone: string };
 
-export type ShardCompletion = { kind: "last" } | { kind: "not-last"; done: number; of: number } | { kind: "superseded" };
+/** `alreadyRecorded`: this shard had finished before (a redelivered message). */
+export type ShardCompletion = { kind: "last"; alreadyRecorded: boolean } | { kind: "not-last"; done: number; of: number } | { kind: "superseded" };
 
 export async function markShardDone(storage: Storage, profileId: string, cycle: number, shard: { index: number; count: number }): Promise<ShardCompletion> {
   const table = await storage.table("cycles");
@@ -24,6 +25,8 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
     }
     if (current.cycle > cycle) return { kind: "superseded" };
     const done = current.cycle === cycle ? new Set(current.done) : new Set<number>();
+    const alreadyRecorded = done.has(shard.index);
+    if (alreadyRecorded) return done.size >= shard.count ? { kind: "last", alreadyRecorded } : { kind: "not-last", done: done.size, of: shard.count };
     done.add(shard.index);
     const entity = { ...key, cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)) };
     try {
@@ -34,7 +37,7 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
       if (status === 409 || status === 412) continue;
       throw error;
     }
-    return done.size >= shard.count ? { kind: "last" } : { kind: "not-last", done: done.size, of: shard.count };
+    return done.size >= shard.count ? { kind: "last", alreadyRecorded } : { kind: "not-last", done: done.size, of: shard.count };
   }
   throw new Error(`Could not record shard ${shard.index} of cycle ${cycle} for ${profileId}: too much contention`);
 }

@@ -5,6 +5,7 @@ import { runSchedule } from "../../lib/probe/schedule.js";
 import { parseProbeMessage, type ProbeMessage } from "../../lib/probe/schedule-plan.js";
 import { decodeQueuePayload } from "../../lib/store/queue-payload.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
+import { readSummary } from "../../lib/store/summaries.js";
 import type { Storage } from "../../lib/store/storage.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { contosoProfile, cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
@@ -69,6 +70,21 @@ describe("probe cycle invariants", () => {
     expect(await snapshot(storage)).toEqual(before);
   });
 
+  it("a missing secret setting fails Test Connection and leaves every mailbox as it was", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [message] = await drain(storage, settings.probeQueue);
+    const before = await listMailboxes(storage, "contoso");
+    const probe = { ...simEnvironment(sim, cycleSecrets), env: {} };
+    const result = await runProbe({ storage, probe, now: () => new Date() }, message!);
+    expect(result).toMatchObject({ kind: "probed", checked: 0, testConnection: "ran" });
+    expect(await listMailboxes(storage, "contoso")).toEqual(before);
+    const summary = await readSummary(storage, "contoso");
+    expect(summary?.lastTestConnection?.ok).toBe(false);
+    expect(summary?.lastTestConnection?.steps[0]).toMatchObject({ step: "autodiscover", ok: false, error: { category: "credential-format" } });
+    expect(summary?.health).toBe("failing");
+  });
+
   it("asks Autodiscover again when a mailbox moves to another server", async () => {
     const { settings, storage } = await freshStorage(litwareProfile(["mover@litware.com"]));
     let clock = Date.now();
@@ -115,5 +131,12 @@ async function snapshot(storage: Storage) {
     for await (const e of (await storage.table(name)).listEntities()) rows.push({ ...e, etag: undefined, timestamp: undefined });
     return rows;
   };
-  return { mailboxes: await read("mailboxes"), checks: await read("checks"), alerts: await read("alerts"), connection: await read("connection") };
+  return {
+    mailboxes: await read("mailboxes"),
+    checks: await read("checks"),
+    alerts: await read("alerts"),
+    connection: await read("connection"),
+    hourly: await read("hourly"),
+    summaries: await read("summaries"),
+  };
 }

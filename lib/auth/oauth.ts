@@ -29,6 +29,8 @@ function cacheKey(credentials: OAuthCredentials): string {
  * before it expires. @azure/identity is loaded on first use only, and its requests go through the
  * profile's connections (custom DNS, extra CA, budget, timeouts).
  */
+const tokenDeadlineMs = 60_000;
+
 export async function accessToken(conns: ProfileConnections, credentials: OAuthCredentials, now = Date.now()): Promise<Outcome<string>> {
   const key = cacheKey(credentials);
   const cached = cache.get(key);
@@ -60,7 +62,8 @@ async function fetchToken(conns: ProfileConnections, credentials: OAuthCredentia
       credentials.app.kind === "client-secret"
         ? new identity.ClientSecretCredential(credentials.tenantId, credentials.clientId, credentials.app.secret.reveal(), options)
         : new identity.ClientCertificateCredential(credentials.tenantId, credentials.clientId, { certificatePath: credentials.app.pemPath }, options);
-    const token = await credential.getToken(credentials.scope);
+    // The identity library retries on its own; the whole token fetch still has one deadline.
+    const token = await credential.getToken(credentials.scope, { abortSignal: AbortSignal.timeout(tokenDeadlineMs) });
     return succeed({ token: token.token, expiresOnTimestamp: token.expiresOnTimestamp });
   } catch (error) {
     return fail(httpClient.lastFailure ?? tokenFailure(error, credentials));

@@ -34,6 +34,9 @@ export function createHostResolver(dnsServers: string[], timeoutMs = 3000): Host
   };
 }
 
+/** The machine's own DNS servers; SRV queries get the same bounded timeout and tries as configured servers. */
+const systemSrvResolver = new dns.Resolver({ timeout: 1500, tries: 2 });
+
 const systemResolver: HostResolver = {
   async lookup(host) {
     const literal = literalAddress(host);
@@ -41,7 +44,7 @@ const systemResolver: HostResolver = {
     const { address, family } = await dns.lookup(host);
     return { address, family: family === 6 ? 6 : 4 };
   },
-  resolveSrv: (name) => dns.resolveSrv(name),
+  resolveSrv: (name) => systemSrvResolver.resolveSrv(name),
 };
 
 function literalAddress(host: string): ResolvedAddress | undefined {

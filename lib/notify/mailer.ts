@@ -28,10 +28,13 @@ export interface Mailer {
 export interface SmtpTimeouts {
   connectMs: number;
   greetingMs: number;
+  /** Longest silence on the connection. */
   socketMs: number;
+  /** The whole exchange, however the server trickles its answers (default 2 minutes). */
+  totalMs?: number;
 }
 
-export const defaultSmtpTimeouts: SmtpTimeouts = { connectMs: 10_000, greetingMs: 10_000, socketMs: 30_000 };
+export const defaultSmtpTimeouts: SmtpTimeouts = { connectMs: 10_000, greetingMs: 10_000, socketMs: 30_000, totalMs: 120_000 };
 
 type Options = { kind: "ok"; options: SMTPConnectionOptions; auth?: { user: string; pass: string } } | { kind: "invalid"; error: string };
 
@@ -109,6 +112,8 @@ export function createMailer(smtp: SmtpSettings, env: Record<string, string | un
           failStep = reject;
           run(resolve, reject);
         });
+      const totalMs = timeouts.totalMs ?? defaultSmtpTimeouts.totalMs!;
+      const deadline = setTimeout(() => failStep(Object.assign(new Error(`The SMTP exchange took longer than ${totalMs} ms`), { code: "ETIMEDOUT" })), totalMs);
       try {
         await step<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
         const auth = config.auth;
@@ -125,6 +130,8 @@ export function createMailer(smtp: SmtpSettings, env: Record<string, string | un
         failStep = () => undefined;
         connection.close();
         return classifySendError(error, dataStarted);
+      } finally {
+        clearTimeout(deadline);
       }
     },
   };

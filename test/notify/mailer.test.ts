@@ -91,3 +91,26 @@ describe("the mailer against a real SMTP server", () => {
     expect(await createMailer(settingsFor(s), {}, fast).send(email)).toMatchObject({ kind: "outcome-unknown", code: "ETIMEDOUT" });
   });
 });
+
+describe("the whole SMTP exchange has a deadline", () => {
+  it("gives up on a server that trickles its greeting a byte at a time, before anything was accepted", async () => {
+    const { createServer } = await import("node:net");
+    const timers = new Set<NodeJS.Timeout>();
+    const server = createServer((socket) => {
+      const drip = setInterval(() => socket.write("2"), 100);
+      timers.add(drip);
+      socket.on("close", () => clearInterval(drip));
+      socket.on("error", () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const mailer = createMailer({ host: "127.0.0.1", port, tls: "none", from: "monitor@contoso.com" }, {}, { ...fast, greetingMs: 60_000, totalMs: 800 });
+      const outcome = await mailer.send(email);
+      expect(outcome).toMatchObject({ kind: "rejected-before-accept", code: "ETIMEDOUT" });
+    } finally {
+      for (const t of timers) clearInterval(t);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

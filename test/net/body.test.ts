@@ -80,10 +80,8 @@ function connections(maxBodyBytes?: number): ProfileConnections {
 describe("responses", () => {
   it("stops reading a 50 MB body at the cap and drops the connection", async () => {
     const conns = connections();
-    const started = performance.now();
     const reply = await conns.request({ url: "https://mail.contoso.test/huge" });
     expect(!reply.ok && reply.failure).toMatchObject({ category: "response-too-large", code: "RESPONSE_TOO_LARGE" });
-    expect(performance.now() - started).toBeLessThan(3000);
     await conns.close();
   });
 

@@ -43,7 +43,11 @@ export async function benchStatus(options: BenchOptions, azurite: RunningAzurite
   const baseEnv = { AzureWebJobsStorage: azurite.connectionString, TABLE_PREFIX: `s${randomBytes(4).toString("hex")}`, PROBE_QUEUE: `status-${randomBytes(4).toString("hex")}` };
   const settings = loadSettings(baseEnv);
   const storage = createStorage(settings.storage, { tablePrefix: settings.tablePrefix });
-  const useCache = (seconds: number) => setRuntime(createRuntime(settings, { storage, env: { ...baseEnv, STATUS_CACHE_SECONDS: String(seconds) } }));
+  // STATUS_CACHE_SECONDS goes both into the settings and the runtime's env, wherever the status service reads it.
+  const useCache = (seconds: number) => {
+    const env = { ...baseEnv, STATUS_CACHE_SECONDS: String(seconds) };
+    setRuntime(createRuntime(loadSettings(env), { storage, env }));
+  };
   useCache(cacheSeconds);
 
   console.error(`status: seeding ${options.statusProfiles} profile summaries with 24 hourly rows ...`);

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import type { WindowFigures } from "../model/summary.js";
-import { statusOf } from "./batch.js";
+import { deleteWhere, statusOf } from "./batch.js";
 import { clip, encodeKeyPart, newestFirstKey, optionalString } from "./keys.js";
 import type { Storage } from "./storage.js";
 
@@ -187,6 +187,12 @@ export async function release(storage: Storage, profileId: string, c: Claim): Pr
     if (statusOf(error) === 412) return { kind: "ledger-changed" };
     throw error;
   }
+}
+
+/** Retention: the history rows older than `cutoff`; the ledger stays. */
+export async function deleteHistoryBefore(storage: Storage, profileId: string, cutoff: Date): Promise<number> {
+  const filter = odata`PartitionKey eq ${partition(profileId)} and RowKey gt ${newestFirstKey(cutoff, "~")} and RowKey lt ${ledgerKey}`;
+  return deleteWhere(await storage.table("notifications"), filter);
 }
 
 /** The last `n` emails recorded for the profile, newest first. */

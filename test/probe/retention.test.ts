@@ -7,6 +7,7 @@ import { readChecksForHours, recordChecks } from "../../lib/store/checks.js";
 import { latestTestConnections, recordTestConnection } from "../../lib/store/connection.js";
 import { readHourly, upsertHourly } from "../../lib/store/hourly.js";
 import { hourKey } from "../../lib/store/keys.js";
+import { claim, confirmSent, history, readLedger } from "../../lib/store/notifications.js";
 import { contosoProfile } from "../support/cycle-org.js";
 import { testStorage } from "../support/storage.js";
 
@@ -29,8 +30,18 @@ describe("retention", () => {
       await recordAlerts(storage, [{ profileId: "contoso", at: ago(days).toISOString(), kind: "mailbox-recovered", audience: "mailbox", address: "alice@contoso.com", message: `${days} days ago` }]);
     }
 
+    for (const days of [31, 29]) {
+      const at = ago(days);
+      const claimed = await claim(storage, "contoso", at, `claim-${days}`);
+      if (claimed.kind !== "claimed") throw new Error(claimed.kind);
+      const figures = { processed: 2, failed: 2, succeeded: 0, failurePercent: 100 };
+      await confirmSent(storage, "contoso", claimed, { at, subject: `${days} days ago`, recipient: "admin@contoso.com", figures, window: { from: at, to: at }, messageId: `<${days}@x>` });
+    }
+
     const deleted = await applyRetention(storage, { checksRetentionDays: 7, historyRetentionDays: 30 }, now);
-    expect(deleted).toEqual({ checks: 1, hourly: 1, connectionRuns: 1, alerts: 1 });
+    expect(deleted).toEqual({ checks: 1, hourly: 1, connectionRuns: 1, alerts: 1, emails: 1, errors: [] });
+    expect((await history(storage, "contoso", 10)).map((h) => h.subject)).toEqual(["29 days ago"]);
+    expect((await readLedger(storage, "contoso"))?.state).toBe("sent");
     const checks = await readChecksForHours(storage, "contoso", [hourKey(ago(8)), hourKey(ago(6))]);
     expect(checks.map((c) => c.hour)).toEqual([hourKey(ago(6))]);
     expect((await readHourly(storage, "contoso", "2026010100")).map((r) => r.hour)).toEqual([hourKey(ago(29))]);

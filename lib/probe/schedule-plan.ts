@@ -14,6 +14,23 @@ export interface ProbeMessage {
 /** Timers fire on the minute with some jitter; a profile whose interval is a few seconds short of elapsed is still due. */
 const dueToleranceMs = 5_000;
 
+/**
+ * A cycle still running keeps the next one back, so two cycles never share the profile's connections; a cycle
+ * that has not finished after three polling intervals (at least 15 minutes) is taken as abandoned (its
+ * messages were lost or poisoned) and no longer holds the schedule up.
+ */
+export function isPreviousCycleRunning(
+  progress: { cycle: number; shards?: number; done: number; startedAt?: string } | undefined,
+  currentCycle: number,
+  pollingIntervalMinutes: number,
+  now: Date,
+): boolean {
+  if (progress === undefined || progress.cycle !== currentCycle || progress.shards === undefined || progress.startedAt === undefined) return false;
+  if (progress.done >= progress.shards) return false;
+  const abandonAfterMs = Math.max(3 * pollingIntervalMinutes, 15) * 60_000;
+  return now.getTime() - Date.parse(progress.startedAt) < abandonAfterMs;
+}
+
 export function isProfileDue(lastScheduledAt: string | undefined, pollingIntervalMinutes: number, now: Date): boolean {
   if (lastScheduledAt === undefined) return true;
   return now.getTime() - Date.parse(lastScheduledAt) >= pollingIntervalMinutes * 60_000 - dueToleranceMs;

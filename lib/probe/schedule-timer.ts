@@ -20,6 +20,7 @@ export async function scheduleTimer(runtime: Runtime, log: TimerLog): Promise<Sc
   for (const o of outcomes) {
     if (o.kind === "enqueued") log.info(`profile ${o.profileId}: cycle ${o.cycle} enqueued in ${o.messages} message(s)`);
     if (o.kind === "error") log.warn(`profile ${o.profileId} could not be scheduled: ${o.error}`);
+    if (o.kind === "previous-cycle-running") log.warn(`profile ${o.profileId}: cycle ${o.cycle} is still running; the next one waits (a cycle longer than the polling interval)`);
   }
   return outcomes;
 }

@@ -2,7 +2,8 @@ import { listProfiles, claimSchedule } from "../store/profiles.js";
 import { encodeQueuePayload } from "../store/queue-payload.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
-import { isProfileDue, planShards, type ProbeMessage } from "./schedule-plan.js";
+import { listCycles, startCycle } from "../store/cycles.js";
+import { isPreviousCycleRunning, isProfileDue, planShards, type ProbeMessage } from "./schedule-plan.js";
 
 export interface ScheduleDeps {
   storage: Storage;
@@ -14,6 +15,7 @@ export interface ScheduleDeps {
 export type ScheduleOutcome =
   | { kind: "enqueued"; profileId: string; cycle: number; messages: number }
   | { kind: "not-due"; profileId: string }
+  | { kind: "previous-cycle-running"; profileId: string; cycle: number }
   | { kind: "claimed-elsewhere"; profileId: string }
   | { kind: "error"; profileId: string; error: string };
 
@@ -23,7 +25,7 @@ export type ScheduleOutcome =
  */
 export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]> {
   const now = deps.now();
-  const [profiles, summaries] = await Promise.all([listProfiles(deps.storage), listAllSummaries(deps.storage)]);
+  const [profiles, summaries, cycles] = await Promise.all([listProfiles(deps.storage), listAllSummaries(deps.storage), listCycles(deps.storage)]);
   const mailboxCounts = new Map(summaries.map((s) => [s.profileId, Object.values(s.mailboxStates).reduce((a, b) => a + b, 0)]));
   const queue = await deps.storage.queue(deps.probeQueue);
   const outcomes: ScheduleOutcome[] = [];
@@ -34,11 +36,16 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
         outcomes.push({ kind: "not-due", profileId: profile.id });
         continue;
       }
+      if (isPreviousCycleRunning(cycles.get(profile.id), stored.cycle, profile.pollingIntervalMinutes, now)) {
+        outcomes.push({ kind: "previous-cycle-running", profileId: profile.id, cycle: stored.cycle });
+        continue;
+      }
       if ((await claimSchedule(deps.storage, profile.id, { etag: stored.etag, cycle: stored.cycle }, now)) === "lost") {
         outcomes.push({ kind: "claimed-elsewhere", profileId: profile.id });
         continue;
       }
       const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now);
+      await startCycle(deps.storage, profile.id, stored.cycle + 1, messages.length, now);
       await Promise.all(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
       outcomes.push({ kind: "enqueued", profileId: profile.id, cycle: stored.cycle + 1, messages: messages.length });
     } catch (error) {

@@ -1,4 +1,4 @@
-import { encodeKeyPart } from "./keys.js";
+import { decodeKeyPart, encodeKeyPart } from "./keys.js";
 import { statusOf } from "./batch.js";
 import type { Storage } from "./storage.js";
 
@@ -7,7 +7,34 @@ import type { Storage } from "./storage.js";
  * so that exactly one shard — the last — rolls the cycle up. ETag-guarded; a redelivered shard counts once.
  */
 
-type CycleEntity = { cycle: number; shardsDone: string };
+type CycleEntity = { cycle: number; shardsDone: string; shards?: number; startedAt?: string };
+
+export interface CycleProgress {
+  cycle: number;
+  /** How many shards the cycle was split into (unknown for cycles started before this was recorded). */
+  shards?: number;
+  done: number;
+  startedAt?: string;
+}
+
+/** The schedule records a new cycle with its number of shards before enqueuing it. */
+export async function startCycle(storage: Storage, profileId: string, cycle: number, shards: number, at: Date): Promise<void> {
+  const table = await storage.table("cycles");
+  await table.upsertEntity({ partitionKey: encodeKeyPart(profileId), rowKey: "current", cycle, shards, shardsDone: "[]", startedAt: at.toISOString() }, "Replace");
+}
+
+/** Every profile's current cycle, in one query per 1000 profiles. */
+export async function listCycles(storage: Storage): Promise<Map<string, CycleProgress>> {
+  const table = await storage.table("cycles");
+  const progress = new Map<string, CycleProgress>();
+  for await (const e of table.listEntities<CycleEntity>()) {
+    const entry: CycleProgress = { cycle: Number(e.cycle), done: (JSON.parse(e.shardsDone) as number[]).length };
+    if (e.shards !== undefined && e.shards !== null) entry.shards = Number(e.shards);
+    if (typeof e.startedAt === "string") entry.startedAt = e.startedAt;
+    progress.set(decodeKeyPart(e.partitionKey!), entry);
+  }
+  return progress;
+}
 
 /** `alreadyRecorded`: this shard had finished before (a redelivered message). */
 export type ShardCompletion = { kind: "last"; alreadyRecorded: boolean } | { kind: "not-last"; done: number; of: number } | { kind: "superseded" };
@@ -16,10 +43,13 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
   const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
   for (let attempt = 0; attempt < 20; attempt++) {
-    let current: { cycle: number; done: number[]; etag?: string } = { cycle, done: [] };
+    let current: { cycle: number; done: number[]; etag?: string; rest: Partial<CycleEntity> } = { cycle, done: [], rest: {} };
     try {
       const entity = await table.getEntity<CycleEntity>(key.partitionKey, key.rowKey);
-      current = { cycle: Number(entity.cycle), done: JSON.parse(entity.shardsDone) as number[], etag: entity.etag };
+      const rest: Partial<CycleEntity> = {};
+      if (entity.shards !== undefined && entity.shards !== null) rest.shards = Number(entity.shards);
+      if (typeof entity.startedAt === "string") rest.startedAt = entity.startedAt;
+      current = { cycle: Number(entity.cycle), done: JSON.parse(entity.shardsDone) as number[], etag: entity.etag, rest };
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
@@ -28,7 +58,7 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
     const alreadyRecorded = done.has(shard.index);
     if (alreadyRecorded) return done.size >= shard.count ? { kind: "last", alreadyRecorded } : { kind: "not-last", done: done.size, of: shard.count };
     done.add(shard.index);
-    const entity = { ...key, cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)) };
+    const entity = { ...key, ...(current.cycle === cycle ? current.rest : {}), cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)) };
     try {
       if (current.etag === undefined) await table.createEntity(entity);
       else await table.updateEntity(entity, "Replace", { etag: current.etag });

@@ -57,6 +57,19 @@ describe("probe cycle invariants", () => {
     expect((await schedule()).every((o) => o.kind === "not-due")).toBe(true);
   });
 
+  it("holds the next cycle back while the previous one is still running", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    const schedule = () => runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
+    expect((await schedule())[0]).toMatchObject({ kind: "enqueued", cycle: 1 });
+    const [message] = await drain(storage, settings.probeQueue);
+    clock += 5 * 60_000;
+    expect((await schedule())[0]).toEqual({ kind: "previous-cycle-running", profileId: "contoso", cycle: 1 });
+    await runProbe(deps(storage, now), message!);
+    expect((await schedule())[0]).toMatchObject({ kind: "enqueued", cycle: 2 });
+  });
+
   it("a redelivered queue message changes nothing", async () => {
     const { settings, storage } = await freshStorage(contosoProfile());
     await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });

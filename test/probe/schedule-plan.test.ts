@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isProfileDue, mailboxesOfShard, planShards } from "../../lib/probe/schedule-plan.js";
+import { isPreviousCycleRunning, isProfileDue, mailboxesOfShard, planShards } from "../../lib/probe/schedule-plan.js";
 
 const now = new Date("2026-11-24T10:00:00Z");
 
@@ -9,6 +9,16 @@ describe("schedule plan", () => {
     expect(isProfileDue("2026-11-24T09:55:00Z", 5, now)).toBe(true);
     expect(isProfileDue("2026-11-24T09:55:03Z", 5, now)).toBe(true);
     expect(isProfileDue("2026-11-24T09:56:00Z", 5, now)).toBe(false);
+  });
+
+  it("holds the next cycle back while the previous one runs, unless it looks abandoned", () => {
+    const started = "2026-11-24T09:55:00Z";
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 1, startedAt: started }, 4, 5, now)).toBe(true);
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 2, startedAt: started }, 4, 5, now)).toBe(false);
+    expect(isPreviousCycleRunning({ cycle: 3, shards: 2, done: 1, startedAt: started }, 4, 5, now)).toBe(false);
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 0, startedAt: "2026-11-24T09:44:00Z" }, 4, 5, now)).toBe(false);
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 0, startedAt: "2026-11-24T09:46:00Z" }, 4, 5, now)).toBe(true);
+    expect(isPreviousCycleRunning(undefined, 4, 5, now)).toBe(false);
   });
 
   it("keeps a small profile in one message with the whole connection limit", () => {

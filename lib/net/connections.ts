@@ -6,7 +6,7 @@ import type { CertificateReport } from "../model/connection.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import { SocketBudget } from "./budget.js";
 import { reportFromSocket } from "./certificates.js";
-import { openSocket, undiciConnector, type ConnectorDeps, type Target } from "./connector.js";
+import { openSocket, sharedSecureContext, undiciConnector, type ConnectorDeps, type Target } from "./connector.js";
 import { classifyError } from "./errors.js";
 import { createHostResolver } from "./resolver.js";
 import { checkUrl, send, type SendSettings } from "./send.js";
@@ -57,7 +57,7 @@ export class ProfileConnections {
       budget: this.#budget,
       resolver: createHostResolver(options.network.dnsServers),
       network: options.network,
-      ca: extra ? [...tls.rootCertificates, extra] : undefined,
+      secureContext: sharedSecureContext(extra || undefined),
       connectTimeoutMs: this.#settings.timeouts.connectMs,
       onHandshake: (origin) => this.#handshakes.set(origin, (this.#handshakes.get(origin) ?? 0) + 1),
       onCertificate: (report) => this.#certificates.set(report.host, report),

@@ -16,6 +16,20 @@ type Target = "functions-host" | "local-host";
 
 const registrations: Registration[] = [];
 let target: Target = "functions-host";
+let startHookRegistered = false;
+
+/**
+ * On the Functions host, every setting is validated when the app starts, before any invocation: a wrong one stops
+ * the app with one message naming each wrong setting (the local host does the same before loading the functions).
+ */
+function validateSettingsAtStart(): void {
+  if (startHookRegistered || target !== "functions-host") return;
+  startHookRegistered = true;
+  app.hook.appStart(async () => {
+    const { loadSettings } = await import("../lib/config/settings.js");
+    loadSettings(process.env);
+  });
+}
 
 /** The local host calls this before it imports the functions, so nothing is handed to @azure/functions' test mode. */
 export function useLocalHost(): void {
@@ -31,16 +45,19 @@ export function httpFunction(
   options: { route: string; methods: HttpMethod[]; authLevel: AuthLevel; handler: HttpHandler },
 ): void {
   registrations.push({ kind: "http", name, ...options });
+  validateSettingsAtStart();
   if (target === "functions-host") app.http(name, options);
 }
 
 export function timerFunction(name: string, options: { schedule: string; runOnStartup?: boolean; handler: TimerHandler }): void {
   const runOnStartup = options.runOnStartup ?? false;
   registrations.push({ kind: "timer", name, schedule: options.schedule, runOnStartup, handler: options.handler });
+  validateSettingsAtStart();
   if (target === "functions-host") app.timer(name, { schedule: options.schedule, runOnStartup, handler: options.handler });
 }
 
 export function queueFunction(name: string, options: { queueName: string; handler: StorageQueueHandler }): void {
   registrations.push({ kind: "queue", name, ...options });
+  validateSettingsAtStart();
   if (target === "functions-host") app.storageQueue(name, { ...options, connection: "AzureWebJobsStorage" });
 }

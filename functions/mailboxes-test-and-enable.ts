@@ -1,12 +1,19 @@
+import { lazy } from "../app/lazy.js";
 import { httpFunction } from "../app/registry.js";
-import { testAndEnable } from "../lib/probe/on-demand.js";
-import { profileAction } from "../lib/profile-action.js";
-import { runtime } from "../lib/runtime.js";
+
+const lib = lazy(async () => {
+  const [{ runtime }, { testAndEnable }, { profileAction }] = await Promise.all([
+    import("../lib/runtime.js"),
+    import("../lib/probe/on-demand.js"),
+    import("../lib/profile-action.js"),
+  ]);
+  return profileAction((id, body) => testAndEnable(runtime(), id, body), (mailboxes, profile) => ({ profile, mailboxes }));
+});
 
 /** POST /api/profiles/{id}/mailboxes/test-and-enable: approves, tests, and enables or disables mailboxes. */
 httpFunction("mailboxesTestAndEnable", {
   route: "profiles/{id}/mailboxes/test-and-enable",
   methods: ["POST"],
   authLevel: "admin",
-  handler: profileAction((id, body) => testAndEnable(runtime(), id, body), (mailboxes, profile) => ({ profile, mailboxes })),
+  handler: async (request) => (await lib())(request),
 });

@@ -1,10 +1,13 @@
+import { lazy } from "../app/lazy.js";
 import { timerFunction } from "../app/registry.js";
-import { notifyTimer } from "../lib/notify/timer.js";
-import { runtime } from "../lib/runtime.js";
+import { registrationValues } from "../lib/config/registration.js";
+
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/notify/timer.js")) }));
 
 timerFunction("notify", {
-  schedule: runtime().settings.schedules.notify,
+  schedule: registrationValues().schedules.notify,
   handler: async (_timer, context) => {
+    const { runtime, notifyTimer } = await lib();
     await notifyTimer(runtime(), { info: (m) => context.log(m), warn: (m) => context.warn(m) });
   },
 });

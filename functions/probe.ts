@@ -1,10 +1,13 @@
+import { lazy } from "../app/lazy.js";
 import { queueFunction } from "../app/registry.js";
-import { describeProbeResult, handleProbeMessage } from "../lib/probe/probe-message.js";
-import { runtime } from "../lib/runtime.js";
+import { registrationValues } from "../lib/config/registration.js";
+
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/probe/probe-message.js")) }));
 
 queueFunction("probe", {
-  queueName: runtime().settings.probeQueue,
+  queueName: registrationValues().probeQueue,
   handler: async (message, context) => {
+    const { runtime, handleProbeMessage, describeProbeResult } = await lib();
     context.log(describeProbeResult(await handleProbeMessage(runtime(), message)));
   },
 });

@@ -1,7 +1,7 @@
+import { lazy } from "../app/lazy.js";
 import { httpFunction } from "../app/registry.js";
-import { removeProfile } from "../lib/profiles/delete.js";
-import { checkProfileId } from "../lib/profiles/id.js";
-import { runtime } from "../lib/runtime.js";
+
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/profiles/delete.js")), ...(await import("../lib/profiles/id.js")) }));
 
 /** DELETE /api/profiles/{id}: the profile and everything stored about it; 204, or 404 when there is none. */
 httpFunction("profileDelete", {
@@ -9,6 +9,7 @@ httpFunction("profileDelete", {
   methods: ["DELETE"],
   authLevel: "admin",
   handler: async (request) => {
+    const { runtime, removeProfile, checkProfileId } = await lib();
     const id = request.params.id ?? "";
     const badId = checkProfileId(id);
     if (badId !== undefined) return { status: 400, jsonBody: { error: "invalid-profile-id", problems: [badId] } };

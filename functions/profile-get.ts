@@ -1,7 +1,7 @@
+import { lazy } from "../app/lazy.js";
 import { httpFunction } from "../app/registry.js";
-import { exportProfile } from "../lib/profiles/export.js";
-import { checkProfileId } from "../lib/profiles/id.js";
-import { runtime } from "../lib/runtime.js";
+
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/profiles/export.js")), ...(await import("../lib/profiles/id.js")) }));
 
 /** GET /api/profiles/{id}: the profile file of a stored profile (setting names only, never secret values). */
 httpFunction("profileGet", {
@@ -9,6 +9,7 @@ httpFunction("profileGet", {
   methods: ["GET"],
   authLevel: "admin",
   handler: async (request) => {
+    const { runtime, exportProfile, checkProfileId } = await lib();
     const id = request.params.id ?? "";
     const badId = checkProfileId(id);
     if (badId !== undefined) return { status: 400, jsonBody: { error: "invalid-profile-id", problems: [badId] } };

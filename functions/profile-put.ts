@@ -1,7 +1,7 @@
+import { lazy } from "../app/lazy.js";
 import { httpFunction } from "../app/registry.js";
-import { checkProfileId } from "../lib/profiles/id.js";
-import { importProfile } from "../lib/profiles/import.js";
-import { runtime } from "../lib/runtime.js";
+
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/profiles/id.js")), ...(await import("../lib/profiles/import.js")) }));
 
 /** PUT /api/profiles/{id}: imports a profile file (the body); 201 created, 200 updated, 400 naming every wrong field. */
 httpFunction("profilePut", {
@@ -9,6 +9,7 @@ httpFunction("profilePut", {
   methods: ["PUT"],
   authLevel: "admin",
   handler: async (request) => {
+    const { runtime, checkProfileId, importProfile } = await lib();
     const id = request.params.id ?? "";
     const badId = checkProfileId(id);
     if (badId !== undefined) return { status: 400, jsonBody: { error: "invalid-profile-id", problems: [badId] } };

@@ -1,12 +1,19 @@
+import { lazy } from "../app/lazy.js";
 import { httpFunction } from "../app/registry.js";
-import { testConnectionNow } from "../lib/probe/on-demand.js";
-import { profileAction } from "../lib/profile-action.js";
-import { runtime } from "../lib/runtime.js";
+
+const lib = lazy(async () => {
+  const [{ runtime }, { testConnectionNow }, { profileAction }] = await Promise.all([
+    import("../lib/runtime.js"),
+    import("../lib/probe/on-demand.js"),
+    import("../lib/profile-action.js"),
+  ]);
+  return profileAction((id, body) => testConnectionNow(runtime(), id, body), (report) => report);
+});
 
 /** POST /api/profiles/{id}/test-connection: runs Test Connection now; the body may list mailboxes to check too. */
 httpFunction("profileTestConnection", {
   route: "profiles/{id}/test-connection",
   methods: ["POST"],
   authLevel: "admin",
-  handler: profileAction((id, body) => testConnectionNow(runtime(), id, body), (report) => report),
+  handler: async (request) => (await lib())(request),
 });

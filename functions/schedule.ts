@@ -1,10 +1,13 @@
+import { lazy } from "../app/lazy.js";
 import { timerFunction } from "../app/registry.js";
-import { scheduleTimer } from "../lib/probe/schedule-timer.js";
-import { runtime } from "../lib/runtime.js";
+import { registrationValues } from "../lib/config/registration.js";
+
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/probe/schedule-timer.js")) }));
 
 timerFunction("schedule", {
-  schedule: runtime().settings.schedules.schedule,
+  schedule: registrationValues().schedules.schedule,
   handler: async (_timer, context) => {
+    const { runtime, scheduleTimer } = await lib();
     await scheduleTimer(runtime(), { info: (m) => context.log(m), warn: (m) => context.warn(m) });
   },
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { ProbeEnvironment } from "./probe/open-session.js";
+import { installRegistrationValues } from "./config/registration.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { settings as loadProcessSettings, SettingsError, type Settings } from "./config/settings.js";
@@ -26,6 +27,7 @@ export function runtime(): Runtime {
 /** Tests and the local host build their own runtime (another clock, another storage) and install it here. */
 export function setRuntime(next: Runtime | undefined): void {
   current = next;
+  installRegistrationValues(next === undefined ? undefined : { schedules: next.settings.schedules, probeQueue: next.settings.probeQueue });
 }
 
 export function createRuntime(

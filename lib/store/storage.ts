@@ -1,5 +1,5 @@
-import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
-import { QueueClient, type StoragePipelineOptions } from "@azure/storage-queue";
+import type { TableClient, TableServiceClientOptions } from "@azure/data-tables";
+import type { QueueClient, StoragePipelineOptions } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { StorageTarget } from "../config/settings.js";
 
@@ -57,6 +57,8 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   const queueOptions: StoragePipelineOptions = { retryOptions: { maxTries: 4, tryTimeoutInMs: requestTimeoutMs, maxRetryDelayInMs: 5_000 } };
 
   async function newTable(name: string): Promise<TableClient> {
+    // The SDKs load on first use: importing the app stays cheap (see app/lazy.ts).
+    const { TableClient } = await import("@azure/data-tables");
     let client: TableClient;
     switch (target.kind) {
       case "not-configured":
@@ -73,6 +75,7 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   }
 
   async function newQueue(name: string): Promise<QueueClient> {
+    const { QueueClient } = await import("@azure/storage-queue");
     let client: QueueClient;
     switch (target.kind) {
       case "not-configured":

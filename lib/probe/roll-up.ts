@@ -1,8 +1,10 @@
+import type { MailboxRecord } from "../model/mailbox.js";
+import type { HourlyRow } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
 import { hourlyRow, healthOf, windowFigures } from "../rollup/index.js";
 import { readChecksForHours } from "../store/checks.js";
-import { readHourly, upsertHourly } from "../store/hourly.js";
-import { hourKey } from "../store/keys.js";
+import { upsertHourly } from "../store/hourly.js";
+import { hourKey, hourStart } from "../store/keys.js";
 import { listMailboxes } from "../store/mailboxes.js";
 import type { StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
@@ -13,17 +15,26 @@ const hourMs = 60 * 60_000;
 /**
  * After the last shard of a cycle: the clock-hour rows of the hours the last 60 minutes touch, the rolling
  * last-60-minutes figure, mailbox states and health, written to the profile's summary for the status API.
+ * `mailboxes`, when the caller holds every mailbox of the profile as it now is, saves listing them again.
  */
-export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: Date): Promise<void> {
+export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: Date, mailboxes?: readonly MailboxRecord[]): Promise<void> {
   const id = stored.profile.id;
   const from = new Date(now.getTime() - hourMs);
   const hours = [...new Set([hourKey(from), hourKey(now)])];
-  const checks = await readChecksForHours(storage, id, hours);
-  for (const hour of hours) await upsertHourly(storage, id, hourlyRow(checks.filter((c) => c.hour === hour), hour));
+  const [checks, summary, current] = await Promise.all([
+    readChecksForHours(storage, id, hours),
+    readSummary(storage, id),
+    mailboxes ?? listMailboxes(storage, id),
+  ]);
+  const rows = hours.map((hour) => hourlyRow(checks.filter((c) => c.hour === hour), hour));
+  // An hour's row is final once a roll-up after the hour's end has written it.
+  const final = (row: HourlyRow) =>
+    summary !== undefined && summary.updatedAt >= new Date(hourStart(row.hour).getTime() + hourMs).toISOString() && summary.hourly.some((h) => h.hour === row.hour);
+  await Promise.all(rows.filter((row) => !final(row)).map((row) => upsertHourly(storage, id, row)));
+
   const lastHour = { ...windowFigures(checks, from, now), from: from.toISOString(), to: now.toISOString() };
-  const hourly = await readHourly(storage, id, hourKey(new Date(now.getTime() - 23 * hourMs)));
-  const mailboxStates = countStates(await listMailboxes(storage, id));
-  const summary = await readSummary(storage, id);
+  const hourly = lastDay([...(summary?.hourly ?? []).filter((h) => !hours.includes(h.hour)), ...rows], now);
+  const mailboxStates = countStates(current);
   const certificateDays = (summary?.certificates ?? []).map((c) => c.daysLeft);
   const health = healthOf({
     lastHour,
@@ -32,4 +43,10 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     ...(certificateDays.length > 0 ? { minCertDaysLeft: Math.min(...certificateDays) } : {}),
   });
   await mergeSummary(storage, id, { lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString() });
+}
+
+/** The 24 clock hours up to now, oldest first, from the rows the summary already holds plus the new ones. */
+function lastDay(rows: HourlyRow[], now: Date): HourlyRow[] {
+  const since = hourKey(new Date(now.getTime() - 23 * hourMs));
+  return rows.filter((r) => r.hour >= since).sort((a, b) => a.hour.localeCompare(b.hour));
 }

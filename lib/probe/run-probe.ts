@@ -46,11 +46,10 @@ const flushEvery = 100;
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  const stored = await getProfile(deps.storage, message.profileId);
+  const [stored, all] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxes(deps.storage, message.profileId)]);
   if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
   if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
 
-  const all = await listMailboxes(deps.storage, message.profileId);
   const mine = mailboxesOfShard(all, message.shard);
   const due = mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
   const alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
@@ -68,8 +67,10 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   } else {
     const session = opened.value;
     try {
-      if (message.shard.index === 0) testConnectionState = await runTestConnection(deps, session, stored, message);
-      await checkMailboxes(session, due, message.maxConnections, (record, check) => writer.add(record, check, deps.now()));
+      // Test Connection runs beside the mailbox checks, inside the same connection budget.
+      const testing = message.shard.index === 0 ? runTestConnection(deps, session, stored, message) : Promise.resolve("not-this-shard" as const);
+      const [state] = await Promise.all([testing, checkMailboxes(session, due, message.maxConnections, (record, check) => writer.add(record, check, deps.now()))]);
+      testConnectionState = state;
       peakConnections = session.connections.stats().peakSockets;
     } finally {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.
@@ -79,7 +80,8 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
 
   const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
   if (completion.kind === "last" && (writer.checked > 0 || testConnectionState === "ran" || !completion.alreadyRecorded)) {
-    await rollUpCycle(deps.storage, stored, deps.now());
+    // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
+    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? writer.merged(all) : undefined);
   }
   return {
     kind: "probed",
@@ -160,6 +162,7 @@ class ResultWriter {
   #checks: CheckResult[] = [];
   #alerts: AlertRecord[] = [];
   #records: MailboxRecord[] = [];
+  #updated = new Map<string, MailboxRecord>();
   #flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -175,8 +178,14 @@ class ResultWriter {
     // Alerts carry the cycle's time so that a redelivered message rewrites the same rows.
     this.#alerts.push(...outcome.alerts.map((a) => ({ ...a, at: this.message.scheduledAt })));
     this.#records.push(outcome.record);
+    this.#updated.set(outcome.record.address, outcome.record);
     if (this.#records.length >= flushEvery) return this.flush();
     return Promise.resolve();
+  }
+
+  /** The given mailboxes with this run's results applied. */
+  merged(mailboxes: readonly MailboxRecord[]): MailboxRecord[] {
+    return mailboxes.map((m) => this.#updated.get(m.address) ?? m);
   }
 
   flush(): Promise<void> {

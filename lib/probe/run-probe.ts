@@ -7,7 +7,7 @@ import { recordAlerts } from "../store/alerts.js";
 import { recordChecks, type CheckResult } from "../store/checks.js";
 import { recordTestConnection } from "../store/connection.js";
 import { markShardDone } from "../store/cycles.js";
-import { listMailboxes, saveMailboxes } from "../store/mailboxes.js";
+import { listMailboxesOfShard, saveMailboxes } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { compactSteps, mergeSummary, readSummary } from "../store/summaries.js";
@@ -16,7 +16,7 @@ import { openSession, type ProbeEnvironment } from "./open-session.js";
 import { inParallel } from "./in-parallel.js";
 import { applyCheck, isDue } from "./policy.js";
 import { rollUpCycle } from "./roll-up.js";
-import { mailboxesOfShard, type ProbeMessage } from "./schedule-plan.js";
+import type { ProbeMessage } from "./schedule-plan.js";
 import type { ProbeSession } from "./session.js";
 import { testConnection } from "./test-connection.js";
 
@@ -46,14 +46,14 @@ const flushEvery = 100;
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  const [stored, all] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxes(deps.storage, message.profileId)]);
+  const [stored, mine] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.shard)]);
   if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
   if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
 
-  const mine = mailboxesOfShard(all, message.shard);
   const due = mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
   const alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
-  const profile: Profile = { ...stored.profile, mailboxes: all.map(toConfig) };
+  // The shard's own mailboxes; the other shards' domains still count as the profile's own.
+  const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
   const opened = openSession(profile, message.maxConnections, deps.probe);
   const writer = new ResultWriter(deps.storage, message);
@@ -81,7 +81,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
   if (completion.kind === "last" && (writer.checked > 0 || testConnectionState === "ran" || !completion.alreadyRecorded)) {
     // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
-    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? writer.merged(all) : undefined);
+    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? writer.merged(mine) : undefined);
   }
   return {
     kind: "probed",

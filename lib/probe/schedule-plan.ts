@@ -61,11 +61,6 @@ export function planShards(
   }));
 }
 
-/** A shard's share of a profile's mailboxes, by position in the list: balanced to within one mailbox. */
-export function mailboxesOfShard<T>(mailboxes: readonly T[], shard: ProbeMessage["shard"]): T[] {
-  return mailboxes.filter((_, position) => position % shard.count === shard.index);
-}
-
 const messageSchema = z.strictObject({
   profileId: z.string().min(1).max(63),
   cycle: z.number().int().min(1),

@@ -28,6 +28,8 @@ type MailboxEntity = {
   ewsUrl?: string;
   ewsUrlDiscoveredAt?: string;
   lastCycle?: number;
+  /** 0–999, from the address: a shard of a probe cycle reads only its range of buckets. */
+  bucket: number;
 };
 
 const optionalColumns = ["nextAttemptAt", "lastCheckedAt", "lastSuccessAt", "ewsUrl", "ewsUrlDiscoveredAt"] as const;
@@ -45,6 +47,7 @@ function encode(m: MailboxRecord): { partitionKey: string; rowKey: string } & Ma
     outgoing: m.channels.outgoing,
     appointmentsContactsTasks: m.channels.appointmentsContactsTasks,
     consecutiveFailures: m.consecutiveFailures,
+    bucket: mailboxBucket(m.address),
   };
   for (const key of optionalColumns) if (m[key] !== undefined) e[key] = m[key];
   if (m.disabledReason !== undefined) e.disabledReason = failureColumn("disabledReason", m.disabledReason);
@@ -73,6 +76,36 @@ function decode(e: TableEntityResult<MailboxEntity>): MailboxRecord {
   if (lastError !== undefined) m.lastError = lastError;
   if (e.lastCycle !== undefined && e.lastCycle !== null) m.lastCycle = Number(e.lastCycle);
   return m;
+}
+
+export const bucketCount = 1000;
+
+/** A stable bucket for an address (FNV-1a), so shard membership never depends on the order or number of mailboxes. */
+export function mailboxBucket(address: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < address.length; i++) {
+    hash ^= address.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) % bucketCount;
+}
+
+/** The bucket range [from, to) of shard `index` of `count`. */
+export function shardBuckets(shard: { index: number; count: number }): { from: number; to: number } {
+  return { from: Math.floor((shard.index * bucketCount) / shard.count), to: Math.floor(((shard.index + 1) * bucketCount) / shard.count) };
+}
+
+/** The mailboxes of one shard of a profile: one query over its bucket range, not the whole partition. */
+export async function listMailboxesOfShard(storage: Storage, profileId: string, shard: { index: number; count: number }): Promise<MailboxRecord[]> {
+  if (shard.count === 1) return listMailboxes(storage, profileId);
+  const { from, to } = shardBuckets(shard);
+  const table = await storage.table("mailboxes");
+  const out: MailboxRecord[] = [];
+  const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and bucket ge ${from} and bucket lt ${to}`;
+  for await (const page of table.listEntities<MailboxEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
+    out.push(...page.map(decode));
+  }
+  return out;
 }
 
 /** Every mailbox of a profile, in address order, following continuation tokens. */

@@ -22,6 +22,8 @@ export interface StoredProfile {
   lastScheduledAt?: string;
   /** How many cycles have been scheduled; the next claim makes it cycle + 1. */
   cycle: number;
+  /** The domains of the profile's mailboxes (they may receive its credentials), so a shard need not list them all. */
+  mailboxDomains: string[];
   etag: string;
 }
 
@@ -35,6 +37,7 @@ type ProfileEntity = {
   updatedAt: string;
   lastScheduledAt?: string;
   cycle?: number;
+  mailboxDomains?: string;
 };
 
 /**
@@ -52,6 +55,9 @@ export async function saveProfile(storage: Storage, profile: ProfileSettings | P
     settings: jsonColumn("settings", settings),
     updatedAt: now.toISOString(),
   };
+  if (_mailboxes !== undefined) {
+    entity.mailboxDomains = jsonColumn("mailboxDomains", [...new Set(_mailboxes.map((m) => m.address.slice(m.address.lastIndexOf("@") + 1).toLowerCase()))].sort());
+  }
   const table = await storage.table("profiles");
   await table.upsertEntity({ partitionKey, rowKey: encodeKeyPart(id), ...entity }, "Merge");
 }
@@ -129,6 +135,7 @@ function decode(e: TableEntityResult<ProfileEntity>): StoredProfile {
   const stored: StoredProfile = {
     profile: { id: decodeKeyPart(e.rowKey!), ...settings },
     cycle: Number(e.cycle ?? 0),
+    mailboxDomains: parseJsonColumn<string[]>(e.mailboxDomains, []),
     etag: e.etag,
   };
   const last = optionalString(e.lastScheduledAt);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isPreviousCycleRunning, isProfileDue, mailboxesOfShard, planShards } from "../../lib/probe/schedule-plan.js";
+import { isPreviousCycleRunning, isProfileDue, planShards } from "../../lib/probe/schedule-plan.js";
+import { mailboxBucket, shardBuckets } from "../../lib/store/mailboxes.js";
 
 const now = new Date("2026-11-24T10:00:00Z");
 
@@ -35,10 +36,13 @@ describe("schedule plan", () => {
     expect(many.reduce((sum, s) => sum + s.maxConnections, 0)).toBe(4);
   });
 
-  it("gives every mailbox to exactly one shard, balanced to within one", () => {
-    const list = Array.from({ length: 1001 }, (_, i) => `m${i}@contoso.com`);
-    const parts = [0, 1, 2].map((index) => mailboxesOfShard(list, { index, count: 3 }));
-    expect(parts.map((p) => p.length)).toEqual([334, 334, 333]);
-    expect(new Set(parts.flat()).size).toBe(1001);
+  it("gives every mailbox to exactly one shard by a stable bucket of its address, roughly balanced", () => {
+    const list = Array.from({ length: 3000 }, (_, i) => `m${i}@contoso.com`);
+    const shards = [0, 1, 2].map((index) => shardBuckets({ index, count: 3 }));
+    expect(shards).toEqual([{ from: 0, to: 333 }, { from: 333, to: 666 }, { from: 666, to: 1000 }]);
+    const sizes = shards.map(({ from, to }) => list.filter((a) => mailboxBucket(a) >= from && mailboxBucket(a) < to).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(3000);
+    for (const size of sizes) expect(Math.abs(size - 1000)).toBeLessThan(100);
+    expect(mailboxBucket("m1@contoso.com")).toBe(mailboxBucket("m1@contoso.com"));
   });
 });

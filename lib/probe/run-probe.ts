@@ -67,10 +67,10 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   } else {
     const session = opened.value;
     try {
-      // Test Connection runs beside the mailbox checks, inside the same connection budget.
-      const testing = message.shard.index === 0 ? runTestConnection(deps, session, stored, message) : Promise.resolve("not-this-shard" as const);
-      const [state] = await Promise.all([testing, checkMailboxes(session, due, message.maxConnections, (record, check) => writer.add(record, check, deps.now()))]);
-      testConnectionState = state;
+      // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
+      // connection budget trade sockets between hosts (more TLS handshakes than connections).
+      if (message.shard.index === 0) testConnectionState = await runTestConnection(deps, session, stored, message);
+      await checkMailboxes(session, due, message.maxConnections, (record, check) => writer.add(record, check, deps.now()));
       peakConnections = session.connections.stats().peakSockets;
     } finally {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.

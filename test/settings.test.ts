@@ -91,6 +91,14 @@ describe("settings", () => {
     ]);
   });
 
+  it("accepts local.settings.sample.json as it ships", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const sample = JSON.parse(await readFile(new URL("../local.settings.sample.json", import.meta.url), "utf8")) as { Values: Record<string, string> };
+    const s = loadSettings(sample.Values);
+    expect(s.storage).toEqual({ kind: "connection-string", connectionString: "UseDevelopmentStorage=true" });
+    expect(s.smtp).toBeUndefined();
+  });
+
   it("chooses implicit TLS on port 465 and STARTTLS elsewhere", () => {
     expect(loadSettings({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_PORT: "465" }).smtp?.tls).toBe("tls");
     expect(loadSettings({ SMTP_HOST: "h", SMTP_FROM: "a@b.co" }).smtp?.tls).toBe("starttls");

@@ -26,8 +26,9 @@ function validateSettingsAtStart(): void {
   if (startHookRegistered || target !== "functions-host") return;
   startHookRegistered = true;
   app.hook.appStart(async () => {
-    const { loadSettings } = await import("../lib/config/settings.js");
-    loadSettings(process.env);
+    // Builds the runtime: every setting validated, TRUSTED_CA_FILE read (storage clients are still made on first use).
+    const { runtime } = await import("../lib/runtime.js");
+    runtime();
   });
 }
 

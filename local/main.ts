@@ -108,8 +108,8 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     consoleLog("Stopping");
   } finally {
     // Whatever failed on the way up, nothing is left running: the host, the demo's servers, the Azurite child.
-    await host?.stop();
-    await demo?.stop();
+    await host?.stop().catch((error: unknown) => consoleLog(`The host did not stop cleanly: ${errorText(error)}`));
+    await demo?.stop().catch((error: unknown) => consoleLog(`The demo did not stop cleanly: ${errorText(error)}`));
     await azurite?.stop();
   }
   return 0;

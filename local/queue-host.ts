@@ -44,6 +44,12 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
           visibilityTimeout: Math.max(30, Math.ceil(config.visibilityTimeoutMs / 1000)) + 600,
         });
         const received = response.receivedMessageItems;
+        if (stopped) {
+          // Stopping: hand the messages back at once rather than run them against storage that is going away.
+          const { queue } = clients;
+          await Promise.allSettled(received.map((m) => queue.updateMessage(m.messageId, m.popReceipt, undefined, 0)));
+          break;
+        }
         if (received.length === 0) {
           const properties = await clients.queue.getProperties();
           if ((properties.approximateMessagesCount ?? 0) === 0) emptyQueues.add(fn.name);

@@ -27,10 +27,12 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     mailboxes ?? listMailboxes(storage, id),
   ]);
   const rows = hours.map((hour) => hourlyRow(checks.filter((c) => c.hour === hour), hour));
-  // An hour's row is final once a roll-up after the hour's end has written it.
-  const final = (row: HourlyRow) =>
-    summary !== undefined && summary.updatedAt >= new Date(hourStart(row.hour).getTime() + hourMs).toISOString() && summary.hourly.some((h) => h.hour === row.hour);
-  await Promise.all(rows.filter((row) => !final(row)).map((row) => upsertHourly(storage, id, row)));
+  // A past hour's row is written again only when its figures changed (late results of another run may still arrive).
+  const unchanged = (row: HourlyRow) =>
+    summary !== undefined &&
+    summary.updatedAt >= new Date(hourStart(row.hour).getTime() + hourMs).toISOString() &&
+    summary.hourly.some((h) => h.hour === row.hour && h.processed === row.processed && h.failed === row.failed);
+  await Promise.all(rows.filter((row) => !unchanged(row)).map((row) => upsertHourly(storage, id, row)));
 
   const lastHour = { ...windowFigures(checks, from, now), from: from.toISOString(), to: now.toISOString() };
   const hourly = lastDay([...(summary?.hourly ?? []).filter((h) => !hours.includes(h.hour)), ...rows], now);

@@ -6,7 +6,7 @@ import type { MailboxRecord } from "../model/mailbox.js";
 import { recordAlerts } from "../store/alerts.js";
 import { recordChecks, type CheckResult } from "../store/checks.js";
 import { recordTestConnection } from "../store/connection.js";
-import { markShardDone } from "../store/cycles.js";
+import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard, saveMailboxes } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
@@ -74,14 +74,16 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       peakConnections = session.connections.stats().peakSockets;
     } finally {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.
-      await Promise.all([session.close(), writer.flush()]);
+      await Promise.all([session.close(), writer.finish()]);
     }
   }
 
   const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
-  if (completion.kind === "last" && (writer.checked > 0 || testConnectionState === "ran" || !completion.alreadyRecorded)) {
+  const rollUp = completion.kind === "last" && !completion.rolledUp;
+  if (rollUp) {
     // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
     await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? writer.merged(mine) : undefined);
+    await markRolledUp(deps.storage, message.profileId, message.cycle);
   }
   return {
     kind: "probed",
@@ -92,7 +94,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     failed: writer.failed,
     alreadyChecked,
     testConnection: testConnectionState,
-    rolledUp: completion.kind === "last" && (writer.checked > 0 || testConnectionState === "ran" || !completion.alreadyRecorded),
+    rolledUp: rollUp,
     peakConnections,
   };
 }
@@ -164,6 +166,7 @@ class ResultWriter {
   #records: MailboxRecord[] = [];
   #updated = new Map<string, MailboxRecord>();
   #flushing: Promise<void> = Promise.resolve();
+  #failed: unknown;
 
   constructor(
     private readonly storage: Storage,
@@ -183,6 +186,12 @@ class ResultWriter {
     return Promise.resolve();
   }
 
+  /** Writes what is left, then throws the first write error, if any (the message is then delivered again). */
+  async finish(): Promise<void> {
+    await this.flush();
+    if (this.#failed !== undefined) throw this.#failed;
+  }
+
   /** The given mailboxes with this run's results applied. */
   merged(mailboxes: readonly MailboxRecord[]): MailboxRecord[] {
     return mailboxes.map((m) => this.#updated.get(m.address) ?? m);
@@ -192,11 +201,16 @@ class ResultWriter {
     const checks = this.#checks.splice(0);
     const alerts = this.#alerts.splice(0);
     const records = this.#records.splice(0);
+    // A failed write does not poison the later ones; the first error is thrown by the final flush.
     this.#flushing = this.#flushing.then(async () => {
       if (records.length === 0) return;
-      await recordChecks(this.storage, this.message.profileId, checks);
-      await recordAlerts(this.storage, alerts);
-      await saveMailboxes(this.storage, records);
+      try {
+        await recordChecks(this.storage, this.message.profileId, checks);
+        await recordAlerts(this.storage, alerts);
+        await saveMailboxes(this.storage, records);
+      } catch (error) {
+        this.#failed ??= error;
+      }
     });
     return this.#flushing;
   }

@@ -7,7 +7,7 @@ import type { Storage } from "./storage.js";
  * so that exactly one shard — the last — rolls the cycle up. ETag-guarded; a redelivered shard counts once.
  */
 
-type CycleEntity = { cycle: number; shardsDone: string; shards?: number; startedAt?: string };
+type CycleEntity = { cycle: number; shardsDone: string; shards?: number; startedAt?: string; rolledUp?: boolean };
 
 export interface CycleProgress {
   cycle: number;
@@ -36,8 +36,8 @@ export async function listCycles(storage: Storage): Promise<Map<string, CyclePro
   return progress;
 }
 
-/** `alreadyRecorded`: this shard had finished before (a redelivered message). */
-export type ShardCompletion = { kind: "last"; alreadyRecorded: boolean } | { kind: "not-last"; done: number; of: number } | { kind: "superseded" };
+/** `rolledUp`: the cycle's roll-up already succeeded (a redelivered last shard must not do it again). */
+export type ShardCompletion = { kind: "last"; rolledUp: boolean } | { kind: "not-last"; done: number; of: number } | { kind: "superseded" };
 
 export async function markShardDone(storage: Storage, profileId: string, cycle: number, shard: { index: number; count: number }): Promise<ShardCompletion> {
   const table = await storage.table("cycles");
@@ -49,14 +49,15 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
       const rest: Partial<CycleEntity> = {};
       if (entity.shards !== undefined && entity.shards !== null) rest.shards = Number(entity.shards);
       if (typeof entity.startedAt === "string") rest.startedAt = entity.startedAt;
+      if (entity.rolledUp === true) rest.rolledUp = true;
       current = { cycle: Number(entity.cycle), done: JSON.parse(entity.shardsDone) as number[], etag: entity.etag, rest };
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
     if (current.cycle > cycle) return { kind: "superseded" };
     const done = current.cycle === cycle ? new Set(current.done) : new Set<number>();
-    const alreadyRecorded = done.has(shard.index);
-    if (alreadyRecorded) return done.size >= shard.count ? { kind: "last", alreadyRecorded } : { kind: "not-last", done: done.size, of: shard.count };
+    const rolledUp = current.cycle === cycle && current.rest.rolledUp === true;
+    if (done.has(shard.index)) return done.size >= shard.count ? { kind: "last", rolledUp } : { kind: "not-last", done: done.size, of: shard.count };
     done.add(shard.index);
     const entity = { ...key, ...(current.cycle === cycle ? current.rest : {}), cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)) };
     try {
@@ -67,9 +68,23 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
       if (status === 409 || status === 412) continue;
       throw error;
     }
-    return done.size >= shard.count ? { kind: "last", alreadyRecorded } : { kind: "not-last", done: done.size, of: shard.count };
+    return done.size >= shard.count ? { kind: "last", rolledUp } : { kind: "not-last", done: done.size, of: shard.count };
   }
   throw new Error(`Could not record shard ${shard.index} of cycle ${cycle} for ${profileId}: too much contention`);
+}
+
+/** Marks the cycle rolled up, so that only a roll-up that failed is done again by a redelivered message. */
+export async function markRolledUp(storage: Storage, profileId: string, cycle: number): Promise<void> {
+  const table = await storage.table("cycles");
+  const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
+  try {
+    const entity = await table.getEntity<CycleEntity>(key.partitionKey, key.rowKey);
+    if (Number(entity.cycle) !== cycle) return;
+    await table.updateEntity({ ...key, rolledUp: true }, "Merge", { etag: entity.etag });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== 404 && status !== 412) throw error;
+  }
 }
 
 export async function deleteCycle(storage: Storage, profileId: string): Promise<void> {

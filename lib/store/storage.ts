@@ -3,7 +3,10 @@ import type { QueueClient, StoragePipelineOptions } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { StorageTarget } from "../config/settings.js";
 
-/** No storage request waits longer than this for its answer; the SDK retries at most a few times after it. */
+/**
+ * No storage request waits longer than this for its answer headers. A request that times out fails (the SDK does not
+ * retry an aborted request); the function then fails and the platform runs it again (queue) or at the next firing (timer).
+ */
 const requestTimeoutMs = 30_000;
 
 /** Every table of the data layout in the design. */

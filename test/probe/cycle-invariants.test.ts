@@ -83,6 +83,21 @@ describe("probe cycle invariants", () => {
     expect(await snapshot(storage)).toEqual(before);
   });
 
+  it("a roll-up that failed is done by the redelivered message", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [message] = await drain(storage, settings.probeQueue);
+    const hourly = await storage.table("hourly");
+    await hourly.deleteTable();
+    await expect(runProbe(deps(storage), message!)).rejects.toThrow();
+    expect((await readSummary(storage, "contoso"))?.health).toBe("unknown");
+    await hourly.createTable();
+    const again = await runProbe(deps(storage), message!);
+    expect(again).toMatchObject({ kind: "probed", checked: 0, alreadyChecked: 6, rolledUp: true });
+    expect((await readSummary(storage, "contoso"))?.lastHour).toMatchObject({ processed: 6, failed: 0 });
+    expect(await runProbe(deps(storage), message!)).toMatchObject({ kind: "probed", rolledUp: false });
+  });
+
   it("a missing secret setting fails Test Connection and leaves every mailbox as it was", async () => {
     const { settings, storage } = await freshStorage(contosoProfile());
     await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });

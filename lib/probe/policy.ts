@@ -60,9 +60,11 @@ export function applyCheck(record: MailboxRecord, check: MailboxCheck, now: Date
   }
 
   const failure = check.error;
-  const failures = record.consecutiveFailures + 1;
+  // A bug in this monitor is no fault of the mailbox: it is retried, but never counts towards disabling it.
+  const ours = failure.code === "internal-error";
+  const failures = ours ? record.consecutiveFailures : record.consecutiveFailures + 1;
   const failed: MailboxRecord = { ...base, consecutiveFailures: failures, lastError: failure };
-  if (failure.transient && failures < policy.maxConsecutiveTransientFailures) {
+  if (ours || (failure.transient && failures < policy.maxConsecutiveTransientFailures)) {
     const delay = Math.max(policy.retryDelayMs, failure.retryAfterMs ?? 0);
     const nextAttemptAt = new Date(now.getTime() + delay).toISOString();
     return { record: { ...failed, state: "retrying", nextAttemptAt }, transition: { kind: "retrying", failures, nextAttemptAt }, alerts: [] };

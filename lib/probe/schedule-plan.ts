@@ -16,8 +16,8 @@ const dueToleranceMs = 5_000;
 
 /**
  * A cycle still running keeps the next one back, so two cycles never share the profile's connections; a cycle
- * that has not finished after three polling intervals (at least 15 minutes) is taken as abandoned (its
- * messages were lost or poisoned) and no longer holds the schedule up.
+ * that has not finished 15 minutes after the next one became due (its messages were lost or poisoned) is taken
+ * as abandoned and no longer holds the schedule up.
  */
 export function isPreviousCycleRunning(
   progress: { cycle: number; shards?: number; done: number; startedAt?: string } | undefined,
@@ -27,7 +27,7 @@ export function isPreviousCycleRunning(
 ): boolean {
   if (progress === undefined || progress.cycle !== currentCycle || progress.shards === undefined || progress.startedAt === undefined) return false;
   if (progress.done >= progress.shards) return false;
-  const abandonAfterMs = Math.max(3 * pollingIntervalMinutes, 15) * 60_000;
+  const abandonAfterMs = (pollingIntervalMinutes + 15) * 60_000;
   return now.getTime() - Date.parse(progress.startedAt) < abandonAfterMs;
 }
 

@@ -55,6 +55,13 @@ describe("mailbox policy", () => {
     expect(record.nextAttemptAt).toBeUndefined();
   });
 
+  it("never disables a mailbox for a bug of the monitor's own", () => {
+    const ours = makeFailure("invalid-response", { code: "internal-error", message: "The check stopped on an unexpected error: boom" });
+    const outcome = applyCheck(mailbox({ consecutiveFailures: 9, state: "retrying" }), failedWith(ours), now, 1);
+    expect(outcome.record).toMatchObject({ state: "retrying", consecutiveFailures: 9 });
+    expect(outcome.alerts).toEqual([]);
+  });
+
   it("disables at once on a permanent failure", () => {
     const outcome = applyCheck(mailbox(), failedWith(denied), now, 1);
     expect(outcome.record.state).toBe("disabled");

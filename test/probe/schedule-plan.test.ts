@@ -17,8 +17,12 @@ describe("schedule plan", () => {
     expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 1, startedAt: started }, 4, 5, now)).toBe(true);
     expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 2, startedAt: started }, 4, 5, now)).toBe(false);
     expect(isPreviousCycleRunning({ cycle: 3, shards: 2, done: 1, startedAt: started }, 4, 5, now)).toBe(false);
-    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 0, startedAt: "2026-11-24T09:44:00Z" }, 4, 5, now)).toBe(false);
-    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 0, startedAt: "2026-11-24T09:46:00Z" }, 4, 5, now)).toBe(true);
+    // Abandoned once the next cycle has been due for 15 minutes: 5 + 15 = 20 minutes after it started.
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 0, startedAt: "2026-11-24T09:39:59Z" }, 4, 5, now)).toBe(false);
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 2, done: 0, startedAt: "2026-11-24T09:41:00Z" }, 4, 5, now)).toBe(true);
+    // A daily profile: a cycle stuck since yesterday no longer holds today's back once it is 15 minutes overdue.
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 1, done: 0, startedAt: "2026-11-23T09:30:00Z" }, 4, 1440, now)).toBe(false);
+    expect(isPreviousCycleRunning({ cycle: 4, shards: 1, done: 0, startedAt: "2026-11-23T09:50:00Z" }, 4, 1440, now)).toBe(true);
     expect(isPreviousCycleRunning(undefined, 4, 5, now)).toBe(false);
   });
 

@@ -1,7 +1,8 @@
 import type { ProfileInput } from "../lib/config/profile.js";
+import { throwawaySecret } from "../sim/index.js";
 import type { OrgSpec } from "../sim/index.js";
 
-export const benchPassword = "Bench-Passw0rd!";
+export const benchPassword = throwawaySecret("bench");
 export const benchSecrets = { BENCH_PASSWORD: benchPassword };
 
 export const domainOf = (profile: number): string => `p${profile}.bench.test`;

@@ -1,15 +1,16 @@
 import type { MailboxSpec, OrgSpec, ServerSpec } from "./spec.js";
+import { throwawaySecret } from "./throwaway-secret.js";
 
 /** Tenant and app of the demo's Exchange Online organisation. */
 export const demoTenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
 export const demoClientId = "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5";
-export const demoClientSecret = "demo-client-secret";
+export const demoClientSecret = throwawaySecret("demo-client");
 
-/** Passwords of the demo service accounts (svc-crm@<domain>). */
+/** Passwords of the demo service accounts (svc-crm@<domain>), made anew in every process. */
 export const demoPasswords: Record<string, string> = {
-  "svc-crm@contoso.com": "Contoso-Passw0rd!",
-  "svc-crm@fabrikam.com": "Fabrikam-Passw0rd!",
-  "svc-crm@northwind.com": "Northwind-Passw0rd!",
+  "svc-crm@contoso.com": throwawaySecret("contoso"),
+  "svc-crm@fabrikam.com": throwawaySecret("fabrikam"),
+  "svc-crm@northwind.com": throwawaySecret("northwind"),
 };
 
 const ad = (domain: string): ServerSpec[] => [

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { demoOrganisation } from "./demo.js";
+import { demoSecretSettings } from "./demo-profiles.js";
 import { parseOrgSpec } from "./load.js";
 import { startSimulatedOrg } from "./org.js";
 
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
   const sim = await startSimulatedOrg(spec);
   const caFile = values["ca-out"] ?? join(tmpdir(), `exchange-sim-ca-${process.pid}.pem`);
   await writeFile(caFile, sim.endpoints.caPem);
+  // The demo's credentials are made anew in this process; they go to a file only this user can read, never the console.
+  const settingsFile = join(tmpdir(), `exchange-sim-settings-${process.pid}.env`);
+  const settings = { DNS_SERVERS: `127.0.0.1:${sim.endpoints.dnsPort}`, TRUSTED_CA_FILE: caFile, ...(values.org ? {} : demoSecretSettings()) };
+  await writeFile(settingsFile, Object.entries(settings).map(([name, value]) => `${name}=${value}`).join("\n") + "\n", { mode: 0o600 });
   const { httpsPort, httpPort, dnsPort } = sim.endpoints;
   const lines = [
     `simulated Exchange organisation (${values.org ?? "built-in demo"})`,
@@ -28,9 +33,9 @@ async function main(): Promise<void> {
     `  connect-to: ::443 -> 127.0.0.1:${httpsPort}, ::80 -> 127.0.0.1:${httpPort}`,
     `  e.g. curl --cacert ${caFile} --connect-to ::127.0.0.1:${httpsPort} https://mail.contoso.com/EWS/Exchange.asmx`,
     ``,
-    `test a profile against it (secrets of the demo profiles: sim/demo.ts):`,
-    `  DNS_SERVERS=127.0.0.1:${dnsPort} TRUSTED_CA_FILE=${caFile} CONTOSO_EWS_PASSWORD='Contoso-Passw0rd!' \\`,
-    `    npx exchange-sync-monitor test-connection --profile contoso.json --connect-to :443:127.0.0.1:${httpsPort} --connect-to :80:127.0.0.1:${httpPort}`,
+    `test a profile against it (the settings, the demo profiles' secrets included, are in ${settingsFile}):`,
+    `  set -a; . ${settingsFile}; set +a`,
+    `  npx exchange-sync-monitor test-connection --profile contoso.json --connect-to :443:127.0.0.1:${httpsPort} --connect-to :80:127.0.0.1:${httpPort}`,
   ];
   console.log(lines.join("\n"));
   const stop = (): void => {

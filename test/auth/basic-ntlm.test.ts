@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { throwawaySecret } from "../../sim/index.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { generateNegotiateResponse } from "@node-ntlm/core/testing";
@@ -7,7 +8,7 @@ import { ProfileConnections } from "../../lib/net/index.js";
 import { createTestCa, type TestCa } from "../net/support/certs.js";
 import { startHttp, startHttps, type TestServer } from "../net/support/servers.js";
 
-const password = "Pa55-w0rd!";
+const password = throwawaySecret("ntlm");
 const env = { EWS_PASSWORD: password };
 
 interface Type3 {

@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { throwawaySecret } from "../../sim/index.js";
 import { describe, expect, it } from "vitest";
 import type { ProfileAuth } from "../../lib/config/profile.js";
 import { resolveCredentials } from "../../lib/auth/index.js";
@@ -20,16 +21,17 @@ describe("resolveCredentials", () => {
   });
 
   it("never shows a secret value, however the credentials are printed", () => {
-    const result = resolveCredentials(basic, { CONTOSO_EWS_PASSWORD: "Pa55-w0rd!" });
+    const password = throwawaySecret("contoso");
+    const result = resolveCredentials(basic, { CONTOSO_EWS_PASSWORD: password });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(JSON.stringify(result.value)).not.toContain("Pa55-w0rd!");
-    expect(inspect(result.value, { depth: 5 })).not.toContain("Pa55-w0rd!");
+    expect(JSON.stringify(result.value)).not.toContain(password);
+    expect(inspect(result.value, { depth: 5 })).not.toContain(password);
     expect(`${result.value.kind === "basic" ? result.value.password : ""}`).toBe("[secret]");
   });
 
   it("takes the authority host of the profile's cloud, or the test's override", () => {
-    const env = { CONTOSO_APP_SECRET: "s3cret" };
+    const env = { CONTOSO_APP_SECRET: throwawaySecret("app") };
     const gov = resolveCredentials(oauth, env);
     expect(gov.ok && gov.value).toMatchObject({ kind: "oauth", authorityHost: "https://login.microsoftonline.us" });
     const pub = resolveCredentials({ ...oauth, cloud: "public" }, env);

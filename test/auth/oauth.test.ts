@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { throwawaySecret } from "../../sim/index.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticatedRequest, clearTokenCache, resolveCredentials, type Credentials } from "../../lib/auth/index.js";
 import { ProfileConnections } from "../../lib/net/index.js";
@@ -8,7 +9,7 @@ import { startHttps, toLocal, type TestServer } from "../net/support/servers.js"
 const tenantId = "11111111-2222-3333-4444-555555555555";
 const clientId = "66666666-7777-8888-9999-000000000000";
 const authority = "https://login.sim.test";
-const goodSecret = "app-s3cret~value";
+const goodSecret = throwawaySecret("app");
 const tokenRequests: URLSearchParams[] = [];
 const bearerSeen: string[] = [];
 

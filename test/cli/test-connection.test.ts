@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { main, type CliIo } from "../../cli/main.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
+import { demoPasswords } from "../../sim/index.js";
 import { startDemoSim } from "../support/sim.js";
 
 let sim: SimulatedOrg;
@@ -60,7 +61,7 @@ describe("exchange-sync-monitor test-connection", () => {
     const failed = report.steps.find((s: { ok: boolean | null }) => s.ok === false);
     expect(failed.error).toMatchObject({ category: "basic-auth-disabled", code: "401", transient: false });
     expect(report.steps.at(-1)).toEqual({ step: "mailbox", ok: null, elapsedMs: 0 });
-    expect(out).not.toContain("Northwind-Passw0rd!");
+    expect(out).not.toContain(demoPasswords["svc-crm@northwind.com"]!);
   });
 
   it("prints a line per step with its elapsed time by default", async () => {

@@ -7,6 +7,7 @@ import type { MailboxKnobs, MailboxSpec, OrgSpec, ServerKnobs, ServerSpec } from
 import { startSimulatedOrg } from "../../sim/index.js";
 import {
   checkOne,
+  clientSecret,
   clientId,
   direct,
   environment,
@@ -41,7 +42,7 @@ const online = (knobs: Partial<ServerKnobs>): OrgSpec => ({
   domains: [{ name: "tailspintoys.com" }],
   servers: [{ name: "outlook.office365.com", build: "15.20.7452.28", auth: ["bearer"], group: "tailspintoys.com", knobs }],
   mailboxes: [{ address: "user@tailspintoys.com", server: "outlook.office365.com" }],
-  oauthApps: [{ tenant, clientId, clientSecret: "engine-client-secret", impersonation: "all" }],
+  oauthApps: [{ tenant, clientId, clientSecret, impersonation: "all" }],
 });
 const onlineProfile = (p: ProfileInput): ProfileInput => ({
   ...p,

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { throwawaySecret } from "../../sim/index.js";
 import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
 import type { Failure } from "../../lib/model/failure.js";
 import type { Timeouts } from "../../lib/net/index.js";
@@ -8,11 +9,11 @@ import type { ProbeSession } from "../../lib/probe/session.js";
 import { startSimulatedOrg, type MailboxSpec, type OrgSpec, type ServerSpec, type SimulatedOrg } from "../../sim/index.js";
 
 /** Small organisations built per case: one service account that may impersonate everyone. */
-export const password = "Engine-Passw0rd!";
+export const password = throwawaySecret("engine");
 export const passwordSetting = "ENGINE_PASSWORD";
 export const tenant = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
 export const clientId = "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
-export const clientSecret = "engine-client-secret";
+export const clientSecret = throwawaySecret("engine-client");
 export const allChannels = { incoming: true, outgoing: true, appointmentsContactsTasks: true };
 
 /** Fast enough for the suite, slow enough for a loaded machine: used by every case that expects an answer. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { throwawaySecret } from "../../sim/index.js";
 import type { SmtpSettings } from "../../lib/config/settings.js";
 import { classifySendError, connectionOptions, createMailer, type OutgoingEmail } from "../../lib/notify/mailer.js";
 import { parseEmail } from "./support/mime.js";
@@ -32,7 +33,8 @@ describe("connection options", () => {
 
   it("reads the password from the setting it names, and refuses when that setting is empty", () => {
     const withUser = { ...smtp, user: "relay", passwordSetting: "SMTP_PW" };
-    expect(connectionOptions(withUser, { SMTP_PW: "s3cret" })).toMatchObject({ kind: "ok", auth: { user: "relay", pass: "s3cret" } });
+    const password = throwawaySecret("smtp");
+    expect(connectionOptions(withUser, { SMTP_PW: password })).toMatchObject({ kind: "ok", auth: { user: "relay", pass: password } });
     expect(connectionOptions(withUser, {})).toMatchObject({ kind: "invalid" });
   });
 });
@@ -65,9 +67,10 @@ describe("the mailer against a real SMTP server", () => {
   });
 
   it("authenticates with the password from the named setting; a wrong one is rejected before accept", async () => {
-    const s = await sink({ user: "relay", pass: "right" });
+    const password = throwawaySecret("smtp");
+    const s = await sink({ user: "relay", pass: password });
     const smtp = settingsFor(s, { user: "relay", passwordSetting: "SMTP_PW" });
-    expect((await createMailer(smtp, { SMTP_PW: "right" }).send(email)).kind).toBe("sent");
+    expect((await createMailer(smtp, { SMTP_PW: password }).send(email)).kind).toBe("sent");
     expect(await createMailer(smtp, { SMTP_PW: "wrong" }).send(email)).toMatchObject({ kind: "rejected-before-accept", responseCode: 535 });
     expect(s.received).toHaveLength(1);
   });

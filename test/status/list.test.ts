@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { throwawaySecret } from "../../sim/index.js";
 import { encodeContinuation } from "../../lib/status/paging.js";
 import { mailbox, seedSummaries, startStatusHost, summary, type StatusHost } from "./fixtures.js";
 
@@ -148,9 +149,11 @@ describe("GET /api/status", () => {
   }, 60_000);
 
   it("never echoes a secret app setting, even one a failure message quotes", async () => {
-    const password = "Sup3r-S3cret\"Pa$$";
-    app = await startStatusHost({ CONTOSO_EWS_PASSWORD: password, SMTP_PASSWORD_SETTING: "MAIL_PW", MAIL_PW: "mail-pw-12345" });
-    const leaky = { category: "auth-failed" as const, code: "401", transient: false, message: `login svc-crm@contoso.com:${password} refused; smtp mail-pw-12345`, remediation: "r" };
+    const secretPart = throwawaySecret("status");
+    const password = `${secretPart}"Pa$$`;
+    const mailPassword = throwawaySecret("mail");
+    app = await startStatusHost({ CONTOSO_EWS_PASSWORD: password, SMTP_PASSWORD_SETTING: "MAIL_PW", MAIL_PW: mailPassword });
+    const leaky = { category: "auth-failed" as const, code: "401", transient: false, message: `login svc-crm@contoso.com:${password} refused; smtp ${mailPassword}`, remediation: "r" };
     const run = { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 5, steps: [{ step: "autodiscover" as const, ok: false as const, elapsedMs: 5, error: leaky }] };
     await seedSummaries(app.runtime, [summary("leaky", { name: `Leaky ${password}`, lastTestConnection: run })]);
     const { saveMailboxes } = await import("../../lib/store/mailboxes.js");
@@ -158,8 +161,8 @@ describe("GET /api/status", () => {
     for (const path of ["status", "status/leaky", "metrics"]) {
       const text = await (await app.get(path)).text();
       expect(text, path).toContain("[redacted]");
-      expect(text, path).not.toContain("Sup3r-S3cret");
-      expect(text, path).not.toContain("mail-pw-12345");
+      expect(text, path).not.toContain(secretPart);
+      expect(text, path).not.toContain(mailPassword);
     }
     const body = (await (await app.get("status")).json()) as ListBody;
     expect(JSON.stringify(body)).not.toMatch(/Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/);

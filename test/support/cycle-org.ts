@@ -1,8 +1,9 @@
 import type { MailboxSpec, OrgSpec } from "../../sim/index.js";
 import type { ProfileInput } from "../../lib/config/profile.js";
+import { throwawaySecret } from "../../sim/index.js";
 
-export const litwarePassword = "Litware-Passw0rd!";
-export const contosoPassword = "Contoso-Passw0rd!";
+export const litwarePassword = throwawaySecret("litware");
+export const contosoPassword = throwawaySecret("contoso");
 
 /** contoso.com (healthy, 6 mailboxes) and litware.com (15 mailboxes, 10 failing for different reasons). */
 export function cycleOrganisation(extraLitwareMailboxes = 0): OrgSpec {

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { parseProfile } from "../lib/config/profile.js";
+import { probeEnvironment } from "../lib/runtime.js";
 import { loadSettings, SettingsError } from "../lib/config/settings.js";
 import type { TestConnectionReport } from "../lib/model/connection.js";
 import { connectToFunction, parseConnectTo } from "../lib/net/connect-to.js";
@@ -45,11 +47,11 @@ export async function runTestConnection(argv: string[], io: CliIo): Promise<numb
   const problems: string[] = [];
   if (values.profile === undefined) problems.push("--profile: is required (the profile file to test)");
   const mailboxes = values.mailbox ?? [];
-  for (const m of mailboxes) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(m)) problems.push(`--mailbox: "${m}" is not an email address`);
+  for (const m of mailboxes) if (!z.email().safeParse(m).success) problems.push(`--mailbox: "${m}" is not an email address`);
   const connectTo = parseConnectTo(values["connect-to"] ?? []);
   if (!connectTo.ok) problems.push(`--connect-to: ${connectTo.problem}`);
 
-  const network = await networkFrom(io, problems);
+  const network = networkFrom(io, problems);
   const profile = values.profile === undefined ? undefined : await readProfile(resolve(io.cwd ?? process.cwd(), values.profile), values.profile, problems);
   if (problems.length > 0 || profile === undefined || network === undefined || !connectTo.ok) {
     io.stderr(problems.join("\n"));
@@ -104,20 +106,12 @@ async function readProfile(path: string, shown: string, problems: string[]) {
   return parsed.profile;
 }
 
-async function networkFrom(io: CliIo, problems: string[]): Promise<NetworkSettings | undefined> {
-  const subset: Record<string, string | undefined> = { DNS_SERVERS: io.env.DNS_SERVERS, TRUSTED_CA_FILE: io.env.TRUSTED_CA_FILE };
+/** The probe's network from DNS_SERVERS and TRUSTED_CA_FILE (relative to the working directory), as the app reads them. */
+function networkFrom(io: CliIo, problems: string[]): NetworkSettings | undefined {
   try {
-    const settings = loadSettings(subset);
-    const network: NetworkSettings = { dnsServers: settings.dnsServers };
-    if (settings.trustedCaFile !== undefined) {
-      try {
-        network.extraCaPem = await readFile(resolve(io.cwd ?? process.cwd(), settings.trustedCaFile), "utf8");
-        if (!network.extraCaPem.includes("-----BEGIN CERTIFICATE-----")) problems.push(`TRUSTED_CA_FILE: ${settings.trustedCaFile} holds no PEM certificate`);
-      } catch (error) {
-        problems.push(`TRUSTED_CA_FILE: ${settings.trustedCaFile} cannot be read (${(error as NodeJS.ErrnoException).code})`);
-      }
-    }
-    return network;
+    const settings = loadSettings({ DNS_SERVERS: io.env.DNS_SERVERS, TRUSTED_CA_FILE: io.env.TRUSTED_CA_FILE });
+    if (settings.trustedCaFile !== undefined) settings.trustedCaFile = resolve(io.cwd ?? process.cwd(), settings.trustedCaFile);
+    return probeEnvironment(settings, io.env).network;
   } catch (error) {
     if (error instanceof SettingsError) {
       for (const p of error.problems) problems.push(`${p.field}: ${p.message}`);

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseProfile } from "../lib/config/profile.js";
+import { designExample } from "./profiles/fixtures.js";
 
-const valid = {
-  id: "contoso-ex2016",
-  name: "Contoso Exchange 2016",
-  serverType: "exchange-server",
-  owner: "crm-admin@contoso.com",
-  autodiscover: true,
-  incomingUrl: null,
-  outgoingUrl: null,
-  auth: { kind: "basic", username: "svc-crm@contoso.com", passwordSetting: "CONTOSO_EWS_PASSWORD" },
-  maxConcurrentConnections: 10,
-  pollingIntervalMinutes: 5,
-  notifyOwner: true,
-  mailboxes: [{ address: "JDoe@contoso.com", approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true }],
-};
+// The design's example, with a mixed-case address to show addresses are kept in lower case.
+const valid = { ...designExample, mailboxes: [{ ...designExample.mailboxes[0]!, address: "JDoe@contoso.com" }] };
 
 describe("profile validation", () => {
   it("accepts the design's example and fills defaults", () => {

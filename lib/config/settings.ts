@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkNcrontab } from "./cron.js";
+import { registrationDefaults } from "./registration.js";
 import { describeProblems, formatIssues, type FieldProblem } from "./issues.js";
 
 /** Where tables and queues live: a connection string (Azurite included) or an account reached with managed identity. */
@@ -86,9 +87,9 @@ const envSchema = z.object({
   SMTP_USER: optionalText,
   SMTP_PASSWORD_SETTING: optionalText.pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of the app setting that holds the SMTP password").optional()),
   SMTP_FROM: optionalText.pipe(z.email("must be an email address").optional()),
-  SCHEDULE_CRON: ncrontab("0 * * * * *"),
-  NOTIFY_CRON: ncrontab("0 */5 * * * *"),
-  RETENTION_CRON: ncrontab("0 30 2 * * *"),
+  SCHEDULE_CRON: ncrontab(registrationDefaults.schedules.schedule),
+  NOTIFY_CRON: ncrontab(registrationDefaults.schedules.notify),
+  RETENTION_CRON: ncrontab(registrationDefaults.schedules.retention),
   SHARD_SIZE: integer(500, 10, 10_000),
   STATUS_CACHE_SECONDS: integer(10, 0, 300),
   CHECKS_RETENTION_DAYS: integer(7, 1, 365),
@@ -130,7 +131,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   const settings: Settings = {
     storage,
     tablePrefix: e.TABLE_PREFIX ?? "",
-    probeQueue: e.PROBE_QUEUE ?? "probe-profile",
+    probeQueue: e.PROBE_QUEUE ?? registrationDefaults.probeQueue,
     schedules: { schedule: e.SCHEDULE_CRON, notify: e.NOTIFY_CRON, retention: e.RETENTION_CRON },
     shardSize: e.SHARD_SIZE,
     statusCacheSeconds: e.STATUS_CACHE_SECONDS,

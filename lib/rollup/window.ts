@@ -1,6 +1,7 @@
 import type { Failure } from "../model/failure.js";
 import type { HourCheck } from "../model/mailbox.js";
 import type { HourlyRow, WindowFigures } from "../model/summary.js";
+import { hourStart } from "../store/keys.js";
 
 /**
  * What one mailbox did within a window, merged over the hour partitions it appears in.
@@ -91,13 +92,6 @@ export function failingMailboxes(checks: HourCheck[], from: Date, to: Date): Fai
       if (m.lastError !== undefined) failing.lastError = m.lastError;
       return failing;
     });
-}
-
-/** The UTC start of an hour key `yyyyMMddHH` (kept here so that pure rollups do not load the storage SDK). */
-function hourStart(hour: string): Date {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})$/.exec(hour);
-  if (m === null) throw new RangeError(`"${hour}" is not an hour key (yyyyMMddHH)`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4])));
 }
 
 /** The `hourly` row of one clock hour (`yyyyMMddHH`): the window figures of that whole hour. */

@@ -1,24 +1,14 @@
 import type { CertificateReport, ServerInfo, StepResult } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
-import type { MailboxState } from "../model/mailbox.js";
-import type { Health, HourlyRow, ProfileSummary, WindowFigures } from "../model/summary.js";
+import type { Health, ProfileSummary } from "../model/summary.js";
 
 /** What the status endpoints show for one profile, built from its summary only. */
-export interface ProfileStatus {
-  profileId: string;
-  name: string;
-  owner: string;
-  serverType: string;
-  health: Health;
-  lastHour: WindowFigures & { from: string; to: string };
+export interface ProfileStatus
+  extends Pick<ProfileSummary, "profileId" | "name" | "owner" | "serverType" | "health" | "lastHour" | "emailsSent" | "mailboxStates" | "hourly" | "updatedAt"> {
   lastTestConnection: TestConnectionStatus | null;
   certificates: { minDaysLeft: number | null; hosts: CertificateReport[] };
   server: ServerInfo | null;
   lastEmailAt: string | null;
-  emailsSent: number;
-  mailboxStates: Record<MailboxState, number>;
-  hourly: HourlyRow[];
-  updatedAt: string;
 }
 
 export interface TestConnectionStatus {

@@ -5,6 +5,7 @@ import type { MailboxRecord } from "../../lib/model/mailbox.js";
 import { checkMailboxes } from "../../lib/probe/check-mailboxes.js";
 import type { MailboxSpec, OrgSpec } from "../../sim/index.js";
 import { allChannels, expectNoLeak, org, profile, withOrg } from "./support.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
 
 /**
  * Invariant 4 under load: 200 mailboxes of one profile whose Maximum Concurrent Connections is 7.
@@ -31,17 +32,7 @@ function spec(): OrgSpec {
 }
 
 function record(address: string, ewsUrl?: string): MailboxRecord {
-  const r: MailboxRecord = {
-    profileId: "engine",
-    address,
-    approved: true,
-    wanted: allChannels,
-    state: "enabled",
-    channels: { incoming: "not-run", outgoing: "not-run", appointmentsContactsTasks: "not-run" },
-    consecutiveFailures: 0,
-  };
-  if (ewsUrl !== undefined) r.ewsUrl = ewsUrl;
-  return r;
+  return enabledMailbox("engine", address, { wanted: allChannels, ...(ewsUrl !== undefined ? { ewsUrl } : {}) });
 }
 
 interface Load {

@@ -1,48 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalHost, type LocalHost } from "../../local/host.js";
-import { defaultHostConfig } from "../../local/host-config.js";
-import { loadFunctions } from "../../local/load-functions.js";
-import { importProfile } from "../../lib/profiles/import.js";
-import { createRuntime, setRuntime, type Runtime } from "../../lib/runtime.js";
+import type { Runtime } from "../../lib/runtime.js";
 import { recentAlerts } from "../../lib/store/alerts.js";
 import { readChecksForHours } from "../../lib/store/checks.js";
 import { hourKey } from "../../lib/store/keys.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { readSummary } from "../../lib/store/summaries.js";
 import { latestTestConnections } from "../../lib/store/connection.js";
-import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
-import { contosoProfile, cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
-import { simEnvironment } from "../support/sim.js";
-import { testSettings } from "../support/storage.js";
+import type { SimulatedOrg } from "../../sim/index.js";
+import { contosoProfile, litwareProfile } from "../support/cycle-org.js";
+import { startCycleApp, type CycleApp } from "../support/cycle-app.js";
 
+let app: CycleApp;
 let sim: SimulatedOrg;
 let runtime: Runtime;
-let host: LocalHost;
 
 beforeAll(async () => {
-  sim = await startSimulatedOrg(cycleOrganisation());
-  runtime = createRuntime(testSettings(), { probe: simEnvironment(sim, cycleSecrets) });
-  setRuntime(runtime);
-  for (const profile of [contosoProfile(), litwareProfile()]) {
-    const imported = await importProfile(runtime.storage, profile);
-    expect(imported.ok).toBe(true);
-  }
-  host = await startLocalHost({
-    registrations: await loadFunctions(),
-    storage: runtime.storage,
-    port: 0,
-    scheduleTimers: false,
-    hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
-    log: () => {},
-  });
-  await host.timers.fire("schedule");
-  await host.queues.idle(60_000);
+  app = await startCycleApp([contosoProfile(), litwareProfile()]);
+  ({ sim, runtime } = app);
+  await app.host.timers.fire("schedule");
+  await app.host.queues.idle(60_000);
 }, 120_000);
 
 afterAll(async () => {
-  await host?.stop();
-  await sim?.stop();
-  setRuntime(undefined);
+  await app?.stop();
 });
 
 const stateOf = async (profileId: string) => Object.fromEntries((await listMailboxes(runtime.storage, profileId)).map((m) => [m.address.split("@")[0], m]));

@@ -1,34 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalHost, type LocalHost } from "../../local/host.js";
-import { loadFunctions } from "../../local/load-functions.js";
-import { importProfile } from "../../lib/profiles/import.js";
-import { createRuntime, setRuntime, type Runtime } from "../../lib/runtime.js";
+import type { LocalHost } from "../../local/host.js";
+import type { Runtime } from "../../lib/runtime.js";
 import { recentAlerts } from "../../lib/store/alerts.js";
 import { latestTestConnections } from "../../lib/store/connection.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
-import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
-import { cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
-import { simEnvironment } from "../support/sim.js";
-import { testSettings } from "../support/storage.js";
+import { startCycleApp, type CycleApp } from "../support/cycle-app.js";
+import { litwareProfile } from "../support/cycle-org.js";
 
-let sim: SimulatedOrg;
+let app: CycleApp;
 let runtime: Runtime;
 let host: LocalHost;
 
 beforeAll(async () => {
-  sim = await startSimulatedOrg(cycleOrganisation());
-  runtime = createRuntime(testSettings(), { probe: simEnvironment(sim, cycleSecrets) });
-  setRuntime(runtime);
   const profile = litwareProfile();
   profile.mailboxes = profile.mailboxes!.map((m) => ({ ...m, approved: false }));
-  expect((await importProfile(runtime.storage, profile)).ok).toBe(true);
-  host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, scheduleTimers: false, keys: { function: "f", admin: "a" }, log: () => {} });
+  app = await startCycleApp([profile], { keys: { function: "f", admin: "a" } });
+  ({ runtime, host } = app);
 });
 
 afterAll(async () => {
-  await host?.stop();
-  await sim?.stop();
-  setRuntime(undefined);
+  await app?.stop();
 });
 
 const post = (path: string, body?: unknown, key = "a") =>

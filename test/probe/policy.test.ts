@@ -3,23 +3,13 @@ import { applyCheck, isDue, platformPolicy } from "../../lib/probe/policy.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
 import type { MailboxCheck } from "../../lib/model/connection.js";
 import type { MailboxRecord } from "../../lib/model/mailbox.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
 
 const now = new Date("2026-11-24T10:00:00Z");
 const allFailed = { incoming: "failure", outgoing: "failure", appointmentsContactsTasks: "failure" } as const;
 const allGood = { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" } as const;
 
-function mailbox(overrides: Partial<MailboxRecord> = {}): MailboxRecord {
-  return {
-    profileId: "contoso",
-    address: "jdoe@contoso.com",
-    approved: true,
-    wanted: { incoming: true, outgoing: true, appointmentsContactsTasks: true },
-    state: "enabled",
-    channels: { incoming: "not-run", outgoing: "not-run", appointmentsContactsTasks: "not-run" },
-    consecutiveFailures: 0,
-    ...overrides,
-  };
-}
+const mailbox = (overrides: Partial<MailboxRecord> = {}): MailboxRecord => enabledMailbox("contoso", "jdoe@contoso.com", overrides);
 
 const busy = makeFailure("server-busy", { code: "ErrorServerBusy", message: "The server is busy.", retryAfterMs: 12 * 60_000 });
 const timeout = makeFailure("timeout", { code: "UND_ERR_HEADERS_TIMEOUT", message: "no answer" });

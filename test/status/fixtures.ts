@@ -6,6 +6,7 @@ import { writeSummary } from "../../lib/store/summaries.js";
 import { startLocalHost, type LocalHost } from "../../local/host.js";
 import { loadFunctions } from "../../local/load-functions.js";
 import { testSettings } from "../support/storage.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
 
 export const t0 = new Date("2025-05-01T10:30:00.000Z");
 
@@ -58,18 +59,13 @@ export function summary(profileId: string, overrides: Partial<ProfileSummary> = 
   };
 }
 
-export const mailbox = (profileId: string, address: string, overrides: Partial<MailboxRecord> = {}): MailboxRecord => ({
-  profileId,
-  address,
-  approved: true,
-  wanted: { incoming: true, outgoing: true, appointmentsContactsTasks: true },
-  state: "enabled",
-  channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" },
-  consecutiveFailures: 0,
-  lastCheckedAt: "2025-05-01T10:20:00.000Z",
-  lastSuccessAt: "2025-05-01T10:20:00.000Z",
-  ...overrides,
-});
+export const mailbox = (profileId: string, address: string, overrides: Partial<MailboxRecord> = {}): MailboxRecord =>
+  enabledMailbox(profileId, address, {
+    channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" },
+    lastCheckedAt: "2025-05-01T10:20:00.000Z",
+    lastSuccessAt: "2025-05-01T10:20:00.000Z",
+    ...overrides,
+  });
 
 export async function seedSummaries(runtime: Runtime, summaries: readonly ProfileSummary[]): Promise<void> {
   for (let i = 0; i < summaries.length; i += 50) await Promise.all(summaries.slice(i, i + 50).map((s) => writeSummary(runtime.storage, s)));

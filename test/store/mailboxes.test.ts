@@ -3,17 +3,9 @@ import type { MailboxRecord } from "../../lib/model/mailbox.js";
 import { planMailboxSync } from "../../lib/profiles/mailbox-sync.js";
 import { getMailbox, listMailboxes, saveMailboxes, syncMailboxesFromProfile } from "../../lib/store/mailboxes.js";
 import { testStorage } from "../support/storage.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
 
-const base = (address: string, overrides: Partial<MailboxRecord> = {}): MailboxRecord => ({
-  profileId: "contoso",
-  address,
-  approved: true,
-  wanted: { incoming: true, outgoing: true, appointmentsContactsTasks: true },
-  state: "enabled",
-  channels: { incoming: "not-run", outgoing: "not-run", appointmentsContactsTasks: "not-run" },
-  consecutiveFailures: 0,
-  ...overrides,
-});
+const base = (address: string, overrides: Partial<MailboxRecord> = {}): MailboxRecord => enabledMailbox("contoso", address, overrides);
 const config = (address: string, approved = true, incoming = true) => ({ address, approved, incoming, outgoing: true, appointmentsContactsTasks: true });
 
 describe("mailboxes table", () => {

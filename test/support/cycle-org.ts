@@ -40,31 +40,26 @@ export function cycleOrganisation(extraLitwareMailboxes = 0): OrgSpec {
   };
 }
 
-const box = (address: string) => ({ address, approved: true });
-
-export function contosoProfile(): ProfileInput {
+/** An on-premises profile of one organisation of the cycle org, with Basic authentication and approved mailboxes. */
+function exchangeServerProfile(id: string, name: string, mailboxes: string[]): ProfileInput {
   return {
-    id: "contoso",
-    name: "Contoso",
+    id,
+    name,
     serverType: "exchange-server",
-    owner: "admin@contoso.com",
-    auth: { kind: "basic", username: "svc-crm@contoso.com", passwordSetting: "CONTOSO_PASSWORD" },
+    owner: `admin@${id}.com`,
+    auth: { kind: "basic", username: `svc-crm@${id}.com`, passwordSetting: `${id.toUpperCase()}_PASSWORD` },
     pollingIntervalMinutes: 5,
-    mailboxes: ["alice", "bob", "carol", "dave", "erin", "frank"].map((n) => box(`${n}@contoso.com`)),
+    maxConcurrentConnections: 10,
+    mailboxes: mailboxes.map((address) => ({ address, approved: true })),
   };
 }
 
+export function contosoProfile(): ProfileInput {
+  return exchangeServerProfile("contoso", "Contoso", ["alice", "bob", "carol", "dave", "erin", "frank"].map((n) => `${n}@contoso.com`));
+}
+
 export function litwareProfile(mailboxes: string[] = litwareMailboxes()): ProfileInput {
-  return {
-    id: "litware",
-    name: "Litware",
-    serverType: "exchange-server",
-    owner: "admin@litware.com",
-    auth: { kind: "basic", username: "svc-crm@litware.com", passwordSetting: "LITWARE_PASSWORD" },
-    pollingIntervalMinutes: 5,
-    maxConcurrentConnections: 10,
-    mailboxes: mailboxes.map(box),
-  };
+  return exchangeServerProfile("litware", "Litware", mailboxes);
 }
 
 export function litwareMailboxes(): string[] {

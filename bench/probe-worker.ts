@@ -1,11 +1,11 @@
 import type { DequeuedMessageItem } from "@azure/storage-queue";
 import diagnostics from "node:diagnostics_channel";
 import { loadSettings } from "../lib/config/settings.js";
-import { handleProbeMessage } from "../lib/probe/probe-message.js";
-import type { ProbeRunResult } from "../lib/probe/run-probe.js";
-import { runSchedule } from "../lib/probe/schedule.js";
+import { handleProbeMessage } from "../lib/cycle/run.js";
+import type { ProbeRunResult } from "../lib/cycle/run.js";
+import { runSchedule } from "../lib/cycle/schedule.js";
 import { createRuntime, type Runtime } from "../lib/runtime.js";
-import { decodeQueuePayload } from "../lib/store/queue-payload.js";
+import { decodeQueuePayload } from "../lib/cycle/message.js";
 import { createStorage } from "../lib/store/storage.js";
 import type { CycleReport, FromWorker, ToWorker, WorkerInit } from "./probe-protocol.js";
 

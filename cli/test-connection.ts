@@ -5,11 +5,10 @@ import { z } from "zod";
 import { parseProfile } from "../lib/config/profile.js";
 import { probeEnvironment } from "../lib/runtime.js";
 import { loadSettings, SettingsError } from "../lib/config/settings.js";
-import type { TestConnectionReport } from "../lib/model/connection.js";
 import { connectToFunction, parseConnectTo } from "../lib/net/connect-to.js";
 import type { NetworkSettings } from "../lib/net/index.js";
-import { openSession } from "../lib/probe/open-session.js";
-import { testConnection } from "../lib/probe/test-connection.js";
+import { probeKindFor } from "../lib/probes/choose.js";
+import { publicReport } from "../lib/recording/connection-run.js";
 import type { CliIo } from "./main.js";
 import { renderReport } from "./render-report.js";
 
@@ -60,26 +59,17 @@ export async function runTestConnection(argv: string[], io: CliIo): Promise<numb
   const connectToHook = connectToFunction(connectTo.rules);
   if (connectToHook !== undefined) network.connectTo = connectToHook;
 
-  const session = openSession(profile, profile.maxConcurrentConnections, { env: io.env, network });
-  if (!session.ok) {
-    io.stderr(`${values.profile}: ${session.failure.message}`);
+  const opened = probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, { env: io.env, network });
+  if (!opened.ok) {
+    io.stderr(`${values.profile}: ${opened.failure.message}`);
     return exitCodes.badInput;
   }
   try {
-    const result = await testConnection(session.value, { mailboxes });
-    const report: TestConnectionReport = {
-      profile: result.profile,
-      ok: result.ok,
-      elapsedMs: result.elapsedMs,
-      steps: result.steps,
-      mailboxes: result.mailboxes,
-      certificates: result.certificates,
-    };
-    if (result.server !== undefined) report.server = result.server;
+    const report = publicReport(await opened.value.checkEndpoints({ mailboxes }));
     io.stdout(values.json ? JSON.stringify(report, null, 2) : renderReport(report, profile.name));
     return report.ok ? exitCodes.passed : exitCodes.failed;
   } finally {
-    await session.value.close();
+    await opened.value.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { httpFunction } from "../app/registry.js";
 const lib = lazy(async () => {
   const [{ runtime }, { testAndEnable }, { profileAction }] = await Promise.all([
     import("../lib/runtime.js"),
-    import("../lib/probe/on-demand.js"),
+    import("../lib/on-demand/test-and-enable.js"),
     import("../lib/profile-action.js"),
   ]);
   return profileAction((id, body) => testAndEnable(runtime(), id, body), (mailboxes, profile) => ({ profile, mailboxes }));

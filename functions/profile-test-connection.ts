@@ -4,7 +4,7 @@ import { httpFunction } from "../app/registry.js";
 const lib = lazy(async () => {
   const [{ runtime }, { testConnectionNow }, { profileAction }] = await Promise.all([
     import("../lib/runtime.js"),
-    import("../lib/probe/on-demand.js"),
+    import("../lib/on-demand/test-connection.js"),
     import("../lib/profile-action.js"),
   ]);
   return profileAction((id, body) => testConnectionNow(runtime(), id, body), (report) => report);

@@ -2,7 +2,7 @@ import { lazy } from "../app/lazy.js";
 import { timerFunction } from "../app/registry.js";
 import { registrationValues } from "../lib/config/registration.js";
 
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/probe/schedule-timer.js")) }));
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/cycle/schedule.js")) }));
 
 timerFunction("schedule", {
   schedule: registrationValues().schedules.schedule,

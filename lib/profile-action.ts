@@ -1,7 +1,7 @@
 import type { FieldProblem } from "./config/issues.js";
 import { readJsonBody } from "./http-body.js";
 import { checkProfileId } from "./profiles/id.js";
-import type { OnDemand } from "./probe/on-demand.js";
+import type { OnDemand } from "./on-demand/outcome.js";
 
 export interface ActionRequest {
   params: Record<string, string | undefined>;

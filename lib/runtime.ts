@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { ProbeEnvironment } from "./probe/open-session.js";
+import type { ProbeEnvironment } from "./probes/kind.js";
 import { installRegistrationValues } from "./config/registration.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

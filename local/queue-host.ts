@@ -3,7 +3,7 @@ import azureFunctions from "@azure/functions";
 import type { DequeuedMessageItem, QueueClient } from "@azure/storage-queue";
 import type { Registration } from "../app/registry.js";
 import type { Storage } from "../lib/store/storage.js";
-import { decodeQueuePayload } from "../lib/store/queue-payload.js";
+import { decodeQueuePayload } from "../lib/cycle/message.js";
 import type { HostConfig } from "./host-config.js";
 import { elapsedSince, errorText, type LocalLog } from "./log.js";
 

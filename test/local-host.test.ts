@@ -4,7 +4,7 @@ import { startLocalHost, type LocalHost } from "../local/host.js";
 import { defaultHostConfig } from "../local/host-config.js";
 import { loadFunctions } from "../local/load-functions.js";
 import { createRuntime, setRuntime } from "../lib/runtime.js";
-import { encodeQueuePayload, decodeQueuePayload } from "../lib/store/queue-payload.js";
+import { encodeQueuePayload, decodeQueuePayload } from "../lib/cycle/message.js";
 import { testSettings, testStorage, uniqueName } from "./support/storage.js";
 
 let host: LocalHost | undefined;

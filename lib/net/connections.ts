@@ -162,7 +162,7 @@ export class ProfileConnections {
    * its origin holds more than a fair share (the budget divided among the origins in use); a fair
    * share is kept while the pool is busy, so two busy origins settle instead of trading sockets after
    * every request. Callers that use several origins in turn pay a handshake per switch, which is why
-   * the probe works through its mailboxes one host at a time (lib/probe/check-mailboxes.ts).
+   * the probe works through its mailboxes one host at a time (lib/engine/check-mailboxes.ts).
    */
   #giveUpIfWanted(record: ClientRecord): void {
     if (!this.#isIdle(record)) return;

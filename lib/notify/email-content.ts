@@ -1,7 +1,7 @@
 import type { StepResult } from "../model/connection.js";
 import type { FailureCategory } from "../model/failure.js";
 import type { TestConnectionSummary, WindowFigures } from "../model/summary.js";
-import type { FailingMailbox } from "../rollup/window.js";
+import type { FailingMailbox } from "../cycle/window.js";
 
 /** Everything the alert email says, before it is rendered as text or HTML. */
 export interface AlertEmailInput {

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { WindowFigures } from "../model/summary.js";
-import { failingMailboxes, shouldNotify, windowFigures } from "../rollup/window.js";
+import { failingMailboxes, shouldNotify, windowFigures } from "../cycle/window.js";
 import { readChecksForHours } from "../store/checks.js";
 import { hourKeysBetween } from "../store/keys.js";
 import { claim, confirmSent, keepUnknown, release, quietPeriodMs, type EmailDetails } from "../store/notifications.js";
 import { listProfiles, type ProfileSettings } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { readSummary, mergeSummary } from "../store/summaries.js";
+import { settleInParallel } from "../util/in-parallel.js";
 import { renderAlertEmail } from "./email.js";
 import type { Mailer } from "./mailer.js";
 
@@ -42,19 +43,10 @@ const concurrency = 8;
 export async function runNotifier(deps: NotifierDeps): Promise<ProfileNotifyResult[]> {
   const now = deps.now();
   const profiles = (await listProfiles(deps.storage)).map((p) => p.profile).filter((p) => p.notifyOwner);
-  const results: ProfileNotifyResult[] = new Array(profiles.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < profiles.length) {
-      const index = next++;
-      const profile = profiles[index]!;
-      results[index] = await notifyProfile(deps, profile, now).catch(
-        (error: unknown): ProfileNotifyResult => ({ profileId: profile.id, kind: "error", error: error instanceof Error ? error.message : String(error) }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, profiles.length) }, worker));
-  return results;
+  const settled = await settleInParallel(profiles, concurrency, (profile) => notifyProfile(deps, profile, now));
+  return settled.map((s, i): ProfileNotifyResult =>
+    s.ok ? s.value : { profileId: profiles[i]!.id, kind: "error", error: s.error instanceof Error ? s.error.message : String(s.error) },
+  );
 }
 
 /** Evaluate, render, then claim → send → confirm / release / keep. Everything that can fail without sending happens before the claim. */

@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { errorsOf, settleInParallel } from "../util/in-parallel.js";
 
 /** A transaction holds at most 100 entities of one partition and at most 4 MiB of payload. */
 export const maxTransactionEntities = 100;
@@ -12,19 +13,17 @@ const partitionsInParallel = 8;
  * Returns the number of transactions sent. A failed transaction throws; earlier ones stay written.
  */
 export async function submitInTransactions(table: TableClient, actions: readonly TransactionAction[]): Promise<number> {
-  const chunks = [...groupByPartition(actions).values()].map(chunkPartition);
+  const partitions = [...groupByPartition(actions).values()].map(chunkPartition);
   let sent = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chunks.length) {
-      const partition = chunks[next++]!;
-      for (const chunk of partition) {
-        await table.submitTransaction(chunk);
-        sent++;
-      }
+  const settled = await settleInParallel(partitions, partitionsInParallel, async (chunks) => {
+    for (const chunk of chunks) {
+      await table.submitTransaction(chunk);
+      sent++;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(partitionsInParallel, chunks.length) }, worker));
+  });
+  // Every partition is tried; the first failure is thrown once the others are done.
+  const errors = errorsOf(settled);
+  if (errors.length > 0) throw errors[0];
   return sent;
 }
 

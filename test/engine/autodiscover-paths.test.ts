@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discover } from "../../lib/probe/autodiscover.js";
+import { discover } from "../../lib/engine/autodiscover.js";
 import type { MailboxSpec, OrgSpec, ServerSpec } from "../../sim/index.js";
 import { essentials, expectNoLeak, org, profile, withOrg, type Expected } from "./support.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ProfileInput } from "../../lib/config/profile.js";
 import type { MailboxCheck } from "../../lib/model/connection.js";
 import type { MailboxRecord } from "../../lib/model/mailbox.js";
-import { checkMailboxes } from "../../lib/probe/check-mailboxes.js";
+import { checkMailboxes } from "../../lib/engine/check-mailboxes.js";
 import type { MailboxSpec, OrgSpec } from "../../sim/index.js";
 import { allChannels, expectNoLeak, org, profile, withOrg } from "./support.js";
 import { enabledMailbox } from "../support/mailbox-record.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ProfileInput } from "../../lib/config/profile.js";
 import type { Timeouts } from "../../lib/net/index.js";
-import { openSession } from "../../lib/probe/open-session.js";
-import { testConnection } from "../../lib/probe/test-connection.js";
+import { openSession } from "../../lib/engine/open-session.js";
+import { testConnection } from "../../lib/engine/test-connection.js";
 import type { MailboxKnobs, MailboxSpec, OrgSpec, ServerKnobs, ServerSpec } from "../../sim/index.js";
 import { startSimulatedOrg } from "../../sim/index.js";
 import {

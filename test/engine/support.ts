@@ -3,9 +3,9 @@ import { throwawaySecret } from "../../sim/index.js";
 import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
 import type { Failure } from "../../lib/model/failure.js";
 import type { Timeouts } from "../../lib/net/index.js";
-import { checkMailbox, type MailboxCheckResult } from "../../lib/probe/mailbox-check.js";
-import { openSession, type ProbeEnvironment } from "../../lib/probe/open-session.js";
-import type { ProbeSession } from "../../lib/probe/session.js";
+import { checkMailbox, type MailboxCheckResult } from "../../lib/engine/mailbox-check.js";
+import { openSession, type ProbeEnvironment } from "../../lib/engine/open-session.js";
+import type { ProbeSession } from "../../lib/engine/session.js";
 import { startSimulatedOrg, type MailboxSpec, type OrgSpec, type ServerSpec, type SimulatedOrg } from "../../sim/index.js";
 
 /** Small organisations built per case: one service account that may impersonate everyone. */

@@ -1,7 +1,7 @@
 import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
-import type { ProbeEnvironment } from "../../lib/probe/open-session.js";
-import { openSession } from "../../lib/probe/open-session.js";
-import type { ProbeSession } from "../../lib/probe/session.js";
+import type { ProbeEnvironment } from "../../lib/engine/open-session.js";
+import { openSession } from "../../lib/engine/open-session.js";
+import type { ProbeSession } from "../../lib/engine/session.js";
 import { demoOrganisation, startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
 

@@ -1,7 +1,8 @@
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { HourlyRow } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
-import { hourlyRow, healthOf, windowFigures } from "../rollup/index.js";
+import { healthOf } from "./health.js";
+import { hourlyRow, windowFigures } from "./window.js";
 import { readChecksForHours } from "../store/checks.js";
 import { upsertHourly } from "../store/hourly.js";
 import { hourKey, hourStart } from "../store/keys.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { scheduleTimer } from "../../lib/probe/schedule-timer.js";
+import { scheduleTimer } from "../../lib/cycle/schedule.js";
 import { createRuntime } from "../../lib/runtime.js";
 import { getProfile } from "../../lib/store/profiles.js";
 import { contosoProfile } from "../support/cycle-org.js";

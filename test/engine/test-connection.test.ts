@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConnection } from "../../lib/probe/test-connection.js";
+import { testConnection } from "../../lib/engine/test-connection.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { demoProfile, sessionFor, startDemoSim } from "../support/sim.js";
 

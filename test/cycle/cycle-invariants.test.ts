@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importProfile } from "../../lib/profiles/import.js";
-import { runProbe } from "../../lib/probe/run-probe.js";
-import { runSchedule } from "../../lib/probe/schedule.js";
-import { parseProbeMessage, type ProbeMessage } from "../../lib/probe/schedule-plan.js";
-import { decodeQueuePayload } from "../../lib/store/queue-payload.js";
+import { runProbe } from "../../lib/cycle/run.js";
+import { runSchedule } from "../../lib/cycle/schedule.js";
+import { parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
+import { decodeQueuePayload } from "../../lib/cycle/message.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { readSummary } from "../../lib/store/summaries.js";
 import type { Storage } from "../../lib/store/storage.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyCheck, isDue, platformPolicy } from "../../lib/probe/policy.js";
+import { applyCheck, isDue, platformPolicy } from "../../lib/cycle/policy.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
 import type { MailboxCheck } from "../../lib/model/connection.js";
 import type { MailboxRecord } from "../../lib/model/mailbox.js";

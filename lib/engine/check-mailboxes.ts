@@ -1,9 +1,8 @@
 import { makeFailure } from "../diagnosis/failure.js";
-import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import { discover, type Discovery } from "./autodiscover.js";
-import { inParallel } from "./in-parallel.js";
-import { checkMailbox, discoveryFailed, type MailboxToCheck } from "./mailbox-check.js";
+import { inParallel } from "../util/in-parallel.js";
+import { checkMailbox, discoveryFailed, type MailboxCheckResult, type MailboxToCheck } from "./mailbox-check.js";
 import type { ProbeSession } from "./session.js";
 
 /**
@@ -16,7 +15,7 @@ export async function checkMailboxes(
   session: ProbeSession,
   mailboxes: readonly MailboxRecord[],
   limit: number,
-  onChecked: (record: MailboxRecord, check: MailboxCheck) => Promise<void>,
+  onChecked: (record: MailboxRecord, check: MailboxCheckResult) => Promise<void>,
 ): Promise<void> {
   const discoveries = new Map<string, Discovery>();
   const needDiscovery = session.profile.autodiscover ? mailboxes.filter((m) => m.ewsUrl === undefined) : [];

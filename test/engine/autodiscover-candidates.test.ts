@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkRedirectLocation, httpsCandidates, orderSrvTargets, soapUrlFor } from "../../lib/probe/autodiscover-candidates.js";
-import { credentialDomains, isHostAllowed } from "../../lib/probe/domains.js";
+import { checkRedirectLocation, httpsCandidates, orderSrvTargets, soapUrlFor } from "../../lib/engine/autodiscover-candidates.js";
+import { credentialDomains, isHostAllowed } from "../../lib/engine/domains.js";
 
 describe("autodiscover candidates", () => {
   it("asks the domain and autodiscover.<domain> over https", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthOf, type HealthInput } from "../../lib/rollup/health.js";
+import { healthOf, type HealthInput } from "../../lib/cycle/health.js";
 
 const base: HealthInput = { lastHour: { processed: 10, failed: 0 }, lastTestConnection: { ok: true }, disabledMailboxes: 0, minCertDaysLeft: 200 };
 

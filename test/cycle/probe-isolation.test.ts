@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultHostConfig } from "../../local/host-config.js";
 import type { Runtime } from "../../lib/runtime.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
-import { decodeQueuePayload } from "../../lib/store/queue-payload.js";
+import { decodeQueuePayload } from "../../lib/cycle/message.js";
 import { startCycleApp, type CycleApp } from "../support/cycle-app.js";
 import { contosoProfile, litwareProfile } from "../support/cycle-org.js";
 

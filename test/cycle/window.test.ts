@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Failure } from "../../lib/model/failure.js";
 import type { HourCheck } from "../../lib/model/mailbox.js";
-import { failingMailboxes, hourlyRow, shouldNotify, windowFigures } from "../../lib/rollup/window.js";
+import { failingMailboxes, hourlyRow, shouldNotify, windowFigures } from "../../lib/cycle/window.js";
 
 const to = new Date("2025-03-04T10:05:00Z");
 const from = new Date("2025-03-04T09:05:00Z");

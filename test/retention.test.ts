@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { importProfile } from "../../lib/profiles/import.js";
-import { applyRetention } from "../../lib/retention.js";
-import { makeFailure } from "../../lib/diagnosis/failure.js";
-import { recentAlerts, recordAlerts } from "../../lib/store/alerts.js";
-import { readChecksForHours, recordChecks } from "../../lib/store/checks.js";
-import { latestTestConnections, recordTestConnection } from "../../lib/store/connection.js";
-import { readHourly, upsertHourly } from "../../lib/store/hourly.js";
-import { hourKey } from "../../lib/store/keys.js";
-import { claim, confirmSent, history, readLedger } from "../../lib/store/notifications.js";
-import { contosoProfile } from "../support/cycle-org.js";
-import { testStorage } from "../support/storage.js";
+import { importProfile } from "../lib/profiles/import.js";
+import { applyRetention } from "../lib/retention.js";
+import { makeFailure } from "../lib/diagnosis/failure.js";
+import { recentAlerts, recordAlerts } from "../lib/store/alerts.js";
+import { readChecksForHours, recordChecks } from "../lib/store/checks.js";
+import { latestTestConnections, recordTestConnection } from "../lib/store/connection.js";
+import { readHourly, upsertHourly } from "../lib/store/hourly.js";
+import { hourKey } from "../lib/store/keys.js";
+import { claim, confirmSent, history, readLedger } from "../lib/store/notifications.js";
+import { contosoProfile } from "./support/cycle-org.js";
+import { testStorage } from "./support/storage.js";
 
 const day = 24 * 60 * 60_000;
 

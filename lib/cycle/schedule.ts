@@ -1,9 +1,11 @@
+import { importConfiguredProfilesOnce } from "../profiles/import-files.js";
+import type { Settings } from "../config/settings.js";
+import { listCycles, startCycle } from "../store/cycles.js";
 import { listProfiles, claimSchedule } from "../store/profiles.js";
-import { encodeQueuePayload } from "../store/queue-payload.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
-import { listCycles, startCycle } from "../store/cycles.js";
-import { isPreviousCycleRunning, isProfileDue, planShards, type ProbeMessage } from "./schedule-plan.js";
+import { encodeQueuePayload, type ProbeMessage } from "./message.js";
+import { isPreviousCycleRunning, isProfileDue, planShards } from "./shards.js";
 
 export interface ScheduleDeps {
   storage: Storage;
@@ -51,6 +53,36 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
     } catch (error) {
       outcomes.push({ kind: "error", profileId: profile.id, error: error instanceof Error ? error.message : String(error) });
     }
+  }
+  return outcomes;
+}
+
+/** What the schedule timer reads from the app. */
+export interface ScheduleContext {
+  settings: Pick<Settings, "profileFiles" | "probeQueue" | "shardSize">;
+  storage: Storage;
+  now(): Date;
+}
+
+export interface TimerLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** The schedule timer: import PROFILE_FILES once, then enqueue every due profile. */
+export async function scheduleTimer(ctx: ScheduleContext, log: TimerLog): Promise<ScheduleOutcome[]> {
+  const { settings, storage } = ctx;
+  if (settings.profileFiles.length > 0) {
+    for (const result of await importConfiguredProfilesOnce(storage, settings.profileFiles, ctx.now())) {
+      if (result.kind === "imported") log.info(`imported ${result.file} as profile ${result.profileId}`);
+      else log.warn(`${result.file} was not imported:\n  ${result.problems.join("\n  ")}`);
+    }
+  }
+  const outcomes = await runSchedule({ storage, now: ctx.now, probeQueue: settings.probeQueue, shardSize: settings.shardSize });
+  for (const o of outcomes) {
+    if (o.kind === "enqueued") log.info(`profile ${o.profileId}: cycle ${o.cycle} enqueued in ${o.messages} message(s)`);
+    if (o.kind === "error") log.warn(`profile ${o.profileId} could not be scheduled: ${o.error}`);
+    if (o.kind === "previous-cycle-running") log.warn(`profile ${o.profileId}: cycle ${o.cycle} is still running; the next one waits (a cycle longer than the polling interval)`);
   }
   return outcomes;
 }

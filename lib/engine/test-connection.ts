@@ -4,7 +4,7 @@ import type { MailboxCheck, StepName, StepResult, TestConnectionReport } from ".
 import type { Failure } from "../model/failure.js";
 import { discover } from "./autodiscover.js";
 import { getFolders } from "./ews-check.js";
-import { inParallel } from "./in-parallel.js";
+import { inParallel } from "../util/in-parallel.js";
 import { checkMailbox, type MailboxCheckResult } from "./mailbox-check.js";
 import type { ProbeSession } from "./session.js";
 

@@ -1,15 +1,4 @@
-import { z } from "zod";
-import { formatIssues } from "../config/issues.js";
-
-/** A queue message asking for one profile's probe cycle, or one shard of it. */
-export interface ProbeMessage {
-  profileId: string;
-  cycle: number;
-  shard: { index: number; count: number };
-  /** The most simultaneous connections this shard may open; the shards of a cycle add up to the profile's limit. */
-  maxConnections: number;
-  scheduledAt: string;
-}
+import type { ProbeMessage } from "./message.js";
 
 /** Timers fire on the minute with some jitter; a profile whose interval is a few seconds short of elapsed is still due. */
 const dueToleranceMs = 5_000;
@@ -59,21 +48,4 @@ export function planShards(
     maxConnections: base + (index < extra ? 1 : 0),
     scheduledAt: now.toISOString(),
   }));
-}
-
-const messageSchema = z.strictObject({
-  profileId: z.string().min(1).max(63),
-  cycle: z.number().int().min(1),
-  shard: z.strictObject({ index: z.number().int().min(0), count: z.number().int().min(1).max(100) }).refine((s) => s.index < s.count, "index must be below count"),
-  maxConnections: z.number().int().min(1).max(100),
-  scheduledAt: z.iso.datetime(),
-});
-
-export type MessageParse = { ok: true; message: ProbeMessage } | { ok: false; problems: string[] };
-
-/** Queue messages are input like any other: validated before anything is done with them. */
-export function parseProbeMessage(payload: unknown): MessageParse {
-  const parsed = messageSchema.safeParse(payload);
-  if (parsed.success) return { ok: true, message: parsed.data };
-  return { ok: false, problems: formatIssues(parsed.error.issues).map((p) => `${p.field}: ${p.message}`) };
 }

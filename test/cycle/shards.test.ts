@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPreviousCycleRunning, isProfileDue, planShards } from "../../lib/probe/schedule-plan.js";
+import { isPreviousCycleRunning, isProfileDue, planShards } from "../../lib/cycle/shards.js";
 import { mailboxBucket, shardBuckets } from "../../lib/store/mailboxes.js";
 
 const now = new Date("2026-11-24T10:00:00Z");

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { formatIssues } from "../config/issues.js";
+
+/** A queue message asking for one profile's probe cycle, or one shard of it. */
+export interface ProbeMessage {
+  profileId: string;
+  cycle: number;
+  shard: { index: number; count: number };
+  /** The most simultaneous connections this shard may open; the shards of a cycle add up to the profile's limit. */
+  maxConnections: number;
+  scheduledAt: string;
+}
+
+const messageSchema = z.strictObject({
+  profileId: z.string().min(1).max(63),
+  cycle: z.number().int().min(1),
+  shard: z.strictObject({ index: z.number().int().min(0), count: z.number().int().min(1).max(100) }).refine((s) => s.index < s.count, "index must be below count"),
+  maxConnections: z.number().int().min(1).max(100),
+  scheduledAt: z.iso.datetime(),
+});
+
+export type MessageParse = { ok: true; message: ProbeMessage } | { ok: false; problems: string[] };
+
+/** Queue messages are input like any other: validated before anything is done with them. */
+export function parseProbeMessage(payload: unknown): MessageParse {
+  const parsed = messageSchema.safeParse(payload);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, problems: formatIssues(parsed.error.issues).map((p) => `${p.field}: ${p.message}`) };
+}
+
+export class InvalidProbeMessage extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The probe message is not valid: ${problems.join("; ")}`);
+    this.name = "InvalidProbeMessage";
+  }
+}
+
+/** The queue function's input: a malformed message is refused (and, after the host's tries, kept in the poison queue). */
+export function readProbeMessage(payload: unknown): ProbeMessage {
+  const parsed = parseProbeMessage(payload);
+  if (!parsed.ok) throw new InvalidProbeMessage(parsed.problems);
+  return parsed.message;
+}
+
+/** Queue messages are Base64 text, the Functions host's default encoding; JSON payloads reach the handler as objects. */
+export function encodeQueuePayload(payload: unknown): string {
+  return Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload), "utf8").toString("base64");
+}
+
+export function decodeQueuePayload(messageText: string): unknown {
+  const text = Buffer.from(messageText, "base64").toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,124 @@
+import type { Profile } from "../config/profile.js";
+import type { MailboxRecord } from "../model/mailbox.js";
+import { probeKindFor } from "../probes/choose.js";
+import type { OpenProbe, ProbeEnvironment } from "../probes/kind.js";
+import { publicReport, recordCycleConnectionRun, unopenedReport } from "../recording/connection-run.js";
+import { MailboxResults } from "../recording/mailbox-results.js";
+import { markRolledUp, markShardDone } from "../store/cycles.js";
+import { listMailboxesOfShard } from "../store/mailboxes.js";
+import { getProfile, type StoredProfile } from "../store/profiles.js";
+import type { Storage } from "../store/storage.js";
+import { readSummary } from "../store/summaries.js";
+import { readProbeMessage, type ProbeMessage } from "./message.js";
+import { isDue } from "./policy.js";
+import { rollUpCycle } from "./roll-up.js";
+
+export interface ProbeDeps {
+  storage: Storage;
+  probe: ProbeEnvironment;
+  now(): Date;
+}
+
+export type ProbeRunResult =
+  | { kind: "skipped"; reason: "profile-not-found" | "superseded"; profileId: string; cycle: number }
+  | {
+      kind: "probed";
+      profileId: string;
+      cycle: number;
+      shard: ProbeMessage["shard"];
+      checked: number;
+      failed: number;
+      alreadyChecked: number;
+      testConnection: "ran" | "not-this-shard" | "already-ran";
+      rolledUp: boolean;
+      peakConnections: number;
+    };
+
+/** The queue function's work: the message validated, then probed. */
+export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Promise<ProbeRunResult> {
+  return runProbe(deps, readProbeMessage(payload));
+}
+
+/** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
+export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
+  const [stored, mine] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.shard)]);
+  if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
+  if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
+
+  const due = mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
+  const alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
+  // The shard's own mailboxes; the other shards' domains still count as the profile's own.
+  const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
+
+  const kind = probeKindFor(profile);
+  const opened = kind.open(profile, { maxConnections: message.maxConnections }, deps.probe);
+  const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsAt: message.scheduledAt });
+  let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
+  let peakConnections = 0;
+
+  if (!opened.ok) {
+    // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
+    // administrator, and the mailboxes' state is left alone — they are not at fault.
+    if (message.shard.index === 0) {
+      testConnectionState = await runTestConnection(deps, stored, message, async () => unopenedReport(kind, stored.profile.id, opened.failure));
+    }
+  } else {
+    const probe = opened.value;
+    try {
+      // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
+      // connection budget trade sockets between hosts (more TLS handshakes than connections).
+      if (message.shard.index === 0) testConnectionState = await runTestConnection(deps, stored, message, () => endpointsOf(probe));
+      await probe.checkMailboxes(due, message.maxConnections, (record, check) => results.add(record, check, deps.now()));
+      peakConnections = probe.peakConnections();
+    } finally {
+      // What was checked is kept even when something below threw: a redelivery then only does the rest.
+      await Promise.all([probe.close(), results.finish()]);
+    }
+  }
+
+  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
+  const rollUp = completion.kind === "last" && !completion.rolledUp;
+  if (rollUp) {
+    // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
+    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined);
+    await markRolledUp(deps.storage, message.profileId, message.cycle);
+  }
+  return {
+    kind: "probed",
+    profileId: message.profileId,
+    cycle: message.cycle,
+    shard: message.shard,
+    checked: results.checked,
+    failed: results.failed,
+    alreadyChecked,
+    testConnection: testConnectionState,
+    rolledUp: rollUp,
+    peakConnections,
+  };
+}
+
+async function endpointsOf(probe: OpenProbe) {
+  return publicReport(await probe.checkEndpoints());
+}
+
+/** Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. */
+async function runTestConnection(deps: ProbeDeps, stored: StoredProfile, message: ProbeMessage, run: () => ReturnType<typeof endpointsOf>) {
+  const summary = await readSummary(deps.storage, stored.profile.id);
+  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return "already-ran" as const;
+  await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok);
+  return "ran" as const;
+}
+
+export function describeProbeResult(result: ProbeRunResult): string {
+  if (result.kind === "skipped") return `profile ${result.profileId} cycle ${result.cycle}: skipped (${result.reason})`;
+  const shard = result.shard.count > 1 ? ` shard ${result.shard.index + 1}/${result.shard.count}` : "";
+  return (
+    `profile ${result.profileId} cycle ${result.cycle}${shard}: ${result.checked} mailboxes checked, ${result.failed} failed` +
+    (result.alreadyChecked > 0 ? `, ${result.alreadyChecked} already checked in this cycle` : "") +
+    `; Test Connection ${result.testConnection}; peak ${result.peakConnections} connections${result.rolledUp ? "; rolled up" : ""}`
+  );
+}
+
+function toConfig(record: MailboxRecord): Profile["mailboxes"][number] {
+  return { address: record.address, approved: record.approved, ...record.wanted };
+}

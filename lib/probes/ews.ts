@@ -1,0 +1,22 @@
+import { checkMailboxes } from "../engine/check-mailboxes.js";
+import { openSession } from "../engine/open-session.js";
+import { publicCheck, testConnection } from "../engine/test-connection.js";
+import { fail, succeed } from "../model/result.js";
+import type { ProbeKind } from "./kind.js";
+
+/** The Exchange Web Services prober: Autodiscover, then EWS GetFolder, with the profile's Basic, NTLM or OAuth credentials. */
+export const ewsKind: ProbeKind = {
+  name: "ews",
+  steps: ["autodiscover", "ews", "mailbox"],
+  open(profile, budget, environment) {
+    const opened = openSession(profile, budget.maxConnections, environment);
+    if (!opened.ok) return fail(opened.failure);
+    const session = opened.value;
+    return succeed({
+      checkEndpoints: (options = {}) => testConnection(session, options.mailboxes === undefined ? {} : { mailboxes: [...options.mailboxes] }),
+      checkMailboxes: (mailboxes, limit, onChecked) => checkMailboxes(session, mailboxes, limit, (record, check) => onChecked(record, publicCheck(check))),
+      peakConnections: () => session.connections.stats().peakSockets,
+      close: () => session.close(),
+    });
+  },
+};

@@ -1,0 +1,51 @@
+import type { Profile } from "../config/profile.js";
+import type { ProbeEnvironment } from "../engine/open-session.js";
+import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
+import type { MailboxRecord } from "../model/mailbox.js";
+import type { Outcome } from "../model/result.js";
+
+export type { ProbeEnvironment };
+
+/** The probe kinds, after blackbox_exporter's probers: one file each in this folder. */
+export type ProbeKindName = "ews";
+
+/** What one probe of a profile may spend: the cycle gives each shard its part of the profile's connections. */
+export interface ConnectionBudget {
+  maxConnections: number;
+}
+
+/**
+ * A kind's Test Connection: the public report (its steps named as the kind names them), plus whatever else the
+ * kind keeps; `publicReport` in lib/recording picks the contract's fields.
+ */
+export type ConnectionRun = TestConnectionReport;
+
+/** Called once for every mailbox checked, in any order; the cycle and Test & Enable record through it. */
+export type OnChecked = (record: MailboxRecord, check: MailboxCheck) => Promise<void>;
+
+/** How one kind of endpoint is probed; the cycle, the on-demand endpoints and the command line use only this. */
+export interface ProbeKind {
+  readonly name: ProbeKindName;
+  /** Test Connection's steps in the order they run; a kind that cannot be opened fails the first one. */
+  readonly steps: readonly [StepName, ...StepName[]];
+  /**
+   * Resolves the profile's credentials (a secret from `environment.env`, a token, …) and opens its connection
+   * budget. A missing or unusable secret setting is a failure, not a crash: the monitor is misconfigured, no
+   * mailbox is at fault.
+   */
+  open(profile: Profile, budget: ConnectionBudget, environment: ProbeEnvironment): Outcome<OpenProbe>;
+}
+
+/** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */
+export interface OpenProbe {
+  /** Test Connection; `mailboxes` are also checked as Test & Enable would, without changing any state. */
+  checkEndpoints(options?: { mailboxes?: readonly string[] }): Promise<ConnectionRun>;
+  /**
+   * Checks the mailboxes, at most `limit` requests' worth at a time (one by one or in batches, as the kind
+   * likes), and reports each through `onChecked`. A failure of one mailbox, even a bug, is that mailbox's check.
+   */
+  checkMailboxes(mailboxes: readonly MailboxRecord[], limit: number, onChecked: OnChecked): Promise<void>;
+  /** The most connections that were open at once so far. */
+  peakConnections(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+import type { AlertRecord } from "../model/alert.js";
+import type { MailboxCheck } from "../model/connection.js";
+import type { MailboxRecord } from "../model/mailbox.js";
+import { applyCheck } from "../cycle/policy.js";
+import { recordAlerts } from "../store/alerts.js";
+import { recordChecks, type CheckResult } from "../store/checks.js";
+import { saveMailboxes } from "../store/mailboxes.js";
+import type { Storage } from "../store/storage.js";
+
+/** How many mailbox results are written in one go: one transaction per table. */
+const flushEvery = 100;
+
+export interface MailboxResultsScope {
+  profileId: string;
+  /** The cycle the results belong to; none for Test & Enable. */
+  cycle?: number;
+  /** The time every alert carries (the cycle's), so that a redelivered message rewrites the same rows; else the check's. */
+  alertsAt?: string;
+}
+
+/**
+ * The recording of mailbox results, for the cycle and Test & Enable alike: each check moves its mailbox through
+ * the policy, and the results are written in order — checks, then alerts, then the mailbox records (which mark
+ * the cycle done) — buffered and flushed every 100.
+ */
+export class MailboxResults {
+  checked = 0;
+  failed = 0;
+  #checks: CheckResult[] = [];
+  #alerts: AlertRecord[] = [];
+  #records: MailboxRecord[] = [];
+  #updated = new Map<string, MailboxRecord>();
+  #flushing: Promise<void> = Promise.resolve();
+  #failed: unknown;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly scope: MailboxResultsScope,
+  ) {}
+
+  add(record: MailboxRecord, check: MailboxCheck, at: Date): Promise<void> {
+    const outcome = applyCheck(record, check, at, this.scope.cycle);
+    this.checked += 1;
+    if (!check.ok) this.failed += 1;
+    this.#checks.push({ address: record.address, at, outcome: check.ok ? { ok: true } : { ok: false, failure: check.error } });
+    const alertsAt = this.scope.alertsAt;
+    this.#alerts.push(...(alertsAt === undefined ? outcome.alerts : outcome.alerts.map((a) => ({ ...a, at: alertsAt }))));
+    this.#records.push(outcome.record);
+    this.#updated.set(outcome.record.address, outcome.record);
+    if (this.#records.length >= flushEvery) return this.flush();
+    return Promise.resolve();
+  }
+
+  /** Writes what is left, then throws the first write error, if any (a queue message is then delivered again). */
+  async finish(): Promise<void> {
+    await this.flush();
+    if (this.#failed !== undefined) throw this.#failed;
+  }
+
+  /** The given mailboxes with the results so far applied. */
+  merged(mailboxes: readonly MailboxRecord[]): MailboxRecord[] {
+    return mailboxes.map((m) => this.#updated.get(m.address) ?? m);
+  }
+
+  flush(): Promise<void> {
+    const checks = this.#checks.splice(0);
+    const alerts = this.#alerts.splice(0);
+    const records = this.#records.splice(0);
+    // A failed write does not poison the later ones; the first error is thrown by `finish`.
+    this.#flushing = this.#flushing.then(async () => {
+      if (records.length === 0) return;
+      try {
+        await recordChecks(this.storage, this.scope.profileId, checks);
+        await recordAlerts(this.storage, alerts);
+        await saveMailboxes(this.storage, records);
+      } catch (error) {
+        this.#failed ??= error;
+      }
+    });
+    return this.#flushing;
+  }
+}

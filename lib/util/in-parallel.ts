@@ -1,0 +1,33 @@
+/** What one item's work came to: its value, or what it threw. */
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/**
+ * The one bounded worker pool: runs `work` over `items` with at most `limit` at a time, and answers each item's
+ * result in the items' order. One item's exception never stops the others.
+ */
+export async function settleInParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<Settled<R>[]> {
+  const settled: Settled<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        settled[index] = { ok: true, value: await work(items[index]!) };
+      } catch (error) {
+        settled[index] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return settled;
+}
+
+/** The pool for work that should not fail: every item is done, then the exceptions, if any, are thrown together. */
+export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const errors = errorsOf(await settleInParallel(items, limit, work));
+  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${items.length} tasks failed unexpectedly`);
+}
+
+export function errorsOf(settled: readonly Settled<unknown>[]): unknown[] {
+  return settled.flatMap((s) => (s.ok ? [] : [s.error]));
+}

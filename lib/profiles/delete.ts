@@ -1,17 +1,30 @@
 import { deleteAllAlerts } from "../store/alerts.js";
 import { deleteAllChecks } from "../store/checks.js";
 import { deleteAllConnectionRuns } from "../store/connection.js";
+import { deleteCycle } from "../store/cycles.js";
 import { deleteHourly } from "../store/hourly.js";
+import { deleteAllMailboxes } from "../store/mailboxes.js";
+import { deleteAllNotifications } from "../store/notifications.js";
 import { deleteProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
+import { deleteSummary } from "../store/summaries.js";
 
 /**
- * Deletes a profile and everything stored about it: the profile entity first (the schedule stops seeing it),
- * then mailboxes and summary, then its checks, hourly figures, Test Connection runs and alerts.
+ * Deletes a profile and everything stored about it, in every table: the profile entity first (the schedule stops
+ * seeing it), then its mailboxes, summary, cycle, checks, hourly figures, Test Connection runs, alerts and
+ * notification ledger and history. Leftovers of a profile that is already gone are removed all the same.
  */
 export async function removeProfile(storage: Storage, id: string): Promise<"deleted" | "not-found"> {
   const existed = await deleteProfile(storage, id);
-  if (!existed) return "not-found";
-  await Promise.all([deleteAllChecks(storage, id), deleteHourly(storage, id), deleteAllConnectionRuns(storage, id), deleteAllAlerts(storage, id)]);
-  return "deleted";
+  await Promise.all([
+    deleteAllMailboxes(storage, id),
+    deleteSummary(storage, id),
+    deleteCycle(storage, id),
+    deleteAllChecks(storage, id),
+    deleteHourly(storage, id),
+    deleteAllConnectionRuns(storage, id),
+    deleteAllAlerts(storage, id),
+    deleteAllNotifications(storage, id),
+  ]);
+  return existed ? "deleted" : "not-found";
 }

@@ -2,10 +2,11 @@ import type { FieldProblem } from "../config/issues.js";
 import { parseProfile, type Profile } from "../config/profile.js";
 import type { MailboxRecord, MailboxState } from "../model/mailbox.js";
 import type { ProfileSummary } from "../model/summary.js";
-import { applyMailboxPlan, deleteAllMailboxes, deleteMailboxes, listMailboxes, saveMailboxes } from "../store/mailboxes.js";
+import { deleteAllMailboxes, deleteMailboxes, listMailboxes, saveMailboxes } from "../store/mailboxes.js";
 import { getProfile, saveProfile } from "../store/profiles.js";
 import { deleteSummary, mergeSummary, readSummary, unknownSummary, writeSummary } from "../store/summaries.js";
 import type { Storage } from "../store/storage.js";
+import { applyMailboxPlan } from "./apply-mailbox-plan.js";
 import { planMailboxSync, type MailboxPlan } from "./mailbox-sync.js";
 
 export type ImportResult =

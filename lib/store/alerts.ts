@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { odata, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { AlertKind, AlertRecord } from "../model/alert.js";
 import type { Failure } from "../model/failure.js";
-import { deleteWhere, submitInTransactions } from "./batch.js";
+import { submitInTransactions } from "./batch.js";
 import { clip, decodeKeyPart, encodeKeyPart, failureColumn, newestFirstKey, optionalString, parseJsonColumn } from "./keys.js";
 import { listProfileIds } from "./profiles.js";
+import { deletePartition, deleteRowsBefore, firstRows } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /** The `alerts` table: partition profile id, row newest-first time key + a suffix derived from the alert. */
@@ -41,32 +42,18 @@ export async function recordAlerts(storage: Storage, alerts: readonly AlertRecor
 
 /** The newest `n` alerts of a profile, newest first. */
 export async function recentAlerts(storage: Storage, profileId: string, n: number): Promise<AlertRecord[]> {
-  if (n <= 0) return [];
-  const table = await storage.table("alerts");
-  const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)}`;
-  const alerts: AlertRecord[] = [];
-  for await (const page of table.listEntities<AlertEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(n, 1000) })) {
-    for (const e of page) {
-      alerts.push(decode(e));
-      if (alerts.length === n) return alerts;
-    }
-  }
-  return alerts;
+  const rows = await firstRows<AlertEntity>(await storage.table("alerts"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`, n);
+  return rows.map(decode);
 }
 
 /** Retention: alerts older than `cutoff`, one key range per profile (profiles default to every stored profile). */
 export async function deleteAlertsBefore(storage: Storage, cutoff: Date, profileIds?: readonly string[]): Promise<number> {
-  const table = await storage.table("alerts");
-  let deleted = 0;
-  for (const id of profileIds ?? (await listProfileIds(storage))) {
-    // "~" sorts after the "_" of every suffix: alerts of the cutoff millisecond itself are kept.
-    deleted += await deleteWhere(table, odata`PartitionKey eq ${encodeKeyPart(id)} and RowKey gt ${newestFirstKey(cutoff, "~")}`);
-  }
-  return deleted;
+  // "~" sorts after the "_" of every suffix: alerts of the cutoff millisecond itself are kept.
+  return deleteRowsBefore(await storage.table("alerts"), cutoff, "~", profileIds ?? (await listProfileIds(storage)));
 }
 
 export async function deleteAllAlerts(storage: Storage, profileId: string): Promise<number> {
-  return deleteWhere(await storage.table("alerts"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`);
+  return deletePartition(await storage.table("alerts"), profileId);
 }
 
 function decode(e: TableEntityResult<AlertEntity>): AlertRecord {

@@ -1,8 +1,8 @@
 import { odata, type TableEntityResult } from "@azure/data-tables";
 import type { MailboxCheck, TestConnectionReport } from "../model/connection.js";
-import { deleteWhere } from "./batch.js";
 import { compactFailure, encodeKeyPart, jsonColumn, maxPropertyChars, newestFirstKey, parseJsonColumn } from "./keys.js";
 import { listProfileIds } from "./profiles.js";
+import { deletePartition, deleteRowsBefore, firstRows } from "./rows.js";
 import type { Storage } from "./storage.js";
 import { compactSteps } from "./summaries.js";
 
@@ -43,31 +43,17 @@ export async function recordTestConnection(storage: Storage, profileId: string, 
 
 /** The newest `n` runs of a profile, newest first (one request for n ≤ 1000). */
 export async function latestTestConnections(storage: Storage, profileId: string, n: number): Promise<StoredTestConnection[]> {
-  if (n <= 0) return [];
-  const table = await storage.table("connection");
-  const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)}`;
-  const runs: StoredTestConnection[] = [];
-  for await (const page of table.listEntities<ConnectionEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(n, 1000) })) {
-    for (const e of page) {
-      runs.push(decode(profileId, e));
-      if (runs.length === n) return runs;
-    }
-  }
-  return runs;
+  const rows = await firstRows<ConnectionEntity>(await storage.table("connection"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`, n);
+  return rows.map((e) => decode(profileId, e));
 }
 
 /** Retention: runs older than `cutoff`, one key range per profile (profiles default to every stored profile). */
 export async function deleteConnectionRunsBefore(storage: Storage, cutoff: Date, profileIds?: readonly string[]): Promise<number> {
-  const table = await storage.table("connection");
-  let deleted = 0;
-  for (const id of profileIds ?? (await listProfileIds(storage))) {
-    deleted += await deleteWhere(table, odata`PartitionKey eq ${encodeKeyPart(id)} and RowKey gt ${newestFirstKey(cutoff)}`);
-  }
-  return deleted;
+  return deleteRowsBefore(await storage.table("connection"), cutoff, "", profileIds ?? (await listProfileIds(storage)));
 }
 
 export async function deleteAllConnectionRuns(storage: Storage, profileId: string): Promise<number> {
-  return deleteWhere(await storage.table("connection"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`);
+  return deletePartition(await storage.table("connection"), profileId);
 }
 
 /** Keeps as many mailbox results as fit in one column, failures compacted. */

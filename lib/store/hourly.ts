@@ -2,6 +2,7 @@ import { odata, type TableEntityResult } from "@azure/data-tables";
 import type { HourlyRow } from "../model/summary.js";
 import { deleteWhere } from "./batch.js";
 import { encodeKeyPart } from "./keys.js";
+import { allRows } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /** The `hourly` table: partition profile id, row `yyyyMMddHH`; one profile's figures for one UTC hour. */
@@ -17,13 +18,8 @@ export async function upsertHourly(storage: Storage, profileId: string, row: Hou
 
 /** The rows from `sinceHour` (included) on, oldest first. */
 export async function readHourly(storage: Storage, profileId: string, sinceHour: string): Promise<HourlyRow[]> {
-  const table = await storage.table("hourly");
   const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and RowKey ge ${sinceHour}`;
-  const rows: HourlyRow[] = [];
-  for await (const page of table.listEntities<HourlyEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
-    rows.push(...page.map(decode));
-  }
-  return rows;
+  return (await allRows<HourlyEntity>(await storage.table("hourly"), filter)).map(decode);
 }
 
 /** Retention and profile deletion: rows before `beforeHour` (all of them when it is undefined). */

@@ -1,11 +1,10 @@
 import { odata, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import type { Profile } from "../config/profile.js";
 import type { ChannelStatus } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
 import type { MailboxRecord, MailboxState } from "../model/mailbox.js";
-import { planMailboxSync, type MailboxPlan } from "../profiles/mailbox-sync.js";
-import { deleteWhere, statusOf, submitInTransactions } from "./batch.js";
+import { submitInTransactions } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, failureColumn, optionalString, parseJsonColumn } from "./keys.js";
+import { allRows, deletePartition, getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /** The `mailboxes` table: partition profile id, row mailbox address (encoded). */
@@ -99,34 +98,18 @@ export function shardBuckets(shard: { index: number; count: number }): { from: n
 export async function listMailboxesOfShard(storage: Storage, profileId: string, shard: { index: number; count: number }): Promise<MailboxRecord[]> {
   if (shard.count === 1) return listMailboxes(storage, profileId);
   const { from, to } = shardBuckets(shard);
-  const table = await storage.table("mailboxes");
-  const out: MailboxRecord[] = [];
   const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and bucket ge ${from} and bucket lt ${to}`;
-  for await (const page of table.listEntities<MailboxEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
-    out.push(...page.map(decode));
-  }
-  return out;
+  return (await allRows<MailboxEntity>(await storage.table("mailboxes"), filter)).map(decode);
 }
 
 /** Every mailbox of a profile, in address order, following continuation tokens. */
 export async function listMailboxes(storage: Storage, profileId: string): Promise<MailboxRecord[]> {
-  const table = await storage.table("mailboxes");
-  const out: MailboxRecord[] = [];
-  const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)}`;
-  for await (const page of table.listEntities<MailboxEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
-    out.push(...page.map(decode));
-  }
-  return out;
+  return (await allRows<MailboxEntity>(await storage.table("mailboxes"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`)).map(decode);
 }
 
 export async function getMailbox(storage: Storage, profileId: string, address: string): Promise<MailboxRecord | undefined> {
-  const table = await storage.table("mailboxes");
-  try {
-    return decode(await table.getEntity<MailboxEntity>(encodeKeyPart(profileId), encodeKeyPart(address.toLowerCase())));
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const e = await getOrUndefined<MailboxEntity>(await storage.table("mailboxes"), encodeKeyPart(profileId), encodeKeyPart(address.toLowerCase()));
+  return e === undefined ? undefined : decode(e);
 }
 
 /** Writes whole records (replace: a field left out is cleared), batched per profile. Returns the transactions sent. */
@@ -144,18 +127,5 @@ export async function deleteMailboxes(storage: Storage, profileId: string, addre
 }
 
 export async function deleteAllMailboxes(storage: Storage, profileId: string): Promise<number> {
-  return deleteWhere(await storage.table("mailboxes"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`);
-}
-
-/** Writes a plan's new and changed mailboxes, then deletes the ones gone from the file. */
-export async function applyMailboxPlan(storage: Storage, profileId: string, plan: MailboxPlan): Promise<number> {
-  const written = await saveMailboxes(storage, plan.upserts);
-  return written + (await deleteMailboxes(storage, profileId, plan.deletes.map((m) => m.address)));
-}
-
-/** Makes the stored mailboxes match the profile file (see `reconcileMailbox` for what each mailbox becomes). */
-export async function syncMailboxesFromProfile(storage: Storage, profile: Pick<Profile, "id" | "mailboxes">): Promise<MailboxPlan> {
-  const plan = planMailboxSync(await listMailboxes(storage, profile.id), profile);
-  await applyMailboxPlan(storage, profile.id, plan);
-  return plan;
+  return deletePartition(await storage.table("mailboxes"), profileId);
 }

@@ -2,6 +2,7 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 import type { WindowFigures } from "../model/summary.js";
 import { deleteWhere, statusOf } from "./batch.js";
 import { clip, encodeKeyPart, newestFirstKey, optionalString } from "./keys.js";
+import { deletePartition, firstRows, getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -76,13 +77,8 @@ function fromEntity(e: Record<string, unknown>): Ledger {
 }
 
 async function read(table: TableClient, profileId: string): Promise<Read> {
-  try {
-    const e = await table.getEntity<Record<string, unknown>>(partition(profileId), ledgerKey);
-    return { kind: "found", ledger: fromEntity(e), etag: e.etag };
-  } catch (error) {
-    if (statusOf(error) === 404) return { kind: "absent" };
-    throw error;
-  }
+  const e = await getOrUndefined<Record<string, unknown>>(table, partition(profileId), ledgerKey);
+  return e === undefined ? { kind: "absent" } : { kind: "found", ledger: fromEntity(e), etag: e.etag };
 }
 
 export async function readLedger(storage: Storage, profileId: string): Promise<Ledger | undefined> {
@@ -197,16 +193,13 @@ export async function deleteHistoryBefore(storage: Storage, profileId: string, c
 
 /** The last `n` emails recorded for the profile, newest first. */
 export async function history(storage: Storage, profileId: string, n: number): Promise<HistoryRecord[]> {
-  const table = await storage.table("notifications");
   const filter = odata`PartitionKey eq ${partition(profileId)} and RowKey lt ${ledgerKey}`;
-  const records: HistoryRecord[] = [];
-  for await (const page of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(Math.max(n, 1), 1000) })) {
-    for (const e of page) {
-      if (records.length >= n) return records;
-      records.push(toHistory(e));
-    }
-  }
-  return records;
+  return (await firstRows<Record<string, unknown>>(await storage.table("notifications"), filter, n)).map(toHistory);
+}
+
+/** The ledger and the history of a profile (the profile is being deleted). */
+export async function deleteAllNotifications(storage: Storage, profileId: string): Promise<number> {
+  return deletePartition(await storage.table("notifications"), profileId);
 }
 
 function toHistory(e: Record<string, unknown>): HistoryRecord {

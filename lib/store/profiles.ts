@@ -2,9 +2,8 @@ import type { TableEntityResult } from "@azure/data-tables";
 import type { Profile } from "../config/profile.js";
 import { ignoreNotFound, statusOf } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
-import { deleteAllMailboxes } from "./mailboxes.js";
+import { getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
-import { deleteSummary } from "./summaries.js";
 
 /**
  * The `profiles` table (partition "profile", row profile id): a profile's settings, which hold setting names and
@@ -63,13 +62,8 @@ export async function saveProfile(storage: Storage, profile: ProfileSettings | P
 }
 
 export async function getProfile(storage: Storage, id: string): Promise<StoredProfile | undefined> {
-  const table = await storage.table("profiles");
-  try {
-    return decode(await table.getEntity<ProfileEntity>(partitionKey, encodeKeyPart(id)));
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const e = await getOrUndefined<ProfileEntity>(await storage.table("profiles"), partitionKey, encodeKeyPart(id));
+  return e === undefined ? undefined : decode(e);
 }
 
 /** Every profile, in id order, following continuation tokens. */
@@ -93,16 +87,10 @@ export async function listProfileIds(storage: Storage): Promise<string[]> {
   return ids;
 }
 
-/**
- * Deletes a profile: the profile entity first (so no schedule picks it up again), then its mailboxes and its summary.
- * Returns false when there was no such profile (leftover mailboxes are removed all the same).
- */
+/** Deletes the profile entity (what else is stored about it: lib/profiles/delete.ts). False when there was none. */
 export async function deleteProfile(storage: Storage, id: string): Promise<boolean> {
   const table = await storage.table("profiles");
-  const existed = await ignoreNotFound(() => table.deleteEntity(partitionKey, encodeKeyPart(id)));
-  await deleteAllMailboxes(storage, id);
-  await deleteSummary(storage, id);
-  return existed;
+  return ignoreNotFound(() => table.deleteEntity(partitionKey, encodeKeyPart(id)));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { MailboxState } from "../model/mailbox.js";
 import type { Health, ProfileSummary, TestConnectionSummary } from "../model/summary.js";
 import { ignoreNotFound, statusOf } from "./batch.js";
 import { compactFailure, decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
+import { getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -53,13 +54,8 @@ export async function mergeSummary(storage: Storage, profileId: string, partial:
 }
 
 export async function readSummary(storage: Storage, profileId: string): Promise<ProfileSummary | undefined> {
-  const table = await storage.table("summaries");
-  try {
-    return decode(await table.getEntity<SummaryEntity>(partitionKey, encodeKeyPart(profileId)));
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const e = await getOrUndefined<SummaryEntity>(await storage.table("summaries"), partitionKey, encodeKeyPart(profileId));
+  return e === undefined ? undefined : decode(e);
 }
 
 export async function deleteSummary(storage: Storage, profileId: string): Promise<boolean> {

@@ -1,11 +1,11 @@
 import type { MailboxRecord } from "../model/mailbox.js";
-import type { HourlyRow } from "../model/summary.js";
+import type { HourlyRow, WindowFigures } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
 import { healthOf } from "./health.js";
 import { hourlyRow, windowFigures } from "./window.js";
-import { readChecksForHours } from "../store/checks.js";
+import { readChecksForHours, type StoredHourCheck } from "../store/checks.js";
 import { upsertHourly } from "../store/hourly.js";
-import { hourKey, hourStart } from "../store/keys.js";
+import { hourKey, hourKeysBetween, hourStart } from "../store/keys.js";
 import { listMailboxes } from "../store/mailboxes.js";
 import type { StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
@@ -20,10 +20,8 @@ const hourMs = 60 * 60_000;
  */
 export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: Date, mailboxes?: readonly MailboxRecord[]): Promise<void> {
   const id = stored.profile.id;
-  const from = new Date(now.getTime() - hourMs);
-  const hours = [...new Set([hourKey(from), hourKey(now)])];
-  const [checks, summary, current] = await Promise.all([
-    readChecksForHours(storage, id, hours),
+  const [{ from, hours, checks, figures }, summary, current] = await Promise.all([
+    readLastHour(storage, id, now),
     readSummary(storage, id),
     mailboxes ?? listMailboxes(storage, id),
   ]);
@@ -35,7 +33,7 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     summary.hourly.some((h) => h.hour === row.hour && h.processed === row.processed && h.failed === row.failed);
   await Promise.all(rows.filter((row) => !unchanged(row)).map((row) => upsertHourly(storage, id, row)));
 
-  const lastHour = { ...windowFigures(checks, from, now), from: from.toISOString(), to: now.toISOString() };
+  const lastHour = { ...figures, from: from.toISOString(), to: now.toISOString() };
   const hourly = lastDay([...(summary?.hourly ?? []).filter((h) => !hours.includes(h.hour)), ...rows], now);
   const mailboxStates = countStates(current);
   const certificateDays = (summary?.certificates ?? []).map((c) => c.daysLeft);
@@ -46,6 +44,27 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     ...(certificateDays.length > 0 ? { minCertDaysLeft: Math.min(...certificateDays) } : {}),
   });
   await mergeSummary(storage, id, { lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString() });
+}
+
+export interface LastHour {
+  from: Date;
+  /** The clock hours (`yyyyMMddHH`) the last 60 minutes touch, oldest first. */
+  hours: string[];
+  checks: StoredHourCheck[];
+  /** Distinct mailboxes tried in [now − 60 min, now), and those among them with no successful try. */
+  figures: WindowFigures;
+}
+
+/**
+ * The last 60 minutes of a profile, computed from the check rows: the roll-up stores it as the summary's
+ * `lastHour`, and the notifier asks it again at its own time (the stored figure ends at the last roll-up, so it
+ * would miss results recorded since and keep tries that have left the window).
+ */
+export async function readLastHour(storage: Storage, profileId: string, now: Date): Promise<LastHour> {
+  const from = new Date(now.getTime() - hourMs);
+  const hours = hourKeysBetween(from, now);
+  const checks = await readChecksForHours(storage, profileId, hours);
+  return { from, hours, checks, figures: windowFigures(checks, from, now) };
 }
 
 /** The 24 clock hours up to now, oldest first, from the rows the summary already holds plus the new ones. */

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { WindowFigures } from "../model/summary.js";
-import { failingMailboxes, shouldNotify, windowFigures } from "../cycle/window.js";
-import { readChecksForHours } from "../store/checks.js";
-import { hourKeysBetween } from "../store/keys.js";
-import { claim, confirmSent, keepUnknown, release, quietPeriodMs, type EmailDetails } from "../store/notifications.js";
+import { readLastHour } from "../cycle/roll-up.js";
+import { failingMailboxes, shouldNotify } from "../cycle/window.js";
+import { claim, confirmSent, keepUnknown, release, type EmailDetails } from "../store/notifications.js";
 import { listProfiles, type ProfileSettings } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { readSummary, mergeSummary } from "../store/summaries.js";
@@ -53,9 +52,7 @@ export async function runNotifier(deps: NotifierDeps): Promise<ProfileNotifyResu
 export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings, now: Date): Promise<ProfileNotifyResult> {
   const { storage } = deps;
   const profileId = profile.id;
-  const from = new Date(now.getTime() - quietPeriodMs);
-  const checks = await readChecksForHours(storage, profileId, hourKeysBetween(from, now));
-  const figures = windowFigures(checks, from, now);
+  const { from, checks, figures } = await readLastHour(storage, profileId, now);
   if (!shouldNotify(figures)) return { profileId, kind: "below-threshold", figures };
 
   const summary = await readSummary(storage, profileId);

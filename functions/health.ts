@@ -1,14 +1,16 @@
-import { httpFunction } from "../app/declarations.js";
+import { lazy } from "../app/lazy.js";
+import { httpFunction } from "../app/registry.js";
 
-/** GET /api/health: one cheap question to Table Storage; 200, or 503 when storage does not answer. */
-export const health = httpFunction({
-  name: "health",
+const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/health.js")) }));
+
+httpFunction("health", {
   route: "health",
   methods: ["GET"],
   authLevel: "anonymous",
-  handler: async (context) => {
-    const { checkHealth } = await import("../lib/health.js");
-    const report = await checkHealth(context.storage, context.version);
+  handler: async () => {
+    const { runtime, checkHealth } = await lib();
+    const { storage, version } = runtime();
+    const report = await checkHealth(storage, version);
     return { status: report.status === "ok" ? 200 : 503, jsonBody: report, headers: { "cache-control": "no-store" } };
   },
 });

@@ -1,13 +1,19 @@
-import { httpFunction } from "../app/declarations.js";
+import { lazy } from "../app/lazy.js";
+import { httpFunction } from "../app/registry.js";
+
+const lib = lazy(async () => {
+  const [{ runtime }, { testConnectionNow }, { profileAction }] = await Promise.all([
+    import("../lib/runtime.js"),
+    import("../lib/on-demand/test-connection.js"),
+    import("../lib/profile-action.js"),
+  ]);
+  return profileAction((id, body) => testConnectionNow(runtime(), id, body), (report) => report);
+});
 
 /** POST /api/profiles/{id}/test-connection: runs Test Connection now; the body may list mailboxes to check too. */
-export const profileTestConnection = httpFunction({
-  name: "profileTestConnection",
+httpFunction("profileTestConnection", {
   route: "profiles/{id}/test-connection",
   methods: ["POST"],
   authLevel: "admin",
-  handler: async (context, request) => {
-    const [{ testConnectionNow }, { profileAction }] = await Promise.all([import("../lib/on-demand/test-connection.js"), import("../lib/http/profile-action.js")]);
-    return profileAction(request, (id, body) => testConnectionNow(context, id, body), (report) => report);
-  },
+  handler: async (request) => (await lib())(request),
 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Registration } from "../app/registrations.js";
+import type { Registration } from "../app/registry.js";
 import { startLocalHost, type LocalHost } from "../local/host.js";
 import { defaultHostConfig } from "../local/host-config.js";
-import { createAppContext } from "../lib/app-context.js";
+import { loadFunctions } from "../local/load-functions.js";
+import { createRuntime, setRuntime } from "../lib/runtime.js";
 import { encodeQueuePayload, decodeQueuePayload } from "../lib/cycle/message.js";
 import { testSettings, testStorage, uniqueName } from "./support/storage.js";
 
@@ -10,6 +11,7 @@ let host: LocalHost | undefined;
 afterEach(async () => {
   await host?.stop();
   host = undefined;
+  setRuntime(undefined);
 });
 
 const quickQueues = { ...defaultHostConfig, queues: { maxPollingIntervalMs: 200, visibilityTimeoutMs: 0, batchSize: 16, maxDequeueCount: 5 } };
@@ -18,7 +20,9 @@ const silent = () => {};
 describe("local host", () => {
   it("serves the app's health function with storage reported healthy", async () => {
     const settings = testSettings();
-    host = await startLocalHost({ context: createAppContext(settings), port: 0, log: silent });
+    const runtime = createRuntime(settings);
+    setRuntime(runtime);
+    host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, log: silent });
     const response = await fetch(`${host.url}/api/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; version: string; storage: { ok: boolean } };
@@ -29,7 +33,9 @@ describe("local host", () => {
 
   it("reports storage that does not answer as unhealthy with 503", async () => {
     const settings = testSettings({ AzureWebJobsStorage: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;" });
-    host = await startLocalHost({ context: createAppContext(settings), port: 0, log: silent });
+    const runtime = createRuntime(settings);
+    setRuntime(runtime);
+    host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, log: silent });
     const response = await fetch(`${host.url}/api/health`);
     expect(response.status).toBe(503);
     const body = (await response.json()) as { status: string; storage: { ok: boolean; error: string } };

@@ -1,4 +1,3 @@
-/** Pure classifiers: what an HTTP answer, an EWS ResponseCode or an Autodiscover ErrorCode means. */
+/** Pure classifiers: what an EWS ResponseCode or an Autodiscover ErrorCode means (an HTTP answer: lib/exchange/classify-http.ts). */
 export { classifyAutodiscoverError } from "./classify-autodiscover.js";
 export { classifyEwsError, classifyEwsResponseCode } from "./classify-ews.js";
-export { classifyHttpStatus, retryAfter, type HeaderSource, type HttpAnswer } from "./classify-http.js";

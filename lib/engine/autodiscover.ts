@@ -1,5 +1,6 @@
 import { makeFailure } from "../diagnosis/failure.js";
-import { classifyAutodiscoverError, classifyHttpStatus } from "../diagnosis/classify.js";
+import { classifyAutodiscoverError } from "../diagnosis/classify.js";
+import { classifyHttpStatus } from "../exchange/classify-http.js";
 import type { AutodiscoverAnswer } from "../exchange/autodiscover-answer.js";
 import { parsePoxResponse, poxRequestBody } from "../exchange/autodiscover-pox.js";
 import { getUserSettingsAction, getUserSettingsRequestBody, parseGetUserSettingsResponse } from "../exchange/autodiscover-soap.js";

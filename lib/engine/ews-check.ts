@@ -1,4 +1,5 @@
-import { classifyEwsError, classifyHttpStatus } from "../diagnosis/classify.js";
+import { classifyEwsError } from "../diagnosis/classify.js";
+import { classifyHttpStatus } from "../exchange/classify-http.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import { getFolderRequestBody, parseGetFolderResponse, type FolderResults, type RequestServerVersion, type DistinguishedFolder } from "../exchange/ews-getfolder.js";
 import { formatBuild, isSupported, productOf, type ServerBuild } from "../exchange/server-version.js";

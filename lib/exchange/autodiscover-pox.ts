@@ -2,7 +2,7 @@ import { makeFailure } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { child, childIgnoreCase, children, text, type XmlElement } from "../xml/element.js";
 import { escapeXml } from "../xml/escape.js";
-import { parseXml } from "../xml/safe-parse.js";
+import { parseAnswerXml } from "./xml-answer.js";
 import { checkedAnswer, settingsAnswer, type AutodiscoverAnswer } from "./autodiscover-answer.js";
 import { buildFromPoxServerVersion } from "./server-version.js";
 
@@ -30,7 +30,7 @@ export function parsePoxResponse(body: Buffer | string, ctx: RemediationContext 
 }
 
 function parsePoxResponseUnchecked(body: Buffer | string, ctx: RemediationContext = {}): PoxAnswer {
-  const parsed = parseXml(body, { context: ctx });
+  const parsed = parseAnswerXml(body, ctx);
   if (!parsed.ok) return { kind: "invalid", failure: parsed.failure };
   const root = parsed.value;
   const response = child(root, "Response");

@@ -2,7 +2,7 @@ import { makeFailure } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { child, childIgnoreCase, children, descendant, path, text, type XmlElement } from "../xml/element.js";
 import { escapeXml } from "../xml/escape.js";
-import { parseXml } from "../xml/safe-parse.js";
+import { parseAnswerXml } from "./xml-answer.js";
 import { checkedAnswer, settingsAnswer, type AutodiscoverAnswer } from "./autodiscover-answer.js";
 import { buildFromAutodiscoverServerVersionInfo, buildFromDottedVersion } from "./server-version.js";
 import { soapFaultOf } from "./soap-fault.js";
@@ -49,7 +49,7 @@ export function parseGetUserSettingsResponse(body: Buffer | string, ctx: Remedia
 }
 
 function parseGetUserSettingsResponseUnchecked(body: Buffer | string, ctx: RemediationContext = {}): SoapAutodiscoverAnswer {
-  const parsed = parseXml(body, { context: ctx });
+  const parsed = parseAnswerXml(body, ctx);
   if (!parsed.ok) return { kind: "invalid", failure: parsed.failure };
   const envelope = parsed.value;
   const soapBody = child(envelope, "Body");

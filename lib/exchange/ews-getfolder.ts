@@ -3,7 +3,7 @@ import type { RemediationContext } from "../diagnosis/remediation.js";
 import type { Failure } from "../model/failure.js";
 import { attr, child, children, descendant, text, type XmlElement } from "../xml/element.js";
 import { escapeXml } from "../xml/escape.js";
-import { parseXml } from "../xml/safe-parse.js";
+import { parseAnswerXml } from "./xml-answer.js";
 import { distinguishedFolders, type DistinguishedFolder, type FolderResult, type FolderResults } from "./ews-channels.js";
 import { buildFromEwsServerVersionInfo, type ServerBuild } from "./server-version.js";
 import { backOffFrom, soapFaultOf } from "./soap-fault.js";
@@ -70,7 +70,7 @@ export function parseGetFolderResponse(status: number, body: Buffer | string, op
     const message = `EWS answered HTTP ${status} where 200 or a 500 SOAP fault was expected.`;
     return { kind: "invalid", failure: makeFailure("http-status", { code: String(status), message, context }) };
   }
-  const parsed = parseXml(body, { context });
+  const parsed = parseAnswerXml(body, context);
   if (!parsed.ok) {
     if (status === 200) return { kind: "invalid", failure: parsed.failure };
     const message = `EWS answered HTTP 500 without a SOAP fault (${parsed.failure.message})`;

@@ -1,7 +1,4 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { makeFailure } from "../diagnosis/failure.js";
-import type { RemediationContext } from "../diagnosis/remediation.js";
-import { fail, succeed, type Outcome } from "../model/result.js";
 import type { XmlElement } from "./element.js";
 
 export type { XmlElement } from "./element.js";
@@ -12,9 +9,16 @@ export const defaultMaxXmlBytes = 1024 * 1024;
 
 export interface ParseXmlOptions {
   maxBytes?: number;
-  /** Names the host/mailbox in the failure's remediation. */
-  context?: RemediationContext;
 }
+
+/** Why a body is not XML we accept; lib/exchange turns it into the diagnosis the administrator reads. */
+export interface XmlProblem {
+  category: "response-too-large" | "invalid-response";
+  code: "body-too-large" | "xml-encoding" | "xml-doctype" | "xml-malformed";
+  message: string;
+}
+
+export type XmlParse = { ok: true; value: XmlElement } | { ok: false; problem: XmlProblem };
 
 // Values stay strings and entities stay undecoded here; the five XML entities and
 // character references are decoded below, so no DTD-declared entity can ever expand.
@@ -34,44 +38,38 @@ const parser = new XMLParser({
 });
 
 /** Parses an untrusted response body: size cap, no DOCTYPE, no entities, one root element. */
-export function parseXml(body: Buffer | string, opts: ParseXmlOptions = {}): Outcome<XmlElement> {
+export function parseXml(body: Buffer | string, opts: ParseXmlOptions = {}): XmlParse {
   const maxBytes = opts.maxBytes ?? defaultMaxXmlBytes;
-  const context = opts.context ?? {};
   const size = byteSize(body, maxBytes);
   if (size > maxBytes) {
-    return fail(
-      makeFailure("response-too-large", {
-        code: "body-too-large",
-        message: `The response body is larger than the ${maxBytes}-byte limit${size === Infinity ? "" : ` (${size} bytes)`}.`,
-        context,
-      }),
-    );
+    const message = `The response body is larger than the ${maxBytes}-byte limit${size === Infinity ? "" : ` (${size} bytes)`}.`;
+    return { ok: false, problem: { category: "response-too-large", code: "body-too-large", message } };
   }
   const xml = decode(body);
-  if (xml === undefined) return invalid("xml-encoding", "The response body is not valid UTF-8.", context);
+  if (xml === undefined) return invalid("xml-encoding", "The response body is not valid UTF-8.");
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
-    return invalid("xml-doctype", "The response contains a DOCTYPE or entity declaration, which Exchange never sends; it was refused.", context);
+    return invalid("xml-doctype", "The response contains a DOCTYPE or entity declaration, which Exchange never sends; it was refused.");
   }
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
-    return invalid("xml-malformed", `The response is not well-formed XML: ${msg} (line ${line}, column ${col}).`, context);
+    return invalid("xml-malformed", `The response is not well-formed XML: ${msg} (line ${line}, column ${col}).`);
   }
   let nodes: unknown;
   try {
     nodes = parser.parse(xml);
   } catch (error) {
-    return invalid("xml-malformed", `The response could not be parsed as XML: ${(error as Error).message}`, context);
+    return invalid("xml-malformed", `The response could not be parsed as XML: ${(error as Error).message}`);
   }
   const roots = toElements(nodes, new Map());
   if (roots.length !== 1 || !roots[0]) {
-    return invalid("xml-malformed", `The response has ${roots.length} root elements; XML has exactly one.`, context);
+    return invalid("xml-malformed", `The response has ${roots.length} root elements; XML has exactly one.`);
   }
-  return succeed(roots[0]);
+  return { ok: true, value: roots[0] };
 }
 
-function invalid(code: string, message: string, context: RemediationContext): Outcome<never> {
-  return fail(makeFailure("invalid-response", { code, message, context }));
+function invalid(code: Exclude<XmlProblem["code"], "body-too-large">, message: string): XmlParse {
+  return { ok: false, problem: { category: "invalid-response", code, message } };
 }
 
 /** Exact size for anything near the cap; Infinity stands for "certainly over" without counting. */

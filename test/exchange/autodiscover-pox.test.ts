@@ -7,7 +7,7 @@ describe("poxRequestBody", () => {
   it("asks for the 2006a Outlook schema for the (escaped) address", () => {
     const body = poxRequestBody("o'brien&co@contoso.com");
     const parsed = parseXml(body);
-    if (!parsed.ok) throw new Error(parsed.failure.message);
+    if (!parsed.ok) throw new Error(parsed.problem.message);
     expect(parsed.value.namespace).toBe("http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006");
     expect(text(path(parsed.value, "Request", "EMailAddress"))).toBe("o'brien&co@contoso.com");
     expect(text(path(parsed.value, "Request", "AcceptableResponseSchema"))).toBe(

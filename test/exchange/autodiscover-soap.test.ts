@@ -7,7 +7,7 @@ describe("getUserSettingsRequestBody", () => {
   it("is SOAP 1.1 with the version, Action and To headers and the three settings", () => {
     const url = "https://autodiscover.contoso.com/autodiscover/autodiscover.svc";
     const parsed = parseXml(getUserSettingsRequestBody("jdoe@contoso.com", url));
-    if (!parsed.ok) throw new Error(parsed.failure.message);
+    if (!parsed.ok) throw new Error(parsed.problem.message);
     const envelope = parsed.value;
     expect(envelope.namespace).toBe("http://schemas.xmlsoap.org/soap/envelope/");
     const header = path(envelope, "Header");

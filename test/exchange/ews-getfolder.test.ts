@@ -18,7 +18,7 @@ describe("getFolderRequestBody", () => {
       folders: ["inbox", "sentitems", "calendar", "contacts", "tasks"],
     });
     const parsed = parseXml(body);
-    if (!parsed.ok) throw new Error(parsed.failure.message);
+    if (!parsed.ok) throw new Error(parsed.problem.message);
     const header = path(parsed.value, "Header");
     expect(attr(path(header, "RequestServerVersion"), "Version")).toBe("Exchange2010_SP2");
     expect(text(path(header, "ExchangeImpersonation", "ConnectingSID", "SmtpAddress"))).toBe("jdoe@contoso.com");

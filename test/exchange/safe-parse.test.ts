@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { parseAnswerXml } from "../../lib/exchange/xml-answer.js";
 import { attr, child, childIgnoreCase, children, descendant, parseXml, path, text, type XmlElement } from "../../lib/xml/safe-parse.js";
 import { fixture } from "./fixtures.js";
 
 function parsed(body: Buffer | string): XmlElement {
   const result = parseXml(body);
-  if (!result.ok) throw new Error(`expected XML, got ${result.failure.code}: ${result.failure.message}`);
+  if (!result.ok) throw new Error(`expected XML, got ${result.problem.code}: ${result.problem.message}`);
   return result.value;
 }
 
+/** Refused input, as the diagnosis an Exchange answer's body gets. */
 function refused(body: Buffer | string, opts?: { maxBytes?: number }) {
-  const result = parseXml(body, opts);
+  const result = parseAnswerXml(body, {}, opts);
   if (result.ok) throw new Error("expected a failure");
   return result.failure;
 }
@@ -130,7 +132,7 @@ describe("parseXml refuses hostile and broken input", () => {
   it("names the host in the remediation when given one", () => {
     const failure = refused("nope");
     expect(failure.remediation).toContain("the Exchange server");
-    const named = parseXml("nope", { context: { host: "mail.contoso.com" } });
+    const named = parseAnswerXml("nope", { host: "mail.contoso.com" });
     expect(named.ok ? "" : named.failure.remediation).toContain("mail.contoso.com");
   });
 });

@@ -1,9 +1,10 @@
 import { expect } from "vitest";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host.js";
 import { defaultHostConfig } from "../../local/host-config.js";
+import { loadFunctions } from "../../local/load-functions.js";
 import type { ProfileInput } from "../../lib/config/profile.js";
 import { importProfile } from "../../lib/profiles/import.js";
-import { createAppContext, type AppContext } from "../../lib/app-context.js";
+import { createRuntime, setRuntime, type Runtime } from "../../lib/runtime.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { cycleOrganisation, cycleSecrets } from "./cycle-org.js";
 import { simEnvironment } from "./sim.js";
@@ -11,7 +12,7 @@ import { testSettings } from "./storage.js";
 
 export interface CycleApp {
   sim: SimulatedOrg;
-  context: AppContext;
+  runtime: Runtime;
   host: LocalHost;
   stop(): Promise<void>;
 }
@@ -22,10 +23,12 @@ export interface CycleApp {
  */
 export async function startCycleApp(profiles: ProfileInput[], host: Partial<LocalHostOptions> = {}): Promise<CycleApp> {
   const sim = await startSimulatedOrg(cycleOrganisation());
-  const context = createAppContext(testSettings(), { probe: simEnvironment(sim, cycleSecrets) });
-  for (const profile of profiles) expect((await importProfile(context.storage, profile)).ok).toBe(true);
+  const runtime = createRuntime(testSettings(), { probe: simEnvironment(sim, cycleSecrets) });
+  setRuntime(runtime);
+  for (const profile of profiles) expect((await importProfile(runtime.storage, profile)).ok).toBe(true);
   const local = await startLocalHost({
-    context,
+    registrations: await loadFunctions(),
+    storage: runtime.storage,
     port: 0,
     scheduleTimers: false,
     hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
@@ -34,11 +37,12 @@ export async function startCycleApp(profiles: ProfileInput[], host: Partial<Loca
   });
   return {
     sim,
-    context,
+    runtime,
     host: local,
     async stop() {
       await local.stop();
       await sim.stop();
+      setRuntime(undefined);
     },
   };
 }

@@ -1,12 +1,12 @@
-import { soapFaultOf } from "../exchange/soap-fault.js";
-import { describeChallenges, offers, parseWwwAuthenticate } from "../exchange/www-authenticate.js";
+import { classifyEwsError } from "../diagnosis/classify-ews.js";
+import { makeFailure, type FailureDetails } from "../diagnosis/failure.js";
+import type { RemediationContext } from "../diagnosis/remediation.js";
+import { clip } from "../diagnosis/text.js";
 import type { Failure } from "../model/failure.js";
 import { child } from "../xml/element.js";
 import { parseXml } from "../xml/safe-parse.js";
-import { classifyEwsError } from "./classify-ews.js";
-import { makeFailure, type FailureDetails } from "./failure.js";
-import type { RemediationContext } from "./remediation.js";
-import { clip } from "./text.js";
+import { soapFaultOf } from "./soap-fault.js";
+import { describeChallenges, offers, parseWwwAuthenticate } from "./www-authenticate.js";
 
 /** A fetch `Headers` object or a Node-style header record. */
 export type HeaderSource =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseProfile } from "../lib/config/profile.js";
-import { designExample } from "./profiles/fixtures.js";
+import { parseProfile } from "../../lib/config/profile.js";
+import { designExample } from "../profiles/fixtures.js";
 
 // The design's example, with a mixed-case address to show addresses are kept in lower case.
 const valid = { ...designExample, mailboxes: [{ ...designExample.mailboxes[0]!, address: "JDoe@contoso.com" }] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadSettings, SettingsError } from "../lib/config/settings.js";
+import { loadSettings, SettingsError } from "../../lib/config/settings.js";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -93,7 +93,7 @@ describe("settings", () => {
 
   it("accepts local.settings.sample.json as it ships", async () => {
     const { readFile } = await import("node:fs/promises");
-    const sample = JSON.parse(await readFile(new URL("../local.settings.sample.json", import.meta.url), "utf8")) as { Values: Record<string, string> };
+    const sample = JSON.parse(await readFile(new URL("../../local.settings.sample.json", import.meta.url), "utf8")) as { Values: Record<string, string> };
     const s = loadSettings(sample.Values);
     expect(s.storage).toEqual({ kind: "connection-string", connectionString: "UseDevelopmentStorage=true" });
     expect(s.smtp).toBeUndefined();

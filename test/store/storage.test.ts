@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createStorage, StorageNotConfigured } from "../lib/store/storage.js";
-import { testSettings } from "./support/storage.js";
+import { createStorage, StorageNotConfigured } from "../../lib/store/storage.js";
+import { testSettings } from "../support/storage.js";
 
 describe("storage access", () => {
   it("creates a table on first use and counts the requests it sends", async () => {

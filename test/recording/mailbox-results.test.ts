@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { makeFailure } from "../../lib/diagnosis/failure.js";
+import type { MailboxCheck } from "../../lib/model/connection.js";
+import { MailboxResults } from "../../lib/recording/mailbox-results.js";
+import { recentAlerts } from "../../lib/store/alerts.js";
+import { readChecksForHours } from "../../lib/store/checks.js";
+import { listMailboxes, saveMailboxes } from "../../lib/store/mailboxes.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
+import { testStorage } from "../support/storage.js";
+
+const at = new Date("2025-05-01T10:07:00Z");
+const ok = (address: string): MailboxCheck => ({ address, ok: true, channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" }, ewsUrl: "https://mail.contoso.com/EWS/Exchange.asmx", elapsedMs: 5 });
+const denied = (address: string): MailboxCheck => ({
+  address,
+  ok: false,
+  channels: { incoming: "failure", outgoing: "failure", appointmentsContactsTasks: "failure" },
+  elapsedMs: 5,
+  error: makeFailure("access-denied", { code: "ErrorAccessDenied", message: "no impersonation right", context: { address } }),
+});
+
+describe("recording mailbox results", () => {
+  it("writes checks, alerts and mailbox records for a cycle, past one flush, with the cycle's time on the alerts", async () => {
+    const storage = testStorage();
+    const records = Array.from({ length: 130 }, (_, i) => enabledMailbox("contoso", `u${String(i).padStart(3, "0")}@contoso.com`));
+    await saveMailboxes(storage, records);
+    const results = new MailboxResults(storage, { profileId: "contoso", cycle: 7, alertsAt: "2025-05-01T10:05:00.000Z" });
+    for (const [i, record] of records.entries()) await results.add(record, i % 10 === 0 ? denied(record.address) : ok(record.address), at);
+    await results.finish();
+
+    expect([results.checked, results.failed]).toEqual([130, 13]);
+    expect((await readChecksForHours(storage, "contoso", ["2025050110"])).length).toBe(130);
+    const stored = await listMailboxes(storage, "contoso");
+    expect(stored.filter((m) => m.state === "disabled").length).toBe(13);
+    expect(stored.every((m) => m.lastCycle === 7)).toBe(true);
+    expect(results.merged(records)).toEqual(stored);
+    const alerts = await recentAlerts(storage, "contoso", 100);
+    expect(alerts.length).toBe(26);
+    expect(new Set(alerts.map((a) => a.at))).toEqual(new Set(["2025-05-01T10:05:00.000Z"]));
+  });
+
+  it("outside a cycle (Test & Enable) the alerts carry the check's time and no cycle is marked", async () => {
+    const storage = testStorage();
+    const record = enabledMailbox("contoso", "a@contoso.com", { state: "pending-approval" });
+    const results = new MailboxResults(storage, { profileId: "contoso" });
+    await results.add(record, ok(record.address), at);
+    await results.finish();
+    const [stored] = await listMailboxes(storage, "contoso");
+    expect(stored).toMatchObject({ state: "enabled", lastCheckedAt: at.toISOString() });
+    expect(stored!.lastCycle).toBeUndefined();
+    expect((await recentAlerts(storage, "contoso", 5)).map((a) => [a.kind, a.at])).toEqual([["mailbox-enabled", at.toISOString()]]);
+  });
+});

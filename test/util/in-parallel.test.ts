@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { inParallel, settleInParallel } from "../../lib/util/in-parallel.js";
+
+/** Work that yields to the event loop so that the pool's workers really overlap. */
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe("the bounded worker pool", () => {
+  it("never runs more than the limit at once and answers in the items' order", async () => {
+    let running = 0;
+    let peak = 0;
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const settled = await settleInParallel(items, 3, async (i) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      for (let k = 0; k < (i % 4) + 1; k++) await tick();
+      running -= 1;
+      return i * 10;
+    });
+    expect(peak).toBe(3);
+    expect(settled).toEqual(items.map((i) => ({ ok: true, value: i * 10 })));
+  });
+
+  it("keeps going past an item that throws, and reports what it threw in its place", async () => {
+    const done: number[] = [];
+    const settled = await settleInParallel([1, 2, 3, 4], 2, async (i) => {
+      await tick();
+      if (i === 2) throw new Error("two");
+      done.push(i);
+      return i;
+    });
+    expect(done.sort()).toEqual([1, 3, 4]);
+    expect(settled[1]).toEqual({ ok: false, error: new Error("two") });
+  });
+
+  it("inParallel finishes every item before it throws the errors together", async () => {
+    const done: number[] = [];
+    const run = inParallel([1, 2, 3, 4, 5], 2, async (i) => {
+      await tick();
+      if (i % 2 === 0) throw new Error(`item ${i}`);
+      done.push(i);
+    });
+    await expect(run).rejects.toThrow(AggregateError);
+    await run.catch((error: AggregateError) => expect(error.errors.map((e: Error) => e.message)).toEqual(["item 2", "item 4"]));
+    expect(done.sort()).toEqual([1, 3, 5]);
+  });
+
+  it("does nothing for no items", async () => {
+    expect(await settleInParallel([], 4, async () => 1)).toEqual([]);
+  });
+});

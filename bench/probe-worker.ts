@@ -4,7 +4,7 @@ import { loadSettings } from "../lib/config/settings.js";
 import { handleProbeMessage } from "../lib/cycle/run.js";
 import type { ProbeRunResult } from "../lib/cycle/run.js";
 import { runSchedule } from "../lib/cycle/schedule.js";
-import { createRuntime, type Runtime } from "../lib/runtime.js";
+import { createAppContext, type AppContext } from "../lib/app-context.js";
 import { decodeQueuePayload } from "../lib/cycle/message.js";
 import { createStorage } from "../lib/store/storage.js";
 import type { CycleReport, FromWorker, ToWorker, WorkerInit } from "./probe-protocol.js";
@@ -15,7 +15,7 @@ import type { CycleReport, FromWorker, ToWorker, WorkerInit } from "./probe-prot
  * every probe message of the queue handled at once (the platform spreads them over instances; here they share one).
  */
 
-let runtime: Runtime | undefined;
+let runtime: AppContext | undefined;
 let init: WorkerInit | undefined;
 let clockOffsetMs = 0;
 
@@ -41,7 +41,7 @@ async function handle(message: ToWorker): Promise<void> {
       const env = { AzureWebJobsStorage: message.connectionString, TABLE_PREFIX: message.tablePrefix, PROBE_QUEUE: message.probeQueue };
       const settings = loadSettings(env);
       const { sim } = message;
-      runtime = createRuntime(settings, {
+      runtime = createAppContext(settings, {
         env: { ...env, ...message.secrets },
         storage: createStorage(settings.storage, { tablePrefix: settings.tablePrefix }),
         now: () => new Date(Date.now() + clockOffsetMs),
@@ -131,8 +131,8 @@ async function cycle(index: number): Promise<CycleReport> {
 }
 
 async function deliver(
-  rt: Runtime,
-  queue: Awaited<ReturnType<Runtime["storage"]["queue"]>>,
+  rt: AppContext,
+  queue: Awaited<ReturnType<AppContext["storage"]["queue"]>>,
   item: DequeuedMessageItem,
   errors: string[],
 ): Promise<ProbeRunResult | undefined> {

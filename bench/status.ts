@@ -4,11 +4,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadSettings } from "../lib/config/settings.js";
 import type { HourlyRow, ProfileSummary } from "../lib/model/summary.js";
-import { createRuntime, setRuntime } from "../lib/runtime.js";
+import { functions } from "../app/functions.js";
+import { registrationsOf } from "../app/registrations.js";
+import { createAppContext, type AppContext } from "../lib/app-context.js";
 import { createStorage } from "../lib/store/storage.js";
 import { writeSummary } from "../lib/store/summaries.js";
 import { startLocalHost } from "../local/host.js";
-import { loadFunctions } from "../local/load-functions.js";
 import type { RunningAzurite } from "../local/azurite.js";
 import type { BenchOptions } from "./args.js";
 import { fixed, printTable, verdict } from "./report.js";
@@ -43,10 +44,11 @@ export async function benchStatus(options: BenchOptions, azurite: RunningAzurite
   const baseEnv = { AzureWebJobsStorage: azurite.connectionString, TABLE_PREFIX: `s${randomBytes(4).toString("hex")}`, PROBE_QUEUE: `status-${randomBytes(4).toString("hex")}` };
   const settings = loadSettings(baseEnv);
   const storage = createStorage(settings.storage, { tablePrefix: settings.tablePrefix });
-  // STATUS_CACHE_SECONDS goes both into the settings and the runtime's env, wherever the status service reads it.
+  // STATUS_CACHE_SECONDS goes both into the settings and the context's env; the functions use the context in force.
+  let context: AppContext | undefined;
   const useCache = (seconds: number) => {
     const env = { ...baseEnv, STATUS_CACHE_SECONDS: String(seconds) };
-    setRuntime(createRuntime(loadSettings(env), { storage, env }));
+    context = createAppContext(loadSettings(env), { storage, env });
   };
   useCache(cacheSeconds);
 
@@ -57,7 +59,7 @@ export async function benchStatus(options: BenchOptions, azurite: RunningAzurite
   await storage.table("alerts");
   await storage.table("profiles");
 
-  const host = await startLocalHost({ registrations: await loadFunctions(), storage, port: 0, scheduleTimers: false, keys: { function: "k", admin: "a" }, log: () => {} });
+  const host = await startLocalHost({ registrations: registrationsOf(functions, settings, () => context!), storage, port: 0, scheduleTimers: false, keys: { function: "k", admin: "a" }, log: () => {} });
   const phases: Phase[] = [];
   try {
     const load = async (name: string, cache: string, paths: string[]) => {
@@ -77,7 +79,6 @@ export async function benchStatus(options: BenchOptions, azurite: RunningAzurite
     await load("GET /api/status/{id} (one id)", "off (0 s)", [detailPaths[0]!]);
   } finally {
     await host.stop();
-    setRuntime(undefined);
   }
   printStatus(options, phases);
   return phases;

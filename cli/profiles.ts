@@ -10,7 +10,7 @@ import { checkProfileId } from "../lib/profiles/id.js";
 import { importProfile } from "../lib/profiles/import.js";
 import { listProfileItems } from "../lib/profiles/list.js";
 import { createStorage, type Storage } from "../lib/store/storage.js";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./io.js";
 
 const usage = "usage: exchange-sync-monitor profiles import FILE... | export ID [--out FILE] | list [--json] | delete ID";
 

@@ -3,13 +3,13 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parseProfile } from "../lib/config/profile.js";
-import { probeEnvironment } from "../lib/runtime.js";
+import { probeEnvironment } from "../lib/app-context.js";
 import { loadSettings, SettingsError } from "../lib/config/settings.js";
 import { connectToFunction, parseConnectTo } from "../lib/net/connect-to.js";
 import type { NetworkSettings } from "../lib/net/index.js";
 import { probeKindFor } from "../lib/probes/choose.js";
 import { publicReport } from "../lib/recording/connection-run.js";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./io.js";
 import { renderReport } from "./render-report.js";
 
 export const testConnectionUsage = `exchange-sync-monitor test-connection --profile FILE [--mailbox ADDRESS]... [--json] [--connect-to HOST1:PORT1:HOST2:PORT2]...

@@ -1,16 +1,14 @@
-import { lazy } from "../app/lazy.js";
-import { httpFunction } from "../app/registry.js";
+import { httpFunction } from "../app/declarations.js";
 
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/health.js")) }));
-
-httpFunction("health", {
+/** GET /api/health: one cheap question to Table Storage; 200, or 503 when storage does not answer. */
+export const health = httpFunction({
+  name: "health",
   route: "health",
   methods: ["GET"],
   authLevel: "anonymous",
-  handler: async () => {
-    const { runtime, checkHealth } = await lib();
-    const { storage, version } = runtime();
-    const report = await checkHealth(storage, version);
+  handler: async (context) => {
+    const { checkHealth } = await import("../lib/health.js");
+    const report = await checkHealth(context.storage, context.version);
     return { status: report.status === "ok" ? 200 : 503, jsonBody: report, headers: { "cache-control": "no-store" } };
   },
 });

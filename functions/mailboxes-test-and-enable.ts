@@ -1,19 +1,13 @@
-import { lazy } from "../app/lazy.js";
-import { httpFunction } from "../app/registry.js";
-
-const lib = lazy(async () => {
-  const [{ runtime }, { testAndEnable }, { profileAction }] = await Promise.all([
-    import("../lib/runtime.js"),
-    import("../lib/on-demand/test-and-enable.js"),
-    import("../lib/profile-action.js"),
-  ]);
-  return profileAction((id, body) => testAndEnable(runtime(), id, body), (mailboxes, profile) => ({ profile, mailboxes }));
-});
+import { httpFunction } from "../app/declarations.js";
 
 /** POST /api/profiles/{id}/mailboxes/test-and-enable: approves, tests, and enables or disables mailboxes. */
-httpFunction("mailboxesTestAndEnable", {
+export const mailboxesTestAndEnable = httpFunction({
+  name: "mailboxesTestAndEnable",
   route: "profiles/{id}/mailboxes/test-and-enable",
   methods: ["POST"],
   authLevel: "admin",
-  handler: async (request) => (await lib())(request),
+  handler: async (context, request) => {
+    const [{ testAndEnable }, { profileAction }] = await Promise.all([import("../lib/on-demand/test-and-enable.js"), import("../lib/http/profile-action.js")]);
+    return profileAction(request, (id, body) => testAndEnable(context, id, body), (mailboxes, profile) => ({ profile, mailboxes }));
+  },
 });

@@ -1,13 +1,11 @@
-import { lazy } from "../app/lazy.js";
-import { timerFunction } from "../app/registry.js";
-import { registrationValues } from "../lib/config/registration.js";
+import { invocationLog, timerFunction } from "../app/declarations.js";
 
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/notify/timer.js")) }));
-
-timerFunction("notify", {
-  schedule: registrationValues().schedules.notify,
-  handler: async (_timer, context) => {
-    const { runtime, notifyTimer } = await lib();
-    await notifyTimer(runtime(), { info: (m) => context.log(m), warn: (m) => context.warn(m) });
+/** NOTIFY_CRON: emails the profiles' new failures and recoveries. */
+export const notify = timerFunction({
+  name: "notify",
+  schedule: (values) => values.schedules.notify,
+  handler: async (context, _timer, invocation) => {
+    const { notifyTimer } = await import("../lib/notify/timer.js");
+    await notifyTimer(context, invocationLog(invocation));
   },
 });

@@ -1,13 +1,11 @@
-import { lazy } from "../app/lazy.js";
-import { queueFunction } from "../app/registry.js";
-import { registrationValues } from "../lib/config/registration.js";
+import { queueFunction } from "../app/declarations.js";
 
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/cycle/run.js")) }));
-
-queueFunction("probe", {
-  queueName: registrationValues().probeQueue,
-  handler: async (message, context) => {
-    const { runtime, handleProbeMessage, describeProbeResult } = await lib();
-    context.log(describeProbeResult(await handleProbeMessage(runtime(), message)));
+/** PROBE_QUEUE: checks one profile's shard of mailboxes and records the results. */
+export const probe = queueFunction({
+  name: "probe",
+  queueName: (values) => values.probeQueue,
+  handler: async (context, message, invocation) => {
+    const { handleProbeMessage, describeProbeResult } = await import("../lib/cycle/run.js");
+    invocation.log(describeProbeResult(await handleProbeMessage(context, message)));
   },
 });

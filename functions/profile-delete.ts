@@ -1,19 +1,19 @@
-import { lazy } from "../app/lazy.js";
-import { httpFunction } from "../app/registry.js";
-
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/profiles/delete.js")), ...(await import("../lib/profiles/id.js")) }));
+import { httpFunction } from "../app/declarations.js";
 
 /** DELETE /api/profiles/{id}: the profile and everything stored about it; 204, or 404 when there is none. */
-httpFunction("profileDelete", {
+export const profileDelete = httpFunction({
+  name: "profileDelete",
   route: "profiles/{id}",
   methods: ["DELETE"],
   authLevel: "admin",
-  handler: async (request) => {
-    const { runtime, removeProfile, checkProfileId } = await lib();
-    const id = request.params.id ?? "";
-    const badId = checkProfileId(id);
-    if (badId !== undefined) return { status: 400, jsonBody: { error: "invalid-profile-id", problems: [badId] } };
-    const outcome = await removeProfile(runtime().storage, id);
-    return outcome === "deleted" ? { status: 204 } : { status: 404, jsonBody: { error: "profile-not-found", id } };
+  handler: async (context, request) => {
+    const [{ removeProfile }, { profileIdOf }, { profileNotFound }] = await Promise.all([
+      import("../lib/profiles/delete.js"),
+      import("../lib/http/request.js"),
+      import("../lib/http/reply.js"),
+    ]);
+    const id = profileIdOf(request);
+    if (!id.ok) return id.reply;
+    return (await removeProfile(context.storage, id.value)) === "deleted" ? { status: 204 } : profileNotFound(id.value);
   },
 });

@@ -1,20 +1,20 @@
-import { lazy } from "../app/lazy.js";
-import { httpFunction } from "../app/registry.js";
-
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/profiles/export.js")), ...(await import("../lib/profiles/id.js")) }));
+import { httpFunction } from "../app/declarations.js";
 
 /** GET /api/profiles/{id}: the profile file of a stored profile (setting names only, never secret values). */
-httpFunction("profileGet", {
+export const profileGet = httpFunction({
+  name: "profileGet",
   route: "profiles/{id}",
   methods: ["GET"],
   authLevel: "admin",
-  handler: async (request) => {
-    const { runtime, exportProfile, checkProfileId } = await lib();
-    const id = request.params.id ?? "";
-    const badId = checkProfileId(id);
-    if (badId !== undefined) return { status: 400, jsonBody: { error: "invalid-profile-id", problems: [badId] } };
-    const document = await exportProfile(runtime().storage, id);
-    if (document === undefined) return { status: 404, jsonBody: { error: "profile-not-found", id } };
-    return { status: 200, jsonBody: document };
+  handler: async (context, request) => {
+    const [{ exportProfile }, { profileIdOf }, { json, profileNotFound }] = await Promise.all([
+      import("../lib/profiles/export.js"),
+      import("../lib/http/request.js"),
+      import("../lib/http/reply.js"),
+    ]);
+    const id = profileIdOf(request);
+    if (!id.ok) return id.reply;
+    const document = await exportProfile(context.storage, id.value);
+    return document === undefined ? profileNotFound(id.value) : json(200, document);
   },
 });

@@ -1,28 +1,23 @@
-import { lazy } from "../app/lazy.js";
-import { httpFunction } from "../app/registry.js";
-
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/profiles/id.js")), ...(await import("../lib/profiles/import.js")) }));
+import { httpFunction } from "../app/declarations.js";
 
 /** PUT /api/profiles/{id}: imports a profile file (the body); 201 created, 200 updated, 400 naming every wrong field. */
-httpFunction("profilePut", {
+export const profilePut = httpFunction({
+  name: "profilePut",
   route: "profiles/{id}",
   methods: ["PUT"],
   authLevel: "admin",
-  handler: async (request) => {
-    const { runtime, checkProfileId, importProfile } = await lib();
-    const id = request.params.id ?? "";
-    const badId = checkProfileId(id);
-    if (badId !== undefined) return { status: 400, jsonBody: { error: "invalid-profile-id", problems: [badId] } };
-    let document: unknown;
-    try {
-      document = JSON.parse(await request.text());
-    } catch (error) {
-      const message = `must be a profile document in JSON: ${(error as Error).message}`;
-      return { status: 400, jsonBody: { error: "invalid-json", problems: [{ field: "body", message }] } };
-    }
-    const { storage, now } = runtime();
-    const result = await importProfile(storage, document, { id, now: now() });
-    if (!result.ok) return { status: 400, jsonBody: { error: "invalid-profile", problems: result.problems } };
-    return { status: result.created ? 201 : 200, jsonBody: result, headers: { location: `/api/profiles/${id}` } };
+  handler: async (context, request) => {
+    const [{ importProfile }, { profileIdOf, jsonBodyOf }, { invalid, json }] = await Promise.all([
+      import("../lib/profiles/import.js"),
+      import("../lib/http/request.js"),
+      import("../lib/http/reply.js"),
+    ]);
+    const id = profileIdOf(request);
+    if (!id.ok) return id.reply;
+    const document = await jsonBodyOf(request, { required: "a profile document" });
+    if (!document.ok) return document.reply;
+    const result = await importProfile(context.storage, document.value, { id: id.value, now: context.now() });
+    if (!result.ok) return invalid("invalid-profile", result.problems);
+    return json(result.created ? 201 : 200, result, { location: `/api/profiles/${id.value}` });
   },
 });

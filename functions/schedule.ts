@@ -1,13 +1,11 @@
-import { lazy } from "../app/lazy.js";
-import { timerFunction } from "../app/registry.js";
-import { registrationValues } from "../lib/config/registration.js";
+import { invocationLog, timerFunction } from "../app/declarations.js";
 
-const lib = lazy(async () => ({ ...(await import("../lib/runtime.js")), ...(await import("../lib/cycle/schedule.js")) }));
-
-timerFunction("schedule", {
-  schedule: registrationValues().schedules.schedule,
-  handler: async (_timer, context) => {
-    const { runtime, scheduleTimer } = await lib();
-    await scheduleTimer(runtime(), { info: (m) => context.log(m), warn: (m) => context.warn(m) });
+/** SCHEDULE_CRON: imports PROFILE_FILES once, then queues the profiles that are due. */
+export const schedule = timerFunction({
+  name: "schedule",
+  schedule: (values) => values.schedules.schedule,
+  handler: async (context, _timer, invocation) => {
+    const { scheduleTimer } = await import("../lib/cycle/schedule.js");
+    await scheduleTimer(context, invocationLog(invocation));
   },
 });

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import azureFunctions from "@azure/functions";
 import type { HttpResponse as HttpResponseType, HttpResponseInit } from "@azure/functions";
-import type { Registration } from "../app/registry.js";
+import type { Registration } from "../app/registrations.js";
 import { compileRoute, type RouteMatcher } from "./routes.js";
 import { elapsedSince, errorText, type LocalLog } from "./log.js";
 

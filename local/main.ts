@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { loadSettings, resetSettings, SettingsError, type Settings } from "../lib/config/settings.js";
-import { createRuntime, setRuntime } from "../lib/runtime.js";
+import { loadSettings, SettingsError, type Settings } from "../lib/config/settings.js";
+import { createAppContext } from "../lib/app-context.js";
 import { startAzurite, type RunningAzurite } from "./azurite.js";
 import { readHostConfig } from "./host-config.js";
 import { startLocalHost, type LocalHost } from "./host.js";
 import { startDemo, type Demo } from "./demo/demo.js";
 import { demoWalkthrough } from "./demo/walkthrough.js";
 import { importProfile } from "../lib/profiles/import.js";
-import { loadFunctions } from "./load-functions.js";
 import { applyLocalSettings } from "./local-settings.js";
 import { consoleLog, errorText } from "./log.js";
 
@@ -76,27 +75,23 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
       env.AzureWebJobsStorage = azurite.connectionString;
       settings = loadSettings(env);
     }
-    resetSettings();
-    const runtime = createRuntime(settings, demo ? { env, probe: demo.probe } : { env });
+    const context = createAppContext(settings, demo ? { env, probe: demo.probe } : { env });
     if (demo) {
       for (const profile of demo.profiles) {
-        const imported = await importProfile(runtime.storage, profile, { now: runtime.now() });
+        const imported = await importProfile(context.storage, profile, { now: context.now() });
         if (!imported.ok) throw new Error(`demo profile refused: ${JSON.stringify(imported.problems)}`);
       }
     }
-    setRuntime(runtime);
 
-    const registrations = await loadFunctions();
     host = await startLocalHost({
-      registrations,
-      storage: runtime.storage,
+      context,
       port,
       hostConfig: readHostConfig(resolve("host.json")),
       keys: { function: env.LOCAL_FUNCTION_KEY, admin: env.LOCAL_ADMIN_KEY },
     });
 
-    command.stdout(`\nexchange-sync-monitor ${runtime.version} is running on ${host.url}\n`);
-    for (const r of registrations) {
+    command.stdout(`\nexchange-sync-monitor ${context.version} is running on ${host.url}\n`);
+    for (const r of host.registrations) {
       if (r.kind === "http") command.stdout(`  ${r.name.padEnd(24)} ${r.methods.join(",").padEnd(10)} ${host.url}/api/${r.route}  (${r.authLevel})`);
       if (r.kind === "timer") command.stdout(`  ${r.name.padEnd(24)} timer      ${r.schedule}`);
       if (r.kind === "queue") command.stdout(`  ${r.name.padEnd(24)} queue      ${r.queueName}`);

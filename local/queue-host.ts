@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import azureFunctions from "@azure/functions";
 import type { DequeuedMessageItem, QueueClient } from "@azure/storage-queue";
-import type { Registration } from "../app/registry.js";
+import type { Registration } from "../app/registrations.js";
 import type { Storage } from "../lib/store/storage.js";
 import { decodeQueuePayload } from "../lib/cycle/message.js";
 import type { HostConfig } from "./host-config.js";

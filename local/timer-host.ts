@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import azureFunctions from "@azure/functions";
 import type { Timer } from "@azure/functions";
-import type { Registration } from "../app/registry.js";
+import type { Registration } from "../app/registrations.js";
 import { nextFiring } from "../lib/config/cron.js";
 import { elapsedSince, errorText, type LocalLog } from "./log.js";
 

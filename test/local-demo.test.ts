@@ -3,14 +3,12 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { headerOf } from "../local/demo/smtp-sink.js";
-import { setRuntime } from "../lib/runtime.js";
 
 let stop: () => void = () => {};
 let finished: Promise<number> | undefined;
 afterAll(async () => {
   stop();
   await finished;
-  setRuntime(undefined);
 });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Registration } from "../app/registry.js";
+import type { Registration } from "../app/registrations.js";
 import { startLocalHost, type LocalHost } from "../local/host.js";
 import { defaultHostConfig } from "../local/host-config.js";
-import { loadFunctions } from "../local/load-functions.js";
-import { createRuntime, setRuntime } from "../lib/runtime.js";
+import { createAppContext } from "../lib/app-context.js";
 import { encodeQueuePayload, decodeQueuePayload } from "../lib/cycle/message.js";
 import { testSettings, testStorage, uniqueName } from "./support/storage.js";
 
@@ -11,7 +10,6 @@ let host: LocalHost | undefined;
 afterEach(async () => {
   await host?.stop();
   host = undefined;
-  setRuntime(undefined);
 });
 
 const quickQueues = { ...defaultHostConfig, queues: { maxPollingIntervalMs: 200, visibilityTimeoutMs: 0, batchSize: 16, maxDequeueCount: 5 } };
@@ -20,9 +18,7 @@ const silent = () => {};
 describe("local host", () => {
   it("serves the app's health function with storage reported healthy", async () => {
     const settings = testSettings();
-    const runtime = createRuntime(settings);
-    setRuntime(runtime);
-    host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, log: silent });
+    host = await startLocalHost({ context: createAppContext(settings), port: 0, log: silent });
     const response = await fetch(`${host.url}/api/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; version: string; storage: { ok: boolean } };
@@ -33,9 +29,7 @@ describe("local host", () => {
 
   it("reports storage that does not answer as unhealthy with 503", async () => {
     const settings = testSettings({ AzureWebJobsStorage: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;" });
-    const runtime = createRuntime(settings);
-    setRuntime(runtime);
-    host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, log: silent });
+    host = await startLocalHost({ context: createAppContext(settings), port: 0, log: silent });
     const response = await fetch(`${host.url}/api/health`);
     expect(response.status).toBe(503);
     const body = (await response.json()) as { status: string; storage: { ok: boolean; error: string } };

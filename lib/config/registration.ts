@@ -1,8 +1,8 @@
 /**
- * The few settings the function declarations themselves need (timer schedules, the probe queue), read without
+ * The few settings the function registrations themselves need (timer schedules, the probe queue), read without
  * loading the validation library, so that importing the app stays cheap. Every setting, these included, is
- * validated at start-up: by the local host before it loads the functions, and by the app-start hook on the
- * Functions host (app/registry.ts).
+ * validated at start-up: by the local host before it registers the functions, and by the app-start hook on the
+ * Functions host (app/main.ts). The validated Settings carry the same fields, so a host holding them passes those.
  */
 export interface RegistrationValues {
   schedules: { schedule: string; notify: string; retention: string };
@@ -14,15 +14,7 @@ export const registrationDefaults: RegistrationValues = {
   probeQueue: "probe-profile",
 };
 
-let installed: RegistrationValues | undefined;
-
-/** The local host and tests install the values of the runtime they built. */
-export function installRegistrationValues(values: RegistrationValues | undefined): void {
-  installed = values;
-}
-
-export function registrationValues(env: Record<string, string | undefined> = process.env): RegistrationValues {
-  if (installed !== undefined) return installed;
+export function registrationValues(env: Record<string, string | undefined>): RegistrationValues {
   const read = (name: string, fallback: string) => env[name]?.trim() || fallback;
   return {
     schedules: {

@@ -171,16 +171,3 @@ function storageTarget(e: z.output<typeof envSchema>): StorageTarget {
   }
   return { kind: "not-configured" };
 }
-
-let cached: Settings | undefined;
-
-/** The process's settings, validated once. */
-export function settings(): Settings {
-  cached ??= loadSettings();
-  return cached;
-}
-
-/** For the local host and tests, which change the environment before the app reads it. */
-export function resetSettings(): void {
-  cached = undefined;
-}

@@ -1,5 +1,6 @@
 import { importConfiguredProfilesOnce } from "../profiles/import-files.js";
 import type { Settings } from "../config/settings.js";
+import type { Once } from "../util/once.js";
 import { listCycles, startCycle } from "../store/cycles.js";
 import { listProfiles, claimSchedule } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
@@ -62,6 +63,7 @@ export interface ScheduleContext {
   settings: Pick<Settings, "profileFiles" | "probeQueue" | "shardSize">;
   storage: Storage;
   now(): Date;
+  once: Once;
 }
 
 export interface TimerLog {
@@ -73,7 +75,7 @@ export interface TimerLog {
 export async function scheduleTimer(ctx: ScheduleContext, log: TimerLog): Promise<ScheduleOutcome[]> {
   const { settings, storage } = ctx;
   if (settings.profileFiles.length > 0) {
-    for (const result of await importConfiguredProfilesOnce(storage, settings.profileFiles, ctx.now())) {
+    for (const result of await importConfiguredProfilesOnce(ctx.once, storage, settings.profileFiles, ctx.now())) {
       if (result.kind === "imported") log.info(`imported ${result.file} as profile ${result.profileId}`);
       else log.warn(`${result.file} was not imported:\n  ${result.problems.join("\n  ")}`);
     }

@@ -1,4 +1,5 @@
-import type { Runtime } from "../runtime.js";
+import type { Settings } from "../config/settings.js";
+import type { Storage } from "../store/storage.js";
 import { createMailer } from "./mailer.js";
 import { runNotifier, type ProfileNotifyResult } from "./run-notifier.js";
 
@@ -9,8 +10,16 @@ export interface RunLog {
   warn(message: string): void;
 }
 
+/** What the notify timer reads from the app context. */
+export interface NotifyContext {
+  settings: Pick<Settings, "smtp" | "statusBaseUrl">;
+  storage: Storage;
+  env: Record<string, string | undefined>;
+  now(): Date;
+}
+
 /** The notify timer's work: nothing (said once) without SMTP settings, else one notifier run, each profile's result logged. */
-export async function notifyTimer(rt: Runtime, log: RunLog): Promise<NotifierRun> {
+export async function notifyTimer(rt: NotifyContext, log: RunLog): Promise<NotifierRun> {
   const smtp = rt.settings.smtp;
   if (smtp === undefined) {
     const reason = "Email notifications are off: SMTP_HOST and SMTP_FROM are not set.";

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Storage } from "../store/storage.js";
+import type { Once } from "../util/once.js";
 import { importProfile } from "./import.js";
 
 export type FileImport =
@@ -27,13 +28,9 @@ export async function importProfileFiles(storage: Storage, files: readonly strin
   return results;
 }
 
-let imported: Promise<FileImport[]> | undefined;
+const importedKey = Symbol("PROFILE_FILES imported");
 
-/** Once per process: the schedule imports the configured files before its first run, on any host. */
-export function importConfiguredProfilesOnce(storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
-  imported ??= importProfileFiles(storage, files, now).catch((error) => {
-    imported = undefined;
-    throw error;
-  });
-  return imported;
+/** Once per app context: the schedule imports the configured files before its first run, on any host. */
+export function importConfiguredProfilesOnce(once: Once, storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
+  return once.get(importedKey, () => importProfileFiles(storage, files, now));
 }

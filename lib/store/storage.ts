@@ -60,7 +60,7 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   const queueOptions: StoragePipelineOptions = { retryOptions: { maxTries: 4, tryTimeoutInMs: requestTimeoutMs, maxRetryDelayInMs: 5_000 } };
 
   async function newTable(name: string): Promise<TableClient> {
-    // The SDKs load on first use: importing the app stays cheap (see app/lazy.ts).
+    // The SDKs load on first use: importing the app stays cheap (see app/main.ts).
     const { TableClient } = await import("@azure/data-tables");
     let client: TableClient;
     switch (target.kind) {

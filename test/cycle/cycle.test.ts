@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../lib/runtime.js";
+import type { AppContext } from "../../lib/app-context.js";
 import { recentAlerts } from "../../lib/store/alerts.js";
 import { readChecksForHours } from "../../lib/store/checks.js";
 import { hourKey } from "../../lib/store/keys.js";
@@ -12,11 +12,11 @@ import { startCycleApp, type CycleApp } from "../support/cycle-app.js";
 
 let app: CycleApp;
 let sim: SimulatedOrg;
-let runtime: Runtime;
+let context: AppContext;
 
 beforeAll(async () => {
   app = await startCycleApp([contosoProfile(), litwareProfile()]);
-  ({ sim, runtime } = app);
+  ({ sim, context } = app);
   await app.host.timers.fire("schedule");
   await app.host.queues.idle(60_000);
 }, 120_000);
@@ -25,7 +25,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const stateOf = async (profileId: string) => Object.fromEntries((await listMailboxes(runtime.storage, profileId)).map((m) => [m.address.split("@")[0], m]));
+const stateOf = async (profileId: string) => Object.fromEntries((await listMailboxes(context.storage, profileId)).map((m) => [m.address.split("@")[0], m]));
 
 describe("a probe cycle through schedule → queue → probe on the local host", () => {
   it("enables every mailbox of the healthy profile with all channels successful", async () => {
@@ -37,7 +37,7 @@ describe("a probe cycle through schedule → queue → probe on the local host",
       expect(m.ewsUrl).toBe("https://mail.contoso.com/EWS/Exchange.asmx");
       expect(m.lastCycle).toBe(1);
     }
-    const summary = await readSummary(runtime.storage, "contoso");
+    const summary = await readSummary(context.storage, "contoso");
     expect(summary).toMatchObject({ health: "ok", lastHour: { processed: 6, failed: 0 }, mailboxStates: { enabled: 6, disabled: 0 } });
     expect(summary?.lastTestConnection?.ok).toBe(true);
   });
@@ -62,26 +62,26 @@ describe("a probe cycle through schedule → queue → probe on the local host",
 
   it("writes a checks row per mailbox in the hour's partition and rolls the hour up", async () => {
     const now = new Date();
-    const checks = await readChecksForHours(runtime.storage, "litware", [...new Set([hourKey(new Date(now.getTime() - 3_600_000)), hourKey(now)])]);
+    const checks = await readChecksForHours(context.storage, "litware", [...new Set([hourKey(new Date(now.getTime() - 3_600_000)), hourKey(now)])]);
     expect(checks).toHaveLength(15);
     expect(checks.filter((c) => c.lastSuccessAt !== undefined)).toHaveLength(5);
     expect(checks.find((c) => c.address === "denied1@litware.com")?.lastError?.code).toBe("ErrorImpersonateUserDenied");
-    const summary = await readSummary(runtime.storage, "litware");
+    const summary = await readSummary(context.storage, "litware");
     expect(summary?.lastHour).toMatchObject({ processed: 15, failed: 10, succeeded: 5 });
     expect(summary?.health).toBe("failing");
     expect(summary?.hourly.at(-1)).toMatchObject({ processed: 15, failed: 10 });
-    expect((await latestTestConnections(runtime.storage, "litware", 5)).length).toBe(1);
+    expect((await latestTestConnections(context.storage, "litware", 5)).length).toBe(1);
   });
 
   it("leaves an alert for the mailbox and for the owner when it disables one", async () => {
-    const alerts = await recentAlerts(runtime.storage, "litware", 100);
+    const alerts = await recentAlerts(context.storage, "litware", 100);
     const disabled = alerts.filter((a) => a.kind === "mailbox-disabled");
     expect(disabled).toHaveLength(2 * 7);
     const denied = disabled.filter((a) => a.address === "denied1@litware.com");
     expect(denied.map((a) => a.audience).sort()).toEqual(["mailbox", "owner"]);
     expect(denied[0]!.failure?.category).toBe("impersonation-denied");
     expect(denied[0]!.message).toMatch(/ApplicationImpersonation/);
-    expect(await recentAlerts(runtime.storage, "contoso", 10)).toEqual([]);
+    expect(await recentAlerts(context.storage, "contoso", 10)).toEqual([]);
   });
 
   it("never sent credentials over http or outside the profile's domains", () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultHostConfig } from "../../local/host-config.js";
-import type { Runtime } from "../../lib/runtime.js";
+import type { AppContext } from "../../lib/app-context.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { decodeQueuePayload } from "../../lib/cycle/message.js";
 import { startCycleApp, type CycleApp } from "../support/cycle-app.js";
 import { contosoProfile, litwareProfile } from "../support/cycle-org.js";
 
 let app: CycleApp;
-let runtime: Runtime;
+let context: AppContext;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -15,9 +15,9 @@ beforeAll(async () => {
     hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200, visibilityTimeoutMs: 0 } },
     log: (line) => logs.push(line),
   });
-  ({ runtime } = app);
+  ({ context } = app);
   // Break litware's stored settings the way a bad manual edit of the table would: its auth is gone.
-  const profiles = await runtime.storage.table("profiles");
+  const profiles = await context.storage.table("profiles");
   const entity = await profiles.getEntity<{ settings: string }>("profile", "litware");
   const settings = JSON.parse(entity.settings) as Record<string, unknown>;
   delete settings.auth;
@@ -32,14 +32,14 @@ afterAll(async () => {
 
 describe("one profile's failure never stops the others", () => {
   it("completes the healthy profile while the broken one's probe throws", async () => {
-    const contoso = await listMailboxes(runtime.storage, "contoso");
+    const contoso = await listMailboxes(context.storage, "contoso");
     expect(contoso.map((m) => m.state)).toEqual(Array(6).fill("enabled"));
-    const litware = await listMailboxes(runtime.storage, "litware");
+    const litware = await listMailboxes(context.storage, "litware");
     expect(litware.every((m) => m.lastCheckedAt === undefined)).toBe(true);
   });
 
   it("keeps the broken profile's message in the poison queue after five tries, with the error logged", async () => {
-    const poison = await (await runtime.storage.queue(`${runtime.settings.probeQueue}-poison`)).receiveMessages({ numberOfMessages: 10 });
+    const poison = await (await context.storage.queue(`${context.settings.probeQueue}-poison`)).receiveMessages({ numberOfMessages: 10 });
     expect(poison.receivedMessageItems.map((m) => (decodeQueuePayload(m.messageText) as { profileId: string }).profileId)).toEqual(["litware"]);
     expect(logs.filter((l) => l.startsWith("probe (queue") && l.includes("failed")).length).toBe(5);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHost } from "../../local/host.js";
-import type { Runtime } from "../../lib/runtime.js";
+import type { AppContext } from "../../lib/app-context.js";
 import { recentAlerts } from "../../lib/store/alerts.js";
 import { latestTestConnections } from "../../lib/store/connection.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
@@ -8,14 +8,14 @@ import { startCycleApp, type CycleApp } from "../support/cycle-app.js";
 import { litwareProfile } from "../support/cycle-org.js";
 
 let app: CycleApp;
-let runtime: Runtime;
+let context: AppContext;
 let host: LocalHost;
 
 beforeAll(async () => {
   const profile = litwareProfile();
   profile.mailboxes = profile.mailboxes!.map((m) => ({ ...m, approved: false }));
   app = await startCycleApp([profile], { keys: { function: "f", admin: "a" } });
-  ({ runtime, host } = app);
+  ({ context, host } = app);
 });
 
 afterAll(async () => {
@@ -36,9 +36,9 @@ describe("Test Connection and Test & Enable on demand", () => {
       ["ok1@litware.com", true, undefined],
       ["denied1@litware.com", false, "impersonation-denied"],
     ]);
-    expect(await latestTestConnections(runtime.storage, "litware", 5)).toHaveLength(1);
+    expect(await latestTestConnections(context.storage, "litware", 5)).toHaveLength(1);
     // Test Connection changes no mailbox.
-    expect((await listMailboxes(runtime.storage, "litware")).every((m) => m.state === "pending-approval")).toBe(true);
+    expect((await listMailboxes(context.storage, "litware")).every((m) => m.state === "pending-approval")).toBe(true);
   });
 
   it("approves, tests and enables or disables the listed mailboxes, leaving an alert for each", async () => {
@@ -50,10 +50,10 @@ describe("Test Connection and Test & Enable on demand", () => {
       ["gone1@litware.com", "disabled", false],
       ["busy1@litware.com", "retrying", false],
     ]);
-    const stored = Object.fromEntries((await listMailboxes(runtime.storage, "litware")).map((m) => [m.address, m]));
+    const stored = Object.fromEntries((await listMailboxes(context.storage, "litware")).map((m) => [m.address, m]));
     expect(stored["ok2@litware.com"]).toMatchObject({ approved: true, state: "enabled" });
     expect(stored["ok3@litware.com"]).toMatchObject({ approved: false, state: "pending-approval" });
-    const alerts = await recentAlerts(runtime.storage, "litware", 20);
+    const alerts = await recentAlerts(context.storage, "litware", 20);
     expect(alerts.filter((a) => a.address === "ok2@litware.com").map((a) => a.kind)).toEqual(["mailbox-enabled"]);
     expect(alerts.filter((a) => a.address === "gone1@litware.com").map((a) => a.audience).sort()).toEqual(["mailbox", "owner"]);
   });
@@ -61,7 +61,7 @@ describe("Test Connection and Test & Enable on demand", () => {
   it("refuses bad input with the reason and unknown profiles with 404", async () => {
     expect((await post("profiles/litware/mailboxes/test-and-enable", { addresses: ["nobody@litware.com"] })).status).toBe(400);
     const unknown = await post("profiles/litware/mailboxes/test-and-enable", { addresses: ["nobody@litware.com", "not-an-address"] });
-    expect(((await unknown.json()) as { problems: { field: string }[] }).problems.map((p) => p.field)).toEqual(["addresses[1]"]);
+    expect(((await unknown.json()) as { error: { details: { field: string }[] } }).error.details.map((p) => p.field)).toEqual(["addresses[1]"]);
     const malformed = await fetch(`${host.url}/api/profiles/litware/test-connection`, { method: "POST", headers: { "x-functions-key": "a" }, body: "{" });
     expect(malformed.status).toBe(400);
     expect((await post("profiles/litware/test-connection", { colour: "blue" })).status).toBe(400);

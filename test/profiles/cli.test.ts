@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject, describe, expect, it } from "vitest";
-import { main, type CliIo } from "../../cli/main.js";
+import type { CliIo } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
 import { uniqueName } from "../support/storage.js";
 import { designExample, exampleWith } from "./fixtures.js";
 

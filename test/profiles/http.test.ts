@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalHost, type LocalHost } from "../../local/host.js";
-import { loadFunctions } from "../../local/load-functions.js";
-import { createRuntime, setRuntime, type Runtime } from "../../lib/runtime.js";
+import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { testSettings } from "../support/storage.js";
 import { designExample, exampleWith } from "./fixtures.js";
 
 let host: LocalHost;
-let runtime: Runtime;
+let context: AppContext;
 beforeAll(async () => {
-  runtime = createRuntime(testSettings());
-  setRuntime(runtime);
-  host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, keys: { admin: "akey", function: "fkey" }, log: () => {} });
+  context = createAppContext(testSettings());
+  host = await startLocalHost({ context, port: 0, keys: { admin: "akey", function: "fkey" }, log: () => {} });
 });
 afterAll(async () => {
   await host.stop();
-  setRuntime(undefined);
 });
 
 const call = (method: string, path: string, body?: string, key = "akey") =>
@@ -49,9 +46,9 @@ describe("profile admin API through the local host", () => {
   it("refuses an invalid profile naming every wrong field, and stores nothing", async () => {
     const response = await call("PUT", "profiles/contoso", JSON.stringify(exampleWith({ id: "other", pollingIntervalMinutes: 0, auth: { kind: "basic", username: "svc" } })));
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: string; problems: { field: string; message: string }[] };
-    expect(body.error).toBe("invalid-profile");
-    expect(body.problems.map((p) => p.field).sort()).toEqual(["auth.passwordSetting", "auth.username", "id", "pollingIntervalMinutes"]);
+    const body = (await response.json()) as { error: { code: string; message: string; details: { field: string; message: string }[] } };
+    expect(body.error.code).toBe("invalid-profile");
+    expect(body.error.details.map((p) => p.field).sort()).toEqual(["auth.passwordSetting", "auth.username", "id", "pollingIntervalMinutes"]);
     expect((await call("GET", "profiles/contoso")).status).toBe(404);
     expect((await call("GET", "profiles/other")).status).toBe(404);
   });
@@ -59,13 +56,13 @@ describe("profile admin API through the local host", () => {
   it("names the body when it is not JSON, and a malformed id before touching a table", async () => {
     const notJson = await call("PUT", "profiles/contoso", "{ not json");
     expect(notJson.status).toBe(400);
-    expect(await notJson.json()).toMatchObject({ error: "invalid-json", problems: [{ field: "body" }] });
-    runtime.storage.requests.reset();
+    expect(await notJson.json()).toMatchObject({ error: { code: "invalid-json", message: expect.stringMatching(/^The request is not valid: body must be a profile document in JSON/), details: [{ field: "body" }] } });
+    context.storage.requests.reset();
     for (const [method, path] of [["GET", "profiles/Bad_Id"], ["DELETE", "profiles/Bad_Id"], ["PUT", "profiles/Bad_Id"]] as const) {
       const response = await call(method, path, method === "PUT" ? "{}" : undefined);
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: "invalid-profile-id", problems: [{ field: "id" }] });
+      expect(await response.json()).toMatchObject({ error: { code: "invalid-profile-id", details: [{ field: "id" }] } });
     }
-    expect(runtime.storage.requests.table).toBe(0);
+    expect(context.storage.requests.table).toBe(0);
   });
 });

@@ -1,10 +1,9 @@
 import type { Failure } from "../../lib/model/failure.js";
 import type { MailboxRecord } from "../../lib/model/mailbox.js";
 import type { HourlyRow, ProfileSummary } from "../../lib/model/summary.js";
-import { createRuntime, setRuntime, type Runtime } from "../../lib/runtime.js";
+import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { writeSummary } from "../../lib/store/summaries.js";
 import { startLocalHost, type LocalHost } from "../../local/host.js";
-import { loadFunctions } from "../../local/load-functions.js";
 import { testSettings } from "../support/storage.js";
 import { enabledMailbox } from "../support/mailbox-record.js";
 
@@ -67,12 +66,12 @@ export const mailbox = (profileId: string, address: string, overrides: Partial<M
     ...overrides,
   });
 
-export async function seedSummaries(runtime: Runtime, summaries: readonly ProfileSummary[]): Promise<void> {
-  for (let i = 0; i < summaries.length; i += 50) await Promise.all(summaries.slice(i, i + 50).map((s) => writeSummary(runtime.storage, s)));
+export async function seedSummaries(context: AppContext, summaries: readonly ProfileSummary[]): Promise<void> {
+  for (let i = 0; i < summaries.length; i += 50) await Promise.all(summaries.slice(i, i + 50).map((s) => writeSummary(context.storage, s)));
 }
 
 export interface StatusHost {
-  runtime: Runtime;
+  context: AppContext;
   host: LocalHost;
   clock: { now: Date };
   get(path: string, headers?: Record<string, string>): Promise<Response>;
@@ -83,17 +82,15 @@ export interface StatusHost {
 export async function startStatusHost(env: Record<string, string> = {}): Promise<StatusHost> {
   const settings = testSettings(env);
   const clock = { now: t0 };
-  const runtime = createRuntime(settings, { now: () => clock.now, env: { ...env } });
-  setRuntime(runtime);
-  const host = await startLocalHost({ registrations: await loadFunctions(), storage: runtime.storage, port: 0, keys: { function: "fkey", admin: "akey" }, log: () => {} });
+  const context = createAppContext(settings, { now: () => clock.now, env: { ...env } });
+  const host = await startLocalHost({ context, port: 0, keys: { function: "fkey", admin: "akey" }, log: () => {} });
   return {
-    runtime,
+    context,
     host,
     clock,
     get: (path, headers = {}) => fetch(`${host.url}/api/${path}`, { headers: { "x-functions-key": "fkey", ...headers } }),
     async stop() {
       await host.stop();
-      setRuntime(undefined);
     },
   };
 }

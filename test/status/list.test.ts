@@ -35,7 +35,7 @@ describe("GET /api/status", () => {
         { step: "mailbox" as const, ok: null, elapsedMs: 0 as const },
       ],
     };
-    await seedSummaries(app.runtime, [summary("alpha"), summary("beta", { health: "failing", lastTestConnection: failingRun }), summary("gamma", { health: "unknown", hourly: [] })]);
+    await seedSummaries(app.context, [summary("alpha"), summary("beta", { health: "failing", lastTestConnection: failingRun }), summary("gamma", { health: "unknown", hourly: [] })]);
     const response = await app.get("status");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
@@ -65,7 +65,7 @@ describe("GET /api/status", () => {
 
   it("pages 250 profiles with issued continuation tokens, and the overall covers all of them", async () => {
     app = await startStatusHost();
-    await seedSummaries(app.runtime, ids(250).map((id) => summary(id)));
+    await seedSummaries(app.context, ids(250).map((id) => summary(id)));
     const seen: string[] = [];
     let continuation: string | null = null;
     let pages = 0;
@@ -88,7 +88,7 @@ describe("GET /api/status", () => {
 
   it("refuses a bad top or continuation naming the parameter, before reading any table", async () => {
     app = await startStatusHost();
-    app.runtime.storage.requests.reset();
+    app.context.storage.requests.reset();
     for (const [query, field] of [
       ["top=0", "top"],
       ["top=1001", "top"],
@@ -102,15 +102,15 @@ describe("GET /api/status", () => {
     ] as const) {
       const response = await app.get(`status?${query}`);
       expect(response.status, query).toBe(400);
-      expect(await response.json()).toMatchObject({ error: "invalid-query", problems: [{ field }] });
+      expect(await response.json()).toMatchObject({ error: { code: "invalid-query", details: [{ field }] } });
     }
-    expect(app.runtime.storage.requests.table).toBe(0);
+    expect(app.context.storage.requests.table).toBe(0);
     expect((await app.get(`status?continuation=${encodeContinuation("zzz")}`)).status).toBe(200);
   });
 
   it("answers 304 to a matching If-None-Match, with the same ETag and cache headers", async () => {
     app = await startStatusHost({ STATUS_CACHE_SECONDS: "15" });
-    await seedSummaries(app.runtime, [summary("alpha"), summary("beta")]);
+    await seedSummaries(app.context, [summary("alpha"), summary("beta")]);
     const first = await app.get("status");
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
@@ -127,25 +127,25 @@ describe("GET /api/status", () => {
 
   it("costs at most 2 table requests per cache period however many requests arrive, and reads again after the TTL", async () => {
     app = await startStatusHost({ STATUS_CACHE_SECONDS: "10" });
-    await seedSummaries(app.runtime, ids(250).map((id) => summary(id)));
-    app.runtime.storage.requests.reset();
+    await seedSummaries(app.context, ids(250).map((id) => summary(id)));
+    app.context.storage.requests.reset();
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => app!.get(i % 2 === 0 ? "status" : "status?top=50")));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     await Promise.all(responses.map((r) => r.arrayBuffer()));
-    expect(app.runtime.storage.requests.table).toBeLessThanOrEqual(2);
+    expect(app.context.storage.requests.table).toBeLessThanOrEqual(2);
 
-    await seedSummaries(app.runtime, [summary("p999", { health: "failing" })]);
-    app.runtime.storage.requests.reset();
+    await seedSummaries(app.context, [summary("p999", { health: "failing" })]);
+    app.context.storage.requests.reset();
     app.clock.now = new Date(app.clock.now.getTime() + 9_000);
     let body = (await (await app.get("status?top=1000")).json()) as ListBody;
     expect(body.overall.profiles).toBe(250);
-    expect(app.runtime.storage.requests.table).toBe(0);
+    expect(app.context.storage.requests.table).toBe(0);
 
     app.clock.now = new Date(app.clock.now.getTime() + 2_000);
     body = (await (await app.get("status?top=1000")).json()) as ListBody;
     expect(body.overall).toMatchObject({ profiles: 251, health: "failing" });
-    expect(app.runtime.storage.requests.table).toBeGreaterThanOrEqual(1);
-    expect(app.runtime.storage.requests.table).toBeLessThanOrEqual(2);
+    expect(app.context.storage.requests.table).toBeGreaterThanOrEqual(1);
+    expect(app.context.storage.requests.table).toBeLessThanOrEqual(2);
   }, 60_000);
 
   it("never echoes a secret app setting, even one a failure message quotes", async () => {
@@ -155,9 +155,9 @@ describe("GET /api/status", () => {
     app = await startStatusHost({ CONTOSO_EWS_PASSWORD: password, SMTP_PASSWORD_SETTING: "MAIL_PW", MAIL_PW: mailPassword });
     const leaky = { category: "auth-failed" as const, code: "401", transient: false, message: `login svc-crm@contoso.com:${password} refused; smtp ${mailPassword}`, remediation: "r" };
     const run = { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 5, steps: [{ step: "autodiscover" as const, ok: false as const, elapsedMs: 5, error: leaky }] };
-    await seedSummaries(app.runtime, [summary("leaky", { name: `Leaky ${password}`, lastTestConnection: run })]);
+    await seedSummaries(app.context, [summary("leaky", { name: `Leaky ${password}`, lastTestConnection: run })]);
     const { saveMailboxes } = await import("../../lib/store/mailboxes.js");
-    await saveMailboxes(app.runtime.storage, [mailbox("leaky", "a@contoso.com", { state: "disabled", lastError: leaky })]);
+    await saveMailboxes(app.context.storage, [mailbox("leaky", "a@contoso.com", { state: "disabled", lastError: leaky })]);
     for (const path of ["status", "status/leaky", "metrics"]) {
       const text = await (await app.get(path)).text();
       expect(text, path).toContain("[redacted]");
@@ -170,14 +170,14 @@ describe("GET /api/status", () => {
 
   it("with STATUS_CACHE_SECONDS=0 still shares one read among concurrent requests", async () => {
     app = await startStatusHost({ STATUS_CACHE_SECONDS: "0" });
-    await seedSummaries(app.runtime, [summary("alpha")]);
-    app.runtime.storage.requests.reset();
+    await seedSummaries(app.context, [summary("alpha")]);
+    app.context.storage.requests.reset();
     const responses = await Promise.all(Array.from({ length: 20 }, () => app!.get("status")));
     expect(responses[0]!.headers.get("cache-control")).toBe("private, max-age=0");
     await Promise.all(responses.map((r) => r.arrayBuffer()));
-    expect(app.runtime.storage.requests.table).toBeLessThanOrEqual(20);
+    expect(app.context.storage.requests.table).toBeLessThanOrEqual(20);
     await app.get("status");
     await app.get("status");
-    expect(app.runtime.storage.requests.table).toBeGreaterThanOrEqual(2);
+    expect(app.context.storage.requests.table).toBeGreaterThanOrEqual(2);
   });
 });

@@ -50,7 +50,7 @@ function parseExposition(text: string): Parsed {
 describe("GET /api/metrics", () => {
   it("exposes every figure in the Prometheus text format, labels escaped", async () => {
     app = await startStatusHost();
-    await seedSummaries(app.runtime, [
+    await seedSummaries(app.context, [
       summary("contoso", { name: 'Contoso "EU"\\main\nsecond line', lastHour: { processed: 15, failed: 10, succeeded: 5, failurePercent: 66.67, from: "", to: "" }, health: "failing" }),
       summary("fabrikam", { lastTestConnection: { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 31, steps: [{ step: "autodiscover", ok: true, elapsedMs: 20 }, { step: "ews", ok: false, elapsedMs: 11, error: { category: "timeout", code: "ETIMEDOUT", transient: true, message: "m", remediation: "r" } }, { step: "mailbox", ok: null, elapsedMs: 0 }] } }),
     ]);

@@ -31,9 +31,9 @@ const alert = (i: number): AlertRecord => ({
 describe("GET /api/status/{profileId}", () => {
   it("shows the profile, its failing mailboxes with their diagnosis, mailbox states and the 20 newest alerts", async () => {
     app = await startStatusHost();
-    await seedSummaries(app.runtime, [summary("contoso"), summary("other")]);
+    await seedSummaries(app.context, [summary("contoso"), summary("other")]);
     const busy = failure({ category: "server-busy", code: "ErrorServerBusy", transient: true, message: "busy", remediation: "wait" });
-    await saveMailboxes(app.runtime.storage, [
+    await saveMailboxes(app.context.storage, [
       mailbox("contoso", "ok@contoso.com"),
       mailbox("contoso", "retry@contoso.com", { state: "retrying", consecutiveFailures: 2, lastError: busy, nextAttemptAt: "2025-05-01T10:35:00.000Z", lastCheckedAt: "2025-05-01T10:29:00.000Z", lastSuccessAt: "2025-05-01T09:00:00.000Z" }),
       mailbox("contoso", "gone@contoso.com", { state: "disabled", disabledReason: failure(), lastError: failure(), lastSuccessAt: undefined, lastCheckedAt: "2025-05-01T10:10:00.000Z" }),
@@ -41,7 +41,7 @@ describe("GET /api/status/{profileId}", () => {
       mailbox("contoso", "new@contoso.com", { state: "pending-approval", approved: false, lastCheckedAt: undefined, lastSuccessAt: undefined }),
       mailbox("other", "x@other.com", { state: "disabled", lastError: failure() }),
     ]);
-    await recordAlerts(app.runtime.storage, Array.from({ length: 25 }, (_, i) => alert(i)));
+    await recordAlerts(app.context.storage, Array.from({ length: 25 }, (_, i) => alert(i)));
 
     const response = await app.get("status/contoso");
     expect(response.status).toBe(200);
@@ -76,11 +76,11 @@ describe("GET /api/status/{profileId}", () => {
 
   it("caps the mailbox lists at 500 and says they are truncated", async () => {
     app = await startStatusHost();
-    await seedSummaries(app.runtime, [summary("big")]);
+    await seedSummaries(app.context, [summary("big")]);
     const records = Array.from({ length: 1200 }, (_, i) =>
       mailbox("big", `u${String(i).padStart(4, "0")}@big.com`, i % 2 === 0 ? { state: "disabled", lastError: failure() } : {}),
     );
-    await saveMailboxes(app.runtime.storage, records);
+    await saveMailboxes(app.context.storage, records);
     const body = (await (await app.get("status/big")).json()) as DetailBody;
     expect(body.mailboxes).toMatchObject({ total: 1200, truncated: true, counts: { enabled: 600, disabled: 600 } });
     expect(body.mailboxes.items).toHaveLength(500);
@@ -90,42 +90,42 @@ describe("GET /api/status/{profileId}", () => {
 
   it("answers 404 for an unknown id and 400 with the reason for a malformed one, before any table call", async () => {
     app = await startStatusHost();
-    await seedSummaries(app.runtime, [summary("contoso")]);
-    app.runtime.storage.requests.reset();
+    await seedSummaries(app.context, [summary("contoso")]);
+    app.context.storage.requests.reset();
     for (const id of ["Bad_Id", "x%27%20or%20PartitionKey%20ne%20%27", "-dash", "a".repeat(64)]) {
       const response = await app.get(`status/${id}`);
       expect(response.status, id).toBe(400);
       expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(await response.json()).toMatchObject({ error: "invalid-profile-id", problems: [{ field: "profileId", message: expect.stringMatching(/lower-case/) }] });
+      expect(await response.json()).toMatchObject({ error: { code: "invalid-profile-id", details: [{ field: "profileId", message: expect.stringMatching(/lower-case/) }] } });
     }
-    expect(app.runtime.storage.requests.table).toBe(0);
+    expect(app.context.storage.requests.table).toBe(0);
     const missing = await app.get("status/nobody");
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: "not-found", profileId: "nobody" });
-    expect(app.runtime.storage.requests.table).toBe(1);
+    expect(await missing.json()).toEqual({ error: { code: "profile-not-found", message: "No profile nobody" } });
+    expect(app.context.storage.requests.table).toBe(1);
   });
 
   it("serves one profile from cache within a period (304 on its ETag), and reads it again after the TTL", async () => {
     app = await startStatusHost({ STATUS_CACHE_SECONDS: "5" });
-    await seedSummaries(app.runtime, [summary("contoso")]);
-    await saveMailboxes(app.runtime.storage, [mailbox("contoso", "a@contoso.com")]);
-    await recordAlerts(app.runtime.storage, [alert(1)]);
-    app.runtime.storage.requests.reset();
+    await seedSummaries(app.context, [summary("contoso")]);
+    await saveMailboxes(app.context.storage, [mailbox("contoso", "a@contoso.com")]);
+    await recordAlerts(app.context.storage, [alert(1)]);
+    app.context.storage.requests.reset();
     const responses = await Promise.all(Array.from({ length: 50 }, () => app!.get("status/contoso")));
     const etags = new Set(responses.map((r) => r.headers.get("etag")));
     await Promise.all(responses.map((r) => r.arrayBuffer()));
     expect(etags.size).toBe(1);
-    expect(app.runtime.storage.requests.table).toBe(3);
+    expect(app.context.storage.requests.table).toBe(3);
     const etag = [...etags][0]!;
     expect((await app.get("status/contoso", { "if-none-match": etag })).status).toBe(304);
     expect(responses[0]!.headers.get("cache-control")).toBe("private, max-age=5");
 
-    await saveMailboxes(app.runtime.storage, [mailbox("contoso", "a@contoso.com", { state: "disabled", lastError: failure() })]);
-    app.runtime.storage.requests.reset();
+    await saveMailboxes(app.context.storage, [mailbox("contoso", "a@contoso.com", { state: "disabled", lastError: failure() })]);
+    app.context.storage.requests.reset();
     app.clock.now = new Date(t0.getTime() + 6_000);
     const fresh = await app.get("status/contoso", { "if-none-match": etag });
     expect(fresh.status).toBe(200);
     expect(((await fresh.json()) as DetailBody).failingMailboxes.total).toBe(1);
-    expect(app.runtime.storage.requests.table).toBe(3);
+    expect(app.context.storage.requests.table).toBe(3);
   });
 });

@@ -1,10 +1,9 @@
 import { expect } from "vitest";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host.js";
 import { defaultHostConfig } from "../../local/host-config.js";
-import { loadFunctions } from "../../local/load-functions.js";
 import type { ProfileInput } from "../../lib/config/profile.js";
 import { importProfile } from "../../lib/profiles/import.js";
-import { createRuntime, setRuntime, type Runtime } from "../../lib/runtime.js";
+import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { cycleOrganisation, cycleSecrets } from "./cycle-org.js";
 import { simEnvironment } from "./sim.js";
@@ -12,7 +11,7 @@ import { testSettings } from "./storage.js";
 
 export interface CycleApp {
   sim: SimulatedOrg;
-  runtime: Runtime;
+  context: AppContext;
   host: LocalHost;
   stop(): Promise<void>;
 }
@@ -23,12 +22,10 @@ export interface CycleApp {
  */
 export async function startCycleApp(profiles: ProfileInput[], host: Partial<LocalHostOptions> = {}): Promise<CycleApp> {
   const sim = await startSimulatedOrg(cycleOrganisation());
-  const runtime = createRuntime(testSettings(), { probe: simEnvironment(sim, cycleSecrets) });
-  setRuntime(runtime);
-  for (const profile of profiles) expect((await importProfile(runtime.storage, profile)).ok).toBe(true);
+  const context = createAppContext(testSettings(), { probe: simEnvironment(sim, cycleSecrets) });
+  for (const profile of profiles) expect((await importProfile(context.storage, profile)).ok).toBe(true);
   const local = await startLocalHost({
-    registrations: await loadFunctions(),
-    storage: runtime.storage,
+    context,
     port: 0,
     scheduleTimers: false,
     hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
@@ -37,12 +34,11 @@ export async function startCycleApp(profiles: ProfileInput[], host: Partial<Loca
   });
   return {
     sim,
-    runtime,
+    context,
     host: local,
     async stop() {
       await local.stop();
       await sim.stop();
-      setRuntime(undefined);
     },
   };
 }

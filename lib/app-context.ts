@@ -1,13 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { ProbeEnvironment } from "./probes/kind.js";
-import { installRegistrationValues } from "./config/registration.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { settings as loadProcessSettings, SettingsError, type Settings } from "./config/settings.js";
+import { SettingsError, type Settings } from "./config/settings.js";
+import type { ProbeEnvironment } from "./probes/kind.js";
 import { createStorage, type Storage } from "./store/storage.js";
+import { createOnce, type Once } from "./util/once.js";
 
-/** What every function needs from the process: validated settings, storage, the clock. */
-export interface Runtime {
+/**
+ * Everything a use case needs from the process, built in one place (app/main.ts for the Functions host,
+ * local/main.ts for the local host, test/support/app.ts for tests) and handed to every handler explicitly.
+ * Use cases in lib/ declare the slice they read; this type satisfies each of them.
+ */
+export interface AppContext {
   settings: Settings;
   storage: Storage;
   env: Record<string, string | undefined>;
@@ -15,25 +19,12 @@ export interface Runtime {
   version: string;
   /** The network and secrets every probe uses: DNS_SERVERS, TRUSTED_CA_FILE, the profiles' secret settings. */
   probe: ProbeEnvironment;
+  /** This context's singletons: the status caches, the one-time import of PROFILE_FILES. */
+  once: Once;
 }
 
-let current: Runtime | undefined;
-
-export function runtime(): Runtime {
-  current ??= createRuntime(loadProcessSettings());
-  return current;
-}
-
-/** Tests and the local host build their own runtime (another clock, another storage) and install it here. */
-export function setRuntime(next: Runtime | undefined): void {
-  current = next;
-  installRegistrationValues(next === undefined ? undefined : { schedules: next.settings.schedules, probeQueue: next.settings.probeQueue });
-}
-
-export function createRuntime(
-  settings: Settings,
-  overrides: Partial<Omit<Runtime, "settings">> = {},
-): Runtime {
+/** Settings come validated from the caller, which reports a SettingsError its own way (exit code, app-start hook). */
+export function createAppContext(settings: Settings, overrides: Partial<Omit<AppContext, "settings">> = {}): AppContext {
   const env = overrides.env ?? process.env;
   return {
     settings,
@@ -42,6 +33,7 @@ export function createRuntime(
     probe: overrides.probe ?? probeEnvironment(settings, env),
     now: overrides.now ?? (() => new Date()),
     version: overrides.version ?? appVersion(),
+    once: overrides.once ?? createOnce(),
   };
 }
 
@@ -61,20 +53,13 @@ export function probeEnvironment(settings: Settings, env: Record<string, string 
   return { env, network };
 }
 
-let version: string | undefined;
-
-/** The version in package.json, found from wherever this file runs (sources or dist/). */
+/** The version in package.json, found from wherever this file runs (sources or dist/); read once per context. */
 export function appVersion(): string {
-  if (version !== undefined) return version;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, "package.json");
-    if (existsSync(candidate)) {
-      version = (JSON.parse(readFileSync(candidate, "utf8")) as { version?: string }).version ?? "0.0.0";
-      return version;
-    }
+    if (existsSync(candidate)) return (JSON.parse(readFileSync(candidate, "utf8")) as { version?: string }).version ?? "0.0.0";
     dir = dirname(dir);
   }
-  version = "0.0.0";
-  return version;
+  return "0.0.0";
 }

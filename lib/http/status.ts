@@ -1,0 +1,71 @@
+import type { Settings } from "../config/settings.js";
+import { loadDetail, type Detail } from "../status/detail.js";
+import { matchesIfNoneMatch } from "../status/etag.js";
+import { parsePageQuery } from "../status/paging.js";
+import { prometheusContentType } from "../status/prometheus.js";
+import { secretValues } from "../status/redact.js";
+import { buildSnapshot, type Rendered, type Snapshot } from "../status/snapshot.js";
+import { ttlCache, type TtlCache } from "../status/ttl-cache.js";
+import type { Storage } from "../store/storage.js";
+import { listAllSummaries } from "../store/summaries.js";
+import type { Once } from "../util/once.js";
+import { invalid, jsonContentType, profileNotFound, type HttpReply } from "./reply.js";
+import { profileIdOf } from "./request.js";
+
+/** The three status endpoints of one app context, sharing one cache of the summaries and one of profile details. */
+export interface StatusService {
+  list(query: { top: string | null; continuation: string | null }, ifNoneMatch: string | null): Promise<HttpReply>;
+  profile(profileId: string, ifNoneMatch: string | null): Promise<HttpReply>;
+  metrics(ifNoneMatch: string | null): Promise<HttpReply>;
+}
+
+export interface StatusContext {
+  settings: Pick<Settings, "statusCacheSeconds">;
+  storage: Storage;
+  env: Record<string, string | undefined>;
+  now(): Date;
+  once: Once;
+}
+
+/** Profiles whose detail stays cached at once; a fleet looking at more than this reads some of them again. */
+const maxCachedDetails = 1000;
+
+const serviceKey = Symbol("status service");
+
+/** The service of a context, made on first use (each test's context gets a fresh cache). */
+export function statusService(context: StatusContext): StatusService {
+  return context.once.get(serviceKey, () => createStatusService(context));
+}
+
+export function createStatusService(context: StatusContext): StatusService {
+  const ttl = context.settings.statusCacheSeconds;
+  const now = () => context.now().getTime();
+  const secrets = secretValues(context.env);
+  const snapshots: TtlCache<Snapshot> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: 1 });
+  const details: TtlCache<Detail> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: maxCachedDetails });
+  const snapshot = () => snapshots.get("summaries", async () => buildSnapshot(await listAllSummaries(context.storage), secrets));
+
+  return {
+    async list(query, ifNoneMatch) {
+      const page = parsePageQuery(query.top, query.continuation);
+      if (page.kind === "invalid") return invalid("invalid-query", page.problems);
+      return cachedReply((await snapshot()).page(page.page), ifNoneMatch, ttl);
+    },
+    async profile(profileId, ifNoneMatch) {
+      const id = profileIdOf({ params: { profileId } }, "profileId");
+      if (!id.ok) return id.reply;
+      const detail = await details.get(profileId, () => loadDetail(context.storage, profileId, secrets));
+      return detail.kind === "found" ? cachedReply(detail.rendered, ifNoneMatch, ttl) : profileNotFound(profileId);
+    },
+    async metrics(ifNoneMatch) {
+      return cachedReply((await snapshot()).metrics(), ifNoneMatch, ttl, prometheusContentType);
+    },
+  };
+}
+
+/** 200 with the rendered body, or 304 with no body when the client already holds this representation. */
+function cachedReply(rendered: Rendered, ifNoneMatch: string | null, ttlSeconds: number, contentType = jsonContentType): HttpReply {
+  const headers = { etag: rendered.etag, "cache-control": `private, max-age=${ttlSeconds}` };
+  if (matchesIfNoneMatch(ifNoneMatch, rendered.etag)) return { status: 304, headers };
+  return { status: 200, headers: { ...headers, "content-type": contentType }, body: rendered.body };
+}

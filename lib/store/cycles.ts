@@ -1,5 +1,6 @@
 import { decodeKeyPart, encodeKeyPart } from "./keys.js";
-import { statusOf } from "./batch.js";
+import { ignoreNotFound, statusOf } from "./batch.js";
+import { getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -44,15 +45,13 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
   for (let attempt = 0; attempt < 20; attempt++) {
     let current: { cycle: number; done: number[]; etag?: string; rest: Partial<CycleEntity> } = { cycle, done: [], rest: {} };
-    try {
-      const entity = await table.getEntity<CycleEntity>(key.partitionKey, key.rowKey);
+    const stored = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
+    if (stored !== undefined) {
       const rest: Partial<CycleEntity> = {};
-      if (entity.shards !== undefined && entity.shards !== null) rest.shards = Number(entity.shards);
-      if (typeof entity.startedAt === "string") rest.startedAt = entity.startedAt;
-      if (entity.rolledUp === true) rest.rolledUp = true;
-      current = { cycle: Number(entity.cycle), done: JSON.parse(entity.shardsDone) as number[], etag: entity.etag, rest };
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (stored.shards !== undefined && stored.shards !== null) rest.shards = Number(stored.shards);
+      if (typeof stored.startedAt === "string") rest.startedAt = stored.startedAt;
+      if (stored.rolledUp === true) rest.rolledUp = true;
+      current = { cycle: Number(stored.cycle), done: JSON.parse(stored.shardsDone) as number[], etag: stored.etag, rest };
     }
     if (current.cycle > cycle) return { kind: "superseded" };
     const done = current.cycle === cycle ? new Set(current.done) : new Set<number>();
@@ -77,9 +76,9 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
 export async function markRolledUp(storage: Storage, profileId: string, cycle: number): Promise<void> {
   const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
+  const entity = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
+  if (entity === undefined || Number(entity.cycle) !== cycle) return;
   try {
-    const entity = await table.getEntity<CycleEntity>(key.partitionKey, key.rowKey);
-    if (Number(entity.cycle) !== cycle) return;
     await table.updateEntity({ ...key, rolledUp: true }, "Merge", { etag: entity.etag });
   } catch (error) {
     const status = statusOf(error);
@@ -89,9 +88,5 @@ export async function markRolledUp(storage: Storage, profileId: string, cycle: n
 
 export async function deleteCycle(storage: Storage, profileId: string): Promise<void> {
   const table = await storage.table("cycles");
-  try {
-    await table.deleteEntity(encodeKeyPart(profileId), "current");
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-  }
+  await ignoreNotFound(() => table.deleteEntity(encodeKeyPart(profileId), "current"));
 }

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { demoOrganisation, startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
-import type { ProbeEnvironment } from "../../lib/engine/open-session.js";
+import type { ProbeEnvironment } from "../../lib/probes/kind.js";
 import type { LocalLog } from "../log.js";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink.js";
 

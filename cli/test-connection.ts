@@ -59,7 +59,7 @@ export async function runTestConnection(argv: string[], io: CliIo): Promise<numb
   const connectToHook = connectToFunction(connectTo.rules);
   if (connectToHook !== undefined) network.connectTo = connectToHook;
 
-  const opened = probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, { env: io.env, network });
+  const opened = await probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, { env: io.env, network });
   if (!opened.ok) {
     io.stderr(`${values.profile}: ${opened.failure.message}`);
     return exitCodes.badInput;

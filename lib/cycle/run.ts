@@ -51,7 +51,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
   const kind = probeKindFor(profile);
-  const opened = kind.open(profile, { maxConnections: message.maxConnections }, deps.probe);
+  const opened = await kind.open(profile, { maxConnections: message.maxConnections }, deps.probe);
   const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsAt: message.scheduledAt });
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
   let peakConnections = 0;

@@ -30,7 +30,7 @@ export async function testAndEnable(ctx: OnDemandContext, profileId: string, inp
 
   // Test & Enable starts a mailbox afresh: approved, failure count cleared.
   const fresh = targets.map((m) => ({ ...m, approved: true, consecutiveFailures: 0 }));
-  const opened = probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, ctx.probe);
+  const opened = await probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, ctx.probe);
   // The monitor cannot authenticate (its secret setting is missing): that is no verdict on any mailbox.
   if (!opened.ok) return { kind: "invalid", problems: [{ field: "auth", message: opened.failure.message }] };
   const results = new MailboxResults(ctx.storage, { profileId });

@@ -16,7 +16,7 @@ export async function testConnectionNow(ctx: OnDemandContext, profileId: string,
   const { profile } = loaded;
   const at = ctx.now();
   const kind = probeKindFor(profile);
-  const opened = kind.open(profile, { maxConnections: profile.maxConcurrentConnections }, ctx.probe);
+  const opened = await kind.open(profile, { maxConnections: profile.maxConcurrentConnections }, ctx.probe);
   let report: TestConnectionReport;
   if (!opened.ok) report = unopenedReport(kind, profileId, opened.failure);
   else {

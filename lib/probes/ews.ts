@@ -8,7 +8,7 @@ import type { ProbeKind } from "./kind.js";
 export const ewsKind: ProbeKind = {
   name: "ews",
   steps: ["autodiscover", "ews", "mailbox"],
-  open(profile, budget, environment) {
+  async open(profile, budget, environment) {
     const opened = openSession(profile, budget.maxConnections, environment);
     if (!opened.ok) return fail(opened.failure);
     const session = opened.value;

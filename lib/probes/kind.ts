@@ -29,11 +29,12 @@ export interface ProbeKind {
   /** Test Connection's steps in the order they run; a kind that cannot be opened fails the first one. */
   readonly steps: readonly [StepName, ...StepName[]];
   /**
-   * Resolves the profile's credentials (a secret from `environment.env`, a token, …) and opens its connection
-   * budget. A missing or unusable secret setting is a failure, not a crash: the monitor is misconfigured, no
-   * mailbox is at fault.
+   * Resolves the profile's credentials (a secret from `environment.env`; a token-based kind may fetch its token
+   * here) and opens its connection budget. A failure here is no verdict on any mailbox: the cycle records it as
+   * the first Test Connection step and leaves the mailboxes' state alone (a missing secret setting, a refused
+   * client secret); what a server says about one mailbox belongs in that mailbox's check.
    */
-  open(profile: Profile, budget: ConnectionBudget, environment: ProbeEnvironment): Outcome<OpenProbe>;
+  open(profile: Profile, budget: ConnectionBudget, environment: ProbeEnvironment): Promise<Outcome<OpenProbe>>;
 }
 
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */

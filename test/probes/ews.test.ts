@@ -21,7 +21,7 @@ describe("the EWS probe kind", () => {
 
   it("runs Test Connection with its three steps and reports each mailbox through onChecked as the contract's check", async () => {
     const profile = demoProfile("contoso-ex2016");
-    const opened = ewsKind.open(profile, { maxConnections: 2 }, simEnvironment(sim));
+    const opened = await ewsKind.open(profile, { maxConnections: 2 }, simEnvironment(sim));
     if (!opened.ok) throw new Error(opened.failure.message);
     const probe = opened.value;
     try {
@@ -43,9 +43,9 @@ describe("the EWS probe kind", () => {
     }
   });
 
-  it("does not open without the profile's secret setting, and says which setting is missing", () => {
+  it("does not open without the profile's secret setting, and says which setting is missing", async () => {
     const environment = { ...simEnvironment(sim), env: {} };
-    const opened = ewsKind.open(demoProfile("contoso-ex2016"), { maxConnections: 1 }, environment);
+    const opened = await ewsKind.open(demoProfile("contoso-ex2016"), { maxConnections: 1 }, environment);
     expect(opened.ok).toBe(false);
     expect(opened.ok ? "" : opened.failure.message).toContain("CONTOSO_EWS_PASSWORD");
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAnswerXml } from "../../lib/exchange/xml-answer.js";
 import { attr, child, childIgnoreCase, children, descendant, parseXml, path, text, type XmlElement } from "../../lib/xml/safe-parse.js";
-import { fixture } from "./fixtures.js";
+import { fixture } from "../exchange/fixtures.js";
 
 function parsed(body: Buffer | string): XmlElement {
   const result = parseXml(body);

@@ -106,6 +106,39 @@ const envSchema = z.object({
   STATUS_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
 });
 
+/** One app setting the app reads, for the deployment template's test and the operator's guide. */
+export interface SettingInfo {
+  readonly name: string;
+  /** "one-of-storage": the app needs this or another "one-of-storage" setting (locally the emulator stands in). */
+  readonly need: "required" | "one-of-storage" | "optional";
+  readonly default?: string;
+  /** Read by the local host (`npm start`) only, never by the app on the Functions host. */
+  readonly localOnly: boolean;
+}
+
+// Defaults applied after validation rather than by the schema itself.
+const defaultsOutsideSchema: Record<string, string> = { PROBE_QUEUE: registrationDefaults.probeQueue };
+const storageChoices = new Set(["AzureWebJobsStorage", "AzureWebJobsStorage__accountName"]);
+const localOnlySettings: readonly SettingInfo[] = [
+  { name: "LOCAL_HTTP_PORT", need: "optional", default: "7071", localOnly: true },
+  { name: "LOCAL_FUNCTION_KEY", need: "optional", localOnly: true },
+  { name: "LOCAL_ADMIN_KEY", need: "optional", localOnly: true },
+  { name: "DEMO_MAIL_DIR", need: "optional", default: "demo-mail", localOnly: true },
+];
+
+/** Every setting name: the schema's keys (so the list cannot drift from what is validated), then the local host's own. */
+export const settingsCatalogue: readonly SettingInfo[] = [
+  ...Object.entries(envSchema.shape).map(([name, field]): SettingInfo => {
+    // A field that refuses "not set" is required; what it gives for "not set" is its default.
+    const unset = (field as z.ZodType).safeParse(undefined);
+    const value: unknown = unset.success ? unset.data : undefined;
+    const fallback = Array.isArray(value) || value === undefined ? defaultsOutsideSchema[name] : String(value);
+    const need = !unset.success ? "required" : storageChoices.has(name) ? "one-of-storage" : "optional";
+    return fallback === undefined ? { name, need, localOnly: false } : { name, need, default: fallback, localOnly: false };
+  }),
+  ...localOnlySettings,
+];
+
 /** Reads and validates every setting at once; throws a SettingsError naming every wrong setting. */
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
   const parsed = envSchema.safeParse(env);

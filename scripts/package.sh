@@ -11,6 +11,8 @@ mkdir -p .deploy/package
 cp -R dist host.json package.json package-lock.json .deploy/package/
 # The benchmarks are not part of the app (the simulator stays: the local demo and the CLI's --connect-to use it).
 rm -rf .deploy/package/dist/bench
+# Files the app reads by path (TRUSTED_CA_FILE, PROFILE_FILES) travel in the package from deploy-files/ if it exists.
+if [ -d deploy-files ]; then cp -R deploy-files/. .deploy/package/; fi
 # --ignore-scripts: the "prepare" script compiles TypeScript, which is a dev dependency and already done.
 (cd .deploy/package && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 # azd applies .funcignore to the package folder; without one it would leave node_modules out.

@@ -25,7 +25,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 }
 
 resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [
-  for item in filter(items(secrets), s => !empty(s.value)): {
+  for item in items(secrets): if (!empty(item.value)) {
     parent: vault
     name: item.key
     properties: { value: item.value }

@@ -88,6 +88,20 @@ describe("the deployment template (infra/)", () => {
   });
 });
 
+describe("the settings catalogue (lib/config/settings.ts)", () => {
+  const byName = new Map(settingsCatalogue.map((s) => [s.name, s]));
+
+  it("lists every validated setting with the default the app applies, and the local host's own", () => {
+    expect(byName.get("SMTP_PORT")).toEqual({ name: "SMTP_PORT", need: "optional", default: "587", localOnly: false });
+    expect(byName.get("SCHEDULE_CRON")?.default).toBe("0 * * * * *");
+    expect(byName.get("PROBE_QUEUE")?.default).toBe("probe-profile");
+    expect(byName.get("SMTP_HOST")).toEqual({ name: "SMTP_HOST", need: "optional", localOnly: false });
+    expect(byName.get("AzureWebJobsStorage__accountName")?.need).toBe("one-of-storage");
+    expect(byName.get("LOCAL_ADMIN_KEY")).toEqual({ name: "LOCAL_ADMIN_KEY", need: "optional", localOnly: true });
+    expect(new Set(settingsCatalogue.map((s) => s.name)).size).toBe(settingsCatalogue.length);
+  });
+});
+
 describe("the template checks can fail", () => {
   const base = realInput();
   const kinds = (input: TemplateInput) => checkTemplate(input);

@@ -107,10 +107,8 @@ var appName = 'func-${token}'
 var deploymentContainerName = 'app-package-${take(token, 8)}'
 
 var secretSettingNames = union(map(items(profileSecrets), s => s.key), profileSecretSettings)
-var vaultSecrets = union(
-  toObject(items(profileSecrets), s => replace(s.key, '_', '-'), s => s.value),
-  { 'SMTP-PASSWORD': smtpPassword, 'DATAVERSE-CLIENT-SECRET': dataverseClientSecret }
-)
+var profileVaultSecrets = toObject(items(profileSecrets), s => replace(s.key, '_', '-'), s => s.value)
+var vaultSecrets = union(profileVaultSecrets, { 'SMTP-PASSWORD': smtpPassword, 'DATAVERSE-CLIENT-SECRET': dataverseClientSecret })
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = if (userAssigned) {
   name: 'id-${token}'

@@ -13,7 +13,7 @@ beforeAll(async () => {
   app = await startCycleApp([contosoProfile()], { keys });
   // The same organisation with another organisation's password: Exchange refuses it.
   const wrong = { ...contosoProfile(), id: "contoso-wrong-password", auth: { kind: "basic" as const, username: "svc-crm@contoso.com", passwordSetting: "LITWARE_PASSWORD" } };
-  expect((await importProfile(app.runtime.storage, wrong)).ok).toBe(true);
+  expect((await importProfile(app.context.storage, wrong)).ok).toBe(true);
 });
 afterAll(async () => {
   await app?.stop();

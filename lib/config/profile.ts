@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maintenanceSchema } from "../maintenance/window.js";
 import { formatIssues, type FieldProblem } from "./issues.js";
 
 /** A setting name: the profile names the app setting that holds a secret, never the secret itself. */
@@ -95,6 +96,8 @@ export const profileSchema = z
     notifyOwner: z.boolean().default(true),
     trustedDomains: z.array(domainName).max(50).default([]),
     mailboxes: z.array(mailbox).max(100_000).default([]),
+    /** Planned work: probes still run and are recorded, but no email is sent and the hours do not count. */
+    maintenance: maintenanceSchema,
   })
   .superRefine((profile, ctx) => {
     if (!profile.autodiscover) {

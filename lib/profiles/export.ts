@@ -4,8 +4,8 @@ import { listMailboxes } from "../store/mailboxes.js";
 import { getProfile, type ProfileSettings } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 
-/** A profile file as exported: the design's field order; `trustedDomains` only when there are some. */
-export type ProfileDocument = Omit<Profile, "trustedDomains"> & { trustedDomains?: string[] };
+/** A profile file as exported: the design's field order; `trustedDomains` and `maintenance` only when there are some. */
+export type ProfileDocument = Omit<Profile, "trustedDomains" | "maintenance"> & { trustedDomains?: string[]; maintenance?: Profile["maintenance"] };
 
 /** The profile file of a stored profile, mailboxes included (in address order); undefined when there is none. */
 export async function exportProfile(storage: Storage, id: string): Promise<ProfileDocument | undefined> {
@@ -28,6 +28,8 @@ export function toDocument(p: ProfileSettings, mailboxes: readonly MailboxRecord
     pollingIntervalMinutes: p.pollingIntervalMinutes,
     notifyOwner: p.notifyOwner,
     ...(p.trustedDomains.length > 0 ? { trustedDomains: [...p.trustedDomains] } : {}),
+    // Profiles stored before maintenance windows existed have none.
+    ...((p.maintenance ?? []).length > 0 ? { maintenance: p.maintenance.map((w) => ({ ...w })) } : {}),
     mailboxes: mailboxes.map((m) => ({
       address: m.address,
       approved: m.approved,

@@ -1,0 +1,99 @@
+import type { WindowFigures } from "../model/summary.js";
+import { shouldNotify } from "../rollup/window.js";
+import { quietPeriodMs } from "../store/notifications.js";
+
+/**
+ * Which email a profile's owner gets now, as one pure decision over the profile's story.
+ *
+ * - `alert`: the last 60 minutes crossed > 50% failed and no alert is open;
+ * - `reminder`: an alert is open, the profile is still > 50%, and the last email is ≥ 60 minutes old;
+ * - `recovered`: an alert is open and the last 60 minutes are back to ≤ 50% (with checks in them): once,
+ *   closing the alert;
+ * - `stale`: the profile's last completed cycle is too old, once per stale episode.
+ *
+ * Never two emails inside 60 minutes, whatever their kinds: an email that falls due within 60 minutes of
+ * the last one is not queued, it is decided afresh once the 60 minutes are over (a recovery that is due
+ * 30 minutes after the alert waits; if the profile is failing again by then, the owner gets a reminder,
+ * if it stayed below 50%, the recovery). During maintenance nothing is sent (the figures are the planned
+ * work's); a stale profile gets no alert, reminder or recovery (its figures are old, and an empty hour is
+ * not a recovery). An open alert stays open through maintenance and staleness.
+ */
+
+export const emailKinds = ["alert", "reminder", "recovered", "stale"] as const;
+export type EmailKind = (typeof emailKinds)[number];
+
+/** What the notifications ledger must remember of the story (beside its claim fields). */
+export interface StoryState {
+  /** The last email sent or possibly sent (an uncertain send counts: it may have arrived). */
+  lastEmail?: { kind: EmailKind; at: string };
+  /** An alert or reminder went out and no recovery since. */
+  alertOpen: boolean;
+  /** The stale email of the current stale episode went out. */
+  staleNotified: boolean;
+}
+
+export const initialStory: StoryState = { alertOpen: false, staleNotified: false };
+
+export interface StoryInput {
+  /** The last 60 minutes' figures. */
+  figures: Pick<WindowFigures, "processed" | "failed">;
+  /** A maintenance window overlaps the last 60 minutes. */
+  inMaintenance: boolean;
+  stale: boolean;
+  state: StoryState;
+  now: Date;
+}
+
+export type QuietReason =
+  /** Nothing to say: no alert open and ≤ 50% failed. */
+  | "below-threshold"
+  /** No check in the last 60 minutes and not stale: nothing to judge by. */
+  | "no-checks"
+  /** Still failing, but the last email is younger than 60 minutes. */
+  | "within-quiet-period"
+  | "maintenance"
+  /** Stale, and this episode's stale email already went out. */
+  | "stale-notified";
+
+export type StoryDecision =
+  /** Send `email`; record `after` once the server accepted it or the outcome is unknown, keep the state when refused. */
+  | { kind: "send"; email: EmailKind; after: StoryState }
+  /**
+   * Send nothing. `after` is the state to record (it differs from the input only when a stale episode
+   * ended); `due` names the email held back by the quiet period and `dueAt` when it may go.
+   */
+  | { kind: "none"; reason: QuietReason; after: StoryState; due?: EmailKind; dueAt?: string };
+
+function nextEmail(input: StoryInput, state: StoryState): EmailKind | QuietReason {
+  if (input.stale) return state.staleNotified ? "stale-notified" : "stale";
+  if (input.figures.processed === 0) return "no-checks";
+  if (shouldNotify(input.figures)) return state.alertOpen ? "reminder" : "alert";
+  return state.alertOpen ? "recovered" : "below-threshold";
+}
+
+const isEmail = (value: EmailKind | QuietReason): value is EmailKind => (emailKinds as readonly string[]).includes(value);
+
+export function decideEmail(input: StoryInput): StoryDecision {
+  const { now } = input;
+  // A stale episode ends when the profile is no longer stale, whatever else happens.
+  const state: StoryState = input.stale ? input.state : { ...input.state, staleNotified: false };
+  if (input.inMaintenance) return { kind: "none", reason: "maintenance", after: state };
+
+  const next = nextEmail(input, state);
+  if (!isEmail(next)) return { kind: "none", reason: next, after: state };
+
+  const last = state.lastEmail === undefined ? undefined : Date.parse(state.lastEmail.at);
+  if (last !== undefined && Number.isFinite(last) && now.getTime() - last < quietPeriodMs) {
+    return { kind: "none", reason: "within-quiet-period", after: state, due: next, dueAt: new Date(last + quietPeriodMs).toISOString() };
+  }
+  const lastEmail = { kind: next, at: now.toISOString() };
+  switch (next) {
+    case "alert":
+    case "reminder":
+      return { kind: "send", email: next, after: { ...state, lastEmail, alertOpen: true } };
+    case "recovered":
+      return { kind: "send", email: next, after: { ...state, lastEmail, alertOpen: false } };
+    case "stale":
+      return { kind: "send", email: next, after: { ...state, lastEmail, staleNotified: true } };
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { decideEmail, initialStory, type StoryDecision, type StoryState } from "../../lib/notify/alert-story.js";
+
+const t0 = new Date("2026-11-30T08:00:00.000Z");
+const minutes = (m: number): Date => new Date(t0.getTime() + m * 60_000);
+
+/** One notifier evaluation: minute, failure % of the last 60 minutes (null: no checks), and what the story says. */
+interface Step {
+  at: number;
+  percent: number | null;
+  maintenance?: boolean;
+  stale?: boolean;
+  expect: string;
+}
+
+const describeDecision = (d: StoryDecision): string =>
+  d.kind === "send" ? d.email : d.due === undefined ? `nothing (${d.reason})` : `nothing (${d.reason}, ${d.due} due ${d.dueAt!.slice(11, 16)})`;
+
+/** Runs a timeline; an email that is "sent" updates the ledger as the notifier will after the server accepts it. */
+function play(steps: Step[], state: StoryState = initialStory): { at: number; got: string; expected: string }[] {
+  return steps.map((step) => {
+    const figures = step.percent === null ? { processed: 0, failed: 0 } : { processed: 100, failed: step.percent };
+    const decision = decideEmail({ figures, inMaintenance: step.maintenance ?? false, stale: step.stale ?? false, state, now: minutes(step.at) });
+    state = decision.after;
+    return { at: step.at, got: describeDecision(decision), expected: step.expect };
+  });
+}
+
+const check = (steps: Step[], state?: StoryState): void => {
+  const rows = play(steps, state);
+  expect(rows.map((r) => `t=${r.at}m ${r.got}`)).toEqual(rows.map((r) => `t=${r.at}m ${r.expected}`));
+};
+
+describe("the alert's story", () => {
+  it("alerts once, reminds every 60 minutes while failing, recovers once", () => {
+    check([
+      { at: 0, percent: 70, expect: "alert" },
+      { at: 30, percent: 70, expect: "nothing (within-quiet-period, reminder due 09:00)" },
+      { at: 59, percent: 70, expect: "nothing (within-quiet-period, reminder due 09:00)" },
+      { at: 60, percent: 70, expect: "reminder" },
+      { at: 90, percent: 20, expect: "nothing (within-quiet-period, recovered due 10:00)" },
+      { at: 120, percent: 20, expect: "recovered" },
+      { at: 180, percent: 20, expect: "nothing (below-threshold)" },
+      { at: 240, percent: 50, expect: "nothing (below-threshold)" },
+      { at: 300, percent: 51, expect: "alert" },
+    ]);
+  });
+
+  it("decides a held-back recovery afresh: failing again by then makes it a reminder", () => {
+    check([
+      { at: 0, percent: 80, expect: "alert" },
+      { at: 20, percent: 10, expect: "nothing (within-quiet-period, recovered due 09:00)" },
+      { at: 60, percent: 90, expect: "reminder" },
+      { at: 125, percent: 0, expect: "recovered" },
+    ]);
+  });
+
+  it("holds a new alert back within 60 minutes of a recovery", () => {
+    check([
+      { at: 0, percent: 60, expect: "alert" },
+      { at: 60, percent: 40, expect: "recovered" },
+      { at: 80, percent: 60, expect: "nothing (within-quiet-period, alert due 10:00)" },
+      { at: 120, percent: 60, expect: "alert" },
+    ]);
+  });
+
+  it("needs more than 50% to alert, and checks to recover", () => {
+    check([
+      { at: 0, percent: 50, expect: "nothing (below-threshold)" },
+      { at: 10, percent: null, expect: "nothing (no-checks)" },
+      { at: 20, percent: 100, expect: "alert" },
+      { at: 90, percent: null, expect: "nothing (no-checks)" },
+      { at: 100, percent: 100, expect: "reminder" },
+    ]);
+  });
+
+  it("sends nothing during maintenance and keeps the alert open through it", () => {
+    check([
+      { at: 0, percent: 100, maintenance: true, expect: "nothing (maintenance)" },
+      { at: 60, percent: 100, maintenance: true, expect: "nothing (maintenance)" },
+      { at: 120, percent: 100, expect: "alert" },
+      { at: 180, percent: 10, maintenance: true, expect: "nothing (maintenance)" },
+      { at: 240, percent: 10, expect: "recovered" },
+    ]);
+  });
+
+  it("emails once per stale episode, never an alert, reminder or recovery on old figures", () => {
+    check([
+      { at: 0, percent: 90, expect: "alert" },
+      { at: 30, percent: null, stale: true, expect: "nothing (within-quiet-period, stale due 09:00)" },
+      { at: 60, percent: null, stale: true, expect: "stale" },
+      { at: 120, percent: null, stale: true, expect: "nothing (stale-notified)" },
+      { at: 180, percent: 20, expect: "recovered" },
+      { at: 240, percent: null, stale: true, expect: "stale" },
+      { at: 260, percent: 20, expect: "nothing (below-threshold)" },
+      { at: 270, percent: null, stale: true, expect: "nothing (within-quiet-period, stale due 13:00)" },
+      { at: 300, percent: null, stale: true, expect: "stale" },
+    ]);
+  });
+
+  it("never sends two emails inside 60 minutes, whatever the kinds and however often it runs", () => {
+    // Every minute for ten hours, a figure that swings across 50% and stale / maintenance spells.
+    const steps: Step[] = Array.from({ length: 600 }, (_, m) => ({
+      at: m,
+      percent: m % 97 < 40 ? 80 : m % 13 === 0 ? null : 10,
+      stale: m % 211 > 190,
+      maintenance: m % 173 > 160,
+      expect: "",
+    }));
+    const sent = play(steps).filter((r) => !r.got.startsWith("nothing"));
+    expect(sent.length).toBeGreaterThan(5);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at, `${sent[i - 1]!.got} then ${sent[i]!.got}`).toBeGreaterThanOrEqual(60);
+  });
+
+  it("records what was sent and ends a stale episode only when the profile is no longer stale", () => {
+    const alerted = decideEmail({ figures: { processed: 10, failed: 9 }, inMaintenance: false, stale: false, state: initialStory, now: t0 });
+    expect(alerted).toEqual({ kind: "send", email: "alert", after: { alertOpen: true, staleNotified: false, lastEmail: { kind: "alert", at: t0.toISOString() } } });
+    const notified: StoryState = { alertOpen: false, staleNotified: true, lastEmail: { kind: "stale", at: minutes(-300).toISOString() } };
+    expect(decideEmail({ figures: { processed: 0, failed: 0 }, inMaintenance: true, stale: true, state: notified, now: t0 }).after.staleNotified).toBe(true);
+    expect(decideEmail({ figures: { processed: 0, failed: 0 }, inMaintenance: true, stale: false, state: notified, now: t0 }).after.staleNotified).toBe(false);
+  });
+});

@@ -27,6 +27,12 @@ export function hourlyChart(rows: readonly HourInput[], now: Date, label: string
   )}</svg>`;
 }
 
+/** Where the chart starts and ends, under a wide chart. */
+export function chartAxis(now: Date): Html {
+  const first = lastDayBars([], now)[0]!.start;
+  return html`<p class="axis"><span>${hourLabel(first)} UTC yesterday</span><span>now (${hourLabel(now)} UTC hour)</span></p>`;
+}
+
 export function chartLegend(): Html {
   return html`<p class="legend">Last 24 hours, one bar per UTC hour:<i class="l-ok"></i>no failures<i class="l-some"></i>some failed<i class="l-bad"></i>more than 50% failed<i class="l-none"></i>no data<i class="l-maint"></i>maintenance</p>`;
 }

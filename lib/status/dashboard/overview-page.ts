@@ -30,8 +30,14 @@ export function readinessCell(r: Readiness | undefined, serverType: string): Htm
 export function lastCycleCell(row: Pick<ProfileRow, "lastCycleAt" | "health">, now: Date): Html {
   if (row.lastCycleAt === undefined) return html`<span class="muted">—</span>`;
   if (row.lastCycleAt === null) return html`<span class="${row.health === "stale" ? "stale-time" : "muted"}">no cycle completed yet</span>`;
-  const when = html`${utcTime(row.lastCycleAt)}<span class="sub">${age(row.lastCycleAt, now)}</span>`;
-  return row.health === "stale" ? html`<span class="stale-time">⚠ ${when}</span>` : when;
+  const ago = age(row.lastCycleAt, now);
+  const when = html`<span class="sub time">${utcTime(row.lastCycleAt)}</span>`;
+  return row.health === "stale" ? html`<span class="stale-time">⚠ ${ago}</span>${when}` : html`${ago}${when}`;
+}
+
+export function lastHourCell(figures: ProfileRow["lastHour"]): Html {
+  if (figures.processed === 0) return html`<span class="muted">—</span><span class="sub">no checks</span>`;
+  return html`${percent(figures.failurePercent)}<span class="sub">${figures.failed} of ${figures.processed} failed</span>`;
 }
 
 function maintenanceCell(row: ProfileRow, now: Date): Html {
@@ -48,12 +54,12 @@ function row(model: OverviewModel, p: ProfileRow, now: Date): Html {
     serverTypeLabels[p.serverType] ?? p.serverType
   }</span></td>
 <td data-label="Health">${healthBadge(p.health)}</td>
-<td data-label="Last hour" class="num">${percent(p.lastHour.failurePercent)}<span class="sub">${p.lastHour.failed} of ${p.lastHour.processed} failed</span></td>
-<td data-label="Last 24 hours">${hourlyChart(p.hourly, now, `Last 24 hours of ${p.name}`)}</td>
+<td data-label="Last hour" class="num">${lastHourCell(p.lastHour)}</td>
+<td data-label="Last 24 hours" class="chart-cell">${hourlyChart(p.hourly, now, `Last 24 hours of ${p.name}`)}</td>
 <td data-label="Certificate">${certificateCell(p.certificateDaysLeft)}</td>
 <td data-label="EWS readiness">${readinessCell(p.readiness, p.serverType)}</td>
-<td data-label="Last cycle">${lastCycleCell(p, now)}</td>
-<td data-label="Maintenance">${maintenanceCell(p, now)}</td>
+<td data-label="Last cycle" class="cycle-cell">${lastCycleCell(p, now)}</td>
+<td data-label="Maintenance" class="maint-cell">${maintenanceCell(p, now)}</td>
 </tr>`;
 }
 

@@ -1,6 +1,6 @@
 import type { MaintenanceWindow } from "../../maintenance/window.js";
 import type { StepResult } from "../../model/connection.js";
-import { chartLegend, hourlyChart } from "./chart.js";
+import { chartAxis, chartLegend, hourlyChart } from "./chart.js";
 import { age, percent, utcTime } from "./format.js";
 import { groupByDiagnosis, type DiagnosisGroup } from "./group.js";
 import { html, type Html } from "./html.js";
@@ -172,16 +172,21 @@ export function renderProfilePage(model: ProfilePageModel): string {
   const body = html`<nav><a href="${pageHref(model.links)}">← All profiles</a></nav>
 ${m === undefined ? "" : html`<p class="banner">In maintenance until ${utcTime(m.end)} (${age(m.end, now)}): ${windowText(m.window)}${m.window.reason === undefined ? "" : html` — ${m.window.reason}`}. No email is sent.</p>`}
 <section id="summary" class="big">
-<h2>${healthBadge(p.health)} ${percent(p.lastHour.failurePercent)} failed in the last hour <span class="muted">(${p.lastHour.failed} of ${p.lastHour.processed} mailboxes)</span></h2>
+<h2>${healthBadge(p.health)} ${
+  p.lastHour.processed === 0
+    ? html`no checks in the last hour`
+    : html`${percent(p.lastHour.failurePercent)} failed in the last hour <span class="muted">(${p.lastHour.failed} of ${p.lastHour.processed} mailboxes)</span>`
+}</h2>
 ${hourlyChart(p.hourly, now, `Last 24 hours of ${p.name}`)}
+${chartAxis(now)}
 ${chartLegend()}
 <table class="cards">
 <thead><tr><th>Owner</th><th>Server</th><th>Last cycle</th><th>Mailboxes</th><th>EWS readiness</th></tr></thead>
 <tbody><tr>
 <td data-label="Owner">${p.owner}</td>
 <td data-label="Server">${serverTypeLabels[p.serverType] ?? p.serverType}${p.server === null ? "" : html`<span class="sub">${p.server.product} ${p.server.build}</span>`}</td>
-<td data-label="Last cycle">${lastCycleCell(p, now)}</td>
-<td data-label="Mailboxes" class="counts"><span>${p.mailboxStates.enabled} enabled</span><span>${p.mailboxStates.retrying} retrying</span><span>${p.mailboxStates.disabled} disabled</span><span>${p.mailboxStates["pending-approval"]} pending approval</span></td>
+<td data-label="Last cycle" class="cycle-cell">${lastCycleCell(p, now)}</td>
+<td data-label="Mailboxes" class="counts"><span>${p.mailboxStates.enabled} enabled</span> <span>${p.mailboxStates.retrying} retrying</span> <span>${p.mailboxStates.disabled} disabled</span> <span>${p.mailboxStates["pending-approval"]} pending approval</span></td>
 <td data-label="EWS readiness">${readinessCell(p.readiness, p.serverType)}</td>
 </tr></tbody>
 </table>

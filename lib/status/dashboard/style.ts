@@ -8,7 +8,7 @@ body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-seri
 header.top{background:#fff;border-bottom:1px solid var(--line);padding:12px 16px}
 header.top h1{margin:0;font-size:20px}
 header.top p{margin:2px 0 0;color:var(--muted);font-size:13px}
-main{max-width:1180px;margin:0 auto;padding:16px}
+main{max-width:1440px;margin:0 auto;padding:16px}
 section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:0 0 16px}
 h2{font-size:17px;margin:0 0 8px}
 h3{font-size:15px;margin:12px 0 4px}
@@ -22,13 +22,18 @@ tr:last-child td{border-bottom:0}
 .num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .health{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;color:#fff;background:var(--muted)}
 .health-ok{background:var(--ok)}.health-degraded{background:var(--warn)}.health-failing{background:var(--bad)}.health-unknown{background:#8a94a0}.health-stale{background:var(--stale)}
-.counts span{margin-right:12px;white-space:nowrap}
+.counts span{display:inline-block;margin-right:12px;white-space:nowrap}
 tr.stale td{background:#f6effc}
 .stale-time{color:var(--stale);font-weight:700}
 .warn{color:var(--warn);font-weight:600}.bad{color:var(--bad);font-weight:600}.good{color:var(--ok)}
 .maint{display:inline-block;border-left:4px solid var(--maint);padding:2px 8px;background:#eef3fc;font-size:13px}
 .banner{border-left:4px solid var(--maint);background:#eef3fc;padding:8px 12px;margin:0 0 16px;border-radius:4px}
 svg.chart{display:block;width:100%;max-width:264px;height:36px}
+td.chart-cell{min-width:180px}
+td.maint-cell{min-width:150px}
+td.cycle-cell{min-width:140px}
+
+.axis{display:flex;justify-content:space-between;font-size:12px;color:var(--muted);margin:2px 0 0}
 .big svg.chart{max-width:none;height:72px}
 rect.bar{fill:var(--none)}
 rect.bar-ok{fill:var(--ok)}rect.bar-some-failed{fill:var(--warn)}rect.bar-failing{fill:var(--bad)}
@@ -52,6 +57,8 @@ table.cards thead{display:none}
 table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
 table.cards tr{border:1px solid var(--line);border-radius:8px;margin:0 0 10px;padding:6px 10px;background:#fff}
 table.cards td{border:0;padding:4px 0}
+table.cards tr.stale{background:#f6effc}
+td.chart-cell,td.maint-cell,td.cycle-cell{min-width:0}
 table.cards td[data-label]::before{content:attr(data-label);display:block;font-size:11px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 svg.chart{max-width:none}
 section{padding:10px}

@@ -32,6 +32,14 @@ describe("one-off windows", () => {
   });
 });
 
+describe("weekly windows in zones without daylight saving", () => {
+  it("follow a half-hour offset", () => {
+    expect(spans([weekly("monday", "09:00", "10:00", "Asia/Kolkata")], "2026-12-07T00:00:00Z", "2026-12-08T00:00:00Z")).toEqual([
+      "2026-12-07T03:30:00.000Z/2026-12-07T04:30:00.000Z",
+    ]);
+  });
+});
+
 describe("weekly windows in UTC", () => {
   it("run across midnight into the next day when to ≤ from", () => {
     const w = weekly("sunday", "23:00", "02:00", "UTC");
@@ -104,6 +112,12 @@ describe("weekly windows across midnight when the clocks change (Europe/Berlin)"
   it("is shifted by the gap when it lies wholly inside the skipped hour", () => {
     const w = weekly("sunday", "02:10", "02:40", "Europe/Berlin");
     expect(spans([w], "2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z")).toEqual(["2026-03-29T01:10:00.000Z/2026-03-29T01:40:00.000Z"]);
+  });
+
+  it("a Sunday 23:00–02:00 window on the days of the changes keeps its local times (the change was that morning)", () => {
+    const sunday = weekly("sunday", "23:00", "02:00", "Europe/Berlin");
+    expect(spans([sunday], "2026-03-29T00:00:00Z", "2026-03-31T00:00:00Z")).toEqual(["2026-03-29T21:00:00.000Z/2026-03-30T00:00:00.000Z"]);
+    expect(spans([sunday], "2026-10-25T00:00:00Z", "2026-10-27T00:00:00Z")).toEqual(["2026-10-25T22:00:00.000Z/2026-10-26T01:00:00.000Z"]);
   });
 
   it("marks the UTC hours it overlaps on both nights", () => {

@@ -156,7 +156,7 @@ ${
   windows.length === 0
     ? html`<p class="muted">None.</p>`
     : html`<ul>${windows.map(
-        (w) => html`<li${sameWindow(current?.window, w) ? html` class="maint"` : ""}>${windowText(w)}${w.reason === undefined ? "" : html` — ${w.reason}`}${
+        (w) => html`<li>${windowText(w)}${w.reason === undefined ? "" : html` — ${w.reason}`}${
           sameWindow(current?.window, w) ? html` <strong>(in force now)</strong>` : ""
         }</li>`,
       )}</ul>`

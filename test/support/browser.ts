@@ -54,19 +54,17 @@ export async function openBrowser(appOrigin: string): Promise<Browser> {
     await rm(profileDir, { recursive: true, force: true });
     throw error;
   }
-  const refusedByContext: string[] = [];
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === appOrigin) return route.continue();
-    refusedByContext.push(url);
-    return route.abort("blockedbyclient");
-  });
-
   return {
     async newPage(viewport) {
       const page = await context.newPage();
       if (viewport !== undefined) await page.setViewportSize(viewport);
-      const watched: WatchedPage = { page, requests: [], refused: refusedByContext, dialogs: [], consoleErrors: [], pageErrors: [] };
+      const watched: WatchedPage = { page, requests: [], refused: [], dialogs: [], consoleErrors: [], pageErrors: [] };
+      await page.route("**/*", async (route) => {
+        const url = route.request().url();
+        if (new URL(url).origin === appOrigin) return route.continue();
+        watched.refused.push(url);
+        return route.abort("blockedbyclient");
+      });
       page.on("request", (request) => watched.requests.push(request.url()));
       page.on("dialog", (dialog) => {
         watched.dialogs.push(`${dialog.type()}: ${dialog.message()}`);

@@ -32,6 +32,12 @@ beforeAll(async () => {
     "/api/dashboard": keyed(() => renderOverview(overviewModel(key))),
     "/api/dashboard/fabrikam": keyed(() => renderProfilePage(profilePageModel(key))),
     "/api/dashboard/hostile": keyed(() => renderProfilePage(hostilePage())),
+    // Not a dashboard page: shows that the harness sees what a leaky page would do.
+    "/leaky": () => ({
+      status: 200,
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+      body: `<!doctype html><title>leaky</title><img src="http://198.51.100.7/pixel.png"><script>window.__pwned = 5</script>`,
+    }),
   });
   browser = await openBrowser(server.origin);
 });
@@ -57,6 +63,14 @@ async function expectInert(w: WatchedPage): Promise<void> {
 }
 
 describe("the dashboard in a browser", () => {
+  it("(the harness) sees a script run and refuses a request to another origin", async () => {
+    const w = await browser.newPage();
+    await w.page.goto(`${server.origin}/leaky`);
+    expect(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBe(5);
+    await expect.poll(() => w.refused).toEqual(["http://198.51.100.7/pixel.png"]);
+    expect(w.requests).toContain("http://198.51.100.7/pixel.png");
+  });
+
   it("shows every profile with 24 bars, the hostile name as text, and asks nothing of anyone but the app", async () => {
     const w = await browser.newPage();
     const response = await w.page.goto(`${server.origin}/api/dashboard?code=${encodeURIComponent(key)}`);

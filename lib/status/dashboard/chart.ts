@@ -34,5 +34,5 @@ export function chartAxis(now: Date): Html {
 }
 
 export function chartLegend(): Html {
-  return html`<p class="legend">Last 24 hours, one bar per UTC hour:<i class="l-ok"></i>no failures<i class="l-some"></i>some failed<i class="l-bad"></i>more than 50% failed<i class="l-none"></i>no data<i class="l-maint"></i>maintenance</p>`;
+  return html`<p class="legend">Last 24 hours, one bar per UTC hour: <span><i class="l-ok"></i>no failures</span> <span><i class="l-some"></i>some failed</span> <span><i class="l-bad"></i>more than 50% failed</span> <span><i class="l-none"></i>no data</span> <span><i class="l-maint"></i>maintenance</span></p>`;
 }

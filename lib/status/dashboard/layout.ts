@@ -1,5 +1,5 @@
 import { html, raw, type Html, type Interpolation } from "./html.js";
-import { contentSecurityPolicy, css } from "./style.js";
+import { css, metaContentSecurityPolicy } from "./style.js";
 import type { Links } from "./view-model.js";
 
 /** The overview's address, or a profile's, carrying the key when there is one. */
@@ -16,7 +16,7 @@ export function page(title: string, heading: Interpolation, subtitle: Interpolat
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">
+<meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy}">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
 <link rel="icon" href="data:,">

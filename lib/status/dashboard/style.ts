@@ -40,6 +40,7 @@ rect.bar-ok{fill:var(--ok)}rect.bar-some-failed{fill:var(--warn)}rect.bar-failin
 rect.bar-no-data{fill:#fff;stroke:var(--none);stroke-width:1}
 rect.mark{fill:var(--maint)}
 .legend{font-size:12px;color:var(--muted)}
+.legend span{white-space:nowrap}
 .legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;border-radius:2px;vertical-align:-1px}
 .legend .l-ok{background:var(--ok)}.legend .l-some{background:var(--warn)}.legend .l-bad{background:var(--bad)}.legend .l-none{background:#fff;border:1px solid var(--none)}.legend .l-maint{background:var(--maint)}
 .group{border-top:1px solid var(--line);padding-top:4px}
@@ -72,6 +73,9 @@ const styleHash = `sha256-${createHash("sha256").update(css).digest("base64")}`;
  * applies, so no style attribute, no script, no image, form, frame or base URL whatever the input says.
  */
 export const contentSecurityPolicy = `default-src 'none'; style-src '${styleHash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
+/** The same policy in the page itself (for a saved copy); a <meta> policy cannot say frame-ancestors. */
+export const metaContentSecurityPolicy = contentSecurityPolicy.replace("; frame-ancestors 'none'", "");
 
 /**
  * The headers every dashboard response carries. The page's links hold the function key (`?code=`), hence

@@ -1,5 +1,5 @@
 import type { WindowFigures } from "../model/summary.js";
-import { shouldNotify } from "../rollup/window.js";
+import { shouldNotify } from "../cycle/window.js";
 import { quietPeriodMs } from "../store/notifications.js";
 
 /**

@@ -4,11 +4,12 @@
  * Folders on one line may import each other, without circles. Type-only imports count like any other.
  */
 const layers = [
-  ["lib/model", "lib/util"],
+  ["lib/model", "lib/util", "lib/maintenance"],
   ["lib/config", "lib/xml"],
   ["lib/diagnosis"],
-  ["lib/net", "lib/exchange", "lib/graph", "lib/dataverse"],
+  ["lib/net"],
   ["lib/auth"],
+  ["lib/exchange", "lib/graph", "lib/dataverse"],
   ["lib/engine"],
   ["lib/probes"],
   ["lib/store"],

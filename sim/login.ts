@@ -62,6 +62,9 @@ async function token(ctx: LoginContext, tenant: string, req: IncomingMessage, re
   } else if (secret === null || secret !== app.clientSecret) {
     return aadError(res, 401, "invalid_client", 7000215, "Invalid client secret provided.");
   }
+  if (assertion === null && app.clientSecretExpired) {
+    return aadError(res, 401, "invalid_client", 7000222, `The provided client secret keys for app '${app.clientId}' are expired.`);
+  }
   const scope = (form.get("scope") ?? "").split(" ").find((s) => s.endsWith("/.default"));
   if (!scope) return aadError(res, 400, "invalid_scope", 1002012, "The provided value for scope is not valid; client credential flows must use a scope ending in /.default.");
   const now = Math.floor(Date.now() / 1000);

@@ -3,6 +3,7 @@ import { Counters } from "./counters.js";
 import { startDnsServer, type DnsAnswer } from "./dns.js";
 import { startListeners } from "./listeners.js";
 import { HostCertificates } from "./pki/host-certs.js";
+import { DataverseState } from "./dataverse/state.js";
 import { route } from "./router.js";
 import type { CertificateKind, MailboxKnobs, OrgSpec, ServerKnobs } from "./spec.js";
 import { OrgState } from "./state.js";
@@ -26,6 +27,8 @@ export interface SimulatedOrg {
   setMailbox(address: string, knobs: Partial<MailboxKnobs>): void;
   /** The PEM certificate a host presents for a kind (for tests that inspect certificates). */
   certificateOf(host: string, kind?: CertificateKind): string;
+  /** The simulated Dataverse environment, when the spec has one: its records, knobs and counters. */
+  readonly dataverse: DataverseState | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,8 +38,15 @@ function withLoginHost(spec: OrgSpec): OrgSpec {
   return { ...spec, servers: [...spec.servers, { name: loginHost, ews: false, group: loginHost }] };
 }
 
+function withDataverseHost(spec: OrgSpec): OrgSpec {
+  const host = spec.dataverse?.host.toLowerCase();
+  if (host === undefined || spec.servers.some((s) => s.name.toLowerCase() === host)) return spec;
+  return { ...spec, servers: [...spec.servers, { name: host, ews: false, group: host }] };
+}
+
 export async function startSimulatedOrg(spec: OrgSpec): Promise<SimulatedOrg> {
-  const org = new OrgState(withLoginHost(spec));
+  const org = new OrgState(withDataverseHost(withLoginHost(spec)));
+  const dataverse = spec.dataverse ? new DataverseState(spec.dataverse) : undefined;
   const counters = new Counters();
   const certs = new HostCertificates();
   const tokenSecret = randomBytes(32);
@@ -53,7 +63,7 @@ export async function startSimulatedOrg(spec: OrgSpec): Promise<SimulatedOrg> {
   };
 
   const dns = await startDnsServer(lookup);
-  const listeners = await startListeners({ org, certs, counters, handle: (req, res, protocol) => route({ org, counters, tokenSecret }, req, res, protocol) });
+  const listeners = await startListeners({ org, certs, counters, handle: (req, res, protocol) => route({ org, counters, tokenSecret, dataverse }, req, res, protocol) });
   const endpoints: SimEndpoints = { httpsPort: listeners.httpsPort, httpPort: listeners.httpPort, dnsPort: dns.port, caPem: certs.ca.certPem };
 
   return {
@@ -64,6 +74,7 @@ export async function startSimulatedOrg(spec: OrgSpec): Promise<SimulatedOrg> {
     setServer: (host, knobs) => org.setServer(host, knobs),
     setMailbox: (address, knobs) => org.setMailbox(address, knobs),
     certificateOf: (host, kind = "valid") => certs.issued(host, kind).certPem,
+    dataverse,
     async stop() {
       await Promise.all([listeners.close(), dns.close()]);
     },

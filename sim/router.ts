@@ -5,6 +5,8 @@ import type { Counters, UrlProtocol } from "./counters.js";
 import { handleEws } from "./ews/handler.js";
 import { answerServerFault } from "./http/faults.js";
 import { delay, readBody, send } from "./http/io.js";
+import { handleDataverse } from "./dataverse/handler.js";
+import type { DataverseState } from "./dataverse/state.js";
 import { handleLogin } from "./login.js";
 import type { OrgState, ServerState } from "./state.js";
 
@@ -12,6 +14,7 @@ export interface RouterContext {
   org: OrgState;
   counters: Counters;
   tokenSecret: Buffer;
+  dataverse?: DataverseState;
 }
 
 export function hostOf(req: IncomingMessage): string {
@@ -35,6 +38,7 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
     const onCredential = (scheme: string) => ctx.counters.recordCredential({ host, path, protocol, scheme });
     return handleLogin({ org: ctx.org, tokenSecret: ctx.tokenSecret, onCredential }, req, res, path);
   }
+  if (ctx.dataverse && host === ctx.dataverse.host) return handleDataverse(ctx.dataverse, ctx.tokenSecret, req, res);
   const service = serviceOf(server, path.toLowerCase());
   if (!service) return send(res, 404, "text/html", "<html><body><h1>404 - File or directory not found.</h1></body></html>");
 

@@ -1,3 +1,5 @@
+import type { DataverseSpec } from "./dataverse/spec.js";
+
 /** The shape of a simulated Exchange organisation: plain data, usable from code and from JSON. */
 
 export type CertificateKind = "valid" | "expired" | "wrong-name" | "self-signed";
@@ -108,6 +110,8 @@ export interface OAuthAppSpec {
   tenant: string;
   clientId: string;
   clientSecret?: string;
+  /** The secret is right but past its end date: Entra answers AADSTS7000222. */
+  clientSecretExpired?: boolean;
   /** PEM certificate whose key signs client assertions. */
   certificatePem?: string;
   impersonation?: ImpersonationScope;
@@ -123,6 +127,8 @@ export interface OrgSpec {
   oauthApps?: OAuthAppSpec[];
   /** Host of the token endpoint (default login.microsoftonline.com). */
   loginHost?: string;
+  /** A Dataverse environment beside the Exchange organisation (sim/dataverse/). */
+  dataverse?: DataverseSpec;
 }
 
 export const defaultServerKnobs: ServerKnobs = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkNcrontab } from "./cron.js";
+import { dataverseEnvShape, dataverseProblems, dataverseSettings, type DataverseSettings } from "./dataverse-settings.js";
 import { registrationDefaults } from "./registration.js";
 import { describeProblems, formatIssues, type FieldProblem } from "./issues.js";
 
@@ -36,6 +37,8 @@ export interface Settings {
   trustedCaFile?: string;
   profileFiles: string[];
   statusBaseUrl?: string;
+  /** Present when DATAVERSE_URL is set: where the profiles and mailboxes come from. */
+  dataverse?: DataverseSettings;
 }
 
 export class SettingsError extends Error {
@@ -104,6 +107,7 @@ const envSchema = z.object({
   TRUSTED_CA_FILE: optionalText,
   PROFILE_FILES: optionalText,
   STATUS_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+  ...dataverseEnvShape,
 });
 
 /** One app setting the app reads, for the deployment template's test and the operator's guide. */
@@ -159,6 +163,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   if (e.SMTP_USER !== undefined && e.SMTP_TLS === "none") {
     problems.push({ field: "SMTP_TLS", message: "must be starttls or tls when SMTP_USER is set: the SMTP password is never sent in clear" });
   }
+  problems.push(...dataverseProblems(e, env));
   if (problems.length > 0) throw new SettingsError(problems);
 
   const settings: Settings = {
@@ -175,6 +180,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   };
   if (e.TRUSTED_CA_FILE !== undefined) settings.trustedCaFile = e.TRUSTED_CA_FILE;
   if (e.STATUS_BASE_URL !== undefined) settings.statusBaseUrl = e.STATUS_BASE_URL.replace(/\/+$/, "");
+  const dataverse = dataverseSettings(e);
+  if (dataverse !== undefined) settings.dataverse = dataverse;
   if (e.SMTP_HOST !== undefined && e.SMTP_FROM !== undefined) {
     const smtp: SmtpSettings = {
       host: e.SMTP_HOST,

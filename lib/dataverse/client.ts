@@ -1,0 +1,219 @@
+import type { z } from "zod";
+import { retryAfter } from "../diagnosis/classify-http.js";
+import { clip } from "../diagnosis/text.js";
+import type { Failure } from "../model/failure.js";
+import { fail, succeed, type Outcome } from "../model/result.js";
+import { headerValue, ProfileConnections, type HttpReply, type NetworkSettings, type Timeouts } from "../net/index.js";
+import { dataverseFailure, fromNetwork, remediations, type DataverseContext } from "./failures.js";
+import { dataverseToken, principalOf, type DataverseIdentity } from "./token.js";
+import { checkRecord, collectionPage, errorBody } from "./wire.js";
+
+export const apiPath = "/api/data/v9.2/";
+/** Dataverse ignores larger page sizes. */
+export const maxPageSize = 5000;
+
+export interface ThrottlePolicy {
+  /** 429 answers retried per request. */
+  maxRetries: number;
+  /** The longest single Retry-After the client waits; a longer one ends the read with server-busy. */
+  maxWaitMs: number;
+}
+
+export interface DataverseClientOptions {
+  /** The environment URL (origin only), e.g. https://contoso.crm.dynamics.com. */
+  environment: string;
+  identity: DataverseIdentity;
+  authorityHost: string;
+  conns: ProfileConnections;
+  /** Prefer: odata.maxpagesize (at most 5000). */
+  pageSize?: number;
+  throttle?: Partial<ThrottlePolicy>;
+  /** The token scope; by default the environment URL + /.default. Tests point it elsewhere. */
+  scope?: string;
+  /** How the client waits out a Retry-After (tests may count instead of sleeping). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CollectionQuery {
+  select: readonly string[];
+  filter?: string;
+  orderBy?: string;
+}
+
+/** The records of a collection that passed validation, and those that did not (with their reasons). */
+export interface CollectionRead<T> {
+  records: T[];
+  invalid: { id: string; reason: string }[];
+  pages: number;
+}
+
+const defaultThrottle: ThrottlePolicy = { maxRetries: 5, maxWaitMs: 120_000 };
+const maxPages = 100_000;
+
+/** Connections for reading Dataverse: a few sockets, a large body cap (a page of 5,000 mailboxes is several MB). */
+export function dataverseConnections(network: NetworkSettings, timeouts?: Partial<Timeouts>): ProfileConnections {
+  return new ProfileConnections({ maxConnections: 4, network, timeouts: { headersMs: 60_000, totalMs: 120_000, ...timeouts }, maxBodyBytes: 64 * 1024 * 1024 });
+}
+
+/**
+ * Read-only OData client of the Dataverse Web API: Bearer token for the environment, paging with
+ * `Prefer: odata.maxpagesize` and `@odata.nextLink` (never $skip), 429 retried after Retry-After within bounds,
+ * every answer validated, every failure classified. The token is sent to the environment's origin only.
+ */
+export class DataverseClient {
+  readonly #options: DataverseClientOptions;
+  readonly #ctx: DataverseContext;
+  readonly #throttle: ThrottlePolicy;
+  readonly #pageSize: number;
+  /** HTTP requests sent to the environment (retries included, token requests not). */
+  requests = 0;
+  /** 429 answers waited out. */
+  throttled = 0;
+
+  constructor(options: DataverseClientOptions) {
+    this.#options = options;
+    this.#ctx = { environment: options.environment, principal: principalOf(options.identity) };
+    this.#throttle = { ...defaultThrottle, ...options.throttle };
+    this.#pageSize = Math.min(maxPageSize, Math.max(1, options.pageSize ?? maxPageSize));
+  }
+
+  get context(): DataverseContext {
+    return this.#ctx;
+  }
+
+  /** Every record of a collection, page by page; each record validated on its own. */
+  async readAll<T>(entitySet: string, query: CollectionQuery, schema: z.ZodType<T>, key: string): Promise<Outcome<CollectionRead<T>>> {
+    const read: CollectionRead<T> = { records: [], invalid: [], pages: 0 };
+    let url: string | undefined = this.#collectionUrl(entitySet, query);
+    const seen = new Set<string>();
+    while (url !== undefined) {
+      if (seen.has(url) || read.pages >= maxPages) {
+        return fail(dataverseFailure("invalid-response", { code: "PAGING_LOOP", message: `${entitySet}: the next-page links repeat`, transient: false }, remediations.invalidResponse(this.#ctx)));
+      }
+      seen.add(url);
+      const page = await this.#getJson(url, true);
+      if (!page.ok) return page;
+      const parsed = collectionPage.safeParse(page.value.json);
+      if (!parsed.success) return fail(this.#invalid(page.value.reply, `${entitySet}: the page is not an OData collection (${parsed.error.issues[0]?.message ?? "?"})`));
+      read.pages += 1;
+      for (const raw of parsed.data.value) {
+        const check = checkRecord(schema, key, raw);
+        if (check.ok) read.records.push(check.record);
+        else read.invalid.push({ id: check.id, reason: `${entitySet}: ${check.reason}` });
+      }
+      const next = parsed.data["@odata.nextLink"];
+      if (next !== undefined && !this.#sameOrigin(next)) {
+        return fail(this.#invalid(page.value.reply, `${entitySet}: the next-page link leads outside ${this.#options.environment}; the token is not sent there`));
+      }
+      url = next;
+    }
+    return succeed(read);
+  }
+
+  /** One record by key, or undefined when Dataverse has none (404). */
+  async readOne<T>(entitySet: string, id: string, select: readonly string[], schema: z.ZodType<T>, key: string): Promise<Outcome<T | undefined>> {
+    const url = `${this.#options.environment}${apiPath}${entitySet}(${encodeURIComponent(id)})?$select=${encodeURIComponent(select.join(","))}`;
+    const answer = await this.#getJson(url, false, [404]);
+    if (!answer.ok) return answer;
+    if (answer.value.reply.status === 404) return succeed(undefined);
+    const check = checkRecord(schema, key, answer.value.json);
+    return check.ok ? succeed(check.record) : fail(this.#invalid(answer.value.reply, `${entitySet}(${id}): ${check.reason}`));
+  }
+
+  #collectionUrl(entitySet: string, query: CollectionQuery): string {
+    const parts = [`$select=${encodeURIComponent(query.select.join(","))}`];
+    if (query.filter !== undefined) parts.push(`$filter=${encodeURIComponent(query.filter)}`);
+    if (query.orderBy !== undefined) parts.push(`$orderby=${encodeURIComponent(query.orderBy)}`);
+    return `${this.#options.environment}${apiPath}${entitySet}?${parts.join("&")}`;
+  }
+
+  #sameOrigin(url: string): boolean {
+    try {
+      return new URL(url).origin === new URL(this.#options.environment).origin;
+    } catch {
+      return false;
+    }
+  }
+
+  async #getJson(url: string, paged: boolean, accepted: number[] = []): Promise<Outcome<{ reply: HttpReply; json: unknown }>> {
+    const scope = this.#options.scope ?? `${this.#options.environment}/.default`;
+    for (let attempt = 0; ; attempt++) {
+      const token = await dataverseToken(this.#options.conns, this.#options.identity, scope, this.#options.authorityHost, this.#ctx);
+      if (!token.ok) return token;
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        "odata-maxversion": "4.0",
+        "odata-version": "4.0",
+        authorization: `Bearer ${token.value}`,
+      };
+      if (paged) headers.prefer = `odata.maxpagesize=${this.#pageSize}`;
+      this.requests += 1;
+      const sent = await this.#options.conns.request({ url, method: "GET", headers, carriesCredentials: true });
+      if (!sent.ok) return fail(fromNetwork(sent.failure, this.#ctx));
+      const reply = sent.value;
+      if (reply.status === 429) {
+        const waitMs = retryAfter(headerValue(reply.headers, "retry-after"), Date.now()) ?? 2 ** attempt * 1000;
+        if (attempt >= this.#throttle.maxRetries || waitMs > this.#throttle.maxWaitMs) return fail(this.#throttled(reply, waitMs, attempt));
+        this.throttled += 1;
+        await (this.#options.sleep ?? sleep)(waitMs);
+        continue;
+      }
+      if ((reply.status >= 200 && reply.status < 300) || accepted.includes(reply.status)) {
+        if (reply.status === 404) return succeed({ reply, json: undefined });
+        try {
+          return succeed({ reply, json: JSON.parse(reply.body.toString("utf8")) as unknown });
+        } catch {
+          return fail(this.#invalid(reply, `the answer is not JSON (${headerValue(reply.headers, "content-type") ?? "no content type"})`));
+        }
+      }
+      return fail(this.#statusFailure(reply));
+    }
+  }
+
+  #throttled(reply: HttpReply, waitMs: number, attempt: number): Failure {
+    const said = odataError(reply);
+    return dataverseFailure(
+      "server-busy",
+      { code: said?.code ?? "429", message: `HTTP 429 from ${this.#ctx.environment} after ${attempt} retries, asked to wait ${Math.round(waitMs / 1000)} s${said ? `: ${said.message}` : ""}`, retryAfterMs: waitMs },
+      remediations.throttled(),
+    );
+  }
+
+  #invalid(reply: HttpReply, message: string): Failure {
+    return dataverseFailure("invalid-response", { code: String(reply.status), message: `${this.#ctx.environment}: ${message}`, transient: true }, remediations.invalidResponse(this.#ctx));
+  }
+
+  #statusFailure(reply: HttpReply): Failure {
+    const said = odataError(reply);
+    const words = said ? `: ${said.code} ${said.message}` : "";
+    const where = `${this.#ctx.environment} answered HTTP ${reply.status}`;
+    if (reply.status === 401) {
+      const challenge = headerValue(reply.headers, "www-authenticate") ?? "";
+      const description = /error_description="([^"]*)"/i.exec(challenge)?.[1] ?? "";
+      const audience = /audience/i.test(description);
+      return dataverseFailure(
+        "auth-failed",
+        { code: audience ? "401-audience" : "401", message: clip(`${where}: the token was refused${description ? ` (${description})` : ""}${words}`, 600), transient: false },
+        audience ? remediations.wrongAudience(this.#ctx) : remediations.tokenRefused(this.#ctx),
+      );
+    }
+    if (reply.status === 403) {
+      const notMember = said?.code.toLowerCase() === "0x80072560" || /not a member of the organization/i.test(said?.message ?? "");
+      return notMember
+        ? dataverseFailure("auth-failed", { code: said?.code ?? "403", message: `${where}${words}`, transient: false }, remediations.notApplicationUser(this.#ctx))
+        : dataverseFailure("access-denied", { code: said?.code ?? "403", message: `${where}${words}`, transient: false }, remediations.missingPrivilege(this.#ctx));
+    }
+    return dataverseFailure("http-status", { code: said?.code ?? String(reply.status), message: clip(`${where}${words}`, 600), transient: reply.status >= 500 }, remediations.httpStatus(this.#ctx));
+  }
+}
+
+function odataError(reply: HttpReply): { code: string; message: string } | undefined {
+  try {
+    const parsed = errorBody.safeParse(JSON.parse(reply.body.toString("utf8")));
+    return parsed.success ? { code: parsed.data.error.code, message: clip(parsed.data.error.message, 300) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -89,11 +89,11 @@ function collection(state: DataverseState, set: EntitySetName, url: URL, req: In
     value: page.map((r) => project(r, query.select, key)),
   };
   if (start + size < rows.length && page.length > 0) {
-    const next = new URL(url.href);
-    next.searchParams.delete("$skiptoken");
+    // Like Dataverse's own links: the caller's query options as sent, then the skip token.
+    const kept = url.search.replace(/^\?/, "").split("&").filter((part) => part !== "" && !/^(\$|%24)skiptoken=/i.test(part));
     const pageNumber = (query.after?.page ?? 1) + 1;
-    next.searchParams.set("$skiptoken", skipToken(String(page[page.length - 1]![key]), pageNumber));
-    body["@odata.nextLink"] = next.href;
+    kept.push(`$skiptoken=${encodeURIComponent(skipToken(String(page[page.length - 1]![key]), pageNumber))}`);
+    body["@odata.nextLink"] = `https://${state.host}${url.pathname}?${kept.join("&")}`;
   }
   const headers: Record<string, string> = { "OData-Version": "4.0" };
   if (requested !== undefined) headers["Preference-Applied"] = `odata.maxpagesize=${requested}`;

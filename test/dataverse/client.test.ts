@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clearTokenCache } from "../../lib/auth/index.js";
+import { readEnvironment } from "../../lib/dataverse/pull.js";
+import { mailboxColumns, mailboxRecord } from "../../lib/dataverse/wire.js";
+import { demoDataverseClientId, generateDataverse, demoDataverseHost } from "../../sim/dataverse/index.js";
+import { demoTenant, throwawaySecret, type SimulatedOrg } from "../../sim/index.js";
+import { appIdentity, simClient, startDataverseSim } from "./support.js";
+
+const bigProfile = "000000e5-0000-4000-8000-000000001000";
+
+describe("Dataverse client against the simulator over HTTPS", () => {
+  let sim: SimulatedOrg;
+  const expiredApp = { clientId: "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6", secret: throwawaySecret("expired-app") };
+  const strangerApp = { clientId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", secret: throwawaySecret("stranger-app") };
+
+  beforeAll(async () => {
+    const dataverse = generateDataverse({ host: demoDataverseHost, applicationUsers: [demoDataverseClientId, expiredApp.clientId], mailboxesPerProfile: [5000, 3] });
+    sim = await startDataverseSim(dataverse, [
+      { tenant: demoTenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true },
+      { tenant: demoTenant, clientId: strangerApp.clientId, clientSecret: strangerApp.secret },
+    ]);
+  });
+  afterAll(() => sim.stop());
+
+  it("reads 5,000 mailboxes at page size 1,000 in five pages, every mailbox once (the simulator refuses $skip)", async () => {
+    const client = simClient(sim, { pageSize: 1000 });
+    sim.dataverse!.resetCounters();
+    const before = sim.counters.requests.length;
+    const read = await client.readAll("mailboxes", { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` }, mailboxRecord, "mailboxid");
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    const ids = read.value.records.map((m) => m.mailboxid);
+    expect(ids).toHaveLength(5000);
+    expect(new Set(ids).size).toBe(5000);
+    expect(read.value.pages).toBe(5);
+    expect(sim.dataverse!.counters.pages.mailboxes).toBe(5);
+    const sent = sim.counters.requests.slice(before).filter((r) => r.host === demoDataverseHost);
+    expect(sent).toHaveLength(5);
+    expect(client.requests).toBe(5);
+  });
+
+  it("waits out each 429 for its Retry-After, then reads on", async () => {
+    const waits: number[] = [];
+    const client = simClient(sim, { pageSize: 1000, sleep: async (ms) => void waits.push(ms) });
+    sim.dataverse!.setKnobs({ throttleNext: 2, retryAfterSeconds: 3 });
+    const read = await readEnvironment(client);
+    expect(read.ok).toBe(true);
+    expect(waits).toEqual([3000, 3000]);
+    expect(client.throttled).toBe(2);
+    expect(sim.dataverse!.counters.throttled).toBeGreaterThanOrEqual(2);
+    expect(read.ok && [...read.value.mailboxes.values()].reduce((n, l) => n + l.length, 0)).toBe(5003);
+  });
+
+  it("gives up with server-busy when throttling outlasts its retries", async () => {
+    const client = simClient(sim, { throttle: { maxRetries: 2 }, sleep: async () => undefined });
+    sim.dataverse!.setKnobs({ throttleNext: 10, retryAfterSeconds: 7 });
+    const read = await readEnvironment(client);
+    sim.dataverse!.setKnobs({ throttleNext: 0 });
+    expect(!read.ok && read.failure).toMatchObject({ category: "server-busy", code: "0x80072322", retryAfterMs: 7000, transient: true });
+    expect(!read.ok && read.failure.remediation).toMatch(/service protection limits/);
+  });
+
+  it("names a token for the wrong audience as auth-failed, with the fix", async () => {
+    const client = simClient(sim, { scope: "https://outlook.office365.com/.default" });
+    const read = await readEnvironment(client);
+    expect(!read.ok && read.failure).toMatchObject({ category: "auth-failed", code: "401-audience", transient: false });
+    expect(!read.ok && read.failure.message).toMatch(/audience/);
+    expect(!read.ok && read.failure.remediation).toMatch(/DATAVERSE_URL/);
+  });
+
+  it("names an expired client secret as auth-failed with Entra's code and the fix, never the secret", async () => {
+    clearTokenCache();
+    const client = simClient(sim, { identity: appIdentity(expiredApp.clientId, expiredApp.secret) });
+    const read = await readEnvironment(client);
+    expect(!read.ok && read.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000222" });
+    expect(!read.ok && read.failure.remediation).toMatch(/has expired.*DATAVERSE_CLIENT_SECRET_SETTING/);
+    expect(JSON.stringify(read)).not.toContain(expiredApp.secret);
+    expect(client.requests).toBe(0);
+  });
+
+  it("names an app that is no application user of the environment (403) as auth-failed with the fix", async () => {
+    const client = simClient(sim, { identity: appIdentity(strangerApp.clientId, strangerApp.secret) });
+    const read = await readEnvironment(client);
+    expect(!read.ok && read.failure).toMatchObject({ category: "auth-failed", code: "0x80072560" });
+    expect(!read.ok && read.failure.remediation).toMatch(/application user/);
+  });
+
+  it("classifies an unreachable environment by lib/net's vocabulary with Dataverse's advice", async () => {
+    const client = simClient(sim, { environment: "https://nowhere.crm.dynamics.com" });
+    const read = await readEnvironment(client);
+    expect(!read.ok && read.failure.category).toBe("dns");
+    expect(!read.ok && read.failure.remediation).toMatch(/DATAVERSE_URL/);
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMapFile } from "../../lib/dataverse/map-file.js";
+import { buildPull, readEnvironment } from "../../lib/dataverse/pull.js";
+import { demoDataverseMap, demoProfileIds } from "../../sim/dataverse/index.js";
+import type { SimulatedOrg } from "../../sim/index.js";
+import { simClient, startDataverseSim } from "./support.js";
+
+function demoMap() {
+  const parsed = parseMapFile(JSON.stringify(demoDataverseMap()));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.map;
+}
+
+describe("dataverse pull of the demo environment over HTTPS", () => {
+  let sim: SimulatedOrg;
+  beforeAll(async () => {
+    sim = await startDataverseSim();
+  });
+  afterAll(() => sim.stop());
+
+  it("imports the Exchange profiles with their mailboxes, skips what it cannot use, and says why", async () => {
+    const client = simClient(sim);
+    const read = await readEnvironment(client);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    const pull = buildPull(read.value, demoMap());
+    const byId = new Map(pull.json.profiles.map((p) => [p.id, p]));
+    expect(byId.get(demoProfileIds.contoso)).toEqual({
+      id: demoProfileIds.contoso,
+      name: "Contoso Exchange 2016",
+      serverType: "exchange-server",
+      credentials: "mapped",
+      mailboxCount: 8,
+      approvedCount: 7,
+      dynamics: { lastTest: "success", failingMailboxes: 2 },
+    });
+    expect(byId.get(demoProfileIds.tailspin)).toMatchObject({ serverType: "exchange-online", credentials: "mapped", mailboxCount: 3, approvedCount: 2, dynamics: { failingMailboxes: 2 } });
+    expect(byId.get(demoProfileIds.northwind)?.dynamics).toEqual({ lastTest: "failure", failingMailboxes: 2 });
+    expect(byId.get(demoProfileIds.woodgrove)).toMatchObject({ credentials: "missing", mailboxCount: 2 });
+    expect(byId.has(demoProfileIds.litwarePop)).toBe(false);
+    expect(byId.has(demoProfileIds.unknownType)).toBe(false);
+
+    const reasons = pull.json.skipped.map((s) => s.reason);
+    expect(pull.json.skipped.find((s) => s.id === demoProfileIds.unknownType)?.reason).toMatch(/unsupported server type 7/);
+    expect(pull.json.skipped.find((s) => s.id === demoProfileIds.litwarePop)?.reason).toMatch(/unsupported server type 1 \(POP3\/SMTP\)/);
+    expect(reasons.some((r) => /invalid email address "not-an-address"/.test(r))).toBe(true);
+    expect(reasons.some((r) => /missing fields: emailaddress/.test(r))).toBe(true);
+    expect(reasons.some((r) => /outlook-only@contoso\.com: no channel uses server-side synchronization/.test(r))).toBe(true);
+    expect(reasons.join("\n")).not.toMatch(/retired@contoso/);
+
+    const tailspin = pull.profiles.find((p) => p.source.id === demoProfileIds.tailspin);
+    expect(tailspin?.credentials === "mapped" && tailspin.profile.auth).toMatchObject({ kind: "oauth", clientSecretSetting: "TAILSPIN_CLIENT_SECRET", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6" });
+    const mallory = pull.profiles.find((p) => p.source.id === demoProfileIds.fabrikam)?.mailboxes.find((m) => m.config.address === "mallory@fabrikam.com");
+    expect(mallory?.alerts.map((a) => a.level)).toEqual(["error"]);
+    expect(mallory?.alerts[0]?.text).toMatch(/does not exist/);
+    expect(client.requests).toBe(read.value.requests);
+    expect(JSON.stringify(pull)).not.toContain("demo-dataverse-");
+  });
+});

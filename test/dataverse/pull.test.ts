@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMapFile } from "../../lib/dataverse/map-file.js";
+import { isEmptyPlan, planSync, type StoredMailboxState, type StoredProfileState } from "../../lib/dataverse/diff.js";
 import { buildPull, readEnvironment } from "../../lib/dataverse/pull.js";
 import { demoDataverseMap, demoProfileIds } from "../../sim/dataverse/index.js";
 import type { SimulatedOrg } from "../../sim/index.js";
@@ -55,5 +56,26 @@ describe("dataverse pull of the demo environment over HTTPS", () => {
     expect(mallory?.alerts[0]?.text).toMatch(/does not exist/);
     expect(client.requests).toBe(read.value.requests);
     expect(JSON.stringify(pull)).not.toContain("demo-dataverse-");
+  });
+
+  it("pulls the same plan twice when nothing changed, and drops a mailbox removed in Dataverse", async () => {
+    const pullOnce = async () => {
+      const read = await readEnvironment(simClient(sim));
+      if (!read.ok) throw new Error(read.failure.message);
+      return buildPull(read.value, demoMap()).profiles;
+    };
+    const first = planSync({ profiles: [], mailboxes: [] }, await pullOnce());
+    const stored: { profiles: StoredProfileState[]; mailboxes: StoredMailboxState[] } = {
+      profiles: first.profiles.create.map(({ profile, fingerprint }) => ({ id: profile.profile.id, source: "dataverse", fingerprint })),
+      mailboxes: first.mailboxes.create.map((m) => ({ profileId: m.profileId, address: m.mailbox.config.address, fingerprint: m.fingerprint })),
+    };
+    expect(isEmptyPlan(planSync(stored, await pullOnce()))).toBe(true);
+
+    const judy = [...sim.dataverse!.rows("mailboxes")].find((m) => m.emailaddress === "judy@fabrikam.com")!;
+    sim.dataverse!.remove("mailboxes", String(judy.mailboxid));
+    const after = planSync(stored, await pullOnce());
+    expect(after.mailboxes.delete).toEqual([{ profileId: `dv-${demoProfileIds.fabrikam}`, address: "judy@fabrikam.com" }]);
+    expect(after.mailboxes.create.length + after.mailboxes.update.length + after.profiles.update.length).toBe(0);
+    sim.dataverse!.put("mailboxes", judy);
   });
 });

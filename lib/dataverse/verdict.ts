@@ -154,3 +154,26 @@ export type LastTest = "success" | "failure" | "warning" | "not-run";
 export function lastTestOf(code: number | null): LastTest {
   return code === 1 ? "success" : code === 0 ? "failure" : code === 2 ? "warning" : "not-run";
 }
+
+export interface MailboxAgreement {
+  address: string;
+  agreement: Agreement;
+}
+
+/**
+ * Every mailbox of a profile, Dynamics' verdict beside the stored probe result (by address), and the count of each
+ * class. A profile without credentials is never probed, so none of its mailboxes can be compared.
+ */
+export function profileAgreements(
+  mailboxes: readonly { address: string; dynamics: DynamicsMailboxVerdict }[],
+  probed: ReadonlyMap<string, MailboxRecord>,
+  serverType: ServerType,
+  credentials: "mapped" | "missing",
+  now: number,
+): { mailboxes: MailboxAgreement[]; counts: AgreementCounts } {
+  const list = mailboxes.map((m) => {
+    const probe: ProbeOverall = credentials === "missing" ? { kind: "not-probed", reason: "needs-credentials" } : probeOverallOf(probed.get(m.address));
+    return { address: m.address, agreement: classifyAgreement(m.dynamics, probe, serverType, now) };
+  });
+  return { mailboxes: list, counts: countAgreements(list.map((m) => m.agreement)) };
+}

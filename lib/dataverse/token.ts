@@ -1,5 +1,7 @@
-import { accessToken, Secret, type OAuthCredentials } from "../auth/index.js";
 import { existsSync } from "node:fs";
+import type { OAuthCredentials } from "../auth/credentials.js";
+import { accessToken } from "../auth/oauth.js";
+import { Secret } from "../auth/secret.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
 import type { DataverseCredentialSettings } from "../config/dataverse-settings.js";

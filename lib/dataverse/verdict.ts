@@ -57,7 +57,7 @@ export function dynamicsOverall(v: DynamicsMailboxVerdict): DynamicsStatus {
 export type ProbeOverall =
   | { kind: "pass" }
   | { kind: "fail"; category?: FailureCategory }
-  | { kind: "not-probed"; reason: "not-approved" | "not-yet" | "needs-credentials" };
+  | { kind: "not-probed"; reason: "not-approved" | "not-yet" | "needs-credentials" | "monitor-error" };
 
 /** From the stored mailbox: its newest check decides (a success at the last check passes, an error after it fails). */
 export function probeOverallOf(record: MailboxRecord | undefined): ProbeOverall {
@@ -65,7 +65,9 @@ export function probeOverallOf(record: MailboxRecord | undefined): ProbeOverall 
   if (record.state === "disabled") return { kind: "fail", category: record.disabledReason?.category ?? record.lastError?.category };
   if (record.lastCheckedAt === undefined) return { kind: "not-probed", reason: record.approved ? "not-yet" : "not-approved" };
   if (record.lastSuccessAt !== undefined && record.lastSuccessAt >= record.lastCheckedAt) return { kind: "pass" };
-  return record.lastError ? { kind: "fail", category: record.lastError.category } : { kind: "pass" };
+  if (record.lastError === undefined) return { kind: "pass" };
+  // A bug in the monitor says nothing about Exchange (lib/probe's policy does not count it either).
+  return record.lastError.code === "internal-error" ? { kind: "not-probed", reason: "monitor-error" } : { kind: "fail", category: record.lastError.category };
 }
 
 /** Why Dynamics fails a mailbox on the CRM side, most decisive first. */

@@ -74,6 +74,7 @@ describe("Dynamics' verdict beside the probe's", () => {
     expect(probeOverallOf({ ...base, approved: false, state: "pending-approval" })).toEqual({ kind: "not-probed", reason: "not-approved" });
     expect(probeOverallOf({ ...base, lastCheckedAt: "2026-11-30T11:00:00Z", lastSuccessAt: "2026-11-30T11:00:00Z", lastError: error })).toEqual({ kind: "pass" });
     expect(probeOverallOf({ ...base, lastCheckedAt: "2026-11-30T11:05:00Z", lastSuccessAt: "2026-11-30T11:00:00Z", lastError: error })).toEqual({ kind: "fail", category: "timeout" });
+    expect(probeOverallOf({ ...base, state: "retrying", lastCheckedAt: "2026-11-30T11:05:00Z", lastError: { ...error, code: "internal-error" } })).toEqual({ kind: "not-probed", reason: "monitor-error" });
     expect(probeOverallOf({ ...base, state: "disabled", disabledReason: { ...error, category: "mailbox-not-found" } })).toEqual({ kind: "fail", category: "mailbox-not-found" });
   });
 

@@ -212,14 +212,16 @@ export function mapRecords(input: MapInput): MapOutput {
       skip(type.reason);
       continue;
     }
+    const unread = input.mailboxes.get(id.toLowerCase())?.length ?? 0;
+    const notImported = unread === 0 ? "" : ` (${unread} mailbox${unread === 1 ? "" : "es"} not imported)`;
     if (record.name === null || record.name.trim() === "") {
-      skip("missing fields: name");
+      skip(`missing fields: name${notImported}`);
       continue;
     }
     const entry = mapEntryFor(input.map, record);
     const owner = ownerOf(record, input.owners, entry);
     if (!owner.ok) {
-      skip(owner.reason);
+      skip(`${owner.reason}${notImported}`);
       continue;
     }
     const serverType = type.serverType;
@@ -244,7 +246,7 @@ export function mapRecords(input: MapInput): MapOutput {
     // The placeholder auth of a profile without credentials is valid, so every problem named here is a real one.
     const parsed = parseProfile(draft);
     if (!parsed.ok) {
-      skip(`the profile is not valid for the monitor: ${parsed.problems.map((p) => `${p.field} ${p.message}`).join("; ")}`);
+      skip(`the profile is not valid for the monitor: ${parsed.problems.map((p) => `${p.field} ${p.message}`).join("; ")}${notImported}`);
       continue;
     }
     const base: ImportedBase = {

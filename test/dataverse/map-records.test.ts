@@ -106,9 +106,9 @@ describe("Dataverse records → monitor profiles", () => {
     const byName = map([{ name: "contoso", username: "svc@contoso.com", passwordSetting: "PW", owner: "ops@contoso.com" }]);
     const p = only(run({}, [], byName, new Map([[ownerId, null]])));
     expect(p.profile.owner).toBe("ops@contoso.com");
-    const teamOwned = run({}, [], map([basicEntry]), new Map([[ownerId, null]]));
+    const teamOwned = run({}, [box("a@contoso.com")], map([basicEntry]), new Map([[ownerId, null]]));
     expect(teamOwned.profiles).toEqual([]);
-    expect(teamOwned.skipped[0]!.reason).toMatch(/not a user with a primary email address \(a team\?\); give "owner" in the map file/);
+    expect(teamOwned.skipped[0]!.reason).toMatch(/not a user with a primary email address \(a team\?\); give "owner" in the map file \(1 mailbox not imported\)$/);
   });
 
   it("skips a mailbox with an invalid, missing or repeated address, with its reason, and keeps the others", () => {

@@ -91,4 +91,17 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     expect(!read.ok && read.failure.category).toBe("dns");
     expect(!read.ok && read.failure.remediation).toMatch(/DATAVERSE_URL/);
   });
+
+  it("classifies what is not the Web API: a 404 page as http-status, a login page answered 200 as invalid-response", async () => {
+    const notFound = await readEnvironment(simClient(sim, { environment: "https://mail.contoso.com" }));
+    expect(!notFound.ok && notFound.failure).toMatchObject({ category: "http-status", code: "404", transient: false });
+    sim.setServer("mail.contoso.com", { htmlLoginPage: true });
+    try {
+      const login = await readEnvironment(simClient(sim, { environment: "https://mail.contoso.com" }));
+      expect(!login.ok && login.failure).toMatchObject({ category: "invalid-response", code: "200" });
+      expect(!login.ok && login.failure.message).toMatch(/not JSON \(text\/html/);
+    } finally {
+      sim.setServer("mail.contoso.com", { htmlLoginPage: false });
+    }
+  });
 });

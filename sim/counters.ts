@@ -23,8 +23,18 @@ export interface Gauge {
   peak: number;
 }
 
+/** What the Graph service saw: HTTP requests to it, $batch envelopes, requests answered (batch items and single requests), 429s. */
+export interface GraphCounts {
+  httpRequests: number;
+  batches: number;
+  requests: number;
+  throttled: number;
+}
+
 export class Counters {
   readonly requests: RequestRecord[] = [];
+  readonly graph: GraphCounts = { httpRequests: 0, batches: 0, requests: 0, throttled: 0 };
+  private readonly mailboxes = new Map<string, Gauge>();
   readonly credentials: CredentialRecord[] = [];
   private readonly handshakes = new Map<string, number>();
   private readonly overall: Gauge = { current: 0, peak: 0 };
@@ -58,8 +68,23 @@ export class Counters {
     return g ? { ...g } : { current: 0, peak: 0 };
   }
 
+  /** Graph requests for one mailbox in flight now and at most (all apps together), counting what clients asked for, throttled or not. */
+  mailboxConcurrency(address: string): Gauge {
+    const g = this.mailboxes.get(address.toLowerCase());
+    return g ? { ...g } : { current: 0, peak: 0 };
+  }
+
+  /** The highest per-mailbox peak over every mailbox. */
+  peakMailboxConcurrency(): number {
+    let peak = 0;
+    for (const g of this.mailboxes.values()) peak = Math.max(peak, g.peak);
+    return peak;
+  }
+
   reset(): void {
     this.requests.length = 0;
+    Object.assign(this.graph, { httpRequests: 0, batches: 0, requests: 0, throttled: 0 });
+    for (const g of this.mailboxes.values()) g.peak = g.current;
     this.credentials.length = 0;
     this.handshakes.clear();
     for (const g of [this.overall, ...this.groups.values(), ...this.hosts.values()]) g.peak = g.current;
@@ -77,6 +102,16 @@ export class Counters {
 
   recordHandshake(host: string): void {
     this.handshakes.set(host, (this.handshakes.get(host) ?? 0) + 1);
+  }
+
+  /** `n` more Graph requests for the mailbox in flight; returns the function that ends them. */
+  mailboxInFlight(address: string, n: number): () => void {
+    const g = gauge(this.mailboxes, address.toLowerCase());
+    g.current += n;
+    if (g.current > g.peak) g.peak = g.current;
+    return () => {
+      g.current -= n;
+    };
   }
 
   /** Returns the function that closes what it opened. */

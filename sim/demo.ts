@@ -6,6 +6,14 @@ export const demoTenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
 export const demoClientId = "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5";
 export const demoClientSecret = throwawaySecret("demo-client");
 
+/** Wingtip Toys: another Exchange Online tenant, whose app is kept off EWS and lacks Tasks.ReadWrite.All. */
+export const wingtipTenant = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";
+export const wingtipClientId = "7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a";
+export const wingtipClientSecret = throwawaySecret("wingtip-client");
+
+/** The Graph application permissions server-side synchronization needs. */
+const syncGraphRoles = ["Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite", "Calendars.ReadWrite", "Contacts.ReadWrite", "Tasks.ReadWrite.All", "MailboxConfigItem.ReadWrite"];
+
 /** Passwords of the demo service accounts (svc-crm@<domain>), made anew in every process. */
 export const demoPasswords: Record<string, string> = {
   "svc-crm@contoso.com": throwawaySecret("contoso"),
@@ -26,7 +34,10 @@ const boxes = (domain: string, server: string, names: string[]): MailboxSpec[] =
  * fabrikam.com: Exchange 2019, 6 of 10 mailboxes fail (not found, impersonation denied, busy,
  *   home server unreachable, redirected to another domain, calendar access denied); one moved and recoverable.
  * northwind.com: Exchange 2016 whose EWS has Basic disabled (NTLM still works).
- * tailspintoys.com: Exchange Online (Bearer tokens from login.microsoftonline.com), 3 mailboxes.
+ * tailspintoys.com: Exchange Online (Bearer tokens from login.microsoftonline.com), 3 mailboxes, reached
+ *   through EWS or Microsoft Graph (its app has full_access_as_app and every Graph permission sync needs).
+ * wingtiptoys.com: Exchange Online whose EWS blocks its app by policy (not on the allow list) and whose
+ *   app lacks Tasks.ReadWrite.All, so Graph fails the appointments, contacts and tasks channel.
  */
 export function demoOrganisation(): OrgSpec {
   const fab = "mail.fabrikam.com";
@@ -36,6 +47,7 @@ export function demoOrganisation(): OrgSpec {
       { name: "fabrikam.com", srv: [{ target: "autodiscover.fabrikam.com", port: 443, priority: 10, weight: 100 }] },
       { name: "northwind.com" },
       { name: "tailspintoys.com" },
+      { name: "wingtiptoys.com" },
     ],
     servers: [
       ...ad("contoso.com"),
@@ -63,8 +75,20 @@ export function demoOrganisation(): OrgSpec {
       { address: "sybil@contoso.com", server: "mail.contoso.com" },
       ...boxes("northwind.com", "mail.northwind.com", ["uma", "walter", "xena"]),
       ...boxes("tailspintoys.com", "outlook.office365.com", ["yara", "zach", "quinn"]),
+      ...boxes("wingtiptoys.com", "outlook.office365.com", ["amara", "bruno", "chen"]),
     ],
     serviceAccounts: Object.entries(demoPasswords).map(([upn, password]) => ({ upn, password, impersonation: [`@${upn.split("@")[1]}`] })),
-    oauthApps: [{ tenant: demoTenant, clientId: demoClientId, clientSecret: demoClientSecret, impersonation: ["@tailspintoys.com"] }],
+    oauthApps: [
+      { tenant: demoTenant, clientId: demoClientId, clientSecret: demoClientSecret, impersonation: ["@tailspintoys.com"], roles: ["full_access_as_app", ...syncGraphRoles] },
+      {
+        tenant: wingtipTenant,
+        clientId: wingtipClientId,
+        clientSecret: wingtipClientSecret,
+        impersonation: ["@wingtiptoys.com"],
+        ewsAllowed: false,
+        roles: ["full_access_as_app", ...syncGraphRoles.filter((r) => r !== "Tasks.ReadWrite.All")],
+        graphScope: ["@wingtiptoys.com"],
+      },
+    ],
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "./http/io.js";
+import type { OAuthAppSpec } from "./spec.js";
 import type { OrgState } from "./state.js";
 import { issueToken, verifyAssertion } from "./auth/tokens.js";
 
@@ -7,6 +8,8 @@ import { issueToken, verifyAssertion } from "./auth/tokens.js";
 
 export interface LoginContext {
   org: OrgState;
+  /** The login host this request came to (the national clouds each have theirs). */
+  host: string;
   tokenSecret: Buffer;
   /** Called when a token request carried a client secret or assertion. */
   onCredential(scheme: "client_secret" | "client_assertion"): void;
@@ -57,7 +60,7 @@ async function token(ctx: LoginContext, tenant: string, req: IncomingMessage, re
   if (!app) return aadError(res, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
   if (assertion !== null) {
     if (!app.certificatePem) return aadError(res, 401, "invalid_client", 700027, "The application has no certificate registered.");
-    const check = verifyAssertion(assertion, app.certificatePem, org.loginHost);
+    const check = verifyAssertion(assertion, app.certificatePem, ctx.host);
     if (!check.ok) return aadError(res, 401, "invalid_client", 700027, check.reason);
   } else if (secret === null || secret !== app.clientSecret) {
     return aadError(res, 401, "invalid_client", 7000215, "Invalid client secret provided.");
@@ -68,12 +71,13 @@ async function token(ctx: LoginContext, tenant: string, req: IncomingMessage, re
   const scope = (form.get("scope") ?? "").split(" ").find((s) => s.endsWith("/.default"));
   if (!scope) return aadError(res, 400, "invalid_scope", 1002012, "The provided value for scope is not valid; client credential flows must use a scope ending in /.default.");
   const now = Math.floor(Date.now() / 1000);
+  const audience = scope.slice(0, -"/.default".length);
   const accessToken = issueToken(ctx.tokenSecret, {
-    aud: scope.slice(0, -"/.default".length),
+    aud: audience,
     iss: `https://sts.windows.net/${tenant}/`,
     tid: tenant,
     appid: app.clientId,
-    roles: ["full_access_as_app"],
+    roles: rolesFor(org, app, audience),
     iat: now,
     nbf: now,
     exp: now + 3600,
@@ -81,9 +85,25 @@ async function token(ctx: LoginContext, tenant: string, req: IncomingMessage, re
   sendJson(res, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
 }
 
-/** Answers one request to the login host. */
+/** EWS's only application role; every other granted role belongs to Microsoft Graph. */
+const ewsRoles: ReadonlySet<string> = new Set(["full_access_as_app"]);
+
+/** The roles the app was granted on the resource the token is for: its roles claim. */
+function rolesFor(org: OrgState, app: OAuthAppSpec, audience: string): string[] {
+  const granted = app.roles ?? ["full_access_as_app"];
+  let host = "";
+  try {
+    host = new URL(audience).hostname;
+  } catch {
+    return [];
+  }
+  const forGraph = org.server(host)?.spec.graph === true;
+  return granted.filter((role) => ewsRoles.has(role) !== forGraph);
+}
+
+/** Answers one request to a login host. */
 export async function handleLogin(ctx: LoginContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  const host = ctx.org.loginHost;
+  const host = ctx.host;
   const segments = path.split("/").filter(Boolean);
   const [tenant = "", ...rest] = segments;
   const tail = rest.join("/");

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { withCloudHosts } from "./clouds.js";
 import { Counters } from "./counters.js";
 import { startDnsServer, type DnsAnswer } from "./dns.js";
+import { InFlight } from "./graph/in-flight.js";
 import { startListeners } from "./listeners.js";
 import { HostCertificates } from "./pki/host-certs.js";
 import { DataverseState } from "./dataverse/state.js";
@@ -32,10 +34,9 @@ export interface SimulatedOrg {
   stop(): Promise<void>;
 }
 
-function withLoginHost(spec: OrgSpec): OrgSpec {
+function withLoginHosts(spec: OrgSpec): OrgSpec {
   const loginHost = (spec.loginHost ?? "login.microsoftonline.com").toLowerCase();
-  if (spec.servers.some((s) => s.name.toLowerCase() === loginHost)) return spec;
-  return { ...spec, servers: [...spec.servers, { name: loginHost, ews: false, group: loginHost }] };
+  return { ...spec, servers: withCloudHosts(spec.servers, loginHost) };
 }
 
 function withDataverseHost(spec: OrgSpec): OrgSpec {
@@ -45,8 +46,9 @@ function withDataverseHost(spec: OrgSpec): OrgSpec {
 }
 
 export async function startSimulatedOrg(spec: OrgSpec): Promise<SimulatedOrg> {
-  const org = new OrgState(withDataverseHost(withLoginHost(spec)));
+  const org = new OrgState(withDataverseHost(withLoginHosts(spec)));
   const dataverse = spec.dataverse ? new DataverseState(spec.dataverse) : undefined;
+  const graphInFlight = new InFlight();
   const counters = new Counters();
   const certs = new HostCertificates();
   const tokenSecret = randomBytes(32);
@@ -63,7 +65,7 @@ export async function startSimulatedOrg(spec: OrgSpec): Promise<SimulatedOrg> {
   };
 
   const dns = await startDnsServer(lookup);
-  const listeners = await startListeners({ org, certs, counters, handle: (req, res, protocol) => route({ org, counters, tokenSecret, dataverse }, req, res, protocol) });
+  const listeners = await startListeners({ org, certs, counters, handle: (req, res, protocol) => route({ org, counters, tokenSecret, dataverse, graphInFlight }, req, res, protocol) });
   const endpoints: SimEndpoints = { httpsPort: listeners.httpsPort, httpPort: listeners.httpPort, dnsPort: dns.port, caPem: certs.ca.certPem };
 
   return {

@@ -3,6 +3,8 @@ import { authenticate } from "./auth/authenticate.js";
 import { handlePox, handleSoap } from "./autodiscover/handler.js";
 import type { Counters, UrlProtocol } from "./counters.js";
 import { handleEws } from "./ews/handler.js";
+import { handleGraph } from "./graph/handler.js";
+import type { InFlight } from "./graph/in-flight.js";
 import { answerServerFault } from "./http/faults.js";
 import { delay, readBody, send } from "./http/io.js";
 import { handleDataverse } from "./dataverse/handler.js";
@@ -15,6 +17,7 @@ export interface RouterContext {
   counters: Counters;
   tokenSecret: Buffer;
   dataverse?: DataverseState;
+  graphInFlight: InFlight;
 }
 
 export function hostOf(req: IncomingMessage): string {
@@ -31,12 +34,16 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
 
   const server = ctx.org.server(host);
   if (!server) return send(res, 404, "text/plain", `The simulator has no host ${host}.\n`);
+  // Graph holds its concurrency places through the latency, so it applies latency and faults itself.
+  if (protocol === "https" && server.spec.graph) {
+    return handleGraph({ org: ctx.org, counters: ctx.counters, tokenSecret: ctx.tokenSecret, inFlight: ctx.graphInFlight }, server, req, res, path);
+  }
   await delay(server.knobs.latencyMs);
   if (answerServerFault(server.knobs, res)) return;
   if (protocol === "http") return plainHttp(server, res);
-  if (host === ctx.org.loginHost) {
+  if (ctx.org.isLoginHost(host)) {
     const onCredential = (scheme: string) => ctx.counters.recordCredential({ host, path, protocol, scheme });
-    return handleLogin({ org: ctx.org, tokenSecret: ctx.tokenSecret, onCredential }, req, res, path);
+    return handleLogin({ org: ctx.org, host, tokenSecret: ctx.tokenSecret, onCredential }, req, res, path);
   }
   if (ctx.dataverse && host === ctx.dataverse.host) return handleDataverse(ctx.dataverse, ctx.tokenSecret, req, res);
   const service = serviceOf(server, path.toLowerCase());
@@ -47,7 +54,9 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
   if (auth.kind === "unauthorized") {
     return send(res, 401, "text/html", "<html><body>401 - Unauthorized</body></html>", { "WWW-Authenticate": auth.challenges, ...auth.headers });
   }
-  if (auth.kind === "forbidden") return send(res, 403, "text/plain", `${auth.reason}\n`, { "x-ms-diagnostics": `2000008;reason="${auth.reason}"` });
+  if (auth.kind === "forbidden") {
+    return send(res, 403, "text/plain", `${auth.reason}\n`, { "x-ms-diagnostics": `2000008;reason="${auth.reason}"`, ...auth.headers });
+  }
   const method = req.method ?? "GET";
   if (service === "pox") return handlePox(ctx.org, server, method, body, res);
   if (service === "soap") return handleSoap(ctx.org, server, method, body, res);

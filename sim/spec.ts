@@ -27,8 +27,16 @@ export interface ServerKnobs {
   /** Streams this many bytes of an XML-looking body (chunked, no Content-Length). */
   hugeBody: number | false;
   malformedBody: MalformedKind | false;
-  /** Exchange Online: EWS is switched off for the organisation; Bearer calls get 403. */
+  /**
+   * Exchange Online EWS for apps, as `Set-OrganizationConfig` sets it. `ewsDisabled` (EWSEnabled False):
+   * every Bearer call gets 403 with X-EWS-Policy-Reason "EWS is disabled for this user or tenant".
+   */
   ewsDisabled: boolean;
+  /**
+   * EWSAllowedAppIDs: null lets every app in; a list lets only these client ids in, the others get 403
+   * with X-EWS-Policy-Reason "EWS is blocked by policy for this user or tenant".
+   */
+  ewsAllowedAppIds: string[] | null;
 }
 
 export type AuthMethod = "basic" | "ntlm" | "bearer";
@@ -48,6 +56,8 @@ export interface ServerSpec {
   pox?: boolean;
   /** Plain http on this host answers every request with 302 to this https URL. */
   httpRedirect?: string;
+  /** Serves Microsoft Graph under /v1.0 (the national clouds' Graph hosts are added to every org with it). */
+  graph?: boolean;
   /** Accepted methods (default basic + ntlm). */
   auth?: AuthMethod[];
   /** NTLM target domain name (default: first label of the group, upper-cased). */
@@ -87,6 +97,32 @@ export interface MailboxKnobs {
   accessDenied: boolean;
   /** Per-folder errors inside an HTTP 200, e.g. { calendar: "ErrorAccessDenied" }. */
   folderErrors: Partial<Record<FolderName, string>>;
+  /** Every Graph request for the mailbox answers this error (see graphFaults). */
+  graphFault: GraphFault | null;
+  /** The next `requests` Graph requests for the mailbox answer 429 with this code and Retry-After, then it recovers. */
+  graphThrottled: GraphThrottle | null;
+}
+
+/**
+ * Graph's per-mailbox errors: 404 ErrorInvalidUser / ResourceNotFound / MailboxNotEnabledForRESTAPI,
+ * 403 ErrorAccessDenied "Access to OData is disabled." (ODataDisabled: an application access policy),
+ * 403 ErrorAccessDenied, 403 Authorization_RequestDenied, 401 InvalidAuthenticationToken.
+ */
+export const graphFaults = [
+  "ErrorInvalidUser",
+  "ResourceNotFound",
+  "MailboxNotEnabledForRESTAPI",
+  "ODataDisabled",
+  "ErrorAccessDenied",
+  "Authorization_RequestDenied",
+  "InvalidAuthenticationToken",
+] as const;
+export type GraphFault = (typeof graphFaults)[number];
+
+export interface GraphThrottle {
+  requests: number;
+  retryAfterSeconds: number;
+  code: "ApplicationThrottled" | "TooManyRequests";
 }
 
 export interface MailboxSpec {
@@ -115,8 +151,15 @@ export interface OAuthAppSpec {
   /** PEM certificate whose key signs client assertions. */
   certificatePem?: string;
   impersonation?: ImpersonationScope;
-  /** false: the app is not on the organisation's EWS allow-list (403). */
+  /** false: the app is not on the organisation's EWS allow-list (403, blocked by policy). */
   ewsAllowed?: boolean;
+  /**
+   * Application roles granted with admin consent (default ["full_access_as_app"]). A token for an EWS
+   * resource carries full_access_as_app; a token for Graph carries the others (Mail.ReadWrite, ...).
+   */
+  roles?: string[];
+  /** The mailboxes an application access policy / RBAC for Applications scope lets it reach through Graph (default all). */
+  graphScope?: ImpersonationScope;
 }
 
 export interface OrgSpec {
@@ -125,7 +168,7 @@ export interface OrgSpec {
   mailboxes: MailboxSpec[];
   serviceAccounts?: ServiceAccountSpec[];
   oauthApps?: OAuthAppSpec[];
-  /** Host of the token endpoint (default login.microsoftonline.com). */
+  /** Host of the token endpoint (default login.microsoftonline.com); the national clouds' login hosts are served too. */
   loginHost?: string;
   /** A Dataverse environment beside the Exchange organisation (sim/dataverse/). */
   dataverse?: DataverseSpec;
@@ -143,6 +186,7 @@ export const defaultServerKnobs: ServerKnobs = {
   hugeBody: false,
   malformedBody: false,
   ewsDisabled: false,
+  ewsAllowedAppIds: null,
 };
 
 export const defaultMailboxKnobs: MailboxKnobs = {
@@ -155,4 +199,6 @@ export const defaultMailboxKnobs: MailboxKnobs = {
   failNext: 0,
   accessDenied: false,
   folderErrors: {},
+  graphFault: null,
+  graphThrottled: null,
 };

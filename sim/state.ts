@@ -11,6 +11,7 @@ import {
   type ServiceAccountSpec,
   type SrvTarget,
 } from "./spec.js";
+import { cloudLoginHosts } from "./clouds.js";
 
 export interface ServerState {
   spec: ServerSpec;
@@ -40,6 +41,7 @@ const lower = (s: string): string => s.trim().toLowerCase();
 export class OrgState {
   readonly servers = new Map<string, ServerState>();
   readonly mailboxes = new Map<string, MailboxState>();
+  /** The token authority named by the spec; the national clouds' login hosts answer tokens too (isLoginHost). */
   readonly loginHost: string;
 
   constructor(readonly spec: OrgSpec) {
@@ -66,6 +68,12 @@ export class OrgState {
   groupOf(host: string): string {
     const domains = this.spec.domains.map((d) => lower(d.name)).sort((a, b) => b.length - a.length);
     return domains.find((d) => host === d || host.endsWith(`.${d}`)) ?? host.split(".").slice(-2).join(".");
+  }
+
+  /** The primary login host and the national clouds' (see clouds.ts). */
+  isLoginHost(host: string): boolean {
+    const h = lower(host);
+    return h === this.loginHost || (cloudLoginHosts as readonly string[]).includes(h);
   }
 
   server(host: string): ServerState | undefined {
@@ -102,6 +110,16 @@ export class OrgState {
     return this.spec.serviceAccounts?.find((a) => lower(a.upn) === lower(user));
   }
 
+  /** Whether an app's Graph scope (application access policy / RBAC for Applications) covers the mailbox. */
+  graphMayReach(app: OAuthAppSpec, address: string): boolean {
+    return inScope(app.graphScope ?? "all", address);
+  }
+
+  /** A mailbox homed on Exchange Online (build 15.20.*) rather than on an on-premises server. */
+  isCloudMailbox(m: MailboxState): boolean {
+    return this.server(this.homeOf(m))?.build.startsWith("15.20.") ?? false;
+  }
+
   app(tenant: string, clientId: string): OAuthAppSpec | undefined {
     return this.spec.oauthApps?.find((a) => lower(a.tenant) === lower(tenant) && lower(a.clientId) === lower(clientId));
   }
@@ -112,8 +130,11 @@ export class OrgState {
 
   mayImpersonate(p: Principal, address: string): boolean {
     const scope: ImpersonationScope | undefined = p.kind === "account" ? p.account.impersonation : p.app.impersonation;
-    if (scope === undefined) return false;
-    const target = lower(address);
-    return scope === "all" || scope.some((a) => (a.startsWith("@") ? target.endsWith(lower(a)) : lower(a) === target));
+    return scope !== undefined && inScope(scope, address);
   }
+}
+
+function inScope(scope: ImpersonationScope, address: string): boolean {
+  const target = lower(address);
+  return scope === "all" || scope.some((a) => (a.startsWith("@") ? target.endsWith(lower(a)) : lower(a) === target));
 }

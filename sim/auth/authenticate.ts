@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import type { OAuthAppSpec } from "../spec.js";
 import type { OrgState, Principal, ServerState } from "../state.js";
 import { buildChallenge, parseNtlm, verifyNtlmV2 } from "./ntlm.js";
 import { verifyToken } from "./tokens.js";
@@ -8,7 +9,7 @@ export type AuthOutcome =
   | { kind: "ok"; principal: Principal }
   /** 401 with these WWW-Authenticate values and extra headers. */
   | { kind: "unauthorized"; challenges: string[]; headers?: Record<string, string> }
-  | { kind: "forbidden"; reason: string };
+  | { kind: "forbidden"; reason: string; headers?: Record<string, string> };
 
 type NtlmSocketState = { stage: "challenged"; challenge: Buffer } | { stage: "done"; principal: Principal };
 
@@ -84,9 +85,19 @@ function bearer(org: OrgState, server: ServerState, secret: Buffer, token: strin
   if (check.claims.aud.replace(/\/$/, "").toLowerCase() !== `https://${server.name}`) return fail("The audience claim value is invalid.");
   const app = org.app(check.claims.tid, check.claims.appid);
   if (!app) return fail("The application is unknown.");
-  if (server.knobs.ewsDisabled) return { kind: "forbidden", reason: "EWS is disabled for this organization." };
-  if (app.ewsAllowed === false) return { kind: "forbidden", reason: "The application is not allowed to access EWS." };
+  const policy = ewsPolicyReason(server, app);
+  if (policy !== undefined) return { kind: "forbidden", reason: policy, headers: { "X-EWS-Policy-Reason": policy } };
   return { kind: "ok", principal: { kind: "app", app } };
+}
+
+/** Exchange Online's EWS switch-off (since October 2026): the organisation's EWSEnabled and EWSAllowedAppIDs, or an app kept off the list. */
+function ewsPolicyReason(server: ServerState, app: OAuthAppSpec): string | undefined {
+  if (server.knobs.ewsDisabled) return "EWS is disabled for this user or tenant";
+  const allowList = server.knobs.ewsAllowedAppIds?.map((id) => id.toLowerCase());
+  if (app.ewsAllowed === false || (allowList !== undefined && !allowList.includes(app.clientId.toLowerCase()))) {
+    return "EWS is blocked by policy for this user or tenant";
+  }
+  return undefined;
 }
 
 export function authenticate(org: OrgState, server: ServerState, req: IncomingMessage, tokenSecret: Buffer): AuthOutcome {

@@ -1,0 +1,175 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { verifyToken } from "../auth/tokens.js";
+import type { Counters } from "../counters.js";
+import { answerServerFault } from "../http/faults.js";
+import { delay, readBody, sendJson } from "../http/io.js";
+import type { OAuthAppSpec } from "../spec.js";
+import type { OrgState, ServerState } from "../state.js";
+import { decideGraph } from "./decide.js";
+import { mailboxConcurrencyLimit, type InFlight } from "./in-flight.js";
+import { graphError, throttled, type GraphReply } from "./reply.js";
+import { parseResource, type GraphResource } from "./resource.js";
+
+export interface GraphContext {
+  org: OrgState;
+  counters: Counters;
+  tokenSecret: Buffer;
+  inFlight: InFlight;
+}
+
+const maxBatchRequests = 20;
+
+interface Item {
+  id: string;
+  method: string;
+  resource: GraphResource;
+  clientRequestId?: string;
+}
+
+type Parsed = { kind: "single"; item: Item } | { kind: "batch"; items: Item[] } | { kind: "error"; reply: GraphReply };
+
+/**
+ * Microsoft Graph on one host: `GET /v1.0/users/{address}/...` and `POST /v1.0/$batch`. Every
+ * request takes its places in the per-app-and-mailbox concurrency limit for as long as the host's
+ * latency lasts; the places it cannot get are answered 429 ApplicationThrottled.
+ */
+export async function handleGraph(ctx: GraphContext, server: ServerState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const body = await readBody(req);
+  ctx.counters.graph.httpRequests++;
+  const clientRequestId = header(req, "client-request-id");
+  const caller = authenticate(ctx, server, req, clientRequestId);
+  const parsed: Parsed = caller.kind === "refused" ? { kind: "error", reply: caller.reply } : parse(req, path, body, clientRequestId);
+  if (parsed.kind === "error" || caller.kind === "refused") {
+    await delay(server.knobs.latencyMs);
+    if (!answerServerFault(server.knobs, res) && parsed.kind === "error") reply(res, parsed.reply);
+    return;
+  }
+  const items = parsed.kind === "single" ? [parsed.item] : parsed.items;
+  if (parsed.kind === "batch") ctx.counters.graph.batches++;
+  const admission = admit(ctx, caller.app.clientId, items, parsed.kind === "batch");
+  try {
+    await delay(server.knobs.latencyMs);
+    if (answerServerFault(server.knobs, res)) return;
+    const answers = items.map((item): GraphReply => {
+      ctx.counters.graph.requests++;
+      const answer = admission.throttled.has(item)
+        ? throttled("ApplicationThrottled", 1, "Application is over its MailboxConcurrency limit.", item.clientRequestId)
+        : item.method !== "GET"
+          ? graphError(405, "BadRequest", `The simulator answers GET only, not ${item.method}.`, item.clientRequestId)
+          : decideGraph(ctx.org, { host: server.name, app: caller.app, roles: caller.roles, resource: item.resource, ...idOf(item) });
+      if (answer.status === 429) ctx.counters.graph.throttled++;
+      return answer;
+    });
+    if (parsed.kind === "single") return reply(res, answers[0]!);
+    const responses = answers.map((a, i) => ({ id: items[i]!.id, status: a.status, headers: a.headers, body: a.body }));
+    sendJson(res, 200, { responses: shuffle(responses) }, { "Cache-Control": "private" });
+  } finally {
+    admission.release();
+  }
+}
+
+const idOf = (item: Item) => (item.clientRequestId === undefined ? {} : { clientRequestId: item.clientRequestId });
+
+type Caller = { kind: "app"; app: OAuthAppSpec; roles: string[] } | { kind: "refused"; reply: GraphReply };
+
+function authenticate(ctx: GraphContext, server: ServerState, req: IncomingMessage, crid: string | undefined): Caller {
+  const authorization = header(req, "authorization") ?? "";
+  const [scheme = "", token = ""] = authorization.trim().split(/\s+/, 2);
+  const refuse = (message: string): Caller => ({
+    kind: "refused",
+    reply: graphError(401, "InvalidAuthenticationToken", message, crid, {
+      "WWW-Authenticate": `Bearer realm="", authorization_uri="https://${ctx.org.loginHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+    }),
+  });
+  if (scheme.toLowerCase() !== "bearer" || token === "") return refuse("Access token is empty.");
+  const check = verifyToken(ctx.tokenSecret, token);
+  if (!check.ok) return refuse(check.reason === "The token has expired." ? "Lifetime validation failed, the token is expired." : "Access token validation failure.");
+  if (check.claims.aud.replace(/\/$/, "").toLowerCase() !== `https://${server.name}`) return refuse("Access token validation failure. Invalid audience.");
+  const app = ctx.org.app(check.claims.tid, check.claims.appid);
+  if (!app) return refuse("Access token validation failure.");
+  return { kind: "app", app, roles: Array.isArray(check.claims.roles) ? check.claims.roles : [] };
+}
+
+function parse(req: IncomingMessage, path: string, body: string, crid: string | undefined): Parsed {
+  const url = req.url ?? "/";
+  const lowerPath = path.toLowerCase();
+  if (!lowerPath.startsWith("/v1.0/")) return { kind: "error", reply: graphError(400, "BadRequest", "Invalid version.", crid) };
+  if (lowerPath === "/v1.0/$batch") {
+    if (req.method !== "POST") return { kind: "error", reply: graphError(405, "BadRequest", "$batch accepts POST only.", crid) };
+    return parseBatch(body, crid);
+  }
+  const item: Item = { id: "single", method: req.method ?? "GET", resource: parseResource(url.slice("/v1.0".length)) };
+  if (crid !== undefined) item.clientRequestId = crid;
+  return { kind: "single", item };
+}
+
+function parseBatch(body: string, crid: string | undefined): Parsed {
+  const bad = (message: string): Parsed => ({ kind: "error", reply: graphError(400, "BadRequest", message, crid) });
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return bad("Invalid batch payload format.");
+  }
+  const requests = (value as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests) || requests.length === 0) return bad("Invalid batch payload format.");
+  if (requests.length > maxBatchRequests) return bad(`The number of batch requests exceeds the limit of ${maxBatchRequests}.`);
+  const items: Item[] = [];
+  const ids = new Set<string>();
+  for (const r of requests as Record<string, unknown>[]) {
+    const id = r?.id;
+    const url = r?.url;
+    if (typeof id !== "string" || id === "" || typeof url !== "string") return bad("Each batch request needs a string id and url.");
+    if (ids.has(id)) return bad(`Batch request ids must be unique; '${id}' is repeated.`);
+    ids.add(id);
+    const headers = (typeof r.headers === "object" && r.headers !== null ? r.headers : {}) as Record<string, unknown>;
+    const itemCrid = Object.entries(headers).find(([k]) => k.toLowerCase() === "client-request-id")?.[1];
+    const item: Item = { id, method: typeof r.method === "string" ? r.method.toUpperCase() : "GET", resource: parseResource(url.startsWith("/") ? url : `/${url}`) };
+    if (typeof itemCrid === "string") item.clientRequestId = itemCrid;
+    items.push(item);
+  }
+  return { kind: "batch", items };
+}
+
+/**
+ * Graph sends up to four items of a batch to the mailbox at once, so a batch asks for min(4, its items
+ * for the mailbox) places; a single request asks for one. Items that get no place are throttled.
+ */
+function admit(ctx: GraphContext, appId: string, items: Item[], batch: boolean): { throttled: Set<Item>; release: () => void } {
+  const byMailbox = new Map<string, Item[]>();
+  for (const item of items) {
+    if (item.resource.kind !== "folder") continue;
+    const list = byMailbox.get(item.resource.mailbox) ?? [];
+    list.push(item);
+    byMailbox.set(item.resource.mailbox, list);
+  }
+  const throttledItems = new Set<Item>();
+  const releases: (() => void)[] = [];
+  for (const [mailbox, list] of byMailbox) {
+    const wanted = batch ? Math.min(mailboxConcurrencyLimit, list.length) : 1;
+    const { admitted, release } = ctx.inFlight.admit(appId, mailbox, wanted);
+    releases.push(release, ctx.counters.mailboxInFlight(mailbox, wanted));
+    // No place at all throttles every item for the mailbox; fewer places than wanted throttle the last items.
+    const over = admitted === 0 ? list : list.slice(list.length - (wanted - admitted));
+    for (const item of over) throttledItems.add(item);
+  }
+  return { throttled: throttledItems, release: () => releases.forEach((r) => r()) };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function reply(res: ServerResponse, answer: GraphReply): void {
+  sendJson(res, answer.status, answer.body, answer.headers);
+}
+
+function shuffle<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

@@ -71,13 +71,20 @@ const oauthAuth = z
     }
   });
 
+export const mailboxLocations = ["cloud", "on-premises"] as const;
+
 const mailbox = z.strictObject({
   address: z.email("must be an email address"),
   approved: z.boolean().default(false),
   incoming: z.boolean().default(true),
   outgoing: z.boolean().default(true),
   appointmentsContactsTasks: z.boolean().default(true),
+  /** Hybrid profiles: where the mailbox lives, so it is probed through Graph (cloud) or EWS (on-premises). */
+  location: z.enum(mailboxLocations).optional(),
 });
+
+/** How mailboxes are probed: EWS, Microsoft Graph, or `auto` (Graph for Exchange Online, EWS for Exchange Server, per mailbox for hybrid). */
+export const probeApis = ["ews", "graph", "auto"] as const;
 
 export const serverTypes = ["exchange-server", "exchange-online", "exchange-online-hybrid"] as const;
 
@@ -91,6 +98,8 @@ export const profileSchema = z
     incomingUrl: httpsUrl.nullable().default(null),
     outgoingUrl: httpsUrl.nullable().default(null),
     auth: z.discriminatedUnion("kind", [basicAuth, ntlmAuth, oauthAuth]),
+    /** Absent means "auto" (kept optional so profiles stored before this field read as they were). */
+    api: z.enum(probeApis).optional(),
     maxConcurrentConnections: z.number().int().min(1).max(100).default(10),
     pollingIntervalMinutes: z.number().int().min(1).max(1440).default(5),
     notifyOwner: z.boolean().default(true),
@@ -116,8 +125,16 @@ export const profileSchema = z
     if (profile.serverType === "exchange-server" && profile.auth.kind === "oauth") {
       ctx.addIssue({ code: "custom", path: ["auth", "kind"], message: "Exchange Server on-premises uses \"basic\" or \"ntlm\"" });
     }
+    if (profile.api === "graph" && profile.serverType === "exchange-server") {
+      ctx.addIssue({ code: "custom", path: ["api"], message: "Exchange Server on-premises has no Microsoft Graph; use \"ews\" or \"auto\"" });
+    } else if (profile.api === "graph" && profile.auth.kind !== "oauth") {
+      ctx.addIssue({ code: "custom", path: ["api"], message: "Microsoft Graph needs Microsoft Entra app credentials (auth kind \"oauth\")" });
+    }
     const seen = new Set<string>();
     profile.mailboxes.forEach((m, index) => {
+      if (m.location !== undefined && profile.serverType !== "exchange-online-hybrid") {
+        ctx.addIssue({ code: "custom", path: ["mailboxes", index, "location"], message: "applies to exchange-online-hybrid profiles only" });
+      }
       const key = m.address.toLowerCase();
       if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["mailboxes", index, "address"], message: `duplicate mailbox ${m.address}` });
       seen.add(key);

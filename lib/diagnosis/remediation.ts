@@ -6,7 +6,16 @@ export interface RemediationContext {
   address?: string;
   username?: string;
   serverType?: "exchange-server" | "exchange-online" | "exchange-online-hybrid";
+  /** Which wire the failure came from (default EWS / Autodiscover). */
+  api?: "ews" | "graph";
+  /** Microsoft Graph: the application permission the failed request needed, e.g. Calendars.ReadWrite. */
+  permission?: string;
+  /** The app registration's client id, for commands that name it. */
+  clientId?: string;
 }
+
+/** The Graph application permissions server-side synchronization needs (for the advice that lists them). */
+const syncPermissions = "Mail.ReadWrite, Mail.Send, MailboxSettings.ReadWrite, Calendars.ReadWrite, Contacts.ReadWrite, Tasks.ReadWrite.All and MailboxConfigItem.ReadWrite";
 
 /** Advice written for the administrator, after the product documentation's list of known causes. */
 export function remediationFor(category: FailureCategory, context: RemediationContext): string {
@@ -32,6 +41,9 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "credential-format":
       return "The user name must be a user principal name (svc-crm@contoso.com, never CONTOSO\\svc), and the app setting the profile names for its secret must exist.";
     case "auth-failed":
+      if (context.api === "graph") {
+        return `Microsoft Graph refused the app's token (InvalidAuthenticationToken). Check the tenant id, the client id and that the secret or certificate is current; that the token comes from the authority of the profile's cloud for that cloud's Graph host (cloud setting); and that the app has the Graph application permissions ${syncPermissions} with admin consent.`;
+      }
       return context.serverType === "exchange-online"
         ? "Exchange Online refused the app's token. Check the tenant id, the client id, that the secret or certificate is current, and that the app has the full_access_as_app (EWS) permission with admin consent."
         : `Exchange refused the user name or password of ${context.username ?? "the service account"}. Check the password in the app setting, that the account is not locked or expired, and that the user name is a UPN.`;
@@ -65,5 +77,13 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       return `${host} answered with something that is not a valid Exchange response. Check that the URL points at EWS or Autodiscover and not at a login page or a reverse proxy's error page.`;
     case "response-too-large":
       return `${host} answered with a response far larger than any Exchange answer to this request. Check that the URL points at EWS or Autodiscover.`;
+    case "mailbox-not-in-cloud":
+      return `Microsoft Graph cannot reach ${mailbox}: the mailbox is inactive, soft-deleted, or hosted on-premises (MailboxNotEnabledForRESTAPI). Check it with Get-Mailbox -Identity ${mailbox} | fl RecipientTypeDetails (on-premises it shows as a RemoteUserMailbox / MailUser in Exchange Online). For a hybrid profile, mark the mailbox's location "on-premises" so it is probed through EWS on-premises.`;
+    case "access-policy-denied":
+      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what the app may reach ("Access to OData is disabled"). Check with Test-ApplicationAccessPolicy -Identity ${mailbox} -AppId ${context.clientId ?? "<client id>"} (and Test-ServicePrincipalAuthorization for RBAC for Applications); add the mailbox to the policy's group (New-ApplicationAccessPolicy -AppId ${context.clientId ?? "<client id>"} -PolicyScopeGroupId <mail-enabled security group> -AccessRight RestrictAccess) or widen the role assignment's scope (New-ManagementRoleAssignment -App <service principal> -Role "Application Mail.ReadWrite" -CustomResourceScope <management scope>).`;
+    case "permission-missing": {
+      const permission = context.permission ?? "that this request needs";
+      return `The app lacks the Microsoft Graph application permission ${permission} for ${mailbox}. In the Microsoft Entra admin center, App registrations > the app > API permissions: add Microsoft Graph > Application permissions > ${permission} and select "Grant admin consent"; or grant it through RBAC for Applications (New-ManagementRoleAssignment -App <service principal> -Role "Application ${permission}"). Server-side synchronization needs ${syncPermissions}.`;
+    }
   }
 }

@@ -1,8 +1,11 @@
 import type { Failure } from "./failure.js";
+import type { Readiness } from "./readiness.js";
 
 /** The three steps of Test Connection, in the order they run. */
 export const stepNames = ["autodiscover", "ews", "mailbox"] as const;
-export type StepName = (typeof stepNames)[number];
+/** Test Connection's steps for a profile probed through Microsoft Graph. */
+export const graphStepNames = ["token", "graph", "mailbox"] as const;
+export type StepName = (typeof stepNames)[number] | (typeof graphStepNames)[number];
 
 /** `ok: null` marks a step that did not run because an earlier one failed. */
 export type StepResult =
@@ -17,9 +20,13 @@ export const channelNames = ["incoming", "outgoing", "appointmentsContactsTasks"
 export type ChannelName = (typeof channelNames)[number];
 export type ChannelStatuses = Record<ChannelName, ChannelStatus>;
 
+/**
+ * One mailbox's Test & Enable checks. `ewsUrl` is where EWS answered (absent for a Graph check);
+ * `notes` say what could not be checked and why (To Do in 21Vianet).
+ */
 export type MailboxCheck =
-  | { address: string; ok: true; channels: ChannelStatuses; ewsUrl: string; elapsedMs: number }
-  | { address: string; ok: false; channels: ChannelStatuses; ewsUrl?: string; elapsedMs: number; error: Failure };
+  | { address: string; ok: true; channels: ChannelStatuses; ewsUrl?: string; elapsedMs: number; notes?: string[] }
+  | { address: string; ok: false; channels: ChannelStatuses; ewsUrl?: string; elapsedMs: number; error: Failure; notes?: string[] };
 
 export interface CertificateReport {
   host: string;
@@ -44,4 +51,6 @@ export interface TestConnectionReport {
   mailboxes: MailboxCheck[];
   certificates: CertificateReport[];
   server?: ServerInfo;
+  /** Exchange Online and hybrid profiles: will synchronization survive the EWS shutdown, and what is missing. */
+  readiness?: Readiness;
 }

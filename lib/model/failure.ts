@@ -24,6 +24,10 @@ export const failureCategories = [
   "unsupported-version",
   "invalid-response",
   "response-too-large",
+  // Microsoft Graph
+  "mailbox-not-in-cloud",
+  "access-policy-denied",
+  "permission-missing",
 ] as const;
 
 export type FailureCategory = (typeof failureCategories)[number];
@@ -39,6 +43,10 @@ export interface Failure {
   remediation: string;
   /** How long the server asked us to wait (ErrorServerBusy BackOffMilliseconds, 503 Retry-After). */
   retryAfterMs?: number;
+  /** Microsoft Graph's innerError request-id, for the administrator to quote to Microsoft support. */
+  requestId?: string;
+  /** Microsoft Graph's innerError date (UTC) of the failed request. */
+  date?: string;
 }
 
 export function isFailureCategory(value: string): value is FailureCategory {

@@ -1,0 +1,35 @@
+import type { MailboxConfig, Profile } from "./profile.js";
+
+/** The wire one mailbox is probed through. */
+export type ProbeApi = "ews" | "graph";
+
+/** Exchange Online's EWS hosts in the national clouds: a mailbox Autodiscover sends there lives in the cloud. */
+const onlineEwsHosts: ReadonlySet<string> = new Set(["outlook.office365.com", "outlook.office365.us", "partner.outlook.cn"]);
+
+/**
+ * `api: auto` decides per mailbox: Graph for Exchange Online, EWS for Exchange Server. A hybrid
+ * profile probes a mailbox through Graph when it lives in the cloud — its `location` says "cloud", or,
+ * with no location, the EWS URL Autodiscover gave last time is Exchange Online's — and through EWS
+ * otherwise; Graph only ever with app (oauth) credentials.
+ */
+export function probeApiFor(profile: Pick<Profile, "api" | "serverType" | "auth">, mailbox?: Pick<MailboxConfig, "location">, cachedEwsUrl?: string): ProbeApi {
+  if (profile.api === "ews" || profile.api === "graph") return profile.api;
+  if (profile.auth.kind !== "oauth") return "ews";
+  switch (profile.serverType) {
+    case "exchange-server":
+      return "ews";
+    case "exchange-online":
+      return "graph";
+    case "exchange-online-hybrid":
+      if (mailbox?.location !== undefined) return mailbox.location === "cloud" ? "graph" : "ews";
+      return cachedEwsUrl !== undefined && onlineEwsHosts.has(hostOf(cachedEwsUrl)) ? "graph" : "ews";
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return "";
+  }
+}

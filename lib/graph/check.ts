@@ -1,0 +1,195 @@
+import { z } from "zod";
+import type { OAuthCredentials } from "../auth/index.js";
+import { makeFailure } from "../diagnosis/failure.js";
+import type { RemediationContext } from "../diagnosis/remediation.js";
+import { channelNames, type ChannelName, type MailboxCheck } from "../model/connection.js";
+import type { Failure } from "../model/failure.js";
+import type { ProfileConnections } from "../net/index.js";
+import { batchBody, chunk, mailboxesPerBatch, parseBatchAnswer, planEntries, type BatchEntry, type ItemAnswer } from "./batch.js";
+import { classifyGraphAnswer } from "./classify.js";
+import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
+import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
+import { inParallel } from "./in-parallel.js";
+import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
+import { graphToken, refusedHost } from "./token.js";
+
+export interface GraphMailbox {
+  address: string;
+  wanted: Record<ChannelName, boolean>;
+}
+
+/** A 429 item is sent again after its Retry-After, at most `maxTries` times in all and `maxWaitMs` of waiting per batch. */
+export interface RetryPolicy {
+  maxTries: number;
+  maxWaitMs: number;
+}
+
+export const defaultRetry: RetryPolicy = { maxTries: 3, maxWaitMs: 30_000 };
+
+/** Without a Retry-After, wait this long before sending a throttled request again. */
+const defaultRetryAfterMs = 1_000;
+
+export interface GraphCheckOptions {
+  /** The profile's connections: its connection budget, DNS_SERVERS, TRUSTED_CA_FILE, timeouts and body cap apply. */
+  connections: ProfileConnections;
+  /** The profile's app (lib/auth resolveCredentials); the Graph scope and the cloud's authority are set here. */
+  credentials: OAuthCredentials;
+  cloud: GraphCloudName;
+  /** Batches in flight at once: the profile's Maximum Concurrent Connections. */
+  limit: number;
+  retry?: Partial<RetryPolicy>;
+  /** What the remediation may name beside the mailbox (serverType). */
+  context?: RemediationContext;
+}
+
+export type MailboxReport = (address: string, check: MailboxCheck) => Promise<void>;
+
+export interface GraphRunStats {
+  mailboxes: number;
+  /** `POST $batch` requests sent, retries included. */
+  batches: number;
+  /** Batches (or parts of batches) sent again after a 429. */
+  retries: number;
+}
+
+/** One profile's Graph run: its options resolved, and what it has sent so far. */
+export interface GraphRun {
+  options: GraphCheckOptions;
+  cloud: GraphCloud;
+  retry: RetryPolicy;
+  stats: GraphRunStats;
+}
+
+export function startRun(options: GraphCheckOptions): GraphRun {
+  return { options, cloud: graphClouds[options.cloud], retry: { ...defaultRetry, ...options.retry }, stats: { mailboxes: 0, batches: 0, retries: 0 } };
+}
+
+/**
+ * Checks many mailboxes of one profile through Graph: four mailboxes (20 requests) per JSON batch, at
+ * most `limit` batches in flight, every mailbox in one batch at a time (so Graph never has more than
+ * four of its requests in flight), throttled items sent again after their Retry-After. Each mailbox's
+ * check is reported as soon as its batch is done; a report that throws never stops the others.
+ */
+export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], options: GraphCheckOptions, report: MailboxReport): Promise<GraphRunStats> {
+  const run = startRun(options);
+  const unique = [...new Map(mailboxes.map((m) => [m.address.toLowerCase(), { ...m, address: m.address.toLowerCase() }])).values()];
+  run.stats.mailboxes = unique.length;
+  const errors: unknown[] = [];
+  const deliver = async (checks: MailboxCheck[]) => {
+    for (const check of checks) {
+      try {
+        await report(check.address, check);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  // One token for the run up front: a refused secret fails every mailbox with one token request, not one per batch.
+  const token = await graphToken(options.connections, options.credentials, run.cloud);
+  if (!token.ok) {
+    await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
+  } else {
+    await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => deliver((await checkBatch(run, part)).checks));
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox reports failed`);
+  return run.stats;
+}
+
+/** The channels to judge: the wanted ones, or incoming alone when none is wanted (as the EWS check does). */
+export function wantedOf(mailbox: GraphMailbox): ChannelName[] {
+  const wanted = channelNames.filter((c) => mailbox.wanted[c]);
+  return wanted.length > 0 ? wanted : ["incoming"];
+}
+
+/** Whether the batch endpoint itself answered (Test Connection's "graph" step), and where. */
+export type Transport = { ok: true; url: string } | { ok: false; url: string; failure: Failure };
+
+export interface BatchResult {
+  checks: MailboxCheck[];
+  transport: Transport;
+}
+
+type Sent = { kind: "answers"; answers: Map<string, ItemAnswer> } | { kind: "failed"; failure: Failure };
+
+/** Up to four mailboxes in one batch, throttled items sent again; one MailboxCheck per mailbox. */
+export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox[]): Promise<BatchResult> {
+  const started = performance.now();
+  const plans = mailboxes.map((m) => ({ address: m.address, wanted: wantedOf(m), folders: graphFoldersFor(wantedOf(m), run.cloud.todo) }));
+  const entries = planEntries(plans);
+  const outcomes = new Map<string, FolderOutcome>();
+  const url = `${graphBaseUrlOf(run.cloud)}/$batch`;
+  let transport: Transport = { ok: true, url };
+  let pending: BatchEntry[] = entries;
+  let waited = 0;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const sent = await sendBatch(run, url, pending);
+    transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
+    const throttled: BatchEntry[] = [];
+    let wait = 0;
+    for (const entry of pending) {
+      const outcome = sent.kind === "failed" ? { ok: false as const, failure: sent.failure } : judge(run, entry, sent.answers.get(entry.id));
+      outcomes.set(entry.id, outcome);
+      if (!outcome.ok && outcome.failure.category === "server-busy") {
+        throttled.push(entry);
+        wait = Math.max(wait, outcome.failure.retryAfterMs ?? defaultRetryAfterMs);
+      }
+    }
+    if (throttled.length === 0 || attempt >= run.retry.maxTries || waited + wait > run.retry.maxWaitMs) break;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    waited += wait;
+    run.stats.retries++;
+    pending = throttled;
+  }
+  const elapsedMs = Math.round(performance.now() - started);
+  const checks = plans.map((plan) => {
+    const byFolder = new Map<GraphFolder, FolderOutcome>();
+    for (const entry of entries) if (entry.address === plan.address) byFolder.set(entry.folder, outcomes.get(entry.id)!);
+    return mailboxCheckFrom(plan.address, plan.wanted, byFolder, run.cloud.todo, elapsedMs);
+  });
+  return { checks, transport };
+}
+
+async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[]): Promise<Sent> {
+  const { connections, credentials } = run.options;
+  const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost };
+  if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token") };
+  const token = await graphToken(connections, credentials, run.cloud);
+  if (!token.ok) return { kind: "failed", failure: token.failure };
+  run.stats.batches++;
+  const reply = await connections.request({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token.value}` },
+    body: batchBody(entries),
+    carriesCredentials: true,
+  });
+  if (!reply.ok) return { kind: "failed", failure: reply.failure };
+  const { status, headers, body } = reply.value;
+  if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context) };
+  const parsed = parseBatchAnswer(body, context);
+  return parsed.ok ? { kind: "answers", answers: parsed.answers } : { kind: "failed", failure: parsed.failure };
+}
+
+const entitySchema = z.object({ id: z.string().min(1) });
+const listSchema = z.object({ value: z.array(z.object({ id: z.string().min(1) })) });
+
+/** One item's answer: a 2xx whose body has the folder's shape, or the failure its error stands for. */
+function judge(run: GraphRun, entry: BatchEntry, answer: ItemAnswer | undefined): FolderOutcome {
+  const context: RemediationContext = {
+    ...run.options.context,
+    api: "graph",
+    host: run.cloud.graphHost,
+    address: entry.address,
+    permission: folderPermissions[entry.folder],
+    clientId: run.options.credentials.clientId,
+  };
+  if (answer === undefined) {
+    return { ok: false, failure: makeFailure("invalid-response", { code: "GraphNoAnswer", message: `Microsoft Graph's batch answer has no item ${entry.id} (${entry.folder} of ${entry.address})`, transient: true, context }) };
+  }
+  if (answer.status >= 200 && answer.status < 300) {
+    const schema = entry.folder === "contacts" || entry.folder === "todo" ? listSchema : entitySchema;
+    if (schema.safeParse(answer.body).success) return { ok: true };
+    return { ok: false, failure: makeFailure("invalid-response", { code: "GraphUnexpectedBody", message: `Microsoft Graph answered ${entry.folder} of ${entry.address} with HTTP ${answer.status} but not the expected ${entry.folder === "contacts" || entry.folder === "todo" ? "list" : "folder"}`, transient: true, context }) };
+  }
+  return { ok: false, failure: classifyGraphAnswer(answer, context) };
+}

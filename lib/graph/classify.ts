@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { retryAfter } from "../diagnosis/classify-http.js";
+import { makeFailure, type FailureDetails } from "../diagnosis/failure.js";
+import type { RemediationContext } from "../diagnosis/remediation.js";
+import { clip } from "../diagnosis/text.js";
+import type { Failure, FailureCategory } from "../model/failure.js";
+
+const innerSchema = z.object({ date: z.string().optional(), "request-id": z.string().optional(), "client-request-id": z.string().optional() });
+const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string().optional(), innerError: innerSchema.optional(), innererror: innerSchema.optional() }),
+});
+
+/** Graph's `{"error":{"code","message","innerError":{...}}}`, when the body is that. */
+export interface GraphError {
+  code: string;
+  message: string;
+  requestId?: string;
+  date?: string;
+}
+
+export function readGraphError(body: unknown): GraphError | undefined {
+  let value = body;
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    try {
+      value = JSON.parse(body.toString());
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = errorSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const { code, message = "", innerError, innererror } = parsed.data.error;
+  const inner = innerError ?? innererror;
+  const error: GraphError = { code, message };
+  if (inner?.["request-id"]) error.requestId = inner["request-id"];
+  if (inner?.date) error.date = inner.date;
+  return error;
+}
+
+interface Rule {
+  category: FailureCategory;
+  transient?: boolean;
+}
+
+/** Branch on `error.code`, never on the message (the one documented exception is ODataDisabled below). */
+const rules: Readonly<Record<string, Rule>> = {
+  ErrorInvalidUser: { category: "mailbox-not-found", transient: false },
+  ResourceNotFound: { category: "mailbox-not-found", transient: false },
+  MailboxNotEnabledForRESTAPI: { category: "mailbox-not-in-cloud", transient: false },
+  ErrorAccessDenied: { category: "permission-missing", transient: false },
+  Authorization_RequestDenied: { category: "permission-missing", transient: false },
+  InvalidAuthenticationToken: { category: "auth-failed", transient: false },
+  ApplicationThrottled: { category: "server-busy", transient: true },
+  TooManyRequests: { category: "server-busy", transient: true },
+  ServiceUnavailable: { category: "http-status", transient: true },
+  serviceNotAvailable: { category: "http-status", transient: true },
+  generalException: { category: "http-status", transient: true },
+};
+
+/**
+ * ErrorAccessDenied says "Access to OData is disabled." when an application access policy or an RBAC
+ * for Applications scope leaves the mailbox out; that sentence is the documented signal, so it alone is read.
+ */
+const oDataDisabled = /access to odata is disabled/i;
+
+function byStatus(status: number): Rule {
+  if (status === 401) return { category: "auth-failed", transient: false };
+  if (status === 403) return { category: "access-denied", transient: false };
+  if (status === 429) return { category: "server-busy", transient: true };
+  return { category: "http-status", transient: status >= 500 };
+}
+
+export interface GraphAnswer {
+  status: number;
+  /** Lower-case names. */
+  headers: Readonly<Record<string, string | string[]>>;
+  body: unknown;
+}
+
+/** The Failure a non-2xx Graph answer (a whole reply or one batch item) stands for, with Graph's request-id and date. */
+export function classifyGraphAnswer(answer: GraphAnswer, context: RemediationContext = {}, now = Date.now()): Failure {
+  const error = readGraphError(answer.body);
+  const rule = error !== undefined && Object.hasOwn(rules, error.code) ? rules[error.code]! : byStatus(answer.status);
+  const category = error?.code === "ErrorAccessDenied" && oDataDisabled.test(error.message) ? "access-policy-denied" : rule.category;
+  const code = error?.code ?? String(answer.status);
+  const ids = [error?.requestId && `request-id ${error.requestId}`, error?.date && `date ${error.date}`].filter(Boolean).join(", ");
+  const words = error ? clip(error.message) : "no Graph error body";
+  const details: FailureDetails = {
+    code,
+    message: `Microsoft Graph answered HTTP ${answer.status} ${code}${context.address ? ` for ${context.address}` : ""}: ${words}${ids ? ` (${ids})` : ""}`,
+    context: { api: "graph", ...context },
+  };
+  if (rule.transient !== undefined) details.transient = rule.transient;
+  if (category === "server-busy") {
+    const header = answer.headers["retry-after"];
+    const wait = retryAfter(Array.isArray(header) ? header[0] : header, now);
+    if (wait !== undefined) details.retryAfterMs = wait;
+  }
+  const failure = makeFailure(category, details);
+  if (error?.requestId !== undefined) failure.requestId = error.requestId;
+  if (error?.date !== undefined) failure.date = error.date;
+  return failure;
+}

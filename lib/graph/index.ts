@@ -1,0 +1,10 @@
+export { graphClouds, graphScopeOf, graphBaseUrlOf, ewsUrlOf, credentialHostsOf, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
+export { graphFolders, folderPaths, folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
+export { batchBody, planEntries, parseBatchAnswer, maxBatchRequests, mailboxesPerBatch, type BatchEntry, type ItemAnswer } from "./batch.js";
+export { classifyGraphAnswer, readGraphError, type GraphError } from "./classify.js";
+export { readTokenClaims, type TokenClaims } from "./token-roles.js";
+export { syncGraphPermissions, graphPermissionsFrom, ewsReadinessFrom, ewsDaysLeft, speaksFor, buildReadiness } from "./readiness.js";
+export { checkGraphMailboxes, defaultRetry, type GraphCheckOptions, type GraphMailbox, type GraphRunStats, type MailboxReport, type RetryPolicy } from "./check.js";
+export { testGraphConnection, checkReadiness, type GraphConnectionTest, type GraphConnectionTestOptions, type ReadinessOptions } from "./test-connection.js";
+export { graphToken } from "./token.js";
+export { askEws } from "./ews-policy.js";

@@ -1,0 +1,86 @@
+import { headerValue, type HttpReply } from "../net/index.js";
+import type { Outcome } from "../model/result.js";
+import { ewsShutdownDate, type AppRef, type EwsReadinessState, type GraphPermissions, type Readiness, type SpeaksFor } from "../model/readiness.js";
+
+/** The Graph application permissions server-side synchronization needs (product documentation, 2026). */
+export const syncGraphPermissions = [
+  "Mail.ReadWrite",
+  "Mail.Send",
+  "MailboxSettings.ReadWrite",
+  "Calendars.ReadWrite",
+  "Contacts.ReadWrite",
+  "Tasks.ReadWrite.All",
+  "MailboxConfigItem.ReadWrite",
+] as const;
+
+/** What the token grants, and which of sync's permissions are not among it. */
+export function graphPermissionsFrom(roles: readonly string[]): GraphPermissions {
+  const granted = [...new Set(roles)];
+  const have = new Set(granted.map((r) => r.toLowerCase()));
+  return { status: "checked", granted, missing: syncGraphPermissions.filter((p) => !have.has(p.toLowerCase())) };
+}
+
+export function graphPermissionsNotChecked(reason: string): GraphPermissions {
+  return { status: "not-checked", reason, granted: [], missing: [] };
+}
+
+export interface EwsReadiness {
+  state: EwsReadinessState;
+  reason?: string;
+}
+
+/**
+ * EWS readiness from one authenticated EWS request: a 403 whose X-EWS-Policy-Reason says EWS is
+ * disabled → disabled, says it is blocked by policy → blocked-by-policy; EWS answering (200, or an
+ * EWS SOAP fault in a 500) → allowed; anything else → not-checked, with the reason.
+ */
+export function ewsReadinessFrom(reply: Outcome<Pick<HttpReply, "status" | "headers" | "body">>): EwsReadiness {
+  if (!reply.ok) return { state: "not-checked", reason: `the EWS request failed: ${reply.failure.message}` };
+  const { status, headers, body } = reply.value;
+  const policy = headerValue(headers, "x-ews-policy-reason");
+  if (status === 403 && policy !== undefined) {
+    if (/blocked by policy/i.test(policy)) return { state: "blocked-by-policy", reason: policy };
+    if (/\bdisabled\b/i.test(policy)) return { state: "disabled", reason: policy };
+    return { state: "not-checked", reason: `HTTP 403 with an X-EWS-Policy-Reason this monitor does not know: ${policy.slice(0, 200)}` };
+  }
+  if (status === 200) return { state: "allowed" };
+  if (status === 500 && /ResponseCode/.test(body.subarray(0, 64 * 1024).toString("utf8"))) return { state: "allowed" };
+  if (status === 401) return { state: "not-checked", reason: "EWS refused the app's token (HTTP 401): the app lacks full_access_as_app or the token is wrong" };
+  return { state: "not-checked", reason: `EWS answered HTTP ${status}${status === 403 ? " without X-EWS-Policy-Reason" : ""}` };
+}
+
+const dayMs = 86_400_000;
+
+/** Calendar days (UTC) from `now` to the EWS shutdown; 0 on and after the day. */
+export function ewsDaysLeft(now: Date): number {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.max(0, Math.round((Date.parse(`${ewsShutdownDate}T00:00:00Z`) - today) / dayMs));
+}
+
+/** Readiness speaks for synchronization itself only when the monitor signs in as sync's own app registration. */
+export function speaksFor(monitor: AppRef, syncApp?: AppRef): SpeaksFor {
+  const same = (a: AppRef, b: AppRef) => a.tenantId.toLowerCase() === b.tenantId.toLowerCase() && a.clientId.toLowerCase() === b.clientId.toLowerCase();
+  if (syncApp !== undefined && same(monitor, syncApp)) return { kind: "sync-app", app: monitor };
+  return { kind: "monitor-app", app: monitor, syncApp: syncApp ?? "unknown" };
+}
+
+export interface ReadinessInput {
+  ews: EwsReadiness;
+  graphPermissions: GraphPermissions;
+  now: Date;
+  monitorApp: AppRef;
+  /** The app registration the profile's synchronization uses (Dataverse: exchangeonlinetenantid, oauthclientid), when known. */
+  syncApp?: AppRef;
+}
+
+export function buildReadiness(input: ReadinessInput): Readiness {
+  const readiness: Readiness = {
+    ews: input.ews.state,
+    ewsShutdown: ewsShutdownDate,
+    ewsDaysLeft: ewsDaysLeft(input.now),
+    graphPermissions: input.graphPermissions,
+    speaksFor: speaksFor(input.monitorApp, input.syncApp),
+  };
+  if (input.ews.reason !== undefined) readiness.ewsReason = input.ews.reason;
+  return readiness;
+}

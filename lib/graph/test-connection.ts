@@ -1,0 +1,128 @@
+import type { OAuthCredentials } from "../auth/index.js";
+import { makeFailure } from "../diagnosis/failure.js";
+import type { MailboxCheck, StepResult } from "../model/connection.js";
+import type { Failure } from "../model/failure.js";
+import type { AppRef, GraphPermissions, Readiness } from "../model/readiness.js";
+import type { Outcome } from "../model/result.js";
+import type { ProfileConnections } from "../net/index.js";
+import { checkBatch, checkGraphMailboxes, startRun, wantedOf, type GraphCheckOptions, type GraphMailbox } from "./check.js";
+import { graphClouds, type GraphCloudName } from "./clouds.js";
+import { askEws } from "./ews-policy.js";
+import { mailboxFailed } from "./mailbox-result.js";
+import { buildReadiness, ewsReadinessFrom, graphPermissionsFrom, graphPermissionsNotChecked, type EwsReadiness } from "./readiness.js";
+import { graphToken } from "./token.js";
+import { readTokenClaims } from "./token-roles.js";
+
+export interface ReadinessOptions {
+  connections: ProfileConnections;
+  credentials: OAuthCredentials;
+  cloud: GraphCloudName;
+  /** The mailbox EWS is asked about; without one EWS is not checked. */
+  address?: string;
+  /** Ask EWS at all (Exchange Online and hybrid profiles; default true). */
+  checkEws?: boolean;
+  /** The app registration synchronization itself uses, when known (Dataverse). */
+  syncApp?: AppRef;
+  now?: Date;
+}
+
+/** The daily readiness check: the Graph token's roles against sync's permissions, and one EWS request. */
+export async function checkReadiness(options: ReadinessOptions, graphTokenOutcome?: Outcome<string>): Promise<Readiness> {
+  const cloud = graphClouds[options.cloud];
+  const token = graphTokenOutcome ?? (await graphToken(options.connections, options.credentials, cloud));
+  const input = {
+    ews: await ewsReadiness(options),
+    graphPermissions: permissionsOf(token),
+    now: options.now ?? new Date(),
+    monitorApp: { tenantId: options.credentials.tenantId, clientId: options.credentials.clientId },
+  };
+  return buildReadiness(options.syncApp === undefined ? input : { ...input, syncApp: options.syncApp });
+}
+
+function permissionsOf(token: Outcome<string>): GraphPermissions {
+  if (!token.ok) return graphPermissionsNotChecked(`no Graph token: ${token.failure.message}`);
+  const claims = readTokenClaims(token.value);
+  return claims.ok ? graphPermissionsFrom(claims.claims.roles) : graphPermissionsNotChecked(claims.reason);
+}
+
+async function ewsReadiness(options: ReadinessOptions): Promise<EwsReadiness> {
+  if (options.checkEws === false) return { state: "not-checked", reason: "EWS readiness applies to Exchange Online and hybrid profiles only" };
+  if (options.address === undefined) return { state: "not-checked", reason: "the profile has no mailbox to ask EWS about" };
+  return ewsReadinessFrom(await askEws(options.connections, options.credentials, graphClouds[options.cloud], options.address));
+}
+
+export interface GraphConnectionTestOptions extends GraphCheckOptions {
+  /** The mailboxes to check; the first is Test Connection's test mailbox. */
+  mailboxes: GraphMailbox[];
+  checkEws?: boolean;
+  syncApp?: AppRef;
+  now?: Date;
+}
+
+/** Test Connection through Graph: steps token, graph and mailbox, each mailbox's channels, and the readiness object. */
+export interface GraphConnectionTest {
+  ok: boolean;
+  elapsedMs: number;
+  steps: StepResult[];
+  mailboxes: MailboxCheck[];
+  readiness: Readiness;
+}
+
+export async function testGraphConnection(options: GraphConnectionTestOptions): Promise<GraphConnectionTest> {
+  const started = performance.now();
+  const cloud = graphClouds[options.cloud];
+  const steps: StepResult[] = [];
+  const timed = async <T>(body: () => Promise<T>): Promise<[T, number]> => {
+    const t = performance.now();
+    const value = await body();
+    return [value, Math.round(performance.now() - t)];
+  };
+  const push = (step: StepResult["step"], elapsedMs: number, url: string, error?: Failure) =>
+    steps.push(error === undefined ? { step, ok: true, elapsedMs, url } : { step, ok: false, elapsedMs, url, error });
+  const skip = (step: StepResult["step"]) => steps.push({ step, ok: null, elapsedMs: 0 });
+
+  const mailboxes = [...new Map(options.mailboxes.map((m) => [m.address.toLowerCase(), { ...m, address: m.address.toLowerCase() }])).values()];
+  const [first, ...rest] = mailboxes;
+  const results = new Map<string, MailboxCheck>();
+
+  const tokenUrl = `${options.credentials.authorityHost}/${options.credentials.tenantId}/oauth2/v2.0/token`;
+  const [token, tokenMs] = await timed(() => graphToken(options.connections, options.credentials, cloud));
+  push("token", tokenMs, tokenUrl, token.ok ? undefined : token.failure);
+
+  if (!token.ok) {
+    skip("graph");
+    skip("mailbox");
+    for (const m of mailboxes) results.set(m.address, mailboxFailed(m.address, wantedOf(m), token.failure));
+  } else if (first === undefined) {
+    push("graph", 0, `https://${cloud.graphHost}/v1.0/$batch`, noAddress());
+    skip("mailbox");
+  } else {
+    const [batch, batchMs] = await timed(() => checkBatch(startRun(options), [first]));
+    const check = batch.checks[0]!;
+    results.set(first.address, check);
+    push("graph", batchMs, batch.transport.url, batch.transport.ok ? undefined : batch.transport.failure);
+    if (batch.transport.ok) push("mailbox", check.elapsedMs, `https://${cloud.graphHost}/v1.0/users/${encodeURIComponent(first.address)}`, check.ok ? undefined : check.error);
+    else skip("mailbox");
+    await checkGraphMailboxes(rest, options, async (address, result) => void results.set(address, result));
+  }
+
+  const readinessOptions: ReadinessOptions = { connections: options.connections, credentials: options.credentials, cloud: options.cloud };
+  if (first !== undefined) readinessOptions.address = first.address;
+  if (options.checkEws !== undefined) readinessOptions.checkEws = options.checkEws;
+  if (options.syncApp !== undefined) readinessOptions.syncApp = options.syncApp;
+  if (options.now !== undefined) readinessOptions.now = options.now;
+  const readiness = await checkReadiness(readinessOptions, token);
+
+  const checks = mailboxes.flatMap((m) => results.get(m.address) ?? []);
+  return {
+    ok: steps.every((s) => s.ok === true) && checks.every((c) => c.ok),
+    elapsedMs: Math.round(performance.now() - started),
+    steps,
+    mailboxes: checks,
+    readiness,
+  };
+}
+
+function noAddress(): Failure {
+  return makeFailure("credential-format", { code: "NoAddress", message: "The profile has no mailbox to test the connection with", context: { api: "graph" } });
+}

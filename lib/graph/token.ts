@@ -1,0 +1,27 @@
+import { accessToken, type OAuthCredentials } from "../auth/index.js";
+import { makeFailure } from "../diagnosis/failure.js";
+import type { Failure } from "../model/failure.js";
+import { fail, type Outcome } from "../model/result.js";
+import type { ProfileConnections } from "../net/index.js";
+import { credentialHostsOf, graphScopeOf, mayReceiveCredentials, type GraphCloud } from "./clouds.js";
+
+/** The app's credentials and tokens go only to the cloud's own hosts; anything else is refused before a byte is sent. */
+export function refusedHost(cloud: GraphCloud, url: string, what: string): Failure {
+  const failure = makeFailure("insecure-url", {
+    code: "CredentialHostRefused",
+    message: `${what} would go to ${url}, which is not one of the ${cloud.label} cloud's own hosts (${credentialHostsOf(cloud).join(", ")}); nothing was sent`,
+    transient: false,
+    context: { api: "graph" },
+  });
+  failure.remediation = `Credentials for the ${cloud.label} cloud are only sent to ${credentialHostsOf(cloud).join(", ")}. Check the profile's auth.cloud (public, usgov, usgov-dod or china) matches the tenant's cloud, and that no authority override points elsewhere.`;
+  return failure;
+}
+
+/** An app-only token for `scope`, from the cloud's own authority (through lib/auth's cache and the profile's connections). */
+export function cloudToken(connections: ProfileConnections, credentials: OAuthCredentials, cloud: GraphCloud, scope: string): Promise<Outcome<string>> {
+  if (!mayReceiveCredentials(cloud, credentials.authorityHost)) return Promise.resolve(fail(refusedHost(cloud, credentials.authorityHost, "The token request (with the app's secret or certificate assertion)")));
+  return accessToken(connections, { ...credentials, scope });
+}
+
+export const graphToken = (connections: ProfileConnections, credentials: OAuthCredentials, cloud: GraphCloud): Promise<Outcome<string>> =>
+  cloudToken(connections, credentials, cloud, graphScopeOf(cloud));

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { classifyGraphAnswer, readGraphError } from "../../lib/graph/classify.js";
+
+const graphError = (code: string, message: string) => ({
+  error: { code, message, innerError: { date: "2026-11-30T16:50:56", "request-id": "5f3c9d1e-0000-4000-8000-000000000001", "client-request-id": "c-1" } },
+});
+const answer = (status: number, code: string, message = "words", headers: Record<string, string> = {}) => ({ status, headers, body: graphError(code, message) });
+const ctx = { address: "jdoe@contoso.com", permission: "Calendars.ReadWrite", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
+
+describe("Graph error classification", () => {
+  it.each([
+    [404, "ErrorInvalidUser", "The requested user 'jdoe@contoso.com' is invalid.", "mailbox-not-found", /jdoe@contoso.com/],
+    [404, "ResourceNotFound", "Resource could not be discovered.", "mailbox-not-found", /primary SMTP address/],
+    [404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.", "mailbox-not-in-cloud", /Get-Mailbox -Identity jdoe@contoso.com \| fl RecipientTypeDetails/],
+    [403, "ErrorAccessDenied", "Access to OData is disabled.", "access-policy-denied", /Test-ApplicationAccessPolicy -Identity jdoe@contoso.com -AppId 0f4c8a2e.*New-ApplicationAccessPolicy.*New-ManagementRoleAssignment/],
+    [403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.", "permission-missing", /Calendars\.ReadWrite.*admin consent/],
+    [403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "permission-missing", /Calendars\.ReadWrite/],
+    [401, "InvalidAuthenticationToken", "Access token validation failure.", "auth-failed", /Microsoft Graph refused the app's token/],
+  ])("%i %s (%s) → %s, non-transient, with remediation and Graph's request-id and date", (status, code, message, category, remediation) => {
+    const failure = classifyGraphAnswer(answer(status, code, message), ctx);
+    expect(failure).toMatchObject({ category, code, transient: false, requestId: "5f3c9d1e-0000-4000-8000-000000000001", date: "2026-11-30T16:50:56" });
+    expect(failure.remediation).toMatch(remediation);
+    expect(failure.message).toContain(message);
+    expect(failure.message).toContain("request-id 5f3c9d1e-0000-4000-8000-000000000001");
+  });
+
+  it("reads the code, never the message: the same words under another code change nothing", () => {
+    expect(classifyGraphAnswer(answer(403, "Authorization_RequestDenied", "Access to OData is disabled."), ctx).category).toBe("permission-missing");
+    expect(classifyGraphAnswer(answer(404, "ErrorInvalidUser", "is hosted on-premise"), ctx).category).toBe("mailbox-not-found");
+    expect(classifyGraphAnswer(answer(404, "MailboxNotEnabledForRESTAPI", "any words"), ctx).category).toBe("mailbox-not-in-cloud");
+  });
+
+  it("429 ApplicationThrottled and TooManyRequests are transient server-busy with the Retry-After", () => {
+    for (const code of ["ApplicationThrottled", "TooManyRequests"]) {
+      const failure = classifyGraphAnswer(answer(429, code, "slow down", { "retry-after": "7" }), ctx);
+      expect(failure).toMatchObject({ category: "server-busy", code, transient: true, retryAfterMs: 7000 });
+    }
+  });
+
+  it("falls back on the status when the code is unknown or there is no Graph error body", () => {
+    expect(classifyGraphAnswer(answer(503, "SomethingNew"), ctx)).toMatchObject({ category: "http-status", code: "SomethingNew", transient: true });
+    expect(classifyGraphAnswer({ status: 502, headers: {}, body: Buffer.from("<html>bad gateway</html>") }, ctx)).toMatchObject({ category: "http-status", code: "502", transient: true });
+    expect(classifyGraphAnswer({ status: 401, headers: {}, body: undefined }, ctx)).toMatchObject({ category: "auth-failed", code: "401" });
+    expect(classifyGraphAnswer(answer(400, "toString"), ctx)).toMatchObject({ category: "http-status", code: "toString", transient: false });
+  });
+
+  it("reads innerError from JSON text, and ignores what is not Graph's error shape", () => {
+    expect(readGraphError(JSON.stringify(graphError("X", "y")))).toEqual({ code: "X", message: "y", requestId: "5f3c9d1e-0000-4000-8000-000000000001", date: "2026-11-30T16:50:56" });
+    expect(readGraphError({ error: { code: "X", innererror: { "request-id": "r" } } })).toEqual({ code: "X", message: "", requestId: "r" });
+    expect(readGraphError({ error: "nope" })).toBeUndefined();
+    expect(readGraphError("not json")).toBeUndefined();
+  });
+});

@@ -1,7 +1,10 @@
 import type { ServerSpec } from "./spec.js";
 
-/** The token authorities of the national clouds: global, US Government (GCC High and DoD), 21Vianet. */
-export const cloudLoginHosts = ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"] as const;
+/**
+ * The token authorities of the national clouds: global, US Government (GCC High and DoD), 21Vianet
+ * (MSAL sends 21Vianet's token requests to login.partner.microsoftonline.cn, an alias of login.chinacloudapi.cn).
+ */
+export const cloudLoginHosts = ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn"] as const;
 
 /** The Graph hosts of the national clouds and whether each offers Microsoft To Do (21Vianet does not). */
 export const cloudGraphHosts: readonly { host: string; todo: boolean }[] = [

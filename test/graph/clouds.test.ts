@@ -20,6 +20,7 @@ describe("national clouds", () => {
     }
     expect(graphScopeOf(graphClouds["usgov-dod"])).toBe("https://dod-graph.microsoft.us/.default");
     expect(graphClouds.china.todo).toBe(false);
+    expect(credentialHostsOf(graphClouds.china)).toEqual(["login.chinacloudapi.cn", "login.partner.microsoftonline.cn", "microsoftgraph.chinacloudapi.cn", "partner.outlook.cn"]);
   });
 
   it("lets credentials go over https to the cloud's own hosts only", () => {

@@ -49,7 +49,11 @@ export function classifyHttpStatus(answer: HttpAnswer): Failure | undefined {
     }
     return fail("auth-failed", message);
   }
-  if (status === 403) return fail("access-denied", `HTTP 403 Forbidden${diag}${bodyWords(answer.body)}`);
+  if (status === 403) {
+    // Exchange Online's EWS switch-off says why in its own header (disabled, or the app not on the allow list).
+    const policy = header(answer.headers, "x-ews-policy-reason");
+    return fail("access-denied", `HTTP 403 Forbidden${policy ? `; X-EWS-Policy-Reason: ${clip(policy, 200)}` : ""}${diag}${bodyWords(answer.body)}`);
+  }
   if (status === 429 || status === 503) {
     const retryAfterMs = retryAfter(header(answer.headers, "retry-after"), answer.now ?? Date.now());
     const extra = retryAfterMs === undefined ? {} : { retryAfterMs };

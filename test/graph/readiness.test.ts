@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReadiness, ewsDaysLeft, ewsReadinessFrom, graphPermissionsFrom, speaksFor, syncGraphPermissions } from "../../lib/graph/readiness.js";
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
+import { classifyHttpStatus } from "../../lib/diagnosis/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
 
 const part = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
@@ -68,5 +69,13 @@ describe("readiness", () => {
       monitorApp: { tenantId: "T", clientId: "A" },
     });
     expect(readiness).toMatchObject({ ews: "blocked-by-policy", ewsShutdown: "2027-04-01", ewsDaysLeft: 121, graphPermissions: { granted: ["Mail.ReadWrite"], missing: expect.arrayContaining(["Mail.Send"]) } });
+  });
+});
+
+describe("an EWS 403 seen by the EWS check", () => {
+  it("quotes X-EWS-Policy-Reason in the access-denied message", () => {
+    const failure = classifyHttpStatus({ status: 403, headers: { "x-ews-policy-reason": "EWS is blocked by policy for this user or tenant" }, authUsed: "bearer" });
+    expect(failure).toMatchObject({ category: "access-denied", code: "403" });
+    expect(failure!.message).toBe("HTTP 403 Forbidden; X-EWS-Policy-Reason: EWS is blocked by policy for this user or tenant");
   });
 });

@@ -139,6 +139,16 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
+  it("an answer past the body cap is response-too-large for its mailboxes", async () => {
+    sim.setServer("graph.microsoft.com", { hugeBody: 3 * 1024 * 1024 });
+    try {
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(sim, conns), report));
+      for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "response-too-large" } });
+    } finally {
+      sim.setServer("graph.microsoft.com", { hugeBody: false });
+    }
+  });
+
   it("a refused secret fails every mailbox as auth-failed with one token request and no Graph request", async () => {
     const wrong = { ...credentialsFor({ clientId: "3c4d5e6f-7a8b-4c9d-8e0f-000000000001", secret: "not-the-secret" }) };
     const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 9)), options(sim, conns, { credentials: wrong }), report));

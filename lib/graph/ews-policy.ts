@@ -1,9 +1,8 @@
 import type { OAuthCredentials } from "../auth/index.js";
-import type { Outcome } from "../model/result.js";
+import { fail, type Outcome } from "../model/result.js";
 import type { HttpReply, ProfileConnections } from "../net/index.js";
 import { ewsUrlOf, mayReceiveCredentials, type GraphCloud } from "./clouds.js";
 import { cloudToken, refusedHost } from "./token.js";
-import { fail } from "../model/result.js";
 
 const xmlEscape = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 

@@ -8,7 +8,7 @@ import type { OrgState, ServerState } from "../state.js";
 import { decideGraph } from "./decide.js";
 import { mailboxConcurrencyLimit, type InFlight } from "./in-flight.js";
 import { graphError, throttled, type GraphReply } from "./reply.js";
-import { parseResource, type GraphResource } from "./resource.js";
+import { parse, type Item, type Parsed } from "./request.js";
 
 export interface GraphContext {
   org: OrgState;
@@ -16,17 +16,6 @@ export interface GraphContext {
   tokenSecret: Buffer;
   inFlight: InFlight;
 }
-
-const maxBatchRequests = 20;
-
-interface Item {
-  id: string;
-  method: string;
-  resource: GraphResource;
-  clientRequestId?: string;
-}
-
-type Parsed = { kind: "single"; item: Item } | { kind: "batch"; items: Item[] } | { kind: "error"; reply: GraphReply };
 
 /**
  * Microsoft Graph on one host: `GET /v1.0/users/{address}/...` and `POST /v1.0/$batch`. Every
@@ -88,47 +77,6 @@ function authenticate(ctx: GraphContext, server: ServerState, req: IncomingMessa
   const app = ctx.org.app(check.claims.tid, check.claims.appid);
   if (!app) return refuse("Access token validation failure.");
   return { kind: "app", app, roles: Array.isArray(check.claims.roles) ? check.claims.roles : [] };
-}
-
-function parse(req: IncomingMessage, path: string, body: string, crid: string | undefined): Parsed {
-  const url = req.url ?? "/";
-  const lowerPath = path.toLowerCase();
-  if (!lowerPath.startsWith("/v1.0/")) return { kind: "error", reply: graphError(400, "BadRequest", "Invalid version.", crid) };
-  if (lowerPath === "/v1.0/$batch") {
-    if (req.method !== "POST") return { kind: "error", reply: graphError(405, "BadRequest", "$batch accepts POST only.", crid) };
-    return parseBatch(body, crid);
-  }
-  const item: Item = { id: "single", method: req.method ?? "GET", resource: parseResource(url.slice("/v1.0".length)) };
-  if (crid !== undefined) item.clientRequestId = crid;
-  return { kind: "single", item };
-}
-
-function parseBatch(body: string, crid: string | undefined): Parsed {
-  const bad = (message: string): Parsed => ({ kind: "error", reply: graphError(400, "BadRequest", message, crid) });
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return bad("Invalid batch payload format.");
-  }
-  const requests = (value as { requests?: unknown } | null)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0) return bad("Invalid batch payload format.");
-  if (requests.length > maxBatchRequests) return bad(`The number of batch requests exceeds the limit of ${maxBatchRequests}.`);
-  const items: Item[] = [];
-  const ids = new Set<string>();
-  for (const r of requests as Record<string, unknown>[]) {
-    const id = r?.id;
-    const url = r?.url;
-    if (typeof id !== "string" || id === "" || typeof url !== "string") return bad("Each batch request needs a string id and url.");
-    if (ids.has(id)) return bad(`Batch request ids must be unique; '${id}' is repeated.`);
-    ids.add(id);
-    const headers = (typeof r.headers === "object" && r.headers !== null ? r.headers : {}) as Record<string, unknown>;
-    const itemCrid = Object.entries(headers).find(([k]) => k.toLowerCase() === "client-request-id")?.[1];
-    const item: Item = { id, method: typeof r.method === "string" ? r.method.toUpperCase() : "GET", resource: parseResource(url.startsWith("/") ? url : `/${url}`) };
-    if (typeof itemCrid === "string") item.clientRequestId = itemCrid;
-    items.push(item);
-  }
-  return { kind: "batch", items };
 }
 
 /**

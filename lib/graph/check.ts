@@ -84,6 +84,7 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
       }
     }
   };
+  if (unique.length === 0) return run.stats;
   // One token for the run up front: a refused secret fails every mailbox with one token request, not one per batch.
   const token = await graphToken(options.connections, options.credentials, run.cloud);
   if (!token.ok) {

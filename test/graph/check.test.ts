@@ -158,6 +158,12 @@ describe("Graph mailbox checks against the simulator", () => {
     expect(sim.counters.credentials.filter((c) => c.scheme === "client_secret")).toHaveLength(1);
   });
 
+  it("no mailboxes, no request at all", async () => {
+    const stats = await checkGraphMailboxes([], options(sim, conns), async () => undefined);
+    expect(stats).toEqual({ mailboxes: 0, batches: 0, retries: 0 });
+    expect(sim.counters.requests).toEqual([]);
+  });
+
   it("one report that throws never stops the others", async () => {
     const reported: string[] = [];
     const run = checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 6)), options(sim, conns), async (address) => {

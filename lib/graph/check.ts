@@ -9,7 +9,7 @@ import { batchBody, chunk, mailboxesPerBatch, parseBatchAnswer, planEntries, typ
 import { classifyGraphAnswer } from "./classify.js";
 import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
 import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
-import { inParallel } from "./in-parallel.js";
+import { inParallel } from "../util/in-parallel.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
 import { graphToken, refusedHost } from "./token.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReadiness, ewsDaysLeft, ewsReadinessFrom, graphPermissionsFrom, speaksFor, syncGraphPermissions } from "../../lib/graph/readiness.js";
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
-import { classifyHttpStatus } from "../../lib/diagnosis/classify-http.js";
+import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
 
 const part = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");

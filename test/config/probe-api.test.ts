@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { probeApiFor } from "../../lib/config/probe-api.js";
 import { parseProfile, type Profile } from "../../lib/config/profile.js";
-import { designExample, exampleWith } from "./profiles/fixtures.js";
+import { designExample, exampleWith } from "../profiles/fixtures.js";
 
 const oauth = { kind: "oauth", tenantId: "contoso.com", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "APP_SECRET" };
 const online = (extra: Record<string, unknown> = {}) => exampleWith({ serverType: "exchange-online", auth: oauth, ...extra });

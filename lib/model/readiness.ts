@@ -33,3 +33,12 @@ export interface Readiness {
   graphPermissions: GraphPermissions;
   speaksFor: SpeaksFor;
 }
+
+/**
+ * Readiness as the profile summary keeps it: the last answer, when it was checked and by what (the daily
+ * check in the probe cycle, or a Test Connection). Absent for Exchange Server profiles and before the first check.
+ */
+export interface CheckedReadiness extends Readiness {
+  checkedAt: string;
+  checkedBy: "daily-check" | "test-connection";
+}

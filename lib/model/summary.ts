@@ -1,5 +1,6 @@
 import type { CertificateReport, ServerInfo, StepResult } from "./connection.js";
 import type { MailboxState } from "./mailbox.js";
+import type { CheckedReadiness } from "./readiness.js";
 
 /** Processed / failed figures for a window of time, with the documentation's meaning of "failed". */
 export interface WindowFigures {
@@ -40,6 +41,8 @@ export interface ProfileSummary {
   certificates: CertificateReport[];
   server?: ServerInfo;
   mailboxStates: Record<MailboxState, number>;
+  /** EWS-retirement readiness of an Exchange Online or hybrid profile (issue 11), checked daily and by Test Connection. */
+  readiness?: CheckedReadiness;
   lastEmailAt?: string;
   emailsSent: number;
   updatedAt: string;

@@ -1,6 +1,7 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import type { StepResult } from "../model/connection.js";
 import type { MailboxState } from "../model/mailbox.js";
+import type { CheckedReadiness } from "../model/readiness.js";
 import type { Health, ProfileSummary, TestConnectionSummary } from "../model/summary.js";
 import { ignoreNotFound, statusOf } from "./batch.js";
 import { compactFailure, decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
@@ -106,6 +107,7 @@ function encodeFields(fields: Partial<SummaryFields>): SummaryEntity {
   if (fields.certificates !== undefined) e.certificates = jsonColumn("certificates", fields.certificates);
   if (fields.server !== undefined) e.server = jsonColumn("server", fields.server);
   if (fields.mailboxStates !== undefined) e.mailboxStates = jsonColumn("mailboxStates", fields.mailboxStates);
+  if (fields.readiness !== undefined) e.readiness = jsonColumn("readiness", fields.readiness);
   return e;
 }
 
@@ -136,6 +138,8 @@ function decode(e: TableEntityResult<SummaryEntity>): ProfileSummary {
   if (run !== undefined) summary.lastTestConnection = run;
   const server = parseJsonColumn<ProfileSummary["server"]>(e.server, undefined);
   if (server !== undefined) summary.server = server;
+  const readiness = parseJsonColumn<CheckedReadiness | undefined>(e.readiness, undefined);
+  if (readiness !== undefined) summary.readiness = readiness;
   const lastEmailAt = optionalString(e.lastEmailAt);
   if (lastEmailAt !== undefined) summary.lastEmailAt = lastEmailAt;
   return summary;

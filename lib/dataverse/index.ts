@@ -6,4 +6,5 @@ export { buildPull, readEnvironment, summarize, type EnvironmentRead, type PullJ
 export { serverTypeOf, type ServerType } from "./server-type.js";
 export { dataverseToken, principalOf, resolveIdentity, type DataverseIdentity } from "./token.js";
 export * from "./verdict.js";
+export { dynamicsView, explainAgreement, type MailboxDynamicsView } from "./view.js";
 export { exitCodeOf, formatPull, runPull, type PullEnvironment, type PullRun } from "./run-pull.js";

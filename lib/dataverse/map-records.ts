@@ -2,19 +2,11 @@ import { z } from "zod";
 import { parseProfile, type MailboxConfig, type Profile, type ProfileInput } from "../config/profile.js";
 import { mapEntryFor, type DataverseMap, type MapEntry } from "./map-file.js";
 import { serverTypeOf, type ServerType } from "./server-type.js";
-import { dynamicsVerdictOf, lastTestOf, type DynamicsMailboxVerdict, type LastTest } from "./verdict.js";
+import type { DataverseSource, ProfileLastTest } from "../model/dynamics.js";
+import { dynamicsVerdictOf, lastTestOf, type DynamicsMailboxVerdict } from "./verdict.js";
 import type { MailboxRecordWire, ProfileRecord, TraceLogRecord } from "./wire.js";
 
-/** Where an imported profile comes from: profiles from Dataverse are read-only through the admin API. */
-export interface DataverseSource {
-  kind: "dataverse";
-  /** The environment URL. */
-  environment: string;
-  /** emailserverprofileid. */
-  id: string;
-  name: string;
-  servertype: number;
-}
+export type { DataverseSource, ProfileLastTest } from "../model/dynamics.js";
 
 export interface MailboxAlert {
   at: string;
@@ -29,12 +21,6 @@ export interface ImportedMailbox {
   dynamics: DynamicsMailboxVerdict;
   /** The newest error trace logs Dynamics shows on the mailbox (read for failing mailboxes only). */
   alerts: MailboxAlert[];
-}
-
-export interface ProfileLastTest {
-  status: LastTest;
-  startedAt: string | null;
-  response: string | null;
 }
 
 /** What the profile would authenticate with, as far as Dataverse and the map file tell, without a secret setting. */

@@ -3,6 +3,7 @@ import type { ChannelName } from "../model/connection.js";
 import type { FailureCategory } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { MailboxRecordWire } from "./wire.js";
+import { noAgreements, type AgreementCounts, type LastTest } from "../model/dynamics.js";
 
 /** What Dynamics itself says about a mailbox: the three statuses of the mailbox form and what explains them. */
 
@@ -122,8 +123,7 @@ export type Agreement =
   /** One side has no verdict; a CRM cause is given when Dynamics fails. */
   | { kind: "not-compared"; missing: "probe" | "dynamics"; probeReason?: Extract<ProbeOverall, { kind: "not-probed" }>["reason"]; cause?: CrmCause };
 
-export const agreementKinds = ["both-fail", "dynamics-fails-probe-passes", "probe-fails-dynamics-passes", "both-pass", "not-compared"] as const;
-export type AgreementKind = (typeof agreementKinds)[number];
+export { agreementKinds, type AgreementCounts, type AgreementKind, type LastTest } from "../model/dynamics.js";
 
 export function classifyAgreement(v: DynamicsMailboxVerdict, probe: ProbeOverall, serverType: ServerType, now: number): Agreement {
   const dynamics = dynamicsOverall(v);
@@ -137,10 +137,8 @@ export function classifyAgreement(v: DynamicsMailboxVerdict, probe: ProbeOverall
   return probe.kind === "fail" ? { kind: "probe-fails-dynamics-passes" } : { kind: "both-pass" };
 }
 
-export type AgreementCounts = Record<AgreementKind, number>;
-
 export function countAgreements(agreements: Iterable<Agreement>): AgreementCounts {
-  const counts = Object.fromEntries(agreementKinds.map((k) => [k, 0])) as AgreementCounts;
+  const counts = noAgreements();
   for (const a of agreements) counts[a.kind] += 1;
   return counts;
 }
@@ -149,9 +147,6 @@ export function countAgreements(agreements: Iterable<Agreement>): AgreementCount
 export function isFailing(v: DynamicsMailboxVerdict): boolean {
   return dynamicsOverall(v) === "failure";
 }
-
-/** The profile's last Test Connection as Dynamics recorded it. */
-export type LastTest = "success" | "failure" | "warning" | "not-run";
 
 export function lastTestOf(code: number | null): LastTest {
   return code === 1 ? "success" : code === 0 ? "failure" : code === 2 ? "warning" : "not-run";

@@ -1,4 +1,5 @@
 import type { CertificateReport, ServerInfo, StepResult } from "./connection.js";
+import type { DynamicsProfileSummary } from "./dynamics.js";
 import type { MailboxState } from "./mailbox.js";
 import type { CheckedReadiness } from "./readiness.js";
 
@@ -46,4 +47,6 @@ export interface ProfileSummary {
   lastEmailAt?: string;
   emailsSent: number;
   updatedAt: string;
+  /** Profiles from Dataverse: Dynamics' verdict beside the probe's (lib/model/dynamics.ts). */
+  dynamics?: DynamicsProfileSummary;
 }

@@ -2,6 +2,7 @@ import { deleteAllAlerts } from "../store/alerts.js";
 import { deleteAllChecks } from "../store/checks.js";
 import { deleteAllConnectionRuns } from "../store/connection.js";
 import { deleteCycle } from "../store/cycles.js";
+import { deleteAllDynamics } from "../store/dynamics.js";
 import { deleteHourly } from "../store/hourly.js";
 import { deleteAllMailboxes } from "../store/mailboxes.js";
 import { deleteAllNotifications } from "../store/notifications.js";
@@ -11,8 +12,8 @@ import { deleteSummary } from "../store/summaries.js";
 
 /**
  * Deletes a profile and everything stored about it, in every table: the profile entity first (the schedule stops
- * seeing it), then its mailboxes, summary, cycle, checks, hourly figures, Test Connection runs, alerts and
- * notification ledger and history. Leftovers of a profile that is already gone are removed all the same.
+ * seeing it), then its mailboxes, summary, cycle, checks, hourly figures, Test Connection runs, alerts,
+ * notification ledger and history, and Dynamics' verdicts. Leftovers of a profile that is already gone are removed all the same.
  */
 export async function removeProfile(storage: Storage, id: string): Promise<"deleted" | "not-found"> {
   const existed = await deleteProfile(storage, id);
@@ -25,6 +26,7 @@ export async function removeProfile(storage: Storage, id: string): Promise<"dele
     deleteAllConnectionRuns(storage, id),
     deleteAllAlerts(storage, id),
     deleteAllNotifications(storage, id),
+    deleteAllDynamics(storage, id),
   ]);
   return existed ? "deleted" : "not-found";
 }

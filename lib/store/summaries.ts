@@ -108,6 +108,7 @@ function encodeFields(fields: Partial<SummaryFields>): SummaryEntity {
   if (fields.server !== undefined) e.server = jsonColumn("server", fields.server);
   if (fields.mailboxStates !== undefined) e.mailboxStates = jsonColumn("mailboxStates", fields.mailboxStates);
   if (fields.readiness !== undefined) e.readiness = jsonColumn("readiness", fields.readiness);
+  if (fields.dynamics !== undefined) e.dynamics = jsonColumn("dynamics", fields.dynamics);
   return e;
 }
 
@@ -140,6 +141,8 @@ function decode(e: TableEntityResult<SummaryEntity>): ProfileSummary {
   if (server !== undefined) summary.server = server;
   const readiness = parseJsonColumn<CheckedReadiness | undefined>(e.readiness, undefined);
   if (readiness !== undefined) summary.readiness = readiness;
+  const dynamics = parseJsonColumn<ProfileSummary["dynamics"]>(e.dynamics, undefined);
+  if (dynamics !== undefined) summary.dynamics = dynamics;
   const lastEmailAt = optionalString(e.lastEmailAt);
   if (lastEmailAt !== undefined) summary.lastEmailAt = lastEmailAt;
   return summary;

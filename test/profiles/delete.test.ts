@@ -8,6 +8,9 @@ import { recordTestConnection } from "../../lib/store/connection.js";
 import { startCycle } from "../../lib/store/cycles.js";
 import { upsertHourly } from "../../lib/store/hourly.js";
 import { encodeKeyPart } from "../../lib/store/keys.js";
+import { writeDynamics } from "../../lib/store/dynamics.js";
+import { dynamicsVerdictOf } from "../../lib/dataverse/verdict.js";
+import { dvId, dvMailbox } from "../../sim/dataverse/index.js";
 import { claim, confirmSent } from "../../lib/store/notifications.js";
 import { tableNames, type Storage } from "../../lib/store/storage.js";
 import { contosoProfile, litwareProfile } from "../support/cycle-org.js";
@@ -23,6 +26,8 @@ async function storeEverything(storage: Storage, profileId: string): Promise<voi
   await recordTestConnection(storage, profileId, { profile: profileId, ok: true, elapsedMs: 1, steps: [], mailboxes: [], certificates: [] }, at);
   await recordAlerts(storage, [{ profileId, at: at.toISOString(), kind: "test-connection-failed", audience: "owner", message: "fails" }]);
   await startCycle(storage, profileId, 1, 1, at);
+  const verdict = dynamicsVerdictOf(dvMailbox({ mailboxid: dvId(0x3b, 1), emailaddress: `x@${profileId}.com`, _emailserverprofile_value: dvId(0xe5, 1) }));
+  await writeDynamics(storage, [{ profileId, address: `x@${profileId}.com`, mailboxId: dvId(0x3b, 1), verdict, alerts: [], fingerprint: "f" }]);
   const claimed = await claim(storage, profileId, at, "claim-1");
   if (claimed.kind !== "claimed") throw new Error(`no claim: ${claimed.kind}`);
   const figures = { processed: 1, failed: 1, succeeded: 0, failurePercent: 100 };

@@ -2,6 +2,7 @@ import type { CertificateReport, ServerInfo, StepResult } from "./connection.js"
 import type { DynamicsProfileSummary } from "./dynamics.js";
 import type { MailboxState } from "./mailbox.js";
 import type { CheckedReadiness } from "./readiness.js";
+import type { EmailAttempt, EmailOutcomeCounts } from "./notification.js";
 
 /** Processed / failed figures for a window of time, with the documentation's meaning of "failed". */
 export interface WindowFigures {
@@ -15,6 +16,8 @@ export interface WindowFigures {
 /** One row of the `hourly` table (partition: profile id, row: yyyyMMddHH). */
 export interface HourlyRow extends WindowFigures {
   hour: string;
+  /** A maintenance window overlapped the hour (its failures do not email anyone). */
+  maintenance?: boolean;
 }
 
 export type Health = "ok" | "degraded" | "failing" | "unknown";
@@ -44,8 +47,14 @@ export interface ProfileSummary {
   mailboxStates: Record<MailboxState, number>;
   /** EWS-retirement readiness of an Exchange Online or hybrid profile (issue 11), checked daily and by Test Connection. */
   readiness?: CheckedReadiness;
+  /** The last email the SMTP server accepted. */
   lastEmailAt?: string;
+  /** Emails the SMTP server accepted, in all. */
   emailsSent: number;
+  /** The last send attempt, whatever became of it (issue 10 item 7). */
+  lastEmail?: EmailAttempt;
+  /** Send attempts by outcome, in all (absent before the first attempt). */
+  emailOutcomes?: EmailOutcomeCounts;
   updatedAt: string;
   /** Profiles from Dataverse: Dynamics' verdict beside the probe's (lib/model/dynamics.ts). */
   dynamics?: DynamicsProfileSummary;

@@ -1,3 +1,4 @@
+import { emailKinds, type EmailKind } from "../model/notification.js";
 import type { WindowFigures } from "../model/summary.js";
 import { shouldNotify } from "../cycle/window.js";
 import { quietPeriodMs } from "../store/notifications.js";
@@ -19,8 +20,7 @@ import { quietPeriodMs } from "../store/notifications.js";
  * not a recovery). An open alert stays open through maintenance and staleness.
  */
 
-export const emailKinds = ["alert", "reminder", "recovered", "stale"] as const;
-export type EmailKind = (typeof emailKinds)[number];
+export { emailKinds, type EmailKind };
 
 /** What the notifications ledger must remember of the story (beside its claim fields). */
 export interface StoryState {

@@ -109,6 +109,8 @@ function encodeFields(fields: Partial<SummaryFields>): SummaryEntity {
   if (fields.mailboxStates !== undefined) e.mailboxStates = jsonColumn("mailboxStates", fields.mailboxStates);
   if (fields.readiness !== undefined) e.readiness = jsonColumn("readiness", fields.readiness);
   if (fields.dynamics !== undefined) e.dynamics = jsonColumn("dynamics", fields.dynamics);
+  if (fields.lastEmail !== undefined) e.lastEmail = jsonColumn("lastEmail", fields.lastEmail);
+  if (fields.emailOutcomes !== undefined) e.emailOutcomes = jsonColumn("emailOutcomes", fields.emailOutcomes);
   return e;
 }
 
@@ -143,6 +145,10 @@ function decode(e: TableEntityResult<SummaryEntity>): ProfileSummary {
   if (readiness !== undefined) summary.readiness = readiness;
   const dynamics = parseJsonColumn<ProfileSummary["dynamics"]>(e.dynamics, undefined);
   if (dynamics !== undefined) summary.dynamics = dynamics;
+  const lastEmail = parseJsonColumn<ProfileSummary["lastEmail"]>(e.lastEmail, undefined);
+  if (lastEmail !== undefined) summary.lastEmail = lastEmail;
+  const emailOutcomes = parseJsonColumn<ProfileSummary["emailOutcomes"]>(e.emailOutcomes, undefined);
+  if (emailOutcomes !== undefined) summary.emailOutcomes = emailOutcomes;
   const lastEmailAt = optionalString(e.lastEmailAt);
   if (lastEmailAt !== undefined) summary.lastEmailAt = lastEmailAt;
   return summary;

@@ -4,3 +4,4 @@ export { authenticatedRequest } from "./request.js";
 export { accessToken, clearTokenCache } from "./oauth.js";
 export { ntlmChallenge } from "./ntlm.js";
 export { Secret } from "./secret.js";
+export { SecretBook } from "./secret-book.js";

@@ -22,12 +22,19 @@ export function ntlmChallenge(reply: HttpReply): string | undefined {
  * connection, since the server binds the handshake to it. The user name is a UPN, sent with an
  * empty domain. A reply without an NTLM challenge is returned as it is, for the caller to judge.
  */
-export async function ntlmRequest(conns: ProfileConnections, credentials: PasswordCredentials, request: HttpRequest): Promise<Outcome<HttpReply>> {
+export async function ntlmRequest(
+  conns: ProfileConnections,
+  credentials: PasswordCredentials,
+  request: HttpRequest,
+  onSent: (authorization: string) => void = () => {},
+): Promise<Outcome<HttpReply>> {
   const session = conns.openSession(request.url);
   if (!session.ok) return session;
   const connection = session.value;
-  const send = (authorization: string) =>
-    connection.request({ ...request, headers: { ...request.headers, authorization }, carriesCredentials: true });
+  const send = (authorization: string) => {
+    onSent(authorization);
+    return connection.request({ ...request, headers: { ...request.headers, authorization }, carriesCredentials: true });
+  };
   try {
     const negotiate = await send(createType1Message({ domain: "", workstation: "" }));
     if (!negotiate.ok) return negotiate;

@@ -6,24 +6,31 @@ import { basicAuthorization } from "./basic.js";
 import type { Credentials } from "./credentials.js";
 import { ntlmRequest } from "./ntlm.js";
 import { accessToken } from "./oauth.js";
+import type { SecretBook } from "./secret-book.js";
 
 /**
  * Sends a request as the profile's service account or app: Basic header, NTLM handshake on one
  * connection, or a Bearer token. Refused before anything is sent (no token fetched either) unless https.
+ * `book` learns every secret put on the wire (header values, NTLM messages, the token) so answers can be redacted.
  */
-export async function authenticatedRequest(conns: ProfileConnections, credentials: Credentials, request: HttpRequest): Promise<Outcome<HttpReply>> {
+export async function authenticatedRequest(conns: ProfileConnections, credentials: Credentials, request: HttpRequest, book?: SecretBook): Promise<Outcome<HttpReply>> {
   const secured: HttpRequest = { ...request, carriesCredentials: true };
   const url = checkUrl(secured);
   if (!url.ok) return url;
   switch (credentials.kind) {
-    case "basic":
-      return conns.request({ ...secured, headers: { ...request.headers, authorization: basicAuthorization(credentials) } });
+    case "basic": {
+      const authorization = basicAuthorization(credentials);
+      book?.add(authorization);
+      return conns.request({ ...secured, headers: { ...request.headers, authorization } });
+    }
     case "ntlm":
-      return ntlmRequest(conns, credentials, secured);
+      return ntlmRequest(conns, credentials, secured, (message) => book?.add(message));
     case "oauth": {
       const token = await accessToken(conns, credentials);
       if (!token.ok) return token;
-      return conns.request({ ...secured, headers: { ...request.headers, authorization: `Bearer ${token.value}` } });
+      const authorization = `Bearer ${token.value}`;
+      book?.add(authorization);
+      return conns.request({ ...secured, headers: { ...request.headers, authorization } });
     }
   }
 }

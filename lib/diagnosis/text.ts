@@ -12,3 +12,12 @@ export function withWords(prefix: string, words: string | undefined): string {
   const quoted = words ? clip(words) : "";
   return quoted ? `${prefix}: ${quoted}` : `${prefix}.`;
 }
+
+/** Sentences joined with a space, each ending with a full stop (unless it already ends a sentence). */
+export function joinSentences(...parts: (string | undefined)[]): string {
+  return parts
+    .map((p) => p?.trim() ?? "")
+    .filter((p) => p !== "")
+    .map((p) => (/[.!?…:]$|[.!?]["')\]]$/.test(p) ? p : `${p}.`))
+    .join(" ");
+}

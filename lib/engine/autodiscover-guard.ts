@@ -1,4 +1,5 @@
 import { makeFailure } from "../diagnosis/failure.js";
+import { joinSentences } from "../diagnosis/text.js";
 import type { Failure } from "../model/failure.js";
 import { mostTelling } from "./failure-rank.js";
 import type { ProbeSession } from "./session.js";
@@ -30,6 +31,11 @@ export function refuseUrl(session: ProbeSession, url: string, address: string, t
   return undefined;
 }
 
+/** Whether this endpoint was already asked about this address. */
+export function visited(trail: Trail, address: string, url: string): boolean {
+  return trail.urls.has(visitKey(address, url));
+}
+
 /** Asking the same endpoint about another address is no loop; asking it again about the same one is. */
 export function visitKey(address: string, url: string): string {
   return `${address} ${url.toLowerCase()}`;
@@ -47,8 +53,39 @@ export function summarize(session: ProbeSession, address: string, failures: Fail
     const tried = failures.length > 0 ? ` (${failures.length} candidate host names do not resolve, and no _autodiscover._tcp SRV record led anywhere)` : "";
     return makeFailure("autodiscover-error", { code: "NoEndpoint", message: `No Autodiscover endpoint answered for ${address}${tried}`, context: session.context({ address }) });
   }
-  const chosen = mostTelling(failures);
+  const refused = refusedCredentials(failures);
+  const chosen = refused ?? mostTelling(failures);
   const others = failures.filter((f) => f !== chosen).map((f) => `${f.category} (${f.code})`);
-  const suffix = others.length > 0 ? ` Other Autodiscover endpoints: ${[...new Set(others)].join(", ")}.` : "";
-  return { ...chosen, message: `${chosen.message}${suffix}` };
+  const lead =
+    refused === undefined
+      ? chosen.message
+      : joinSentences(`Every Autodiscover endpoint that answered refused the credentials of ${session.profile.auth.username ?? "the service account"} (HTTP 401)`, chosen.message);
+  const suffix = others.length > 0 ? `Other Autodiscover endpoints: ${[...new Set(others)].join(", ")}` : undefined;
+  return { ...chosen, message: joinSentences(lead, suffix) };
+}
+
+/** Failures that are an endpoint's own answer to our request (as opposed to no answer, or a redirect we refused). */
+const answeredCategories: ReadonlySet<Failure["category"]> = new Set<Failure["category"]>([
+  "auth-failed",
+  "basic-auth-disabled",
+  "access-denied",
+  "http-status",
+  "server-busy",
+  "invalid-response",
+  "response-too-large",
+]);
+
+const isUnauthorized = (f: Failure) => f.category === "auth-failed" || f.category === "basic-auth-disabled";
+
+/**
+ * When every endpoint that answered said 401, the credentials are the story, whatever else was tried (names that do
+ * not resolve, redirects refused, a 404 where no Autodiscover lives): auth-failed, or basic-auth-disabled when no
+ * endpoint's challenge offered Basic.
+ */
+function refusedCredentials(failures: readonly Failure[]): Failure | undefined {
+  const unauthorized = failures.filter(isUnauthorized);
+  if (unauthorized.length === 0) return undefined;
+  const otherAnswers = failures.filter((f) => answeredCategories.has(f.category) && !isUnauthorized(f) && !(f.category === "http-status" && f.code === "404"));
+  if (otherAnswers.length > 0) return undefined;
+  return unauthorized.find((f) => f.category === "auth-failed") ?? unauthorized[0];
 }

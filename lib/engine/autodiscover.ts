@@ -1,6 +1,7 @@
 import { makeFailure } from "../diagnosis/failure.js";
 import { classifyAutodiscoverError } from "../diagnosis/classify.js";
-import { classifyHttpStatus } from "../exchange/classify-http.js";
+import { classifyHttpStatus, redactFault } from "../exchange/classify-http.js";
+import { redactFailure } from "../diagnosis/redact.js";
 import type { AutodiscoverAnswer } from "../exchange/autodiscover-answer.js";
 import { parsePoxResponse, poxRequestBody } from "../exchange/autodiscover-pox.js";
 import { getUserSettingsAction, getUserSettingsRequestBody, parseGetUserSettingsResponse } from "../exchange/autodiscover-soap.js";
@@ -10,7 +11,8 @@ import { fail, succeed, type Outcome } from "../model/result.js";
 import { headerValue } from "../net/index.js";
 import { checkRedirectLocation, httpsCandidates, orderSrvTargets, redirectProbeUrl, soapUrlFor } from "./autodiscover-candidates.js";
 import { domainOf } from "./domains.js";
-import { loop, refuseUrl, summarize, visitKey, type Trail } from "./autodiscover-guard.js";
+import { loop, refuseUrl, summarize, visited, visitKey, type Trail } from "./autodiscover-guard.js";
+import { mostTelling } from "./failure-rank.js";
 import type { ProbeSession } from "./session.js";
 
 export interface Discovery {
@@ -26,8 +28,13 @@ const maxRedirects = 10;
 type Attempt = { kind: "answer"; url: string; answer: AutodiscoverAnswer } | { kind: "failed"; url: string; failure: Failure };
 
 
-/** The whole Autodiscover algorithm of the protocol notes, for one address. */
+/** The whole Autodiscover algorithm of the protocol notes, for one address; a failure never quotes a secret back. */
 export async function discover(session: ProbeSession, address: string): Promise<Outcome<Discovery>> {
+  const outcome = await discoverAddress(session, address);
+  return outcome.ok ? outcome : fail(redactFailure(outcome.failure, session.redact));
+}
+
+async function discoverAddress(session: ProbeSession, address: string): Promise<Outcome<Discovery>> {
   const trail: Trail = { addresses: new Set(), urls: new Set(), redirects: 0, failures: [] };
   let current = address.toLowerCase();
   for (;;) {
@@ -64,8 +71,10 @@ async function follow(session: ProbeSession, address: string, first: Attempt & {
         if (answer.server !== undefined) discovery.server = answer.server;
         return { kind: "done", result: succeed(discovery) };
       }
-      case "error":
-        return { kind: "done", result: fail(classifyAutodiscoverError(answer.errorCode, answer.message, session.context({ address, host: new URL(url).hostname }))) };
+      case "error": {
+        const { responseCode, message } = redactFault({ responseCode: answer.errorCode, message: answer.message }, session.redact);
+        return { kind: "done", result: fail(classifyAutodiscoverError(responseCode, message, session.context({ address, host: new URL(url).hostname }))) };
+      }
       case "invalid":
         return { kind: "done", result: fail(answer.failure) };
       case "redirect-address":
@@ -91,7 +100,9 @@ async function askDomain(session: ProbeSession, address: string, domain: string,
   if (first) return first;
 
   const redirected = await httpRedirectProbe(session, domain, trail);
-  if (redirected !== undefined) {
+  // The probe's Location often names a candidate already asked (autodiscover.<domain>): nothing new, and no loop,
+  // since no answer was followed there.
+  if (redirected !== undefined && !visited(trail, address, redirected)) {
     const refusal = refuseUrl(session, redirected, address, trail);
     if (refusal) trail.failures.push(refusal);
     else {
@@ -105,6 +116,7 @@ async function askDomain(session: ProbeSession, address: string, domain: string,
   const srv = await session.connections.resolveSrv(`_autodiscover._tcp.${domain}`);
   if (!srv.ok) return undefined;
   for (const url of orderSrvTargets(srv.value)) {
+    if (visited(trail, address, url)) continue;
     const refusal = refuseUrl(session, url, address, trail);
     if (refusal) {
       trail.failures.push(refusal);
@@ -140,7 +152,11 @@ async function askEndpoint(session: ProbeSession, url: string, address: string, 
   if (pox.kind === "failed" && !worthTryingSoap(pox.failure)) return pox;
   const soap = await postAutodiscover(session, soapUrlFor(url), address, "soap");
   if (soap.kind === "answer" && soap.answer.kind !== "invalid") return soap;
-  return pox.kind === "failed" ? pox : { kind: "failed", url, failure: (pox.answer as { failure: Failure }).failure };
+  const poxFailure = pox.kind === "failed" ? pox.failure : (pox.answer as { failure: Failure }).failure;
+  const soapFailure = soap.kind === "failed" ? soap.failure : (soap.answer as { failure: Failure }).failure;
+  // POX's 404 only says this host has no POX; SOAP's 401 is what the endpoint thinks of our credentials.
+  const failure = mostTelling([poxFailure, soapFailure]);
+  return { kind: "failed", url: failure === soapFailure ? soapUrlFor(url) : url, failure };
 }
 
 function worthTryingSoap(failure: Failure): boolean {
@@ -163,7 +179,7 @@ async function postAutodiscover(session: ProbeSession, url: string, address: str
     const target = location ? checkRedirectLocation(location, url) : undefined;
     if (target?.ok) return { kind: "answer", url, answer: { kind: "redirect-url", url: target.url } };
   }
-  const failure = classifyHttpStatus({ status, headers: reply.value.headers, body: reply.value.body, authUsed: session.authScheme, ctx: context });
+  const failure = classifyHttpStatus({ status, headers: reply.value.headers, body: reply.value.body, authUsed: session.authScheme, ctx: context, redact: session.redact });
   if (failure) return { kind: "failed", url, failure };
   const answer = flavour === "pox" ? parsePoxResponse(reply.value.body, context) : parseGetUserSettingsResponse(reply.value.body, context);
   return { kind: "answer", url, answer };

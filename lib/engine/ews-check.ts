@@ -1,5 +1,6 @@
 import { classifyEwsError } from "../diagnosis/classify.js";
-import { classifyHttpStatus } from "../exchange/classify-http.js";
+import { classifyHttpStatus, redactFault } from "../exchange/classify-http.js";
+import { redactFailure } from "../diagnosis/redact.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import { getFolderRequestBody, parseGetFolderResponse, type FolderResults, type RequestServerVersion, type DistinguishedFolder } from "../exchange/ews-getfolder.js";
 import { formatBuild, isSupported, productOf, type ServerBuild } from "../exchange/server-version.js";
@@ -19,11 +20,11 @@ export async function getFolders(
   folders: readonly DistinguishedFolder[],
   version: RequestServerVersion = "Exchange2013_SP1",
 ): Promise<EwsAnswer> {
-  const answer = await getFoldersOnce(session, url, address, folders, version);
+  let answer = await getFoldersOnce(session, url, address, folders, version);
   if (answer.kind === "failed" && answer.failure.code === "ErrorInvalidServerVersion" && version !== "Exchange2010_SP2") {
-    return getFoldersOnce(session, url, address, folders, "Exchange2010_SP2");
+    answer = await getFoldersOnce(session, url, address, folders, "Exchange2010_SP2");
   }
-  return answer;
+  return answer.kind === "failed" ? { ...answer, failure: redactFailure(answer.failure, session.redact) } : answer;
 }
 
 async function getFoldersOnce(
@@ -54,7 +55,7 @@ async function getFoldersOnce(
   if (!reply.ok) return { kind: "failed", url, failure: reply.failure, elapsedMs: elapsed(), reachedEws: false };
   const { status, headers, body } = reply.value;
   if (status !== 500) {
-    const failure = classifyHttpStatus({ status, headers, body, authUsed: session.authScheme, ctx: context });
+    const failure = classifyHttpStatus({ status, headers, body, authUsed: session.authScheme, ctx: context, redact: session.redact });
     if (failure) return { kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: false };
   }
   const parsed = parseGetFolderResponse(status, body, { folders, context });
@@ -62,7 +63,7 @@ async function getFoldersOnce(
     case "invalid":
       return { kind: "failed", url, failure: parsed.failure, elapsedMs: elapsed(), reachedEws: false };
     case "fault": {
-      const failure = classifyEwsError(parsed, context);
+      const failure = classifyEwsError(redactFault(parsed, session.redact), context);
       return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: true }, parsed.server);
     }
     case "folders": {

@@ -1,6 +1,8 @@
 import { classifyEwsError } from "../diagnosis/classify.js";
 import { channelsFromFolders, firstFolderError, foldersFor, type DistinguishedFolder, type FolderResults } from "../exchange/ews-getfolder.js";
 import type { ServerBuild } from "../exchange/server-version.js";
+import { redactFault } from "../exchange/classify-http.js";
+import { redactDeep } from "../diagnosis/redact.js";
 import { channelNames, type ChannelName, type ChannelStatuses, type MailboxCheck } from "../model/connection.js";
 import type { Failure, FailureCategory } from "../model/failure.js";
 import { discover, type Discovery } from "./autodiscover.js";
@@ -21,8 +23,15 @@ export type MailboxCheckResult = MailboxCheck & { server?: ServerBuild; rediscov
 /** A cached URL that fails like this means the mailbox lives elsewhere now: ask Autodiscover again. */
 const rediscoverOn: ReadonlySet<FailureCategory> = new Set<FailureCategory>(["mailbox-moved", "dns", "connection-refused", "connect-timeout"]);
 
-/** Test & Enable's checks for one mailbox: where it lives, and whether each wanted channel's folders open. */
+/** Test & Enable's checks for one mailbox: where it lives, and whether each wanted channel's folders open; nothing in it quotes a secret. */
 export async function checkMailbox(session: ProbeSession, mailbox: MailboxToCheck): Promise<MailboxCheckResult> {
+  const { server, ...result } = await checkMailboxOnce(session, mailbox);
+  const redacted: MailboxCheckResult = redactDeep(result, session.redact);
+  if (server !== undefined) redacted.server = server;
+  return redacted;
+}
+
+async function checkMailboxOnce(session: ProbeSession, mailbox: MailboxToCheck): Promise<MailboxCheckResult> {
   const started = performance.now();
   const wanted = channelNames.filter((c) => mailbox.wanted[c]);
   const folders = foldersFor(wanted.length > 0 ? wanted : ["incoming"]);
@@ -67,7 +76,7 @@ async function checkAt(
   const ewsUrl = targets.value[0]!.url;
   const folderError = firstFolderError(results);
   if (folderError !== undefined && wanted.some((c) => channels[c] === "failure")) {
-    const error = classifyEwsError(folderError, session.context({ address }));
+    const error = classifyEwsError(redactFault(folderError, session.redact), session.context({ address }));
     return withServer({ address, ok: false, channels, ewsUrl, elapsedMs: 0, error }, server);
   }
   return withServer({ address, ok: true, channels, ewsUrl, elapsedMs: 0 }, server);

@@ -1,5 +1,5 @@
 import type { Profile } from "../config/profile.js";
-import { authenticatedRequest, resolveCredentials, type CredentialOverrides, type Credentials } from "../auth/index.js";
+import { authenticatedRequest, resolveCredentials, SecretBook, type CredentialOverrides, type Credentials } from "../auth/index.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import { ProfileConnections, type NetworkSettings, type Timeouts } from "../net/index.js";
 import { ProbeSession, type Authenticator } from "./session.js";
@@ -24,5 +24,6 @@ export function openSession(profile: Profile, maxConnections: number, environmen
 
 function authenticatorFor(credentials: Credentials): Authenticator {
   const scheme = credentials.kind === "oauth" ? "bearer" : credentials.kind;
-  return { scheme, send: (connections, request) => authenticatedRequest(connections, credentials, request) };
+  const book = SecretBook.of(credentials);
+  return { scheme, send: (connections, request) => authenticatedRequest(connections, credentials, request, book), redact: book.redact };
 }

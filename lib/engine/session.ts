@@ -1,4 +1,5 @@
 import type { Profile } from "../config/profile.js";
+import type { Redact } from "../diagnosis/redact.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import type { Outcome } from "../model/result.js";
 import type { HttpReply, HttpRequest, ProfileConnections } from "../net/index.js";
@@ -10,6 +11,8 @@ export type AuthScheme = "basic" | "ntlm" | "bearer";
 export interface Authenticator {
   readonly scheme: AuthScheme;
   send(connections: ProfileConnections, request: HttpRequest): Promise<Outcome<HttpReply>>;
+  /** Removes every form of every secret this authenticator has used from a server's words. */
+  readonly redact: Redact;
 }
 
 /** One profile's probing context: its connections (and their budget), credentials, and trusted domains. */
@@ -26,6 +29,11 @@ export class ProbeSession {
 
   get authScheme(): AuthScheme {
     return this.authenticator.scheme;
+  }
+
+  /** For every failure built from this session's answers: Exchange may quote back what we sent. */
+  get redact(): Redact {
+    return this.authenticator.redact;
   }
 
   /** Credentials go only over https and only to hosts inside the profile's domains (invariant 3). */

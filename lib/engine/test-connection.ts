@@ -1,4 +1,5 @@
 import { makeFailure } from "../diagnosis/failure.js";
+import { redactDeep } from "../diagnosis/redact.js";
 import { serverInfo, type ServerBuild } from "../exchange/server-version.js";
 import type { MailboxCheck, StepName, StepResult, TestConnectionReport } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
@@ -29,8 +30,8 @@ export async function testConnection(session: ProbeSession, options: TestConnect
     const t = performance.now();
     const outcome = await body();
     const elapsedMs = Math.round(performance.now() - t);
-    const result: StepResult = outcome.ok ? { step, ok: true, elapsedMs } : { step, ok: false, elapsedMs, error: outcome.error };
-    if (outcome.url !== undefined) result.url = outcome.url;
+    const result: StepResult = outcome.ok ? { step, ok: true, elapsedMs } : { step, ok: false, elapsedMs, error: redactDeep(outcome.error, session.redact) };
+    if (outcome.url !== undefined) result.url = session.redact(outcome.url);
     steps.push(result);
     return outcome.ok;
   };

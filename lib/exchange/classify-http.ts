@@ -1,5 +1,6 @@
 import { classifyEwsError } from "../diagnosis/classify-ews.js";
 import { makeFailure, type FailureDetails } from "../diagnosis/failure.js";
+import { noRedaction, type Redact } from "../diagnosis/redact.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { clip } from "../diagnosis/text.js";
 import type { Failure } from "../model/failure.js";
@@ -21,13 +22,16 @@ export interface HttpAnswer {
   ctx?: RemediationContext;
   /** Clock for HTTP-date Retry-After values; defaults to Date.now(). */
   now?: number;
+  /** Removes the secrets the request carried from the server's words, before they are clipped into the message. */
+  redact?: Redact;
 }
 
 /**
  * The Failure an HTTP answer stands for, or undefined when it is a 2xx that looks like XML
  * and should go to the protocol parser. A 500 carrying an EWS SOAP fault is classified by its ResponseCode.
  */
-export function classifyHttpStatus(answer: HttpAnswer): Failure | undefined {
+export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
+  const answer = redactedAnswer(input);
   const { status, ctx = {} } = answer;
   const code = String(status);
   const fail = (category: Parameters<typeof makeFailure>[0], message: string, extra: Partial<FailureDetails> = {}) =>
@@ -59,9 +63,9 @@ export function classifyHttpStatus(answer: HttpAnswer): Failure | undefined {
     const extra = retryAfterMs === undefined ? {} : { retryAfterMs };
     return fail("server-busy", `HTTP ${status}: the server is busy or throttling${diag}`, extra);
   }
-  if (status === 500 && answer.body !== undefined) {
-    const fault = ewsFault(answer.body);
-    if (fault) return classifyEwsError(fault, ctx);
+  if (status === 500 && input.body !== undefined) {
+    const fault = ewsFault(input.body);
+    if (fault) return classifyEwsError(redactFault(fault, input.redact ?? noRedaction), ctx);
   }
   if (status >= 300 && status < 400) {
     const location = header(answer.headers, "location");
@@ -80,6 +84,23 @@ export function retryAfter(value: string | undefined, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** The answer as the server's words may be quoted: headers and body with the request's secrets taken out. */
+function redactedAnswer(answer: HttpAnswer): HttpAnswer {
+  const redact = answer.redact;
+  if (redact === undefined || redact === noRedaction) return answer;
+  const headers = { get: (name: string) => {
+    const value = header(answer.headers, name);
+    return value === undefined ? null : redact(value);
+  } };
+  const body = answer.body === undefined ? undefined : redact(bodyStart(answer.body, 64 * 1024));
+  return { ...answer, headers, ...(body === undefined ? {} : { body }) };
+}
+
+/** A SOAP fault's code and words with the request's secrets taken out. */
+export function redactFault<T extends { responseCode: string; message: string }>(fault: T, redact: Redact): T {
+  return { ...fault, responseCode: redact(fault.responseCode), message: redact(fault.message) };
+}
+
 function header(headers: HeaderSource, name: string): string | undefined {
   if (typeof headers.get === "function") return (headers as { get(n: string): string | null }).get(name) ?? undefined;
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -88,9 +109,9 @@ function header(headers: HeaderSource, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : (value as string | undefined);
 }
 
-function bodyStart(body: Buffer | string | undefined): string {
+function bodyStart(body: Buffer | string | undefined, length = 512): string {
   if (body === undefined) return "";
-  return (typeof body === "string" ? body.slice(0, 512) : body.subarray(0, 512).toString("utf8")).replace(/^\uFEFF/, "");
+  return (typeof body === "string" ? body.slice(0, length) : body.subarray(0, length).toString("utf8")).replace(/^\uFEFF/, "");
 }
 
 /** A short plain-text rendering of an error page, so the admin sees what the server said. */

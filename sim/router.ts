@@ -5,7 +5,7 @@ import type { Counters, UrlProtocol } from "./counters.js";
 import { handleEws } from "./ews/handler.js";
 import { handleGraph } from "./graph/handler.js";
 import type { InFlight } from "./graph/in-flight.js";
-import { answerServerFault } from "./http/faults.js";
+import { answerServerFault, echoSecrets } from "./http/faults.js";
 import { delay, readBody, send } from "./http/io.js";
 import { handleDataverse } from "./dataverse/handler.js";
 import type { DataverseState } from "./dataverse/state.js";
@@ -51,6 +51,10 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
 
   const body = await readBody(req);
   const auth = authenticate(ctx.org, server, req, ctx.tokenSecret);
+  if (server.knobs.echoSecrets !== false) {
+    const echoed = echoSecrets(server, authorization, auth, res);
+    if (echoed) return;
+  }
   if (auth.kind === "unauthorized") {
     return send(res, 401, "text/html", "<html><body>401 - Unauthorized</body></html>", { "WWW-Authenticate": auth.challenges, ...auth.headers });
   }

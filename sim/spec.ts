@@ -37,6 +37,13 @@ export interface ServerKnobs {
    * with X-EWS-Policy-Reason "EWS is blocked by policy for this user or tenant".
    */
   ewsAllowedAppIds: string[] | null;
+  /**
+   * A server that quotes secrets back (issue 10 item 9): "authorization-400" answers 400 with the request's
+   * Authorization header in its HTML body (NTLM's negotiate message still gets its challenge, so the echoed header is
+   * the authenticate message); "password-fault" answers an authenticated request with an HTTP 500 SOAP fault whose
+   * text repeats the account's password (or the app's client secret).
+   */
+  echoSecrets: "authorization-400" | "password-fault" | false;
 }
 
 export type AuthMethod = "basic" | "ntlm" | "bearer";
@@ -187,6 +194,7 @@ export const defaultServerKnobs: ServerKnobs = {
   malformedBody: false,
   ewsDisabled: false,
   ewsAllowedAppIds: null,
+  echoSecrets: false,
 };
 
 export const defaultMailboxKnobs: MailboxKnobs = {

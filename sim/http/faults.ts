@@ -1,6 +1,9 @@
 import type { ServerResponse } from "node:http";
+import type { AuthOutcome } from "../auth/authenticate.js";
+import { ewsFault } from "../ews/xml.js";
 import type { ServerKnobs } from "../spec.js";
-import { send } from "./io.js";
+import type { ServerState } from "../state.js";
+import { esc, send, sendXml } from "./io.js";
 
 /** Server-wide misbehaviour that comes before authentication, as a proxy or broken server would show it. */
 
@@ -56,6 +59,26 @@ export function answerServerFault(knobs: ServerKnobs, res: ServerResponse): bool
   }
   if (knobs.malformedBody !== false) {
     send(res, 200, "text/xml; charset=utf-8", malformed[knobs.malformedBody]);
+    return true;
+  }
+  return false;
+}
+
+/** The `echoSecrets` knob: a server that quotes back what the client sent; returns whether it answered. */
+export function echoSecrets(server: ServerState, authorization: string | undefined, auth: AuthOutcome, res: ServerResponse): boolean {
+  const mode = server.knobs.echoSecrets;
+  if (mode === "authorization-400") {
+    if (authorization === undefined) return false;
+    // The first leg of an NTLM handshake gets its challenge: the header worth echoing is the authenticate message.
+    const ntlmChallenge = auth.kind === "unauthorized" && auth.challenges.some((c) => /^(NTLM|Negotiate)\s+\S/i.test(c));
+    if (ntlmChallenge) return false;
+    send(res, 400, "text/html", `<html><body><h1>Bad Request</h1><p>The request header Authorization: ${esc(authorization)} is not valid here.</p></body></html>`);
+    return true;
+  }
+  if (mode === "password-fault" && auth.kind === "ok") {
+    const secret = auth.principal.kind === "account" ? auth.principal.account.password : (auth.principal.app.clientSecret ?? "");
+    const who = auth.principal.kind === "account" ? auth.principal.account.upn : auth.principal.app.clientId;
+    sendXml(res, 500, ewsFault(server.build, "ErrorInternalServerError", `Logon of ${who} with password ${secret} failed on the back end.`));
     return true;
   }
   return false;

@@ -21,9 +21,11 @@ const syncPermissions = "Mail.ReadWrite, Mail.Send, MailboxSettings.ReadWrite, C
 export function remediationFor(category: FailureCategory, context: RemediationContext): string {
   const host = context.host ?? "the Exchange server";
   const mailbox = context.address ?? "the mailbox";
+  const account = context.username ?? "<service account>";
+  const identity = context.address ?? "<mailbox>";
   switch (category) {
     case "dns":
-      return `The name ${host} does not resolve. Check the DNS records (A/CNAME for the host, SRV _autodiscover._tcp for Autodiscover) and the DNS servers this app uses (DNS_SERVERS).`;
+      return `The name ${host} does not resolve. Check the DNS records (A/CNAME for the host, SRV _autodiscover._tcp for Autodiscover) and the DNS servers this app uses (\`DNS_SERVERS\`).`;
     case "connection-refused":
       return `Nothing accepts connections at ${host}. Check that the server is running and that a firewall or reverse proxy lets the CRM service's IP ranges in on port 443.`;
     case "connect-timeout":
@@ -31,7 +33,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "timeout":
       return `${host} accepted the connection but did not answer in time. Check the server's load and any reverse proxy in front of EWS; if this persists, the server may be overloaded.`;
     case "tls-untrusted":
-      return `The certificate of ${host} is not trusted. Use a certificate from a public certification authority, or add your on-premises CA to TRUSTED_CA_FILE.`;
+      return `The certificate of ${host} is not trusted. Use a certificate from a public certification authority, or add your on-premises CA to \`TRUSTED_CA_FILE\`.`;
     case "tls-name-mismatch":
       return `The certificate of ${host} does not name ${host}. The certificate must cover every host name used for Autodiscover and EWS (subject alternative names).`;
     case "tls-expired":
@@ -39,7 +41,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "insecure-url":
       return "Only https URLs may be used: credentials are never sent over plain http. Change the incoming and outgoing server URLs to https.";
     case "credential-format":
-      return "The user name must be a user principal name (svc-crm@contoso.com, never CONTOSO\\svc), and the app setting the profile names for its secret must exist.";
+      return "The user name must be a user principal name (svc-crm@contoso.com, never CONTOSO\\svc), and the app setting the profile names for its secret (`auth.passwordSetting` or `auth.clientSecretSetting`) must exist and hold the secret.";
     case "auth-failed":
       if (context.api === "graph") {
         return `Microsoft Graph refused the app's token (InvalidAuthenticationToken). Check the tenant id, the client id and that the secret or certificate is current; that the token comes from the authority of the profile's cloud for that cloud's Graph host (cloud setting); and that the app has the Graph application permissions ${syncPermissions} with admin consent.`;
@@ -48,7 +50,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
         ? "Exchange Online refused the app's token. Check the tenant id, the client id, that the secret or certificate is current, and that the app has the full_access_as_app (EWS) permission with admin consent."
         : `Exchange refused the user name or password of ${context.username ?? "the service account"}. Check the password in the app setting, that the account is not locked or expired, and that the user name is a UPN.`;
     case "basic-auth-disabled":
-      return "Basic authentication is not enabled on the EWS virtual directory. Enable it (Set-WebServicesVirtualDirectory -BasicAuthentication $true) or switch the profile to Windows (NTLM) authentication.";
+      return `Basic authentication is not enabled on the EWS virtual directory${context.host ? ` of ${context.host}` : ""}. Enable it (\`Get-WebServicesVirtualDirectory -Server ${context.host ?? "<server>"} | Set-WebServicesVirtualDirectory -BasicAuthentication $true\`) or switch the profile to Windows authentication (\`"auth": { "kind": "ntlm" }\`).`;
     case "autodiscover-not-found":
       return `Autodiscover does not know ${mailbox}. Check the address is right and that the mailbox exists in Exchange; or turn Autodiscover off and give the EWS URLs.`;
     case "autodiscover-redirect-loop":
@@ -60,13 +62,13 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "http-status":
       return `${host} answered with an unexpected HTTP status. Check the EWS virtual directory and the reverse proxy in front of it.`;
     case "impersonation-denied":
-      return `The service account may not impersonate ${mailbox}. Assign it the ApplicationImpersonation role (New-ManagementRoleAssignment -Role ApplicationImpersonation -User <service account>) with a scope that includes this mailbox.`;
+      return `The service account ${context.username ?? ""}${context.username ? " " : ""}may not impersonate ${mailbox}. Assign it the ApplicationImpersonation role with a scope that includes this mailbox: \`New-ManagementRoleAssignment -Role ApplicationImpersonation -User ${account}\`.`;
     case "mailbox-not-found":
       return `No mailbox ${mailbox} exists in Exchange. Check the mailbox's email address in CRM matches its primary SMTP address in Exchange.`;
     case "access-denied":
       return context.serverType === "exchange-online" || context.serverType === "exchange-online-hybrid"
-        ? "Exchange Online refused access: EWS is probably disabled for the organisation or the mailbox (Set-OrganizationConfig -EwsEnabled, Set-CASMailbox -EwsEnabled), or the app is not on the EWS allow-list (EwsApplicationAccessPolicy)."
-        : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of the service account and any EWS access policy.`;
+        ? `Exchange Online refused access: EWS is probably disabled for the organisation or the mailbox (\`Set-OrganizationConfig -EwsEnabled $true\`, \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`), or the app is not on the EWS allow-list (EwsApplicationAccessPolicy: \`Get-OrganizationConfig | fl Ews*\`).`
+        : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of ${context.username ?? "the service account"} (\`Get-MailboxFolderPermission -Identity ${identity}:\\Calendar\`) and any EWS access policy (\`Get-CASMailbox -Identity ${identity} | fl Ews*\`).`;
     case "server-busy":
       return "Exchange is throttling or busy. The check will be tried again after the delay the server asked for; if it persists, review the throttling policy of the service account.";
     case "mailbox-moved":
@@ -78,12 +80,36 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "response-too-large":
       return `${host} answered with a response far larger than any Exchange answer to this request. Check that the URL points at EWS or Autodiscover.`;
     case "mailbox-not-in-cloud":
-      return `Microsoft Graph cannot reach ${mailbox}: the mailbox is inactive, soft-deleted, or hosted on-premises (MailboxNotEnabledForRESTAPI). Check it with Get-Mailbox -Identity ${mailbox} | fl RecipientTypeDetails (on-premises it shows as a RemoteUserMailbox / MailUser in Exchange Online). For a hybrid profile, mark the mailbox's location "on-premises" so it is probed through EWS on-premises.`;
+      return `Microsoft Graph cannot reach ${mailbox}: the mailbox is inactive, soft-deleted, or hosted on-premises (MailboxNotEnabledForRESTAPI). Check it with \`Get-Mailbox -Identity ${identity} | fl RecipientTypeDetails\` (on-premises it shows as a RemoteUserMailbox / MailUser in Exchange Online). For a hybrid profile, mark the mailbox's location "on-premises" so it is probed through EWS on-premises.`;
     case "access-policy-denied":
-      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what the app may reach ("Access to OData is disabled"). Check with Test-ApplicationAccessPolicy -Identity ${mailbox} -AppId ${context.clientId ?? "<client id>"} (and Test-ServicePrincipalAuthorization for RBAC for Applications); add the mailbox to the policy's group (New-ApplicationAccessPolicy -AppId ${context.clientId ?? "<client id>"} -PolicyScopeGroupId <mail-enabled security group> -AccessRight RestrictAccess) or widen the role assignment's scope (New-ManagementRoleAssignment -App <service principal> -Role "Application Mail.ReadWrite" -CustomResourceScope <management scope>).`;
+      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what the app may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${context.clientId ?? "<client id>"}\` (and \`Test-ServicePrincipalAuthorization\` for RBAC for Applications); add the mailbox to the policy's group (\`New-ApplicationAccessPolicy -AppId ${context.clientId ?? "<client id>"} -PolicyScopeGroupId <mail-enabled security group> -AccessRight RestrictAccess\`) or widen the role assignment's scope (\`New-ManagementRoleAssignment -App <service principal> -Role "Application Mail.ReadWrite" -CustomResourceScope <management scope>\`).`;
     case "permission-missing": {
       const permission = context.permission ?? "that this request needs";
-      return `The app lacks the Microsoft Graph application permission ${permission} for ${mailbox}. In the Microsoft Entra admin center, App registrations > the app > API permissions: add Microsoft Graph > Application permissions > ${permission} and select "Grant admin consent"; or grant it through RBAC for Applications (New-ManagementRoleAssignment -App <service principal> -Role "Application ${permission}"). Server-side synchronization needs ${syncPermissions}.`;
+      return `The app lacks the Microsoft Graph application permission ${permission} for ${mailbox}. In the Microsoft Entra admin center, App registrations > the app > API permissions: add Microsoft Graph > Application permissions > ${permission} and select "Grant admin consent"; or grant it through RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal> -Role "Application ${permission}"\`). Server-side synchronization needs ${syncPermissions}.`;
     }
   }
+}
+
+/** A remediation text cut into plain words and `code` (commands, settings): the email sets code in monospace. */
+export type RemediationPart = { kind: "text"; text: string } | { kind: "code"; text: string };
+
+/** Splits on backtick pairs; an unmatched backtick stays text. */
+export function remediationParts(text: string): RemediationPart[] {
+  const parts: RemediationPart[] = [];
+  const pattern = /`([^`]+)`/g;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > last) parts.push({ kind: "text", text: text.slice(last, match.index) });
+    parts.push({ kind: "code", text: match[1]! });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });
+  return parts;
+}
+
+/** The text without the backticks that mark code (for places that show no monospace). */
+export function plainRemediation(text: string): string {
+  return remediationParts(text)
+    .map((p) => p.text)
+    .join("");
 }

@@ -1,4 +1,5 @@
 import type { Declaration } from "./declarations.js";
+import { dataverseSync } from "../functions/dataverse-sync.js";
 import { health } from "../functions/health.js";
 import { mailboxesTestAndEnable } from "../functions/mailboxes-test-and-enable.js";
 import { metrics } from "../functions/metrics.js";
@@ -16,6 +17,7 @@ import { statusProfile } from "../functions/status-profile.js";
 
 /** Every function of the app, in one list both hosts register (importing it loads no library behind them). */
 export const functions: readonly Declaration[] = [
+  dataverseSync,
   health,
   mailboxesTestAndEnable,
   metrics,

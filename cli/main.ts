@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runDataverse } from "./dataverse.js";
 import { runProfiles } from "./profiles.js";
 import { runTestConnection } from "./test-connection.js";
 import type { CliIo, Command } from "./io.js";
 
 /** Each subcommand lives in its own file and is registered here by name. */
 export const commands: Record<string, { summary: string; run: Command }> = {
+  dataverse: { summary: "dataverse pull [--json] | sync [--json]", run: runDataverse },
   profiles: { summary: "profiles import FILE... | export ID [--out FILE] | list [--json] | delete ID", run: runProfiles },
   "test-connection": { summary: "test-connection --profile FILE [--mailbox ADDRESS]... [--json]", run: runTestConnection },
 };

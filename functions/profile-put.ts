@@ -7,8 +7,9 @@ export const profilePut = httpFunction({
   methods: ["PUT"],
   authLevel: "admin",
   handler: async (context, request) => {
-    const [{ importProfile }, { profileIdOf, jsonBodyOf }, { invalid, json }] = await Promise.all([
+    const [{ importProfile }, { readOnlyReason }, { profileIdOf, jsonBodyOf }, { invalid, json, errorReply }] = await Promise.all([
       import("../lib/profiles/import.js"),
+      import("../lib/profiles/dataverse-lock.js"),
       import("../lib/http/request.js"),
       import("../lib/http/reply.js"),
     ]);
@@ -16,6 +17,8 @@ export const profilePut = httpFunction({
     if (!id.ok) return id.reply;
     const document = await jsonBodyOf(request, { required: "a profile document" });
     if (!document.ok) return document.reply;
+    const readOnly = await readOnlyReason(context.storage, id.value);
+    if (readOnly !== undefined) return errorReply(409, "profile-from-dataverse", readOnly);
     const result = await importProfile(context.storage, document.value, { id: id.value, now: context.now() });
     if (!result.ok) return invalid("invalid-profile", result.problems);
     return json(result.created ? 201 : 200, result, { location: `/api/profiles/${id.value}` });

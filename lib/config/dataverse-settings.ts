@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { checkNcrontab } from "./cron.js";
 import type { FieldProblem } from "./issues.js";
+import { registrationDefaults } from "./registration.js";
 
 /** Hourly, on the hour (six-field NCRONTAB, UTC). */
-export const dataverseSyncCronDefault = "0 0 * * * *";
+export const dataverseSyncCronDefault = registrationDefaults.schedules.dataverseSync;
 
 /** How the monitor signs in to Dataverse: an app secret or certificate named by setting, or the app's managed identity. */
 export type DataverseCredentialSettings =

@@ -5,12 +5,12 @@
  * Functions host (app/main.ts). The validated Settings carry the same fields, so a host holding them passes those.
  */
 export interface RegistrationValues {
-  schedules: { schedule: string; notify: string; retention: string };
+  schedules: { schedule: string; notify: string; retention: string; dataverseSync: string };
   probeQueue: string;
 }
 
 export const registrationDefaults: RegistrationValues = {
-  schedules: { schedule: "0 * * * * *", notify: "0 */5 * * * *", retention: "0 30 2 * * *" },
+  schedules: { schedule: "0 * * * * *", notify: "0 */5 * * * *", retention: "0 30 2 * * *", dataverseSync: "0 0 * * * *" },
   probeQueue: "probe-profile",
 };
 
@@ -21,6 +21,7 @@ export function registrationValues(env: Record<string, string | undefined>): Reg
       schedule: read("SCHEDULE_CRON", registrationDefaults.schedules.schedule),
       notify: read("NOTIFY_CRON", registrationDefaults.schedules.notify),
       retention: read("RETENTION_CRON", registrationDefaults.schedules.retention),
+      dataverseSync: read("DATAVERSE_SYNC_CRON", registrationDefaults.schedules.dataverseSync),
     },
     probeQueue: read("PROBE_QUEUE", registrationDefaults.probeQueue),
   };

@@ -27,7 +27,7 @@ export interface Settings {
   tablePrefix: string;
   probeQueue: string;
   smtp?: SmtpSettings;
-  schedules: { schedule: string; notify: string; retention: string };
+  schedules: { schedule: string; notify: string; retention: string; dataverseSync: string };
   shardSize: number;
   /** How long the status endpoints reuse one read of the rollups (0: no reuse, concurrent requests still share one). */
   statusCacheSeconds: number;
@@ -170,7 +170,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     storage,
     tablePrefix: e.TABLE_PREFIX ?? "",
     probeQueue: e.PROBE_QUEUE ?? registrationDefaults.probeQueue,
-    schedules: { schedule: e.SCHEDULE_CRON, notify: e.NOTIFY_CRON, retention: e.RETENTION_CRON },
+    schedules: { schedule: e.SCHEDULE_CRON, notify: e.NOTIFY_CRON, retention: e.RETENTION_CRON, dataverseSync: e.DATAVERSE_SYNC_CRON },
     shardSize: e.SHARD_SIZE,
     statusCacheSeconds: e.STATUS_CACHE_SECONDS,
     checksRetentionDays: e.CHECKS_RETENTION_DAYS,

@@ -18,6 +18,8 @@ export interface ScheduleDeps {
 export type ScheduleOutcome =
   | { kind: "enqueued"; profileId: string; cycle: number; messages: number }
   | { kind: "not-due"; profileId: string }
+  /** A profile from Dataverse whose credentials the map file does not give: shown, never probed. */
+  | { kind: "needs-credentials"; profileId: string }
   | { kind: "previous-cycle-running"; profileId: string; cycle: number }
   | { kind: "claimed-elsewhere"; profileId: string }
   | { kind: "error"; profileId: string; error: string };
@@ -35,6 +37,10 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
   for (const stored of profiles) {
     const { profile } = stored;
     try {
+      if (stored.origin?.credentials === "missing") {
+        outcomes.push({ kind: "needs-credentials", profileId: profile.id });
+        continue;
+      }
       if (!isProfileDue(stored.lastScheduledAt, profile.pollingIntervalMinutes, now)) {
         outcomes.push({ kind: "not-due", profileId: profile.id });
         continue;

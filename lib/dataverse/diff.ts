@@ -64,8 +64,16 @@ export function profileFingerprint(p: ImportedProfile): string {
   return hash({ settings, source: p.source, credentials: p.credentials, needs: p.credentials === "missing" ? p.needs : undefined, lastTest: p.lastTest });
 }
 
+/**
+ * Dynamics stamps "processing last attempted" and "last successful sync" every few minutes on a healthy mailbox;
+ * counted to the minute they would make every sync rewrite every mailbox. They count by the day, so a row is
+ * rewritten when anything else changes, and at most once a day for the time stamps alone.
+ */
+const day = (iso: string | null): string | null => (iso === null ? null : iso.slice(0, 10));
+
 export function mailboxFingerprint(m: ImportedMailbox): string {
-  return hash(m);
+  const d = m.dynamics;
+  return hash({ ...m, dynamics: { ...d, processingLastAttemptedOn: day(d.processingLastAttemptedOn), lastSuccessfulSyncCompletedOn: day(d.lastSuccessfulSyncCompletedOn) } });
 }
 
 export function planSync(stored: { profiles: readonly StoredProfileState[]; mailboxes: readonly StoredMailboxState[] }, pulled: readonly ImportedProfile[]): SyncPlan {

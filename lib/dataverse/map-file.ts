@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { formatIssues, type FieldProblem } from "../config/issues.js";
-import { oauthClouds } from "../config/profile.js";
+import { oauthClouds, profileSchema } from "../config/profile.js";
 
 /**
  * DATAVERSE_MAP_FILE: what Dataverse cannot tell about a profile — the app setting that holds its secret (and the
@@ -20,6 +20,8 @@ const entry = z
   .strictObject({
     id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be the emailserverprofileid (a GUID)").optional(),
     name: z.string().trim().min(1, "must not be empty").max(200).optional(),
+    /** The profile's id in the monitor (URLs, the status, the CLI); dv-<emailserverprofileid> when left out. */
+    monitorId: profileSchema.shape.id.optional(),
     /** Only for a profile whose authentication Dataverse leaves to Auto Detect. */
     auth: z.enum(["basic", "ntlm", "oauth"], "must be basic, ntlm or oauth").optional(),
     username: z.email("must be a user principal name (UPN) such as svc-crm@contoso.com").optional(),
@@ -51,6 +53,11 @@ const mapFileSchema = z.strictObject({ profiles: z.array(entry).max(10_000) }).s
     const first = seen.get(key);
     if (first !== undefined) ctx.addIssue({ code: "custom", path: ["profiles", index, e.id !== undefined ? "id" : "name"], message: `repeats profiles[${first}]` });
     else seen.set(key, index);
+    if (e.monitorId !== undefined) {
+      const same = seen.get(`monitor:${e.monitorId}`);
+      if (same !== undefined) ctx.addIssue({ code: "custom", path: ["profiles", index, "monitorId"], message: `is also the monitorId of profiles[${same}]` });
+      else seen.set(`monitor:${e.monitorId}`, index);
+    }
   });
 });
 

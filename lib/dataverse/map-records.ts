@@ -111,7 +111,7 @@ function authOf(record: ProfileRecord, serverType: ServerType, entry: MapEntry |
   return { ok: true, auth: { kind, username: entry.username, passwordSetting: entry.passwordSetting } };
 }
 
-function placeholderAuth(pending: PendingAuth): ProfileInput["auth"] {
+export function placeholderAuth(pending: PendingAuth): ProfileInput["auth"] {
   return pending.kind === "oauth"
     ? { kind: "oauth", tenantId: noGuid, clientId: noGuid, clientSecretSetting: placeholderSetting }
     : { kind: pending.kind, username: "credentials@missing.invalid", passwordSetting: placeholderSetting };
@@ -215,7 +215,7 @@ export function mapRecords(input: MapInput): MapOutput {
     const auth = authOf(record, serverType, entry);
     const autodiscover = record.useautodiscover ?? true;
     const draft: ProfileInput = {
-      id: monitorProfileId(id),
+      id: entry?.monitorId ?? monitorProfileId(id),
       name: record.name.trim(),
       serverType,
       owner: owner.owner,

@@ -46,3 +46,13 @@ export interface DynamicsProfileSummary {
   agreement: AgreementCounts;
   countedAt: string;
 }
+
+/** Kept with a stored profile that comes from Dataverse (the `origin` column of the profiles table). */
+export interface DataverseOrigin {
+  source: DataverseSource;
+  credentials: DataverseCredentials;
+  needs?: string;
+  lastTest: ProfileLastTest;
+  /** What the sync wrote (lib/dataverse/diff.ts): an unchanged profile is not written again. */
+  fingerprint: string;
+}

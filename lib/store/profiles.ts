@@ -1,5 +1,6 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import type { Profile } from "../config/profile.js";
+import type { DataverseOrigin } from "../model/dynamics.js";
 import { ignoreNotFound, statusOf } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
 import { getOrUndefined } from "./rows.js";
@@ -23,6 +24,8 @@ export interface StoredProfile {
   cycle: number;
   /** The domains of the profile's mailboxes (they may receive its credentials), so a shard need not list them all. */
   mailboxDomains: string[];
+  /** Profiles from Dataverse (read-only through the admin API; credentials "missing" are not scheduled). */
+  origin?: DataverseOrigin;
   etag: string;
 }
 
@@ -37,13 +40,14 @@ type ProfileEntity = {
   lastScheduledAt?: string;
   cycle?: number;
   mailboxDomains?: string;
+  origin?: string;
 };
 
 /**
  * Creates or updates a profile's settings. A merge, so the schedule state (lastScheduledAt, cycle) survives a re-import;
  * every settings column is written each time, so nothing stale is left.
  */
-export async function saveProfile(storage: Storage, profile: ProfileSettings | Profile, now = new Date()): Promise<void> {
+export async function saveProfile(storage: Storage, profile: ProfileSettings | Profile, now = new Date(), origin?: DataverseOrigin): Promise<void> {
   const { mailboxes: _mailboxes, id, ...settings } = profile as Profile;
   const entity: ProfileEntity = {
     name: settings.name,
@@ -54,6 +58,7 @@ export async function saveProfile(storage: Storage, profile: ProfileSettings | P
     settings: jsonColumn("settings", settings),
     updatedAt: now.toISOString(),
   };
+  if (origin !== undefined) entity.origin = jsonColumn("origin", origin);
   if (_mailboxes !== undefined) {
     entity.mailboxDomains = jsonColumn("mailboxDomains", [...new Set(_mailboxes.map((m) => m.address.slice(m.address.lastIndexOf("@") + 1).toLowerCase()))].sort());
   }
@@ -126,6 +131,8 @@ function decode(e: TableEntityResult<ProfileEntity>): StoredProfile {
     mailboxDomains: parseJsonColumn<string[]>(e.mailboxDomains, []),
     etag: e.etag,
   };
+  const origin = parseJsonColumn<DataverseOrigin | undefined>(e.origin, undefined);
+  if (origin !== undefined) stored.origin = origin;
   const last = optionalString(e.lastScheduledAt);
   if (last !== undefined) stored.lastScheduledAt = last;
   return stored;

@@ -15,7 +15,7 @@ describe("settings", () => {
   it("has a working default for everything", () => {
     const s = loadSettings({});
     expect(s.storage).toEqual({ kind: "not-configured" });
-    expect(s.schedules).toEqual({ schedule: "0 * * * * *", notify: "0 */5 * * * *", retention: "0 30 2 * * *" });
+    expect(s.schedules).toEqual({ schedule: "0 * * * * *", notify: "0 */5 * * * *", retention: "0 30 2 * * *", dataverseSync: "0 0 * * * *" });
     expect(s.shardSize).toBe(500);
     expect(s.checksRetentionDays).toBe(7);
     expect(s.probeQueue).toBe("probe-profile");

@@ -75,4 +75,11 @@ describe("sync plan", () => {
     expect(plan.profiles.conflicts).toEqual([{ id: clash.id, reason: expect.stringMatching(/does not come from Dataverse/) }]);
     expect(isEmptyPlan(plan)).toBe(true);
   });
+
+  it("rewrites a mailbox for Dynamics' processing time stamps at most once a day", () => {
+    const at = (processed: string) => () => ({ processinglastattemptedon: processed, lastsuccessfulsynccompletedon: processed });
+    const stored = apply(planSync({ profiles: [], mailboxes: [] }, pull({ [a]: boxes(a, 3, at("2026-11-30T10:05:00Z")) })), { profiles: [], mailboxes: [] });
+    expect(isEmptyPlan(planSync(stored, pull({ [a]: boxes(a, 3, at("2026-11-30T11:10:00Z")) })))).toBe(true);
+    expect(planSync(stored, pull({ [a]: boxes(a, 3, at("2026-12-01T00:10:00Z")) })).mailboxes.update).toHaveLength(3);
+  });
 });

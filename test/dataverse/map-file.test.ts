@@ -56,6 +56,15 @@ describe("Dataverse map file", () => {
     expect(problemsOf(JSON.stringify({ profile: [] }))).toEqual(["profiles: Invalid input: expected array, received undefined", "profile: is not a known field"]);
   });
 
+  it("takes an optional monitorId with the profile id's rule, once per file", () => {
+    const parsed = parseMapFile(JSON.stringify({ profiles: [{ name: "Contoso Exchange 2016", monitorId: "contoso-ex2016", clientSecretSetting: "S" }] }));
+    expect(parsed.ok && parsed.map.entries[0]?.monitorId).toBe("contoso-ex2016");
+    expect(problemsOf(JSON.stringify({ profiles: [{ name: "A", monitorId: "Bad_Id" }, { name: "B", monitorId: "same" }, { name: "C", monitorId: "same" }] }))).toEqual([
+      "profiles[0].monitorId: must be 1-63 lower-case letters, digits or hyphens, starting with a letter or digit",
+      "profiles[2].monitorId: is also the monitorId of profiles[1]",
+    ]);
+  });
+
   it("names a file it cannot read after the setting", async () => {
     const dir = await mkdtemp(join(tmpdir(), "dv-map-"));
     expect(await loadMapFile(join(dir, "absent.json"))).toEqual({ ok: false, problems: [{ field: "DATAVERSE_MAP_FILE", message: `cannot read ${join(dir, "absent.json")} (ENOENT)` }] });

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { describeProblems, type FieldProblem } from "../lib/config/issues.js";
+import { parseJsonText } from "../lib/config/json-text.js";
 import { parseProfile } from "../lib/config/profile.js";
 import { loadSettings, SettingsError } from "../lib/config/settings.js";
 import { removeProfile } from "../lib/profiles/delete.js";
@@ -113,11 +114,8 @@ async function loadDocument(path: string): Promise<{ ok: true; document: unknown
   } catch (error) {
     return { ok: false, problems: [{ field: "(file)", message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }] };
   }
-  try {
-    return { ok: true, document: JSON.parse(text.replace(/^\uFEFF/, "")) };
-  } catch (error) {
-    return { ok: false, problems: [{ field: "(document)", message: `is not JSON: ${(error as Error).message}` }] };
-  }
+  const parsed = parseJsonText(text);
+  return parsed.ok ? { ok: true, document: parsed.value } : { ok: false, problems: [{ field: "(document)", message: parsed.message }] };
 }
 
 function oneId(args: string[], io: CliIo, action: string, options: { out?: { type: "string" } } = {}) {

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseJsonText } from "../lib/config/json-text.js";
 import { parseProfile } from "../lib/config/profile.js";
 import { probeEnvironment } from "../lib/app-context.js";
 import { loadSettings, SettingsError } from "../lib/config/settings.js";
@@ -81,14 +82,12 @@ async function readProfile(path: string, shown: string, problems: string[]) {
     problems.push(`${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     return undefined;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    problems.push(`${shown}: is not valid JSON (${(error as Error).message})`);
+  const json = parseJsonText(text);
+  if (!json.ok) {
+    problems.push(`${shown}: ${json.message}`);
     return undefined;
   }
-  const parsed = parseProfile(json);
+  const parsed = parseProfile(json.value);
   if (!parsed.ok) {
     for (const p of parsed.problems) problems.push(`${shown}: ${p.field}: ${p.message}`);
     return undefined;

@@ -156,7 +156,7 @@ export function parseProfile(input: unknown): ProfileParse {
     profile.mailboxes = profile.mailboxes.map((m) => ({ ...m, address: m.address.toLowerCase() }));
     return { ok: true, profile };
   }
-  return { ok: false, problems: formatIssues(result.error.issues) };
+  return { ok: false, problems: formatIssues(result.error.issues, input) };
 }
 
 /** The app settings a profile needs at probe time: the names only, never values. */

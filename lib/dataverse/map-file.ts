@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { formatIssues, type FieldProblem } from "../config/issues.js";
+import { parseJsonText } from "../config/json-text.js";
 import { oauthClouds, profileSchema } from "../config/profile.js";
 
 /**
@@ -84,26 +85,12 @@ function toMap(entries: MapEntry[]): DataverseMap {
   return { entries, byId, byName };
 }
 
-/** Line and column (1-based) of a character offset. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split("\n");
-  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
-}
-
 /** Validates the map file's text; invalid JSON is named by line and column, every wrong field by its path. */
 export function parseMapFile(text: string): MapFileParse {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? (text.trim() === "" ? { line: 1, column: 1 } : lineColumn(text, text.length)) : lineColumn(text.replace(/^\uFEFF/, ""), Number(position));
-    const what = message.replace(/\s*in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "");
-    return { ok: false, problems: [{ field: "(document)", message: `is not valid JSON at line ${where.line}, column ${where.column}: ${what}` }] };
-  }
-  const parsed = mapFileSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error.issues) };
+  const json = parseJsonText(text);
+  if (!json.ok) return { ok: false, problems: [{ field: "(document)", message: json.message }] };
+  const parsed = mapFileSchema.safeParse(json.value);
+  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error.issues, json.value) };
   return { ok: true, map: toMap(parsed.data.profiles) };
 }
 

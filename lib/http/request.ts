@@ -1,3 +1,4 @@
+import { parseJsonText } from "../config/json-text.js";
 import { checkProfileId } from "../profiles/id.js";
 import { invalid, type HttpReply } from "./reply.js";
 
@@ -23,10 +24,8 @@ export function profileIdOf(request: Pick<RequestLike, "params">, param = "id"):
 export async function jsonBodyOf(request: Pick<RequestLike, "text">, options: { required?: string } = {}): Promise<Parsed<unknown>> {
   const text = await request.text();
   if (options.required === undefined && text.trim() === "") return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    const message = `must be ${options.required ?? "JSON"}${options.required === undefined ? "" : " in JSON"}: ${(error as Error).message}`;
-    return { ok: false, reply: invalid("invalid-json", [{ field: "body", message }]) };
-  }
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return { ok: true, value: parsed.value };
+  const message = `must be ${options.required ?? "JSON"}${options.required === undefined ? "" : " in JSON"}, and ${parsed.message}`;
+  return { ok: false, reply: invalid("invalid-json", [{ field: "body", message }]) };
 }

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { parseJsonText } from "../config/json-text.js";
 import type { Storage } from "../store/storage.js";
 import type { Once } from "../util/once.js";
 import { importProfile } from "./import.js";
@@ -11,13 +12,19 @@ export type FileImport =
 export async function importProfileFiles(storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
   const results: FileImport[] = [];
   for (const file of files) {
-    let document: unknown;
+    let text: string;
     try {
-      document = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, ""));
+      text = await readFile(file, "utf8");
     } catch (error) {
-      results.push({ kind: "refused", file, problems: [`cannot be read as JSON: ${(error as Error).message}`] });
+      results.push({ kind: "refused", file, problems: [`cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`] });
       continue;
     }
+    const parsed = parseJsonText(text);
+    if (!parsed.ok) {
+      results.push({ kind: "refused", file, problems: [parsed.message] });
+      continue;
+    }
+    const document = parsed.value;
     const result = await importProfile(storage, document, { now });
     results.push(
       result.ok

@@ -53,7 +53,7 @@ describe("Dataverse map file", () => {
       ].sort(),
     );
     expect(problemsOf(JSON.stringify({ profiles: [{ name: "A", clientSecretSetting: "S" }, { name: "a", clientSecretSetting: "T" }] }))).toEqual(["profiles[1].name: repeats profiles[0]"]);
-    expect(problemsOf(JSON.stringify({ profile: [] }))).toEqual(["profiles: Invalid input: expected array, received undefined", "profile: is not a known field"]);
+    expect(problemsOf(JSON.stringify({ profile: [] }))).toEqual(["profiles: is required", "profile: is not a known field"]);
   });
 
   it("takes an optional monitorId with the profile id's rule, once per file", () => {

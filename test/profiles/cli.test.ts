@@ -50,7 +50,7 @@ describe("exchange-sync-monitor profiles", () => {
     expect(await run("profiles", "import", "good.json", "bad.json", "broken.json", "missing.json")).toBe(2);
     const message = err.join("\n");
     expect(message).toMatch(/bad\.json: .*\n\s+owner: .*\n\s+maxConcurrentConnections: /);
-    expect(message).toMatch(/broken\.json: \(document\): is not JSON/);
+    expect(message).toMatch(/broken\.json: \(document\): is not valid JSON at line 1, column 2: /);
     expect(message).toMatch(/missing\.json: \(file\): cannot be read: ENOENT/);
     out.length = 0;
     expect(await run("profiles", "list")).toBe(0);

@@ -27,6 +27,8 @@ export interface CycleReport {
   checked: number;
   failed: number;
   tableRequests: number;
+  /** CPU time of the app's process over the cycle (process.cpuUsage: user + system), ms. */
+  cpuMs: number;
   /** Highest RSS sampled during the cycle, and the process's lifetime maxRSS so far (bytes). */
   sampledPeakRss: number;
   maxRss: number;

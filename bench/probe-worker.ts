@@ -74,6 +74,7 @@ async function cycle(index: number): Promise<CycleReport> {
   const requestsBefore = rt.storage.requests.table;
   const errors: string[] = [];
   for (const list of Object.values(timeline)) list.length = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
 
   const outcomes = await runSchedule({ storage: rt.storage, now: rt.now, probeQueue: rt.settings.probeQueue, shardSize: cfg.shardSize });
@@ -94,6 +95,7 @@ async function cycle(index: number): Promise<CycleReport> {
   }
   const results = await Promise.all(handling);
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
 
   const firstExchange = Math.min(...timeline.exchange);
@@ -121,6 +123,7 @@ async function cycle(index: number): Promise<CycleReport> {
     checked: probed.reduce((n, r) => n + r.checked, 0),
     failed: probed.reduce((n, r) => n + r.failed, 0),
     tableRequests,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     sampledPeakRss,
     maxRss: process.resourceUsage().maxRSS * 1024,
     rss: memory.rss,

@@ -75,7 +75,7 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       const measured = withSimFigures(report, sim, size.profiles);
       console.error(
         `  cycle ${index}${index === 0 ? " (warm-up, Autodiscover)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
-          `${report.tableRequests} table requests, peak ${measured.peakConnections} connections, rss ${mb(report.rss)}; ` +
+          `${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check, peak ${measured.peakConnections} connections, rss ${mb(report.rss)}; ` +
           `before/during/after Exchange ${ms(report.phases.beforeExchangeMs)} / ${ms(report.phases.exchangeMs)} / ${ms(report.phases.afterExchangeMs)} ` +
           `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter})`,
       );
@@ -154,6 +154,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
     const perCheck = Math.max(...r.cycles.map((c) => c.tableRequests / Math.max(1, c.checked)));
     const maxRss = Math.max(...r.cycles.map((c) => c.maxRss));
     const ewsPerMailbox = median(r.cycles.map((c) => c.ewsRequests / Math.max(1, c.checked)));
+    const cpuPerCheck = median(r.cycles.map((c) => c.cpuMs / Math.max(1, c.checked)));
     return [
       r.size,
       `${ms(wall)} (${ms(Math.min(...walls))}–${ms(Math.max(...walls))})`,
@@ -164,6 +165,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
       `${ewsHs} / ${adHs} ${verdict(ewsHs <= C && adHs <= C)}`,
       fixed(ewsPerMailbox),
       `${fixed(perCheck, 3)} ${verdict(perCheck <= 0.05)}`,
+      fixed(cpuPerCheck, 3),
       `${mb(maxRss)}${r.mailboxes >= 10_000 ? ` ${verdict(maxRss <= 256 * 1024 * 1024)}` : ""}`,
     ];
   });
@@ -179,6 +181,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
       "TLS hs/origin EWS / AD ≤C",
       "EWS req/mailbox",
       "table req/check ≤0.05",
+      "app CPU ms/check",
       "peak RSS",
     ],
     rows,

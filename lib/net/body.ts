@@ -18,8 +18,10 @@ export async function readBody(body: Readable, contentEncoding: string | undefin
     }
   };
   const decoder = decoderFor(contentEncoding);
+  // Without an encoding the body is read directly: a pipeline costs an AbortController (and a DOMException
+  // with a stack trace when it finishes) per response.
   if (decoder) await pipeline(body, capped(limit), decoder, sink);
-  else await pipeline(body, capped(limit), sink);
+  else await sink(body);
   return Buffer.concat(chunks, decoded);
 }
 

@@ -124,6 +124,38 @@ describe("parseXml refuses hostile and broken input", () => {
     expect(refused(fixture("html-login-page.html"))).toMatchObject({ category: "invalid-response", code: "xml-doctype" });
   });
 
+  it.each([
+    ["an undeclared entity in text", "<a>&nbsp;</a>"],
+    ["an undeclared entity in an attribute", `<a b="&foo;"/>`],
+    ["a bare ampersand", "<a>fish & chips</a>"],
+    ["a character reference to nothing", "<a>&#0;</a>"],
+    ["a character reference past Unicode", "<a>&#x110000;</a>"],
+    ["'<' inside an attribute value", `<a b="x<y"/>`],
+    ["a repeated attribute", `<a b="1" b="2"/>`],
+    ["attributes without whitespace between them", `<a b="1"c="2"/>`],
+    ["an unquoted attribute", "<a b=1/>"],
+    ["an end tag that closes another element", "<a><b></c></a>"],
+    ["a prefix that differs in the end tag", `<s:a xmlns:s="urn:s" xmlns:t="urn:s"></t:a>`],
+    ["text after the root", "<a/>trailing"],
+    ["an unterminated comment", "<a><!-- x</a>"],
+    ["an unterminated CDATA section", "<a><![CDATA[x</a>"],
+    ["a markup declaration other than a comment or CDATA", "<a><!ELEMENTS x></a>"],
+  ])("%s is xml-malformed", (_label, body) => {
+    expect(refused(body)).toMatchObject({ category: "invalid-response", code: "xml-malformed" });
+  });
+
+  it("accepts comments and processing instructions around and inside the root, and single-quoted attributes", () => {
+    const root = parsed(`<?xml version='1.0'?><!-- before --><a b='1'><!-- in --><?pi data?><c/></a><!-- after -->\n`);
+    expect(attr(root, "b")).toBe("1");
+    expect(children(root).map((c) => c.name)).toEqual(["c"]);
+  });
+
+  it("accepts nesting to 100 levels and refuses 101", () => {
+    const nested = (depth: number) => "<a>".repeat(depth) + "</a>".repeat(depth);
+    expect(parseXml(nested(100)).ok).toBe(true);
+    expect(refused(nested(101)).code).toBe("xml-malformed");
+  });
+
   it("refuses absurd nesting without blowing the stack", () => {
     const deep = "<a>".repeat(5000) + "</a>".repeat(5000);
     expect(refused(deep).category).toBe("invalid-response");

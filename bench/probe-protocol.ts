@@ -29,6 +29,8 @@ export interface CycleReport {
   tableRequests: number;
   /** CPU time of the app's process over the cycle (process.cpuUsage: user + system), ms. */
   cpuMs: number;
+  /** The kernel's part of cpuMs (process.cpuUsage().system): socket writes and reads, much of it loopback TCP. */
+  cpuSystemMs: number;
   /** Highest RSS sampled during the cycle, and the process's lifetime maxRSS so far (bytes). */
   sampledPeakRss: number;
   maxRss: number;

@@ -1,5 +1,8 @@
 import type { DequeuedMessageItem } from "@azure/storage-queue";
 import diagnostics from "node:diagnostics_channel";
+import { mkdirSync, writeFileSync } from "node:fs";
+import inspector from "node:inspector";
+import path from "node:path";
 import { loadSettings } from "../lib/config/settings.js";
 import { handleProbeMessage } from "../lib/cycle/run.js";
 import type { ProbeRunResult } from "../lib/cycle/run.js";
@@ -30,6 +33,34 @@ diagnostics.subscribe("http.client.request.start", () => timeline.storage.push(p
 
 const send = (message: FromWorker) => process.send!(message);
 
+/** BENCH_CPU_PROFILE=DIR: a .cpuprofile of the measured cycles only (not start-up, not the warm-up), written to DIR. */
+const profiler = cycleProfiler(process.env.BENCH_CPU_PROFILE);
+
+function cycleProfiler(dir: string | undefined): { start(): Promise<void>; stop(): Promise<void> } {
+  if (dir === undefined || dir === "") return { start: async () => undefined, stop: async () => undefined };
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  let running = false;
+  return {
+    start: async () => {
+      await post("Profiler.enable");
+      await post("Profiler.setSamplingInterval", { interval: 1000 });
+      await post("Profiler.start");
+      running = true;
+    },
+    stop: async () => {
+      if (!running) return;
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `probe-cycles-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.error(`  CPU profile of the measured cycles: ${file}`);
+    },
+  };
+}
+
 process.on("message", (message: ToWorker) => {
   void handle(message).catch((error: unknown) => send({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });
@@ -58,9 +89,12 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     case "cycle":
+      // The warm-up cycle (index 0) is left out of the profile: the profile shows the steady state.
+      if (message.index === 1) await profiler.start();
       send(await cycle(message.index));
       return;
     case "exit":
+      await profiler.stop();
       process.exit(0);
   }
 }
@@ -124,6 +158,7 @@ async function cycle(index: number): Promise<CycleReport> {
     failed: probed.reduce((n, r) => n + r.failed, 0),
     tableRequests,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuSystemMs: cpu.system / 1000,
     sampledPeakRss,
     maxRss: process.resourceUsage().maxRSS * 1024,
     rss: memory.rss,

@@ -75,7 +75,7 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       const measured = withSimFigures(report, sim, size.profiles);
       console.error(
         `  cycle ${index}${index === 0 ? " (warm-up, Autodiscover)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
-          `${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check, peak ${measured.peakConnections} connections, rss ${mb(report.rss)}; ` +
+          `${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check (system ${fixed(report.cpuSystemMs / Math.max(1, report.checked), 3)}), peak ${measured.peakConnections} connections, rss ${mb(report.rss)}; ` +
           `before/during/after Exchange ${ms(report.phases.beforeExchangeMs)} / ${ms(report.phases.exchangeMs)} / ${ms(report.phases.afterExchangeMs)} ` +
           `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter})`,
       );

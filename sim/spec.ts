@@ -108,6 +108,8 @@ export interface MailboxKnobs {
   graphFault: GraphFault | null;
   /** The next `requests` Graph requests for the mailbox answer 429 with this code and Retry-After, then it recovers. */
   graphThrottled: GraphThrottle | null;
+  /** EWS answers for this mailbox only after this many ms (on top of the server's latency): a straggler. */
+  stallMs: number | false;
 }
 
 /**
@@ -209,4 +211,5 @@ export const defaultMailboxKnobs: MailboxKnobs = {
   folderErrors: {},
   graphFault: null,
   graphThrottled: null,
+  stallMs: false,
 };

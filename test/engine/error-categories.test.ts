@@ -85,6 +85,13 @@ const cases: Case[] = [
     timeouts: shortTimeouts,
     expected: { category: "timeout", code: "UND_ERR_HEADERS_TIMEOUT", transient: true },
   },
+  {
+    name: "timeout: one mailbox answers only after the EWS timeout",
+    spec: ewsOnly({}, { stallMs: 2_000 }),
+    change: direct(ews),
+    timeouts: shortTimeouts,
+    expected: { category: "timeout", code: "UND_ERR_HEADERS_TIMEOUT", transient: true },
+  },
   { name: "auth-failed: wrong password", spec: ewsOnly(), change: direct(ews), env: { ENGINE_PASSWORD: "wrong" }, expected: { category: "auth-failed", code: "401", transient: false } },
   { name: "basic-auth-disabled", spec: ewsOnly({ basicDisabled: true }), change: direct(ews), expected: { category: "basic-auth-disabled", code: "401", transient: false } },
   { name: "autodiscover-not-found", spec: discovered({ notFound: true }), expected: { category: "autodiscover-not-found", code: "500", transient: false } },

@@ -13,6 +13,12 @@ export interface BenchOptions {
   /** Measured cycles after the warm-up cycle. */
   cycles: number;
   shardSize: number;
+  /** Fraction of the mailboxes whose EWS answer comes only after the EWS timeout (0: none). */
+  stragglers: number;
+  /** The app's EWS response timeout (headers), ms; 0 keeps the app's default. */
+  ewsTimeoutMs: number;
+  /** Also run ../shared/peer-bench/run.sh for the first size and print its figures beside ours. */
+  peer: boolean;
   /** Status: profiles seeded, seconds per load run, load-generator connections. */
   statusProfiles: number;
   durationSec: number;
@@ -27,6 +33,9 @@ const usage = `usage: npm run bench -- [probe] [status] [startup] [--quick]
   --sizes PxM,...     profile sizes (default 1x1000,20x500,1x10000) BENCH_SIZES
   --cycles N          measured cycles after the warm-up (default 5) BENCH_CYCLES
   --shard-size N      SHARD_SIZE for the schedule (default 500)
+  --stragglers F      probe: this fraction of the mailboxes answers only after the EWS timeout (default 0) BENCH_STRAGGLERS
+  --ews-timeout MS    probe: the app's EWS response timeout (default: the app's, 30000; 1000 with --stragglers) BENCH_EWS_TIMEOUT_MS
+  --peer              probe: also run ../shared/peer-bench/run.sh (ews-javascript-api) for the first size  BENCH_PEER=1
   --profiles N        status: profiles seeded (default 1000)
   --duration S        status: seconds per load run (default 10)
   --http-connections N status: load-generator connections (default 50)
@@ -44,6 +53,9 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       sizes: { type: "string" },
       cycles: { type: "string" },
       "shard-size": { type: "string" },
+      stragglers: { type: "string" },
+      "ews-timeout": { type: "string" },
+      peer: { type: "boolean", default: false },
       profiles: { type: "string" },
       duration: { type: "string" },
       "http-connections": { type: "string" },
@@ -72,6 +84,8 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     if (!m) throw new Error(`--sizes: "${s}" is not PxM`);
     return { profiles: Number(m[1]), mailboxes: Number(m[2]) };
   });
+  const stragglers = num(values.stragglers, "BENCH_STRAGGLERS", 0, 0);
+  if (stragglers > 0.5) throw new Error(`--stragglers: ${stragglers} is not a fraction of at most 0.5`);
   return {
     names: positionals.length > 0 ? positionals : known,
     quick,
@@ -80,6 +94,9 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     sizes,
     cycles: num(values.cycles, "BENCH_CYCLES", 5, 2),
     shardSize: num(values["shard-size"], "BENCH_SHARD_SIZE", 500, 500),
+    stragglers,
+    ewsTimeoutMs: num(values["ews-timeout"], "BENCH_EWS_TIMEOUT_MS", stragglers > 0 ? 1000 : 0, stragglers > 0 ? 1000 : 0),
+    peer: values.peer || env.BENCH_PEER === "1",
     statusProfiles: num(values.profiles, "BENCH_STATUS_PROFILES", 1000, 100),
     durationSec: num(values.duration, "BENCH_DURATION", 10, 3),
     httpConnections: num(values["http-connections"], "BENCH_HTTP_CONNECTIONS", 50, 50),

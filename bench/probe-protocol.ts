@@ -10,6 +10,8 @@ export interface WorkerInit {
   secrets: Record<string, string>;
   /** Minutes the worker's clock moves before each cycle, so every profile is due again. */
   advanceMinutes: number;
+  /** The app's network timeouts (lib/net Timeouts), when the bench sets them. */
+  timeouts?: { headersMs?: number };
 }
 
 export interface CycleRequest {

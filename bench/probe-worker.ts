@@ -77,6 +77,7 @@ async function handle(message: ToWorker): Promise<void> {
         storage: createStorage(settings.storage, { tablePrefix: settings.tablePrefix }),
         now: () => new Date(Date.now() + clockOffsetMs),
         probe: {
+          ...(message.timeouts ? { timeouts: message.timeouts } : {}),
           env: message.secrets,
           network: {
             dnsServers: [sim.dnsServers],

@@ -35,6 +35,9 @@ export interface CycleReport {
   cpuSystemMs: number;
   /** Highest RSS sampled during the cycle, and the process's lifetime maxRSS so far (bytes). */
   sampledPeakRss: number;
+  /** Highest V8 heap (reserved) and off-heap memory (external: Buffers, TLS and zlib state) sampled during the cycle (bytes). */
+  sampledPeakHeapTotal: number;
+  sampledPeakExternal: number;
   maxRss: number;
   /** After the cycle (after global.gc when exposed). */
   rss: number;

@@ -105,7 +105,14 @@ async function cycle(index: number): Promise<CycleReport> {
   const cfg = init!;
   clockOffsetMs += cfg.advanceMinutes * 60_000;
   let sampledPeakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss())), 100);
+  let sampledPeakHeapTotal = 0;
+  let sampledPeakExternal = 0;
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    sampledPeakRss = Math.max(sampledPeakRss, now.rss);
+    sampledPeakHeapTotal = Math.max(sampledPeakHeapTotal, now.heapTotal);
+    sampledPeakExternal = Math.max(sampledPeakExternal, now.external);
+  }, 100);
   const requestsBefore = rt.storage.requests.table;
   const errors: string[] = [];
   for (const list of Object.values(timeline)) list.length = 0;
@@ -161,6 +168,8 @@ async function cycle(index: number): Promise<CycleReport> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     cpuSystemMs: cpu.system / 1000,
     sampledPeakRss,
+    sampledPeakHeapTotal,
+    sampledPeakExternal,
     maxRss: process.resourceUsage().maxRSS * 1024,
     rss: memory.rss,
     heapUsed: memory.heapUsed,

@@ -42,7 +42,7 @@ export interface ProbeSizeResult {
 export async function benchProbe(options: BenchOptions, azurite: RunningAzurite): Promise<ProbeSizeResult[]> {
   const results: ProbeSizeResult[] = [];
   for (const size of options.sizes) {
-    console.error(`probe: ${size.profiles} × ${size.mailboxes} mailboxes, C=${options.connections}, EWS latency ${options.latencyMs} ms ...`);
+    console.error(`probe: ${size.profiles} × ${size.mailboxes} mailboxes, C=${options.connections}, EWS latency ${options.latencyMs} ms, app flags ${workerFlags().join(" ")} ...`);
     results.push(await benchSize(options, azurite, size));
   }
   printProbe(options, results);
@@ -91,7 +91,7 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       const measured = withSimFigures(report, sim, size.profiles, (simCpu.user + simCpu.system) / 1000);
       console.error(
         `  cycle ${index}${index === 0 ? " (warm-up, Autodiscover)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
-          `${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check (system ${fixed(report.cpuSystemMs / Math.max(1, report.checked), 3)}), peak ${measured.peakConnections} connections, rss ${mb(report.rss)}; ` +
+          `${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check (system ${fixed(report.cpuSystemMs / Math.max(1, report.checked), 3)}), peak ${measured.peakConnections} connections, rss ${mb(report.rss)} (peak ${mb(report.sampledPeakRss)}: heap ${mb(report.sampledPeakHeapTotal)}, external ${mb(report.sampledPeakExternal)}); ` +
           `before/during/after Exchange ${ms(report.phases.beforeExchangeMs)} / ${ms(report.phases.exchangeMs)} / ${ms(report.phases.afterExchangeMs)} ` +
           `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter})`,
       );
@@ -124,10 +124,18 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
   }
 }
 
-/** BENCH_WORKER_FLAGS="--cpu-prof --cpu-prof-dir=prof": extra node flags for the app's process (to profile a cycle). */
-function workerFlags(): string[] {
-  return (process.env.BENCH_WORKER_FLAGS ?? "").split(/\s+/).filter((f) => f !== "");
+/**
+ * The app's node flags. `--max-old-space-size=512` is the deployment's (app setting
+ * `languageWorkers__node__arguments`, see BENCHMARKS.md): below 1 GB V8 grows the heap by a smaller factor after
+ * each full collection (about 1.6 instead of 4), so garbage does not pile up to four times the live data.
+ * BENCH_WORKER_FLAGS="--cpu-prof --cpu-prof-dir=prof" adds flags (one naming max-old-space-size replaces it).
+ */
+export function workerFlags(): string[] {
+  const extra = (process.env.BENCH_WORKER_FLAGS ?? "").split(/\s+/).filter((f) => f !== "");
+  return extra.some((f) => f.startsWith("--max-old-space-size")) ? extra : [appHeapFlag, ...extra];
 }
+
+export const appHeapFlag = "--max-old-space-size=512";
 
 function withSimFigures(report: CycleReport, sim: SimulatedOrg, profiles: number, simCpuMs: number): MeasuredCycle {
   let peakConnections = 0;
@@ -194,7 +202,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
     ];
   });
   printTable(
-    `Probe cycle, steady state (EWS latency ${options.latencyMs} ms, C=${C}, median of ${options.cycles} cycles after a warm-up cycle)`,
+    `Probe cycle, steady state (EWS latency ${options.latencyMs} ms, C=${C}, median of ${options.cycles} cycles after a warm-up cycle; app flags ${workerFlags().join(" ")})`,
     [
       "P × M",
       "wall (min–max)",

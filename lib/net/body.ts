@@ -1,44 +1,17 @@
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { ResponseTooLargeError } from "./errors.js";
 
 /**
- * Reads a response body into memory, decoding gzip/deflate. The cap applies to the bytes received
- * and to the decoded bytes: past it, reading stops and the stream (and so its socket) is destroyed.
+ * Decodes a response body received whole (the caller caps the bytes received): gzip and deflate are inflated
+ * with the same cap on the decoded bytes, so a small compressed bomb stops at the cap instead of filling memory.
  */
-export async function readBody(body: Readable, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let decoded = 0;
-  const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) {
-      decoded += chunk.length;
-      if (decoded > limit) throw new ResponseTooLargeError(limit);
-      chunks.push(chunk);
-    }
-  };
-  const decoder = decoderFor(contentEncoding);
-  // Without an encoding the body is read directly: a pipeline costs an AbortController (and a DOMException
-  // with a stack trace when it finishes) per response.
-  if (decoder) await pipeline(body, capped(limit), decoder, sink);
-  else await sink(body);
-  return Buffer.concat(chunks, decoded);
-}
-
-function capped(limit: number) {
-  return async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    let received = 0;
-    for await (const chunk of source) {
-      received += chunk.length;
-      if (received > limit) throw new ResponseTooLargeError(limit);
-      yield chunk;
-    }
-  };
-}
-
-function decoderFor(contentEncoding: string | undefined): zlib.Gunzip | zlib.Inflate | undefined {
+export function decodeBody(received: Buffer, contentEncoding: string | undefined, limit: number): Buffer {
   const encoding = contentEncoding?.trim().toLowerCase();
-  if (encoding === "gzip" || encoding === "x-gzip") return zlib.createGunzip();
-  if (encoding === "deflate") return zlib.createInflate();
-  return undefined;
+  if (encoding !== "gzip" && encoding !== "x-gzip" && encoding !== "deflate") return received;
+  try {
+    return encoding === "deflate" ? zlib.inflateSync(received, { maxOutputLength: limit }) : zlib.gunzipSync(received, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new ResponseTooLargeError(limit);
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
-import type { Dispatcher } from "undici";
+import { errors, type Dispatcher } from "undici";
 import { makeFailure } from "../diagnosis/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
-import { readBody } from "./body.js";
+import { decodeBody } from "./body.js";
 import { classifyError, DeadlineError, ResponseTooLargeError } from "./errors.js";
 import type { HttpReply, HttpRequest, Timeouts } from "./types.js";
 
@@ -43,40 +43,96 @@ export interface SendSettings {
   maxBodyBytes: number;
 }
 
-/** One request on a dispatcher (a pool or a pinned client): redirects are returned, never followed. */
-export async function send(dispatcher: Dispatcher, url: URL, request: HttpRequest, settings: SendSettings): Promise<Outcome<HttpReply>> {
+/**
+ * One request on a dispatcher (a pool or a pinned client): redirects are returned, never followed. It uses
+ * undici's handler API rather than `request()`: the answer is collected straight from the socket's chunks (no
+ * body stream per response), and the response timeout runs on a native timer from the moment the request is
+ * written to its connection (undici's own headers timeout ticks at about a second, so a 1 s timeout fired
+ * anywhere between 1 and 2 s; it stays set as a backstop).
+ */
+export function send(dispatcher: Dispatcher, url: URL, request: HttpRequest, settings: SendSettings): Promise<Outcome<HttpReply>> {
   const started = performance.now();
-  const timeouts = { ...settings.timeouts, ...request.timeouts };
+  const timeouts = request.timeouts === undefined ? settings.timeouts : { ...settings.timeouts, ...request.timeouts };
   const method = request.method ?? "GET";
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DeadlineError(timeouts.totalMs)), timeouts.totalMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
-  try {
-    const response = await untilAborted(signal, dispatcher.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method,
-      headers: { "accept-encoding": "gzip, deflate", ...request.headers },
-      body: request.body ?? null,
-      headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.bodyMs,
-      signal,
-    }));
-    const headers = copyHeaders(response.headers);
-    const length = Number(headers["content-length"]);
-    if (Number.isFinite(length) && length > settings.maxBodyBytes) {
-      response.body.destroy();
-      throw new ResponseTooLargeError(settings.maxBodyBytes);
+  const limit = settings.maxBodyBytes;
+  return new Promise((resolve) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let headersTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    let status = 0;
+    let headers: Record<string, string | string[]> = {};
+    const chunks: Buffer[] = [];
+    let received = 0;
+
+    const settle = (outcome: Outcome<HttpReply>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(totalTimer);
+      clearTimeout(headersTimer);
+      request.signal?.removeEventListener("abort", onSignal);
+      resolve(outcome);
+    };
+    /** Stops the request (its connection is dropped) and fails it with `error`. */
+    const stop = (error: unknown): void => {
+      if (settled) return;
+      settle(fail(classifyError(error, method, url)));
+      controller?.abort(error instanceof Error ? error : new Error(String(error)));
+    };
+    const onSignal = (): void => stop(request.signal?.reason ?? new Error("aborted"));
+    const totalTimer = setTimeout(() => stop(new DeadlineError(timeouts.totalMs)), timeouts.totalMs);
+    if (request.signal?.aborted) return onSignal();
+    request.signal?.addEventListener("abort", onSignal, { once: true });
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        // Stopped while it waited for a connection (the deadline, or the caller's signal): never sent.
+        if (settled) return c.abort(new Error("the request was stopped before it was sent"));
+        headersTimer = setTimeout(() => stop(new errors.HeadersTimeoutError(`no response headers within ${timeouts.headersMs} ms`)), timeouts.headersMs);
+      },
+      onResponseStart(c, statusCode, responseHeaders) {
+        clearTimeout(headersTimer);
+        status = statusCode;
+        headers = copyHeaders(responseHeaders);
+        const length = Number(headers["content-length"]);
+        if (Number.isFinite(length) && length > limit) stop(new ResponseTooLargeError(limit));
+      },
+      onResponseData(c, chunk) {
+        received += chunk.length;
+        if (received > limit) return stop(new ResponseTooLargeError(limit));
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (settled) return;
+        try {
+          const encoding = headers["content-encoding"];
+          const body = decodeBody(Buffer.concat(chunks, received), Array.isArray(encoding) ? encoding[0] : encoding, limit);
+          settle(succeed({ url: url.href, status, headers, body, elapsedMs: Math.round(performance.now() - started) }));
+        } catch (error) {
+          settle(fail(classifyError(error, method, url)));
+        }
+      },
+      onResponseError(c, error) {
+        settle(fail(classifyError(error, method, url)));
+      },
+    };
+    try {
+      dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method,
+          headers: { "accept-encoding": "gzip, deflate", ...request.headers },
+          body: request.body ?? null,
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.bodyMs,
+        },
+        handler,
+      );
+    } catch (error) {
+      settle(fail(classifyError(error, method, url)));
     }
-    const encoding = headers["content-encoding"];
-    const body = await readBody(response.body, Array.isArray(encoding) ? encoding[0] : encoding, settings.maxBodyBytes);
-    return succeed({ url: url.href, status: response.statusCode, headers, body, elapsedMs: Math.round(performance.now() - started) });
-  } catch (error) {
-    const reason = signal.aborted && !(error instanceof ResponseTooLargeError) ? (signal.reason ?? error) : error;
-    return fail(classifyError(reason, method, url));
-  } finally {
-    clearTimeout(timer);
-  }
+  });
 }
 
 function copyHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
@@ -85,21 +141,4 @@ function copyHeaders(headers: Record<string, string | string[] | undefined>): Re
     if (value !== undefined) copy[name.toLowerCase()] = value;
   }
   return copy;
-}
-
-/**
- * undici applies an abort only once a queued request reaches a connection; a request still waiting
- * for a place in the budget must fail at its deadline all the same.
- */
-function untilAborted(signal: AbortSignal, pending: Promise<Dispatcher.ResponseData>): Promise<Dispatcher.ResponseData> {
-  pending.then(
-    (late) => signal.aborted && late.body.destroy(),
-    () => undefined,
-  );
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

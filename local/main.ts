@@ -8,7 +8,6 @@ import { readHostConfig } from "./host-config.js";
 import { startLocalHost, type LocalHost } from "./host.js";
 import { startDemo, type Demo } from "./demo/demo.js";
 import { demoWalkthrough } from "./demo/walkthrough.js";
-import { importProfile } from "../lib/profiles/import.js";
 import { applyLocalSettings } from "./local-settings.js";
 import { consoleLog, errorText } from "./log.js";
 
@@ -76,12 +75,7 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
       settings = loadSettings(env);
     }
     const context = createAppContext(settings, demo ? { env, probe: demo.probe } : { env });
-    if (demo) {
-      for (const profile of demo.profiles) {
-        const imported = await importProfile(context.storage, profile, { now: context.now() });
-        if (!imported.ok) throw new Error(`demo profile refused: ${JSON.stringify(imported.problems)}`);
-      }
-    }
+    if (demo) await demo.load(context);
 
     host = await startLocalHost({
       context,

@@ -4,6 +4,7 @@ import { countStates } from "../profiles/import.js";
 import { healthOf } from "./health.js";
 import { hourlyRow, windowFigures } from "./window.js";
 import { readChecksForHours, type StoredHourCheck } from "../store/checks.js";
+import { recountDynamics } from "../store/dynamics.js";
 import { upsertHourly } from "../store/hourly.js";
 import { hourKey, hourKeysBetween, hourStart } from "../store/keys.js";
 import { listMailboxes } from "../store/mailboxes.js";
@@ -43,7 +44,9 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     ...(summary?.lastTestConnection ? { lastTestConnection: summary.lastTestConnection } : {}),
     ...(certificateDays.length > 0 ? { minCertDaysLeft: Math.min(...certificateDays) } : {}),
   });
-  await mergeSummary(storage, id, { lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString() });
+  // A profile from Dataverse: Dynamics' verdict beside the probe's, counted again now that the probe moved on.
+  const dynamics = summary === undefined ? undefined : await recountDynamics(storage, summary, current, now);
+  await mergeSummary(storage, id, { lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString(), ...(dynamics ? { dynamics } : {}) });
 }
 
 export interface LastHour {

@@ -1,6 +1,9 @@
 import { resolve } from "node:path";
 import { demoOrganisation, startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
-import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
+import { demoSecretSettings } from "../../sim/demo-profiles.js";
+import { withDemoDataverse } from "../../sim/dataverse/index.js";
+import type { DataverseSyncContext } from "../../lib/profiles/dataverse-sync.js";
+import { prepareDemoDataverse, type DemoDataverse } from "./dataverse.js";
 import type { ProbeEnvironment } from "../../lib/probes/kind.js";
 import type { LocalLog } from "../log.js";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink.js";
@@ -9,26 +12,35 @@ export interface Demo {
   /** Settings the demo adds to the environment (fast schedules, the SMTP sink). */
   env: Record<string, string>;
   probe: ProbeEnvironment;
-  profiles: unknown[];
+  /** Reads the demo's profiles and mailboxes from its simulated Dataverse into the tables. */
+  load(context: DataverseSyncContext): Promise<void>;
   mailFolder: string;
   stop(): Promise<void>;
 }
 
 /**
  * With nothing configured, `npm start` shows the app at work: a simulated Exchange organisation (a healthy
- * profile, one where most mailboxes fail, one whose Basic authentication is off, one on Exchange Online),
+ * profile, one where most mailboxes fail, one whose Basic authentication is off, one on Exchange Online) whose
+ * profiles and mailboxes come from a simulated Dynamics 365 (Dataverse) environment with its own verdicts,
  * fast schedules, and a mail sink that saves the owner alerts to a folder.
  */
 export async function startDemo(port: number, log: LocalLog, mailFolder = resolve("demo-mail")): Promise<Demo> {
-  const sim: SimulatedOrg = await startSimulatedOrg(demoOrganisation());
+  const sim: SimulatedOrg = await startSimulatedOrg(withDemoDataverse(demoOrganisation()));
   let sink: SmtpSink;
+  let dataverse: DemoDataverse;
   try {
-    sink = await startSmtpSink(mailFolder, log);
+    dataverse = await prepareDemoDataverse();
+    try {
+      sink = await startSmtpSink(mailFolder, log);
+    } catch (error) {
+      await dataverse.stop();
+      throw error;
+    }
   } catch (error) {
     await sim.stop();
     throw error;
   }
-  const secrets = demoSecretSettings();
+  const secrets = { ...demoSecretSettings(), ...dataverse.env };
   return {
     env: {
       ...secrets,
@@ -44,11 +56,12 @@ export async function startDemo(port: number, log: LocalLog, mailFolder = resolv
       env: secrets,
       network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, p) => sim.connectTo(host, p) },
     },
-    profiles: demoProfiles(),
+    load: (context) => dataverse.load(context),
     mailFolder,
     async stop() {
       await sink.stop();
       await sim.stop();
+      await dataverse.stop();
     },
   };
 }

@@ -4,6 +4,8 @@ export function demoWalkthrough(url: string, functionKey: string, mailFolder: st
   return [
     "DEMO: a simulated Exchange organisation is running (Contoso: healthy; Fabrikam: 6 of 10 mailboxes fail;",
     "Northwind: Basic authentication off on EWS; Tailspin Toys: Exchange Online with app credentials).",
+    "Its profiles and mailboxes come from a simulated Dynamics 365 (Dataverse) environment, read at start and every hour;",
+    "Dynamics' own verdict on each mailbox stands beside the probe's (Woodgrove has no credentials in the map file).",
     "The schedule fires every 15 seconds and the notifier twice a minute. Within about a minute:",
     "",
     `  curl ${key} ${url}/api/status                 # every profile's health`,

@@ -142,14 +142,29 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
   };
 }
 
-/** What the demo's administrator writes in DATAVERSE_MAP_FILE: the secret settings Dataverse cannot hold. */
-export function demoDataverseMap(): unknown {
+/** The readable ids the demo gives its profiles through the map file (the README and the walkthrough use them). */
+export const demoMonitorIds = {
+  contoso: "contoso-ex2016",
+  fabrikam: "fabrikam-ex2019",
+  northwind: "northwind-ex2016",
+  tailspin: "tailspin-online",
+  woodgrove: "woodgrove-ex2019",
+} as const;
+
+/**
+ * What the demo's administrator writes in DATAVERSE_MAP_FILE: the secret settings Dataverse cannot hold.
+ * `monitorIds`: also the readable profile ids (otherwise dv-<emailserverprofileid>).
+ */
+export function demoDataverseMap(options: { monitorIds?: boolean } = {}): unknown {
+  const id = (key: keyof typeof demoMonitorIds) => (options.monitorIds === true ? { monitorId: demoMonitorIds[key] } : {});
   return {
     profiles: [
-      { id: demoProfileIds.contoso, username: "svc-crm@contoso.com", passwordSetting: "CONTOSO_EWS_PASSWORD" },
-      { name: "Fabrikam Exchange 2019", username: "svc-crm@fabrikam.com", passwordSetting: "FABRIKAM_EWS_PASSWORD", trustedDomains: ["contoso.com"] },
-      { name: "Northwind Exchange 2016", username: "svc-crm@northwind.com", passwordSetting: "NORTHWIND_EWS_PASSWORD" },
-      { name: "Tailspin Toys Exchange Online", clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
+      { id: demoProfileIds.contoso, ...id("contoso"), username: "svc-crm@contoso.com", passwordSetting: "CONTOSO_EWS_PASSWORD" },
+      { name: "Fabrikam Exchange 2019", ...id("fabrikam"), username: "svc-crm@fabrikam.com", passwordSetting: "FABRIKAM_EWS_PASSWORD", trustedDomains: ["contoso.com"] },
+      { name: "Northwind Exchange 2016", ...id("northwind"), username: "svc-crm@northwind.com", passwordSetting: "NORTHWIND_EWS_PASSWORD" },
+      { name: "Tailspin Toys Exchange Online", ...id("tailspin"), clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
+      // Woodgrove: no credentials (it is shown as "needs credentials"), only its readable id.
+      ...(options.monitorIds === true ? [{ name: "Woodgrove Exchange 2019", ...id("woodgrove") }] : []),
     ],
   };
 }

@@ -35,7 +35,7 @@ describe("retention", () => {
       const claimed = await claim(storage, "contoso", at, `claim-${days}`);
       if (claimed.kind !== "claimed") throw new Error(claimed.kind);
       const figures = { processed: 2, failed: 2, succeeded: 0, failurePercent: 100 };
-      await confirmSent(storage, "contoso", claimed, { at, subject: `${days} days ago`, recipient: "admin@contoso.com", figures, window: { from: at, to: at }, messageId: `<${days}@x>` });
+      await confirmSent(storage, "contoso", claimed, { at, kind: "alert", story: { alertOpen: true, staleNotified: false }, subject: `${days} days ago`, recipient: "admin@contoso.com", figures, window: { from: at, to: at }, messageId: `<${days}@x>` });
     }
 
     const deleted = await applyRetention(storage, { checksRetentionDays: 7, historyRetentionDays: 30 }, now);

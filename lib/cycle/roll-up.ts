@@ -1,6 +1,7 @@
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { HourlyRow, WindowFigures } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
+import { hourInMaintenance } from "../maintenance/in-force.js";
 import { healthOf } from "./health.js";
 import { hourlyRow, windowFigures } from "./window.js";
 import { readChecksForHours, type StoredHourCheck } from "../store/checks.js";
@@ -26,12 +27,16 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     readSummary(storage, id),
     mailboxes ?? listMailboxes(storage, id),
   ]);
-  const rows = hours.map((hour) => hourlyRow(checks.filter((c) => c.hour === hour), hour));
+  const windows = stored.profile.maintenance ?? [];
+  const rows = hours.map((hour): HourlyRow => {
+    const row = hourlyRow(checks.filter((c) => c.hour === hour), hour);
+    return hourInMaintenance(windows, hourStart(hour)) ? { ...row, maintenance: true } : row;
+  });
   // A past hour's row is written again only when its figures changed (late results of another run may still arrive).
   const unchanged = (row: HourlyRow) =>
     summary !== undefined &&
     summary.updatedAt >= new Date(hourStart(row.hour).getTime() + hourMs).toISOString() &&
-    summary.hourly.some((h) => h.hour === row.hour && h.processed === row.processed && h.failed === row.failed);
+    summary.hourly.some((h) => h.hour === row.hour && h.processed === row.processed && h.failed === row.failed && h.maintenance === row.maintenance);
   await Promise.all(rows.filter((row) => !unchanged(row)).map((row) => upsertHourly(storage, id, row)));
 
   const lastHour = { ...figures, from: from.toISOString(), to: now.toISOString() };

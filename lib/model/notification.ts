@@ -24,3 +24,13 @@ export interface EmailAttempt {
 export type EmailOutcomeCounts = Record<EmailOutcome, number>;
 
 export const noEmailOutcomes: EmailOutcomeCounts = { sent: 0, refused: 0, uncertain: 0 };
+
+/** What the notifications ledger remembers of a profile's story (lib/notify/alert-story.ts decides on it). */
+export interface StoryState {
+  /** The last email sent or possibly sent (an uncertain send counts: it may have arrived). */
+  lastEmail?: { kind: EmailKind; at: string };
+  /** An alert or reminder went out and no recovery since. */
+  alertOpen: boolean;
+  /** The stale email of the current stale episode went out. */
+  staleNotified: boolean;
+}

@@ -1,4 +1,4 @@
-import { emailKinds, type EmailKind } from "../model/notification.js";
+import { emailKinds, type EmailKind, type StoryState } from "../model/notification.js";
 import type { WindowFigures } from "../model/summary.js";
 import { shouldNotify } from "../cycle/window.js";
 import { quietPeriodMs } from "../store/notifications.js";
@@ -20,17 +20,7 @@ import { quietPeriodMs } from "../store/notifications.js";
  * not a recovery). An open alert stays open through maintenance and staleness.
  */
 
-export { emailKinds, type EmailKind };
-
-/** What the notifications ledger must remember of the story (beside its claim fields). */
-export interface StoryState {
-  /** The last email sent or possibly sent (an uncertain send counts: it may have arrived). */
-  lastEmail?: { kind: EmailKind; at: string };
-  /** An alert or reminder went out and no recovery since. */
-  alertOpen: boolean;
-  /** The stale email of the current stale episode went out. */
-  staleNotified: boolean;
-}
+export { emailKinds, type EmailKind, type StoryState };
 
 export const initialStory: StoryState = { alertOpen: false, staleNotified: false };
 

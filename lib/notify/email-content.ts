@@ -1,19 +1,34 @@
 import type { StepResult } from "../model/connection.js";
 import type { FailureCategory } from "../model/failure.js";
-import type { TestConnectionSummary, WindowFigures } from "../model/summary.js";
+import type { MailboxRecord } from "../model/mailbox.js";
+import type { EmailKind } from "../model/notification.js";
+import type { ProfileSummary, TestConnectionSummary, WindowFigures } from "../model/summary.js";
 import type { FailingMailbox } from "../cycle/window.js";
+import { inlineText, type Inline } from "./email-inline.js";
 
-/** Everything the alert email says, before it is rendered as text or HTML. */
-export interface AlertEmailInput {
-  profile: { id: string; name: string; owner: string };
+/** Everything an owner email says, before it is rendered as text or HTML. */
+export interface EmailInput {
+  kind: EmailKind;
+  /** `serviceAccount`: the account the monitor signs in as, named in remediation commands. */
+  profile: { id: string; name: string; owner: string; serviceAccount?: string };
   figures: WindowFigures;
   from: Date;
   to: Date;
   failing: FailingMailbox[];
-  lastTestConnection?: TestConnectionSummary;
-  /** STATUS_BASE_URL without a trailing slash; the status link is left out when absent. */
+  /** The profile's mailboxes as stored now (their state: retrying, disabled, next try). */
+  mailboxes?: readonly MailboxRecord[];
+  /** The last email before this one. */
+  previous?: { kind: EmailKind; at: string };
+  /** Test Connection, readiness and Dynamics' verdict come from here. */
+  summary?: Pick<ProfileSummary, "lastTestConnection" | "readiness" | "dynamics">;
+  /** For `stale`: the last completed cycle. */
+  lastCycleAt?: string;
+  /** STATUS_BASE_URL without a trailing slash; links are left out when absent. */
   statusBaseUrl?: string;
 }
+
+/** @deprecated the alert is one kind of owner email; kept for callers that render an alert. */
+export type AlertEmailInput = Omit<EmailInput, "kind" | "summary"> & { kind?: EmailKind; lastTestConnection?: TestConnectionSummary; summary?: EmailInput["summary"] };
 
 export interface DiagnosisGroup {
   category: FailureCategory | "unknown";
@@ -53,14 +68,46 @@ export function windowLabel(from: Date, to: Date): string {
   return fromDay === toDay ? `${hhmm(from)}–${hhmm(to)} UTC` : `${fromDay} ${hhmm(from)}–${toDay} ${hhmm(to)} UTC`;
 }
 
+/** "2025-03-04 09:50 UTC": a time for people (the ISO time stays in links and data). */
+export function timeLabel(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC` : iso;
+}
+
+/** "2 h 10 min", "45 min", "3 d 4 h". */
+export function durationLabel(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h${minutes % 60 === 0 ? "" : ` ${minutes % 60} min`}`;
+  return `${Math.floor(hours / 24)} d${hours % 24 === 0 ? "" : ` ${hours % 24} h`}`;
+}
+
 /** One line, no control characters: a header must not be able to start another header. */
 const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
-export function alertSubject(input: AlertEmailInput): string {
+/** The step of the last Test Connection that failed, when it failed: the root cause of everything else. */
+export function failedStep(summary: TestConnectionSummary | undefined): Extract<StepResult, { ok: false }> | undefined {
+  if (summary === undefined || summary.ok) return undefined;
+  return summary.steps.find((s): s is Extract<StepResult, { ok: false }> => s.ok === false);
+}
+
+export function emailSubject(input: EmailInput): string {
   const { processed, failed } = input.figures;
-  return oneLine(
-    `[exchange-sync-monitor] ${input.profile.name}: ${percentLabel(failed, processed)} of mailboxes failed (${failed} of ${processed}) ${windowLabel(input.from, input.to)}`,
-  );
+  const figures = `${percentLabel(failed, processed)} of mailboxes failed (${failed} of ${processed}) ${windowLabel(input.from, input.to)}`;
+  const step = failedStep(input.summary?.lastTestConnection);
+  const cause = step === undefined ? "" : `Test Connection failed (${step.error.category}), `;
+  const name = input.profile.name;
+  switch (input.kind) {
+    case "alert":
+      return oneLine(`[exchange-sync-monitor] ${name}: ${cause}${figures}`);
+    case "reminder":
+      return oneLine(`[exchange-sync-monitor] Still failing: ${name}: ${cause}${figures}`);
+    case "recovered":
+      return oneLine(`[exchange-sync-monitor] Recovered: ${name}: ${figures}`);
+    case "stale":
+      return oneLine(`[exchange-sync-monitor] Stale: ${name}: no completed probe cycle since ${input.lastCycleAt === undefined ? "it was added" : timeLabel(input.lastCycleAt)}`);
+  }
 }
 
 /** Failures grouped by diagnosis, largest group first, each with the remediation of its most recent failure. */
@@ -88,10 +135,31 @@ export function stepLines(summary: TestConnectionSummary | undefined): StepLine[
   return (summary?.steps ?? []).map((s): StepLine => {
     if (s.ok === true) return { step: s.step, state: "passed", elapsedMs: s.elapsedMs };
     if (s.ok === null) return { step: s.step, state: "not run", elapsedMs: 0 };
-    return { step: s.step, state: "failed", elapsedMs: s.elapsedMs, detail: `${s.error.category} (${s.error.code}): ${s.error.message}` };
+    return { step: s.step, state: "failed", elapsedMs: s.elapsedMs, detail: `${s.error.category} (${s.error.code}): ${sentence(s.error.message)}` };
   });
 }
 
-export function statusUrl(input: AlertEmailInput): string | undefined {
+/** Ends a message with a full stop when it has no closing punctuation of its own. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === "" || /[.!?:)\]"']$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** The remediation with the real service account in place of the placeholder, commands marked as code. */
+export function remediationInline(remediation: string, serviceAccount: string | undefined): Inline[] {
+  const named = serviceAccount === undefined ? remediation : remediation.replaceAll("<service account>", serviceAccount);
+  return inlineText(sentence(named));
+}
+
+/** The dashboard page of the profile (the reader adds their function key; emails never carry one). */
+export function dashboardUrl(input: Pick<EmailInput, "statusBaseUrl" | "profile">): string | undefined {
+  return input.statusBaseUrl === undefined ? undefined : `${input.statusBaseUrl}/api/dashboard/${encodeURIComponent(input.profile.id)}`;
+}
+
+export function statusUrl(input: Pick<EmailInput, "statusBaseUrl" | "profile">): string | undefined {
   return input.statusBaseUrl === undefined ? undefined : `${input.statusBaseUrl}/api/status/${encodeURIComponent(input.profile.id)}`;
+}
+
+export function testAndEnableUrl(input: Pick<EmailInput, "statusBaseUrl" | "profile">): string {
+  return `${input.statusBaseUrl ?? "https://<function app>"}/api/profiles/${encodeURIComponent(input.profile.id)}/mailboxes/test-and-enable`;
 }

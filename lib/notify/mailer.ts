@@ -137,8 +137,11 @@ export function createMailer(smtp: SmtpSettings, env: Record<string, string | un
   };
 }
 
+/** An automated message (RFC 3834), and Exchange's own switch: out-of-office and other auto-replies stay quiet. */
+export const automatedHeaders = { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All" } as const;
+
 async function compose(from: string, email: OutgoingEmail): Promise<{ raw: Buffer; messageId: string }> {
   const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
-  const node = new MailComposer({ from, to: email.to, subject: email.subject, text: email.text, html: email.html }).compile();
+  const node = new MailComposer({ from, to: email.to, subject: email.subject, text: email.text, html: email.html, headers: automatedHeaders }).compile();
   return { raw: await node.build(), messageId: node.messageId() };
 }

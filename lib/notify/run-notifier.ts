@@ -1,20 +1,38 @@
 import { randomUUID } from "node:crypto";
+import { overlapsMaintenance } from "../maintenance/in-force.js";
+import type { EmailKind, EmailOutcome, StoryState } from "../model/notification.js";
 import type { WindowFigures } from "../model/summary.js";
 import { readLastHour } from "../cycle/roll-up.js";
-import { failingMailboxes, shouldNotify } from "../cycle/window.js";
-import { claim, confirmSent, keepUnknown, release, type EmailDetails } from "../store/notifications.js";
+import { failingMailboxes } from "../cycle/window.js";
+import { listMailboxes } from "../store/mailboxes.js";
+import {
+  claim,
+  confirmSent,
+  keepUncertain,
+  ledgerOf,
+  readLedgerForUpdate,
+  recordStory,
+  release,
+  type EmailDetails,
+  type LedgerUpdate,
+} from "../store/notifications.js";
 import { listProfiles, type ProfileSettings } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
-import { readSummary, mergeSummary } from "../store/summaries.js";
+import { readSummary, mergeSummary, type SummaryFields } from "../store/summaries.js";
 import { settleInParallel } from "../util/in-parallel.js";
-import { renderAlertEmail } from "./email.js";
-import type { Mailer } from "./mailer.js";
+import { decideEmail, type QuietReason } from "./alert-story.js";
+import { renderEmail } from "./email.js";
+import type { Mailer, SendOutcome } from "./mailer.js";
+import { staleness } from "./staleness.js";
 
 export interface NotifierDeps {
   storage: Storage;
   mailer: Mailer;
+  /** Read at each step that has a time of its own (the decision, the claim, the end of the send). */
   now: () => Date;
   statusBaseUrl?: string;
+  /** The schedule's period (SCHEDULE_CRON), for telling a stale profile. */
+  scheduleEveryMs?: number;
   /** Identifies this run's claim in the ledger and the history (tests may fix it). */
   newClaimId?: () => string;
 }
@@ -23,72 +41,110 @@ type Of<K extends string, T = object> = { profileId: string; kind: K } & T;
 
 /** What happened to one profile in one run, for the log and the tests. */
 export type ProfileNotifyResult =
-  | Of<"below-threshold", { figures: WindowFigures }>
-  | Of<"recently-sent", { lastAt: string; by: "email" | "claim" }>
-  | Of<"lost-race">
-  | Of<"sent", { recipient: string; messageId: string; figures: WindowFigures; ledger: "recorded" | "ledger-changed" }>
-  | Of<"send-failed", { error: string; released: boolean }>
-  | Of<"outcome-unknown", { error: string }>
+  | Of<"quiet", { reason: Exclude<QuietReason, "within-quiet-period">; figures: WindowFigures }>
+  /** An email is due (`due`), or was decided, but one went out or was claimed less than 60 minutes ago. */
+  | Of<"recently-sent", { lastAt: string; by: "email" | "claim"; due: EmailKind }>
+  | Of<"lost-race", { email: EmailKind }>
+  | Of<"sent", { email: EmailKind; recipient: string; messageId: string; figures: WindowFigures; ledger: LedgerUpdate["kind"] }>
+  | Of<"send-failed", { email: EmailKind; error: string }>
+  | Of<"outcome-unknown", { email: EmailKind; error: string }>
   | Of<"error", { error: string }>;
 
 /** Profiles evaluated at once; each costs a few table requests and at most one SMTP session. */
 const concurrency = 8;
 
 /**
- * One notifier run: every profile with notifyOwner is evaluated over the last 60 minutes; one that
- * qualifies (> 50% failed) and had no email or claim in the last 60 minutes gets exactly one email,
- * to its owner only. One profile's error never stops the others.
+ * One notifier run: every profile with notifyOwner gets what its story calls for (lib/notify/alert-story.ts):
+ * an alert, an hourly reminder, one recovery, one stale notice, or nothing, never two emails inside 60
+ * minutes and nothing during maintenance, to its owner only. One profile's error never stops the others.
  */
 export async function runNotifier(deps: NotifierDeps): Promise<ProfileNotifyResult[]> {
-  const now = deps.now();
   const profiles = (await listProfiles(deps.storage)).map((p) => p.profile).filter((p) => p.notifyOwner);
-  const settled = await settleInParallel(profiles, concurrency, (profile) => notifyProfile(deps, profile, now));
+  const settled = await settleInParallel(profiles, concurrency, (profile) => notifyProfile(deps, profile));
   return settled.map((s, i): ProfileNotifyResult =>
     s.ok ? s.value : { profileId: profiles[i]!.id, kind: "error", error: s.error instanceof Error ? s.error.message : String(s.error) },
   );
 }
 
-/** Evaluate, render, then claim → send → confirm / release / keep. Everything that can fail without sending happens before the claim. */
-export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings, now: Date): Promise<ProfileNotifyResult> {
+const sameStory = (a: StoryState, b: StoryState): boolean =>
+  a.alertOpen === b.alertOpen && a.staleNotified === b.staleNotified && a.lastEmail?.kind === b.lastEmail?.kind && a.lastEmail?.at === b.lastEmail?.at;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Decide on the ledger as read, render, then claim (conditional on that read) → send → record what became of it. */
+export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings): Promise<ProfileNotifyResult> {
   const { storage } = deps;
   const profileId = profile.id;
-  const { from, checks, figures } = await readLastHour(storage, profileId, now);
-  if (!shouldNotify(figures)) return { profileId, kind: "below-threshold", figures };
+  const now = deps.now();
+  const [lastHour, summary, basis] = await Promise.all([readLastHour(storage, profileId, now), readSummary(storage, profileId), readLedgerForUpdate(storage, profileId)]);
+  const { from, checks, figures } = lastHour;
+  const stale = staleness(summary, now, { pollingIntervalMinutes: profile.pollingIntervalMinutes, scheduleEveryMs: deps.scheduleEveryMs });
+  const story = ledgerOf(basis).story;
+  const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now });
 
-  const summary = await readSummary(storage, profileId);
-  const email = renderAlertEmail({
-    profile: { id: profileId, name: profile.name, owner: profile.owner },
+  if (decision.kind === "none") {
+    if (!sameStory(decision.after, story)) await recordStory(storage, profileId, basis, decision.after);
+    if (decision.reason === "within-quiet-period") return { profileId, kind: "recently-sent", lastAt: story.lastEmail!.at, by: "email", due: decision.due! };
+    return { profileId, kind: "quiet", reason: decision.reason, figures };
+  }
+
+  const kind = decision.email;
+  const email = renderEmail({
+    kind,
+    profile: { id: profileId, name: profile.name, owner: profile.owner, ...serviceAccountOf(profile) },
     figures,
     from,
     to: now,
     failing: failingMailboxes(checks, from, now),
-    ...(summary?.lastTestConnection === undefined ? {} : { lastTestConnection: summary.lastTestConnection }),
+    mailboxes: kind === "stale" || kind === "recovered" ? [] : await listMailboxes(storage, profileId),
+    ...(story.lastEmail === undefined ? {} : { previous: story.lastEmail }),
+    ...(summary === undefined ? {} : { summary }),
+    ...(stale.lastCycleAt === undefined ? {} : { lastCycleAt: stale.lastCycleAt }),
     ...(deps.statusBaseUrl === undefined ? {} : { statusBaseUrl: deps.statusBaseUrl }),
   });
-  const details: EmailDetails = { at: now, subject: email.subject, recipient: profile.owner, figures, window: { from, to: now } };
 
-  const claimed = await claim(storage, profileId, now, (deps.newClaimId ?? randomUUID)());
-  if (claimed.kind === "recently-sent") return { profileId, kind: "recently-sent", lastAt: claimed.lastAt, by: claimed.by };
-  if (claimed.kind === "lost-race") return { profileId, kind: "lost-race" };
+  const claimed = await claim(storage, profileId, deps.now(), (deps.newClaimId ?? randomUUID)(), basis);
+  if (claimed.kind === "recently-sent") return { profileId, kind: "recently-sent", lastAt: claimed.lastAt, by: claimed.by, due: kind };
+  if (claimed.kind === "lost-race") return { profileId, kind: "lost-race", email: kind };
 
-  const outcome = await deps.mailer.send({ to: profile.owner, ...email }).catch((error: unknown) => ({
-    kind: "outcome-unknown" as const,
-    error: error instanceof Error ? error.message : String(error),
-  }));
+  const outcome: SendOutcome = await deps.mailer.send({ to: profile.owner, ...email }).catch((error: unknown) => ({ kind: "outcome-unknown" as const, error: messageOf(error) }));
+  // The email's time is the end of the SMTP exchange: the latest moment the server can have taken it.
+  const details: EmailDetails = { at: deps.now(), kind, subject: email.subject, recipient: profile.owner, figures, window: { from, to: now } };
   switch (outcome.kind) {
     case "sent": {
-      const recorded = await confirmSent(storage, profileId, claimed, { ...details, at: deps.now(), messageId: outcome.messageId });
-      if (recorded.kind === "recorded") {
-        await mergeSummary(storage, profileId, { lastEmailAt: recorded.ledger.lastSentAt!, emailsSent: recorded.ledger.emailsSent });
-      }
-      return { profileId, kind: "sent", recipient: profile.owner, messageId: outcome.messageId, figures, ledger: recorded.kind };
+      const recorded = await confirmSent(storage, profileId, claimed, { ...details, messageId: outcome.messageId, story: decision.after });
+      await reflect(storage, profileId, recorded, details, "sent");
+      return { profileId, kind: "sent", email: kind, recipient: profile.owner, messageId: outcome.messageId, figures, ledger: recorded.kind };
     }
     case "rejected-before-accept": {
-      const released = await release(storage, profileId, claimed);
-      return { profileId, kind: "send-failed", error: outcome.error, released: released.kind === "recorded" };
+      const recorded = await release(storage, profileId, claimed, { ...details, reason: outcome.error });
+      await reflect(storage, profileId, recorded, details, "refused", outcome.error);
+      return { profileId, kind: "send-failed", email: kind, error: outcome.error };
     }
-    case "outcome-unknown":
-      await keepUnknown(storage, profileId, claimed, { ...details, error: outcome.error });
-      return { profileId, kind: "outcome-unknown", error: outcome.error };
+    case "outcome-unknown": {
+      const recorded = await keepUncertain(storage, profileId, claimed, { ...details, reason: outcome.error, story: decision.after });
+      await reflect(storage, profileId, recorded, details, "uncertain", outcome.error);
+      return { profileId, kind: "outcome-unknown", email: kind, error: outcome.error };
+    }
   }
+}
+
+/** The summary shows the last attempt and the counts (exact in the ledger, copied here for status and metrics). */
+async function reflect(storage: Storage, profileId: string, recorded: LedgerUpdate, details: EmailDetails, outcome: EmailOutcome, reason?: string): Promise<void> {
+  if (recorded.kind === "recorded") {
+    const { ledger } = recorded;
+    const fields: Partial<SummaryFields> = { emailsSent: ledger.emailsSent, emailOutcomes: ledger.outcomes };
+    if (ledger.lastAttempt !== undefined) fields.lastEmail = ledger.lastAttempt;
+    if (ledger.lastSentAt !== undefined) fields.lastEmailAt = ledger.lastSentAt;
+    await mergeSummary(storage, profileId, fields);
+    return;
+  }
+  // Another run changed the ledger meanwhile: the attempt is still the latest this run knows of.
+  await mergeSummary(storage, profileId, { lastEmail: { at: details.at.toISOString(), kind: details.kind, outcome, ...(reason === undefined ? {} : { reason }) } });
+}
+
+/** The account the monitor signs in as, for remediation commands. */
+function serviceAccountOf(profile: ProfileSettings): { serviceAccount?: string } {
+  const auth = profile.auth as { username?: unknown };
+  return typeof auth.username === "string" ? { serviceAccount: auth.username } : {};
 }

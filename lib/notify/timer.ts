@@ -38,19 +38,26 @@ export async function notifyTimer(rt: NotifyContext, log: RunLog): Promise<Notif
 
 function describe(r: ProfileNotifyResult): string {
   switch (r.kind) {
-    case "below-threshold":
-      return `${r.profileId}: ${r.figures.failed} of ${r.figures.processed} mailboxes failed in the last hour; no email`;
+    case "quiet":
+      return `${r.profileId}: ${r.figures.failed} of ${r.figures.processed} mailboxes failed in the last hour; no email (${quietWords[r.reason]})`;
     case "recently-sent":
-      return `${r.profileId}: qualifies, but an ${r.by === "email" ? "email was sent" : "email was claimed"} at ${r.lastAt}; no email`;
+      return `${r.profileId}: ${r.due} due, but an ${r.by === "email" ? "email was sent" : "email was claimed"} at ${r.lastAt}; no email before 60 minutes have passed`;
     case "lost-race":
-      return `${r.profileId}: another run claimed the email`;
+      return `${r.profileId}: another run claimed the ${r.email} email`;
     case "sent":
-      return `${r.profileId}: emailed the owner ${r.recipient} (${r.messageId}), ${r.figures.failed} of ${r.figures.processed} failed`;
+      return `${r.profileId}: emailed the owner ${r.recipient} the ${r.email} email (${r.messageId}), ${r.figures.failed} of ${r.figures.processed} failed`;
     case "send-failed":
-      return `${r.profileId}: the email was refused before delivery (${r.error}); claim ${r.released ? "released, a later run will retry" : "not released"}`;
+      return `${r.profileId}: the ${r.email} email was refused before delivery (${r.error}); a later run will retry`;
     case "outcome-unknown":
-      return `${r.profileId}: the email may or may not have been delivered (${r.error}); no other email this hour`;
+      return `${r.profileId}: the ${r.email} email may or may not have been delivered (${r.error}); no other email this hour`;
     case "error":
       return `${r.profileId}: notifier failed: ${r.error}`;
   }
 }
+
+const quietWords: Record<Extract<ProfileNotifyResult, { kind: "quiet" }>["reason"], string> = {
+  "below-threshold": "at or below 50%",
+  "no-checks": "nothing was checked",
+  maintenance: "maintenance window",
+  "stale-notified": "stale, the owner was told",
+};

@@ -7,12 +7,13 @@ import type { Storage } from "./storage.js";
 
 /** The `hourly` table: partition profile id, row `yyyyMMddHH`; one profile's figures for one UTC hour. */
 
-type HourlyEntity = { processed: number; failed: number; succeeded: number; failurePercent: number };
+type HourlyEntity = { processed: number; failed: number; succeeded: number; failurePercent: number; maintenance?: boolean };
 
 /** Idempotent: the figures of an hour are recomputed and replaced, never added to. */
 export async function upsertHourly(storage: Storage, profileId: string, row: HourlyRow): Promise<void> {
   const table = await storage.table("hourly");
   const entity: HourlyEntity = { processed: row.processed, failed: row.failed, succeeded: row.succeeded, failurePercent: row.failurePercent };
+  if (row.maintenance === true) entity.maintenance = true;
   await table.upsertEntity({ partitionKey: encodeKeyPart(profileId), rowKey: row.hour, ...entity }, "Replace");
 }
 
@@ -30,11 +31,13 @@ export async function deleteHourly(storage: Storage, profileId: string, beforeHo
 }
 
 function decode(e: TableEntityResult<HourlyEntity>): HourlyRow {
-  return {
+  const row: HourlyRow = {
     hour: e.rowKey!,
     processed: Number(e.processed),
     failed: Number(e.failed),
     succeeded: Number(e.succeeded),
     failurePercent: Number(e.failurePercent),
   };
+  if (e.maintenance === true) row.maintenance = true;
+  return row;
 }

@@ -30,8 +30,13 @@ const input = (change: Partial<AlertEmailInput> = {}): AlertEmailInput => ({
 });
 
 describe("the alert email", () => {
-  it("has the subject of the design: profile, percentage, counts and window", () => {
-    expect(renderAlertEmail(input()).subject).toBe("[exchange-sync-monitor] Contoso Exchange 2016: 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC");
+  it("has the subject of the design: profile, percentage, counts and window, with a failed Test Connection's cause first", () => {
+    expect(renderAlertEmail(input({ lastTestConnection: undefined })).subject).toBe(
+      "[exchange-sync-monitor] Contoso Exchange 2016: 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC",
+    );
+    expect(renderAlertEmail(input()).subject).toBe(
+      "[exchange-sync-monitor] Contoso Exchange 2016: Test Connection failed (basic-auth-disabled), 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC",
+    );
   });
 
   it("never rounds a qualifying percentage down to 50% or a partial one up to 100%", () => {
@@ -51,11 +56,10 @@ describe("the alert email", () => {
       expect(part).toContain("user9@contoso.com");
       expect(part).toContain("basic-auth-disabled");
       expect(part).toContain("not run");
-      expect(part).toContain("https://monitor.contoso.com/api/status/contoso-ex2016");
+      expect(part).toContain("https://monitor.contoso.com/api/dashboard/contoso-ex2016");
     }
     expect(text).toMatch(/impersonation-denied: 7 mailboxes[\s\S]*mailbox-not-found: 3 mailboxes/);
-    expect(text).toContain("Processed: 15");
-    expect(text).toContain("Failed:    10");
+    expect(text).toContain("Processed 15, failed 10, succeeded 5");
   });
 
   it("lists at most 20 mailboxes and counts the rest", () => {
@@ -70,8 +74,8 @@ describe("the alert email", () => {
 
   it("leaves the status link out when no base URL is configured, and says when Test Connection never ran", () => {
     const { text, html } = renderAlertEmail(input({ statusBaseUrl: undefined, lastTestConnection: undefined }));
-    expect(text).not.toContain("/api/status/");
-    expect(html).not.toContain("/api/status/");
+    expect(text).not.toContain("/api/dashboard/");
+    expect(html).not.toContain("/api/dashboard/");
     expect(text).toContain("has not run yet");
   });
 

@@ -25,10 +25,10 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     expect(decodeWords(email.headers.subject!)).toBe(
       "[exchange-sync-monitor] Contoso Exchange 2016: 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC",
     );
-    expect(email.text).toContain(`https://monitor.contoso.com/api/status/${p.id}`);
+    expect(email.text).toContain(`https://monitor.contoso.com/api/dashboard/${p.id}`);
     expect(await readSummary(world.storage, p.id)).toMatchObject({ lastEmailAt: at(0).toISOString(), emailsSent: 1 });
     expect(await history(world.storage, p.id, 10)).toMatchObject([
-      { outcome: "sent", recipient: "crm-admin@contoso.com", figures: { processed: 15, failed: 10 }, messageId: email.headers["message-id"] },
+      { outcome: "sent", kind: "alert", recipient: "crm-admin@contoso.com", figures: { processed: 15, failed: 10 }, messageId: email.headers["message-id"] },
     ]);
   });
 
@@ -40,20 +40,20 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
   ])("sends nothing at or below 50 percent (%i processed, %i failed)", async (processed, failed) => {
     const p = await world.addProfile();
     const results = await world.timeline(p.id, 0, 15, processed, failed);
-    expect(kinds(results)).toEqual(Array(4).fill("below-threshold"));
+    expect(results.map((r) => (r.kind === "quiet" ? r.reason : r.kind))).toEqual(Array(4).fill(processed === 0 ? "no-checks" : "below-threshold"));
     expect(results[0]).toMatchObject({ figures: { processed, failed } });
     expect(world.sink.received).toHaveLength(0);
     expect(await readLedger(world.storage, p.id)).toBeUndefined();
   });
 
-  it("sends a second email only once 60 minutes have passed since the first", async () => {
+  it("sends a second email (the reminder) only once 60 minutes have passed since the first", async () => {
     const p = await world.addProfile();
     await world.probe(p.id, at(-1), 15, 10);
     expect(kinds(await world.run(at(0)))).toEqual(["sent"]);
     await world.probe(p.id, at(59), 15, 10);
     expect(kinds(await world.run(new Date(at(60).getTime() - 1)))).toEqual(["recently-sent"]);
     expect(world.sink.received).toHaveLength(1);
-    expect(kinds(await world.run(at(60.5)))).toEqual(["sent"]);
+    expect(await world.run(at(60.5))).toMatchObject([{ kind: "sent", email: "reminder" }]);
     expect(world.sink.received).toHaveLength(2);
     expect((await readSummary(world.storage, p.id))?.emailsSent).toBe(2);
   });
@@ -76,12 +76,12 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     const p = await world.addProfile();
     await world.probe(p.id, at(-1), 15, 10);
     await world.sink.stop();
-    expect(await world.run(at(0))).toMatchObject([{ kind: "send-failed", released: true }]);
-    expect(await readLedger(world.storage, p.id)).toMatchObject({ state: "idle", emailsSent: 0 });
+    expect(await world.run(at(0))).toMatchObject([{ kind: "send-failed", email: "alert" }]);
+    expect(await readLedger(world.storage, p.id)).toMatchObject({ state: "idle", emailsSent: 0, outcomes: { sent: 0, refused: 1, uncertain: 0 } });
     await world.sink.start(); // same port
     world.sink.behaviour = { kind: "refuse-rcpt", code: 451 };
     await world.probe(p.id, at(4), 15, 10);
-    expect(await world.run(at(5))).toMatchObject([{ kind: "send-failed", released: true }]);
+    expect(await world.run(at(5))).toMatchObject([{ kind: "send-failed", email: "alert" }]);
     world.sink.behaviour = { kind: "accept" };
     const later = await world.timeline(p.id, 10, 30);
     expect(kinds(later)).toEqual(["sent", "recently-sent", "recently-sent", "recently-sent", "recently-sent"]);
@@ -110,7 +110,7 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     world.sink.behaviour = { kind: "accept" };
     expect(kinds(await world.timeline(p.id, 5, 55))).toEqual(Array(11).fill("recently-sent"));
     expect(world.sink.received).toHaveLength(0);
-    expect(kinds(await world.timeline(p.id, 60, 60))).toEqual(["sent"]);
+    expect(await world.timeline(p.id, 60, 60)).toMatchObject([{ kind: "sent", email: "reminder" }]);
   });
 
   it("emails only the owner, and only for profiles that want it", async () => {

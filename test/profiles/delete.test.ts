@@ -31,7 +31,7 @@ async function storeEverything(storage: Storage, profileId: string): Promise<voi
   const claimed = await claim(storage, profileId, at, "claim-1");
   if (claimed.kind !== "claimed") throw new Error(`no claim: ${claimed.kind}`);
   const figures = { processed: 1, failed: 1, succeeded: 0, failurePercent: 100 };
-  await confirmSent(storage, profileId, claimed, { at, subject: "s", recipient: "o@x.com", figures, window: { from: at, to: at }, messageId: "m" });
+  await confirmSent(storage, profileId, claimed, { at, kind: "alert", story: { alertOpen: true, staleNotified: false }, subject: "s", recipient: "o@x.com", figures, window: { from: at, to: at }, messageId: "m" });
 }
 
 /** Every row of every table whose keys name the profile. */

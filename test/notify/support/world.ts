@@ -3,7 +3,8 @@ import type { Failure } from "../../../lib/model/failure.js";
 import { createMailer, type SmtpTimeouts } from "../../../lib/notify/mailer.js";
 import { runNotifier, type ProfileNotifyResult } from "../../../lib/notify/run-notifier.js";
 import { recordChecks } from "../../../lib/store/checks.js";
-import { saveProfile } from "../../../lib/store/profiles.js";
+import { rollUpCycle } from "../../../lib/cycle/roll-up.js";
+import { getProfile, saveProfile } from "../../../lib/store/profiles.js";
 import type { Storage } from "../../../lib/store/storage.js";
 import { unknownSummary, writeSummary } from "../../../lib/store/summaries.js";
 import { testSettings, testStorage, uniqueName } from "../../support/storage.js";
@@ -51,7 +52,7 @@ export class World {
     return parsed.profile;
   }
 
-  /** One probe cycle at `when`: `failed` mailboxes fail, the others of `processed` succeed. */
+  /** One probe cycle at `when`: `failed` mailboxes fail, the others of `processed` succeed; the cycle's roll-up follows. */
   async probe(profileId: string, when: Date, processed: number, failed: number, error: Failure = failure()): Promise<void> {
     await recordChecks(
       this.storage,
@@ -62,12 +63,14 @@ export class World {
         outcome: i < failed ? { ok: false as const, failure: error } : { ok: true as const },
       })),
     );
+    const stored = await getProfile(this.storage, profileId);
+    if (stored !== undefined) await rollUpCycle(this.storage, stored, when);
   }
 
   /** One notifier run as the timer would start it, with its own storage client (as on another instance). */
-  run(now: Date, storage: Storage = testStorage(this.settings)): Promise<ProfileNotifyResult[]> {
+  run(now: Date | (() => Date), storage: Storage = testStorage(this.settings)): Promise<ProfileNotifyResult[]> {
     const mailer = createMailer({ host: "127.0.0.1", port: this.sink.port, tls: "none", from: "monitor@contoso.com" }, {}, this.timeouts);
-    return runNotifier({ storage, mailer, now: () => now, statusBaseUrl: "https://monitor.contoso.com" });
+    return runNotifier({ storage, mailer, now: typeof now === "function" ? now : () => now, statusBaseUrl: "https://monitor.contoso.com" });
   }
 
   /** Probes every five minutes from `fromMinute` to `toMinute` (qualifying figures), running the notifier after each. */

@@ -129,6 +129,15 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     expect(headers.bcc).toBeUndefined();
   });
 
+  it("marks the email as automated so that out-of-office replies do not answer it", async () => {
+    const p = await world.addProfile();
+    await world.probe(p.id, at(-1), 15, 10);
+    await world.run(at(0));
+    const headers = parseEmail(world.sink.received[0]!.raw).headers;
+    expect(headers["auto-submitted"]).toBe("auto-generated");
+    expect(headers["x-auto-response-suppress"]).toBe("All");
+  });
+
   it("escapes a hostile mailbox address, error message and profile name in the HTML part", async () => {
     const p = await world.addProfile({ name: "Contoso <img src=x onerror=alert(1)>" });
     await recordHostile(p.id);

@@ -47,6 +47,16 @@ export async function accessToken(conns: ProfileConnections, credentials: OAuthC
   return pending;
 }
 
+/**
+ * Forgets the cached token for these credentials when it is still `token`: the service refused it (HTTP 401 for
+ * a whole request), so the next try fetches a new one instead of sending the refused token until it expires.
+ * A token fetched meanwhile by another request is kept.
+ */
+export function forgetToken(credentials: OAuthCredentials, token: string): void {
+  const key = cacheKey(credentials);
+  if (cache.get(key)?.token === token) cache.delete(key);
+}
+
 /** Forgets every cached token (tests; a rotated secret gets a new key anyway). */
 export function clearTokenCache(): void {
   cache.clear();

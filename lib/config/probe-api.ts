@@ -1,4 +1,12 @@
-import type { MailboxConfig, Profile } from "./profile.js";
+/** What the choice reads of a profile and a mailbox (structural, so profile.ts can use it without an import circle). */
+export interface ProbeApiProfile {
+  api?: "ews" | "graph" | "auto" | undefined;
+  serverType: "exchange-server" | "exchange-online" | "exchange-online-hybrid";
+  auth: { kind: "basic" | "ntlm" | "oauth" };
+}
+export interface ProbeApiMailbox {
+  location?: "cloud" | "on-premises" | undefined;
+}
 
 /** The wire one mailbox is probed through. */
 export type ProbeApi = "ews" | "graph";
@@ -12,7 +20,7 @@ const onlineEwsHosts: ReadonlySet<string> = new Set(["outlook.office365.com", "o
  * with no location, the EWS URL Autodiscover gave last time is Exchange Online's — and through EWS
  * otherwise; Graph only ever with app (oauth) credentials.
  */
-export function probeApiFor(profile: Pick<Profile, "api" | "serverType" | "auth">, mailbox?: Pick<MailboxConfig, "location">, cachedEwsUrl?: string): ProbeApi {
+export function probeApiFor(profile: ProbeApiProfile, mailbox?: ProbeApiMailbox, cachedEwsUrl?: string): ProbeApi {
   if (profile.api === "ews" || profile.api === "graph") return profile.api;
   if (profile.auth.kind !== "oauth") return "ews";
   switch (profile.serverType) {

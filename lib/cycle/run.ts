@@ -4,6 +4,7 @@ import { probeKindFor } from "../probes/choose.js";
 import type { OpenProbe, ProbeEnvironment } from "../probes/kind.js";
 import { publicReport, recordCycleConnectionRun, unopenedReport } from "../recording/connection-run.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
+import { readinessDue, recordReadiness } from "../recording/readiness.js";
 import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
@@ -67,7 +68,10 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     try {
       // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
       // connection budget trade sockets between hosts (more TLS handshakes than connections).
-      if (message.shard.index === 0) testConnectionState = await runTestConnection(deps, stored, message, () => endpointsOf(probe));
+      if (message.shard.index === 0) {
+        testConnectionState = await runTestConnection(deps, stored, message, () => endpointsOf(probe));
+        await dailyReadiness(deps, stored.profile.id, probe);
+      }
       await probe.checkMailboxes(due, message.maxConnections, (record, check) => results.add(record, check, deps.now()));
       peakConnections = probe.peakConnections();
     } finally {
@@ -98,7 +102,17 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
 }
 
 async function endpointsOf(probe: OpenProbe) {
-  return publicReport(await probe.checkEndpoints());
+  return publicReport(await probe.checkEndpoints({ readiness: false }));
+}
+
+/** Exchange Online and hybrid profiles: readiness once a day (Test Connection on demand checks it too). */
+async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenProbe): Promise<void> {
+  if (probe.checkReadiness === undefined || !readinessDue((await readSummary(deps.storage, profileId))?.readiness, deps.now())) return;
+  try {
+    await recordReadiness(deps.storage, profileId, await probe.checkReadiness(), deps.now(), "daily-check");
+  } catch {
+    // Readiness is advice, never a reason to leave the mailboxes unchecked; the next cycle tries again.
+  }
 }
 
 /** Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. */
@@ -120,5 +134,5 @@ export function describeProbeResult(result: ProbeRunResult): string {
 }
 
 function toConfig(record: MailboxRecord): Profile["mailboxes"][number] {
-  return { address: record.address, approved: record.approved, ...record.wanted };
+  return { address: record.address, approved: record.approved, ...record.wanted, ...(record.location === undefined ? {} : { location: record.location }) };
 }

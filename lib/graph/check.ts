@@ -11,7 +11,7 @@ import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, ty
 import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
 import { inParallel } from "../util/in-parallel.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
-import { graphToken, refusedHost } from "./token.js";
+import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
 
 export interface GraphMailbox {
   address: string;
@@ -166,6 +166,7 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   });
   if (!reply.ok) return { kind: "failed", failure: reply.failure };
   const { status, headers, body } = reply.value;
+  if (status === 401) forgetGraphToken(credentials, run.cloud, token.value);
   if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context) };
   const parsed = parseBatchAnswer(body, context);
   return parsed.ok ? { kind: "answers", answers: parsed.answers } : { kind: "failed", failure: parsed.failure };

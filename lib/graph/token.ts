@@ -1,4 +1,4 @@
-import { accessToken, type OAuthCredentials } from "../auth/index.js";
+import { accessToken, forgetToken, type OAuthCredentials } from "../auth/index.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import { fail, type Outcome } from "../model/result.js";
@@ -25,3 +25,6 @@ export function cloudToken(connections: ProfileConnections, credentials: OAuthCr
 
 export const graphToken = (connections: ProfileConnections, credentials: OAuthCredentials, cloud: GraphCloud): Promise<Outcome<string>> =>
   cloudToken(connections, credentials, cloud, graphScopeOf(cloud));
+
+/** Graph refused this token for a whole request (HTTP 401): drop it from the cache so the next try fetches a new one. */
+export const forgetGraphToken = (credentials: OAuthCredentials, cloud: GraphCloud, token: string): void => forgetToken({ ...credentials, scope: graphScopeOf(cloud) }, token);

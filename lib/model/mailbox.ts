@@ -21,6 +21,8 @@ export interface MailboxRecord {
   lastError?: Failure;
   lastCheckedAt?: string;
   lastSuccessAt?: string;
+  /** Hybrid profiles: where the mailbox lives (the profile file's `location`), so it is probed through Graph or EWS. */
+  location?: "cloud" | "on-premises";
   /** The EWS URL Autodiscover found, used until it stops being right. */
   ewsUrl?: string;
   ewsUrlDiscoveredAt?: string;

@@ -20,6 +20,6 @@ export async function loadProfile(storage: Storage, profileId: string): Promise<
   const stored = await getProfile(storage, profileId);
   if (stored === undefined) return undefined;
   const mailboxes = await listMailboxes(storage, profileId);
-  const profile: Profile = { ...stored.profile, mailboxes: mailboxes.map((m) => ({ address: m.address, approved: m.approved, ...m.wanted })) };
+  const profile: Profile = { ...stored.profile, mailboxes: mailboxes.map((m) => ({ address: m.address, approved: m.approved, ...m.wanted, ...(m.location === undefined ? {} : { location: m.location }) })) };
   return { stored, profile, mailboxes };
 }

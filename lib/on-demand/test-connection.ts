@@ -3,6 +3,7 @@ import { formatIssues } from "../config/issues.js";
 import type { TestConnectionReport } from "../model/connection.js";
 import { probeKindFor } from "../probes/choose.js";
 import { publicReport, recordConnectionRun, unopenedReport } from "../recording/connection-run.js";
+import { recordReadiness } from "../recording/readiness.js";
 import { loadProfile, type OnDemand, type OnDemandContext } from "./outcome.js";
 
 const body = z.strictObject({ mailboxes: z.array(z.email("must be an email address")).max(1000).optional() });
@@ -27,5 +28,6 @@ export async function testConnectionNow(ctx: OnDemandContext, profileId: string,
     }
   }
   await recordConnectionRun(ctx.storage, report, at);
+  if (report.readiness !== undefined) await recordReadiness(ctx.storage, profileId, report.readiness, at, "test-connection");
   return { kind: "done", value: report };
 }

@@ -2,12 +2,13 @@ import type { Profile } from "../config/profile.js";
 import type { ProbeEnvironment } from "../engine/open-session.js";
 import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
+import type { Readiness } from "../model/readiness.js";
 import type { Outcome } from "../model/result.js";
 
 export type { ProbeEnvironment };
 
 /** The probe kinds, after blackbox_exporter's probers: one file each in this folder. */
-export type ProbeKindName = "ews";
+export type ProbeKindName = "ews" | "graph" | "hybrid";
 
 /** What one probe of a profile may spend: the cycle gives each shard its part of the profile's connections. */
 export interface ConnectionBudget {
@@ -39,8 +40,13 @@ export interface ProbeKind {
 
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */
 export interface OpenProbe {
-  /** Test Connection; `mailboxes` are also checked as Test & Enable would, without changing any state. */
-  checkEndpoints(options?: { mailboxes?: readonly string[] }): Promise<ConnectionRun>;
+  /**
+   * Test Connection; `mailboxes` are also checked as Test & Enable would, without changing any state. A kind that
+   * checks readiness puts it in the run unless `readiness` is false (the cycle checks it once a day instead).
+   */
+  checkEndpoints(options?: { mailboxes?: readonly string[]; readiness?: boolean }): Promise<ConnectionRun>;
+  /** Exchange Online and hybrid profiles: the EWS-retirement readiness check (one token, one EWS request). */
+  checkReadiness?(): Promise<Readiness>;
   /**
    * Checks the mailboxes, at most `limit` requests' worth at a time (one by one or in batches, as the kind
    * likes), and reports each through `onChecked`. A failure of one mailbox, even a bug, is that mailbox's check.

@@ -24,6 +24,8 @@ export function toDocument(p: ProfileSettings, mailboxes: readonly MailboxRecord
     incomingUrl: p.incomingUrl,
     outgoingUrl: p.outgoingUrl,
     auth: orderedAuth(p.auth),
+    // Profiles stored before the api field existed read as "auto"; an explicit choice is written back.
+    ...(p.api !== undefined ? { api: p.api } : {}),
     maxConcurrentConnections: p.maxConcurrentConnections,
     pollingIntervalMinutes: p.pollingIntervalMinutes,
     notifyOwner: p.notifyOwner,
@@ -36,6 +38,7 @@ export function toDocument(p: ProfileSettings, mailboxes: readonly MailboxRecord
       incoming: m.wanted.incoming,
       outgoing: m.wanted.outgoing,
       appointmentsContactsTasks: m.wanted.appointmentsContactsTasks,
+      ...(m.location !== undefined ? { location: m.location } : {}),
     })),
   };
 }

@@ -26,6 +26,7 @@ export const notRun: ChannelStatuses = { incoming: "not-run", outgoing: "not-run
  */
 export function reconcileMailbox(profileId: string, config: MailboxConfig, existing: MailboxRecord | undefined): MailboxRecord {
   const wanted = { incoming: config.incoming, outgoing: config.outgoing, appointmentsContactsTasks: config.appointmentsContactsTasks };
+  const location = config.location === undefined ? {} : { location: config.location };
   if (existing === undefined) {
     return {
       profileId,
@@ -35,12 +36,14 @@ export function reconcileMailbox(profileId: string, config: MailboxConfig, exist
       state: config.approved ? "enabled" : "pending-approval",
       channels: { ...notRun },
       consecutiveFailures: 0,
+      ...location,
     };
   }
   let state = existing.state;
   if (!config.approved) state = "pending-approval";
   else if (state === "pending-approval") state = "enabled";
-  return { ...existing, approved: config.approved, wanted, state };
+  const { location: _was, ...rest } = existing;
+  return { ...rest, approved: config.approved, wanted, state, ...location };
 }
 
 export function planMailboxSync(existing: readonly MailboxRecord[], profile: Pick<Profile, "id" | "mailboxes">): MailboxPlan {
@@ -70,6 +73,7 @@ function changed(before: MailboxRecord, after: MailboxRecord): boolean {
   return (
     before.approved !== after.approved ||
     before.state !== after.state ||
+    before.location !== after.location ||
     before.wanted.incoming !== after.wanted.incoming ||
     before.wanted.outgoing !== after.wanted.outgoing ||
     before.wanted.appointmentsContactsTasks !== after.wanted.appointmentsContactsTasks

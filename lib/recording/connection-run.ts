@@ -18,6 +18,7 @@ export function publicReport(run: ConnectionRun): TestConnectionReport {
     certificates: run.certificates,
   };
   if (run.server !== undefined) report.server = run.server;
+  if (run.readiness !== undefined) report.readiness = run.readiness;
   return report;
 }
 

@@ -26,6 +26,8 @@ type MailboxEntity = {
   lastSuccessAt?: string;
   ewsUrl?: string;
   ewsUrlDiscoveredAt?: string;
+  /** Hybrid profiles: "cloud" or "on-premises", as the profile file says. */
+  location?: string;
   lastCycle?: number;
   /** 0–999, from the address: a shard of a probe cycle reads only its range of buckets. */
   bucket: number;
@@ -52,6 +54,7 @@ function encode(m: MailboxRecord): { partitionKey: string; rowKey: string } & Ma
   if (m.disabledReason !== undefined) e.disabledReason = failureColumn("disabledReason", m.disabledReason);
   if (m.lastError !== undefined) e.lastError = failureColumn("lastError", m.lastError);
   if (m.lastCycle !== undefined) e.lastCycle = m.lastCycle;
+  if (m.location !== undefined) e.location = m.location;
   return e;
 }
 
@@ -74,6 +77,7 @@ function decode(e: TableEntityResult<MailboxEntity>): MailboxRecord {
   const lastError = parseJsonColumn<Failure | undefined>(e.lastError, undefined);
   if (lastError !== undefined) m.lastError = lastError;
   if (e.lastCycle !== undefined && e.lastCycle !== null) m.lastCycle = Number(e.lastCycle);
+  if (e.location === "cloud" || e.location === "on-premises") m.location = e.location;
   return m;
 }
 

@@ -80,4 +80,21 @@ describe("profile validation", () => {
     const result = parseProfile({ ...valid, serverType: "exchange-online" });
     expect(!result.ok && result.problems.map((p) => p.field)).toContain("auth.kind");
   });
+
+  it("needs no EWS URL for a profile probed through Graph alone, but still does for one that uses EWS", () => {
+    const online = {
+      ...valid,
+      serverType: "exchange-online",
+      autodiscover: false,
+      incomingUrl: null,
+      outgoingUrl: null,
+      auth: { kind: "oauth", tenantId: "contoso.onmicrosoft.com", clientId: "6731de76-14a6-49ae-97bc-6eba6914391e", clientSecretSetting: "CONTOSO_APP_SECRET" },
+    };
+    expect(parseProfile(online).ok).toBe(true);
+    expect(parseProfile({ ...online, api: "graph" }).ok).toBe(true);
+    const ews = parseProfile({ ...online, api: "ews" });
+    expect(!ews.ok && ews.problems.map((p) => p.field)).toEqual(["incomingUrl", "outgoingUrl"]);
+    const hybrid = parseProfile({ ...online, serverType: "exchange-online-hybrid" });
+    expect(!hybrid.ok && hybrid.problems.map((p) => p.field)).toEqual(["incomingUrl", "outgoingUrl"]);
+  });
 });

@@ -56,6 +56,25 @@ describe("profile import and export", () => {
     expect(exported).not.toMatch(/secret|password/i);
   });
 
+  it("round-trips a hybrid profile's api and each mailbox's location, and forgets a location the file drops", async () => {
+    const storage = testStorage();
+    const auth = { kind: "oauth", tenantId: "contoso.onmicrosoft.com", clientId: "6f1d1c1a-1b2c-4d5e-8f90-123456789abc", clientSecretSetting: "CONTOSO_APP_SECRET", cloud: "public" };
+    const box = (address: string, location?: string) => ({ address, approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true, ...(location ? { location } : {}) });
+    const document = exampleWith({ id: "contoso-hybrid", serverType: "exchange-online-hybrid", auth, mailboxes: [box("ann@contoso.com", "cloud"), box("ben@contoso.com", "on-premises"), box("cy@contoso.com")] });
+    const { auth: _a, maxConcurrentConnections: _m, ...rest } = document as Record<string, unknown>;
+    // The file's field order: auth, then api.
+    const withApi = { ...rest, auth, api: "graph", maxConcurrentConnections: document.maxConcurrentConnections };
+    await importProfile(storage, withApi);
+    const exported = await exportProfile(storage, "contoso-hybrid");
+    expect(exported).toEqual(withApi);
+    expect(Object.keys(exported!)).toEqual(Object.keys(designExample).flatMap((k) => (k === "auth" ? ["auth", "api"] : [k])));
+    expect((await listMailboxes(storage, "contoso-hybrid")).map((m) => m.location)).toEqual(["cloud", "on-premises", undefined]);
+
+    const again = await importProfile(storage, { ...withApi, mailboxes: [box("ann@contoso.com"), box("ben@contoso.com", "on-premises"), box("cy@contoso.com", "cloud")] });
+    expect(again).toMatchObject({ ok: true, mailboxes: { updated: 2, unchanged: 1 } });
+    expect((await listMailboxes(storage, "contoso-hybrid")).map((m) => m.location)).toEqual([undefined, "on-premises", "cloud"]);
+  });
+
   it("keeps mailbox state on re-import and removes mailboxes gone from the file", async () => {
     const storage = testStorage();
     await importProfile(storage, exampleWith({ mailboxes: mailboxesOf(3) }));

@@ -1,0 +1,207 @@
+import { authenticatedRequest, resolveCredentials, type OAuthCredentials } from "../auth/index.js";
+import type { ProbeApi } from "../config/probe-api.js";
+import type { MailboxConfig, Profile } from "../config/profile.js";
+import { makeFailure } from "../diagnosis/failure.js";
+import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.js";
+import { isHostAllowed, microsoft365Domains } from "../engine/domains.js";
+import { ProbeSession } from "../engine/session.js";
+import { publicCheck, testConnection } from "../engine/test-connection.js";
+import { refusedHost } from "../graph/token.js";
+import { checkGraphMailboxes, checkReadiness, graphClouds, mayReceiveCredentials, testGraphConnection, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
+import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
+import type { MailboxRecord } from "../model/mailbox.js";
+import type { Readiness } from "../model/readiness.js";
+import { fail, succeed } from "../model/result.js";
+import { ProfileConnections } from "../net/index.js";
+import type { ConnectionBudget, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
+
+/** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
+export type Route = (profile: Profile, mailbox: Pick<MailboxConfig, "location"> | undefined, cachedEwsUrl?: string) => ProbeApi;
+
+/**
+ * A probe kind for profiles with Microsoft Entra app credentials (Exchange Online and hybrid): each mailbox goes
+ * through Graph or EWS as `route` says, both over ONE set of profile connections, so the profile's Maximum
+ * Concurrent Connections holds across both wires; readiness (the EWS retirement) is checked with the same app.
+ */
+export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...StepName[]], route: Route): ProbeKind {
+  return {
+    name,
+    steps,
+    async open(profile, budget, environment) {
+      const resolved = resolveCredentials(profile.auth, environment.env, environment.credentialOverrides);
+      if (!resolved.ok) return fail(resolved.failure);
+      if (resolved.value.kind !== "oauth") {
+        return fail(
+          makeFailure("credential-format", {
+            code: "GraphNeedsApp",
+            message: `The ${name} probe needs Microsoft Entra app credentials (auth kind "oauth"), not ${resolved.value.kind}`,
+            transient: false,
+            context: { serverType: profile.serverType },
+          }),
+        );
+      }
+      // The app's secret goes to the cloud's own authority only, on the Graph side and the EWS side alike.
+      const cloud = graphClouds[profile.auth.kind === "oauth" ? profile.auth.cloud : "public"];
+      if (!mayReceiveCredentials(cloud, resolved.value.authorityHost)) {
+        return fail(refusedHost(cloud, resolved.value.authorityHost, "The token request (with the app's secret or certificate assertion)"));
+      }
+      return succeed(new RoutedProbe(profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews"));
+    },
+  };
+}
+
+class RoutedProbe implements OpenProbe {
+  readonly #connections: ProfileConnections;
+  readonly #session: ProbeSession;
+
+  constructor(
+    readonly profile: Profile,
+    readonly budget: ConnectionBudget,
+    environment: ProbeEnvironment,
+    readonly credentials: OAuthCredentials,
+    readonly route: Route,
+    /** The wire Test Connection uses when the profile has no mailbox at all. */
+    readonly defaultApi: ProbeApi,
+  ) {
+    const options: ConstructorParameters<typeof ProfileConnections>[0] = { maxConnections: budget.maxConnections, network: environment.network };
+    if (environment.timeouts !== undefined) options.timeouts = environment.timeouts;
+    this.#connections = new ProfileConnections(options);
+    this.#session = this.#sessionFor(profile);
+  }
+
+  /**
+   * EWS through the shared connections, the profile's trusted domains, and the app's Bearer token: for Exchange
+   * Online's EWS host with its scope; for an on-premises server (hybrid modern authentication, where the server's
+   * URL is a service principal name of Office 365 Exchange Online) for that server as the resource.
+   */
+  #sessionFor(profile: Profile): ProbeSession {
+    const credentials = this.credentials;
+    const hybrid = profile.serverType === "exchange-online-hybrid";
+    const microsoft365 = new Set<string>(microsoft365Domains);
+    const scopeFor = (url: string) => {
+      const host = new URL(url).hostname.toLowerCase();
+      return hybrid && !isHostAllowed(host, microsoft365) ? `https://${host}/.default` : credentials.scope;
+    };
+    return new ProbeSession(profile, this.#connections, {
+      scheme: "bearer",
+      send: (connections, request) => authenticatedRequest(connections, { ...credentials, scope: scopeFor(request.url) }, request),
+    });
+  }
+
+  #graphOptions(limit: number): GraphCheckOptions {
+    return { connections: this.#connections, credentials: this.credentials, cloud: this.profile.auth.kind === "oauth" ? this.profile.auth.cloud : "public", limit, context: { serverType: this.profile.serverType } };
+  }
+
+  #apiOf(address: string, cachedEwsUrl?: string): ProbeApi {
+    return this.route(this.profile, this.profile.mailboxes.find((m) => m.address === address), cachedEwsUrl);
+  }
+
+  /** The mailbox EWS readiness asks about: the first (approved first) that lives in the cloud, else the first. */
+  #readinessAddress(): string | undefined {
+    const ordered = [...this.profile.mailboxes.filter((m) => m.approved), ...this.profile.mailboxes.filter((m) => !m.approved)];
+    return (ordered.find((m) => this.#apiOf(m.address) === "graph") ?? ordered[0])?.address;
+  }
+
+  checkReadiness(): Promise<Readiness> {
+    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.#graphOptions(1).cloud };
+    const address = this.#readinessAddress();
+    if (address !== undefined) options.address = address;
+    return checkReadiness(options);
+  }
+
+  async checkEndpoints(options: { mailboxes?: readonly string[]; readiness?: boolean } = {}): Promise<TestConnectionReport> {
+    const started = performance.now();
+    const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
+    const wantReadiness = options.readiness !== false;
+    const side = (api: ProbeApi) => ({
+      requested: requested.filter((a) => this.#apiOf(a) === api),
+      configured: this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api),
+    });
+    const graph = side("graph");
+    const ews = side("ews");
+    const none = requested.length === 0 && this.profile.mailboxes.length === 0;
+    const runGraph = graph.requested.length > 0 || graph.configured.length > 0 || (none && this.defaultApi === "graph");
+    const runEws = ews.requested.length > 0 || ews.configured.length > 0 || (none && this.defaultApi === "ews");
+
+    const report: TestConnectionReport = { profile: this.profile.id, ok: false, elapsedMs: 0, steps: [], mailboxes: [], certificates: [] };
+    const checks = new Map<string, MailboxCheck>();
+    let readiness: Readiness | undefined;
+
+    if (runGraph) {
+      const testAddress = graph.requested[0] ?? (graph.configured.find((m) => m.approved) ?? graph.configured[0])?.address;
+      const list = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])].map((address) => ({ address, wanted: this.#wantedOf(address) }));
+      const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness });
+      report.steps.push(...run.steps);
+      for (const check of run.mailboxes) checks.set(check.address, check);
+      if (wantReadiness) readiness = run.readiness;
+    }
+    if (runEws) {
+      // Test Connection's test mailbox is one that lives on-premises; the other mailboxes' domains stay trusted.
+      const view: Profile = {
+        ...this.profile,
+        mailboxes: ews.configured,
+        trustedDomains: [...new Set([...this.profile.trustedDomains, ...this.profile.mailboxes.map((m) => m.address.split("@")[1]!)])],
+      };
+      const run = await testConnection(this.#sessionFor(view), { mailboxes: ews.requested });
+      report.steps.push(...run.steps);
+      for (const check of run.mailboxes) checks.set(check.address, check);
+      if (run.server !== undefined) report.server = run.server;
+    }
+    if (wantReadiness && readiness === undefined) readiness = await this.checkReadiness();
+
+    report.mailboxes = requested.flatMap((a) => checks.get(a) ?? []);
+    report.certificates = this.#connections.certificates();
+    report.ok = report.steps.every((s) => s.ok === true) && report.mailboxes.every((m) => m.ok);
+    report.elapsedMs = Math.round(performance.now() - started);
+    if (readiness !== undefined) report.readiness = readiness;
+    return report;
+  }
+
+  #wantedOf(address: string): GraphMailbox["wanted"] {
+    const m = this.profile.mailboxes.find((c) => c.address === address);
+    return m === undefined ? { incoming: true, outgoing: true, appointmentsContactsTasks: true } : { incoming: m.incoming, outgoing: m.outgoing, appointmentsContactsTasks: m.appointmentsContactsTasks };
+  }
+
+  /**
+   * Graph mailboxes go four to a batch, EWS mailboxes one request at a time; with both, `limit` is shared between
+   * them in proportion to their requests (at least one each), and the shared connections cap them together.
+   */
+  async checkMailboxes(mailboxes: readonly MailboxRecord[], limit: number, onChecked: OnChecked): Promise<void> {
+    const viaGraph: MailboxRecord[] = [];
+    const viaEws: MailboxRecord[] = [];
+    for (const record of mailboxes) (this.route(this.profile, record, record.ewsUrl) === "graph" ? viaGraph : viaEws).push(record);
+    const byAddress = new Map(viaGraph.map((r) => [r.address.toLowerCase(), r]));
+    const graphPart = (graphLimit: number) =>
+      viaGraph.length === 0
+        ? Promise.resolve()
+        : checkGraphMailboxes(
+            viaGraph.map((r) => ({ address: r.address, wanted: r.wanted })),
+            this.#graphOptions(graphLimit),
+            (address, check) => onChecked(byAddress.get(address.toLowerCase())!, check),
+          ).then(() => undefined);
+    const ewsPart = (ewsLimit: number) =>
+      viaEws.length === 0 ? Promise.resolve() : checkEwsMailboxes(this.#session, viaEws, ewsLimit, (record, check) => onChecked(record, publicCheck(check)));
+    const split = splitLimit(limit, Math.ceil(viaGraph.length / 4), viaEws.length);
+    if (split.kind === "one-after-the-other") {
+      await graphPart(limit);
+      await ewsPart(limit);
+    } else await Promise.all([graphPart(split.graph), ewsPart(split.ews)]);
+  }
+
+  peakConnections(): number {
+    return this.#connections.stats().peakSockets;
+  }
+
+  close(): Promise<void> {
+    return this.#connections.close();
+  }
+}
+
+export type LimitSplit = { kind: "one-after-the-other" } | { kind: "side-by-side"; graph: number; ews: number };
+
+/** `limit` requests in flight shared by Graph batches and EWS requests in proportion to how many each has to send. */
+export function splitLimit(limit: number, graphRequests: number, ewsRequests: number): LimitSplit {
+  if (graphRequests === 0 || ewsRequests === 0 || limit < 2) return { kind: "one-after-the-other" };
+  const graph = Math.min(limit - 1, Math.max(1, Math.round((limit * graphRequests) / (graphRequests + ewsRequests))));
+  return { kind: "side-by-side", graph, ews: limit - graph };
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
+import type { MailboxCheck } from "../../lib/model/connection.js";
+import type { MailboxRecord } from "../../lib/model/mailbox.js";
+import { probeKindFor } from "../../lib/probes/choose.js";
+import { graphKind, hybridKind } from "../../lib/probes/graph.js";
+import type { OpenProbe, ProbeEnvironment, ProbeKind } from "../../lib/probes/kind.js";
+import { splitLimit } from "../../lib/probes/routed.js";
+import { startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
+import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, tenant } from "../graph/support.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
+
+const onPrem = "onprem@tailspintoys.com";
+
+/** The Graph test organisation, with its on-premises server taking the app's tokens (hybrid modern authentication). */
+function hybridOrg(): OrgSpec {
+  const spec = graphOrg();
+  return { ...spec, servers: spec.servers.map((s) => (s.name === "mail.tailspintoys.com" ? { ...s, auth: ["bearer"] } : s)) };
+}
+
+const box = (address: string, location?: "cloud" | "on-premises") => ({ address, approved: true, ...(location === undefined ? {} : { location }) });
+
+function profileOf(input: Partial<ProfileInput>): Profile {
+  const parsed = parseProfile({
+    id: "tailspin",
+    name: "Tailspin Toys",
+    serverType: "exchange-online",
+    owner: "m365-admin@tailspintoys.com",
+    autodiscover: false,
+    auth: { kind: "oauth", tenantId: tenant, clientId: fullApp.clientId, clientSecretSetting: "GRAPH_SECRET" },
+    mailboxes: cloudMailboxes.slice(0, 2).map((a) => box(a)),
+    ...input,
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.profile;
+}
+
+const hybridProfile = () =>
+  profileOf({
+    serverType: "exchange-online-hybrid",
+    incomingUrl: "https://mail.tailspintoys.com/EWS/Exchange.asmx",
+    outgoingUrl: "https://mail.tailspintoys.com/EWS/Exchange.asmx",
+    mailboxes: [box(cloudMailboxes[0]!, "cloud"), box(onPrem, "on-premises"), box(cloudMailboxes[1]!)],
+  });
+
+let sim: SimulatedOrg;
+beforeAll(async () => {
+  sim = await startSimulatedOrg(hybridOrg());
+});
+afterAll(() => sim.stop());
+beforeEach(() => {
+  clearTokenCache();
+  sim.counters.reset();
+});
+
+function environment(overrides: Partial<ProbeEnvironment> = {}): ProbeEnvironment {
+  return {
+    env: { GRAPH_SECRET: fullApp.secret },
+    network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) },
+    timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000, totalMs: 5_000 },
+    ...overrides,
+  };
+}
+
+async function withProbe<T>(kind: ProbeKind, profile: Profile, maxConnections: number, body: (probe: OpenProbe) => Promise<T>): Promise<T> {
+  const opened = await kind.open(profile, { maxConnections }, environment());
+  if (!opened.ok) throw new Error(opened.failure.message);
+  try {
+    return await body(opened.value);
+  } finally {
+    await opened.value.close();
+  }
+}
+
+async function checkAll(probe: OpenProbe, records: MailboxRecord[], limit: number): Promise<Map<string, [MailboxRecord, MailboxCheck]>> {
+  const seen = new Map<string, [MailboxRecord, MailboxCheck]>();
+  await probe.checkMailboxes(records, limit, async (record, check) => void seen.set(record.address, [record, check]));
+  return seen;
+}
+
+describe("choosing the probe kind from the profile's api", () => {
+  it("Graph for Exchange Online, EWS for Exchange Server, per mailbox for hybrid, and what api names", () => {
+    const oauth = { kind: "oauth" as const, tenantId: tenant, clientId: fullApp.clientId, clientSecretSetting: "S", cloud: "public" as const };
+    const basic = { kind: "basic" as const, username: "svc@contoso.com", passwordSetting: "P" };
+    expect(probeKindFor({ serverType: "exchange-server", auth: basic }).name).toBe("ews");
+    expect(probeKindFor({ serverType: "exchange-online", auth: oauth }).name).toBe("graph");
+    expect(probeKindFor({ serverType: "exchange-online", auth: oauth, api: "auto" }).name).toBe("graph");
+    expect(probeKindFor({ serverType: "exchange-online", auth: oauth, api: "ews" })).toMatchObject({ name: "ews", steps: ["autodiscover", "ews", "mailbox"] });
+    expect(probeKindFor({ serverType: "exchange-online", auth: oauth, api: "ews" }).open).not.toBe(probeKindFor({ serverType: "exchange-server", auth: basic }).open);
+    expect(probeKindFor({ serverType: "exchange-online-hybrid", auth: oauth }).name).toBe("hybrid");
+    expect(probeKindFor({ serverType: "exchange-online-hybrid", auth: oauth, api: "graph" }).name).toBe("graph");
+    expect(probeKindFor({ serverType: "exchange-online-hybrid", auth: basic }).name).toBe("ews");
+  });
+
+  it("shares the request limit between Graph batches and EWS requests in proportion, at least one each", () => {
+    expect(splitLimit(10, 5, 5)).toEqual({ kind: "side-by-side", graph: 5, ews: 5 });
+    expect(splitLimit(10, 1, 100)).toEqual({ kind: "side-by-side", graph: 1, ews: 9 });
+    expect(splitLimit(10, 100, 1)).toEqual({ kind: "side-by-side", graph: 9, ews: 1 });
+    expect(splitLimit(1, 3, 3)).toEqual({ kind: "one-after-the-other" });
+    expect(splitLimit(10, 0, 3)).toEqual({ kind: "one-after-the-other" });
+  });
+});
+
+describe("the Graph probe kind", () => {
+  it("runs Test Connection as token, graph and mailbox, with each mailbox asked for and the readiness object", async () => {
+    const run = await withProbe(graphKind, profileOf({}), 4, (probe) => probe.checkEndpoints({ mailboxes: [cloudMailboxes[1]!.toUpperCase(), onPrem] }));
+    expect(run.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+    expect(run.mailboxes.map((m) => [m.address, m.ok, !m.ok && m.error.category])).toEqual([
+      [cloudMailboxes[1], true, false],
+      [onPrem, false, "mailbox-not-in-cloud"],
+    ]);
+    expect(run.ok).toBe(false);
+    expect(run.readiness).toMatchObject({ ews: "allowed", ewsShutdown: "2027-04-01", graphPermissions: { status: "checked", missing: [] } });
+    expect(run.certificates.map((c) => c.host)).toContain("graph.microsoft.com");
+  });
+
+  it("leaves readiness out when the cycle asks it to, and then sends EWS nothing", async () => {
+    const run = await withProbe(graphKind, profileOf({}), 4, (probe) => probe.checkEndpoints({ readiness: false }));
+    expect(run.ok).toBe(true);
+    expect(run).not.toHaveProperty("readiness");
+    expect(sim.counters.requestCount("outlook.office365.com")).toBe(0);
+  });
+
+  it("checks the cycle's mailboxes four to a batch within the limit and reports each against its own record", async () => {
+    const records = cloudMailboxes.slice(0, 10).map((a) => enabledMailbox("tailspin", a));
+    const [seen, peak] = await withProbe(graphKind, profileOf({}), 2, async (probe) => [await checkAll(probe, records, 2), probe.peakConnections()] as const);
+    expect([...seen.keys()].sort()).toEqual(cloudMailboxes.slice(0, 10));
+    for (const record of records) expect(seen.get(record.address)![0]).toBe(record);
+    expect([...seen.values()].every(([, c]) => c.ok && c.ewsUrl === undefined)).toBe(true);
+    expect(sim.counters.graph.batches).toBe(3);
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it("never sends the app's secret to an authority outside the profile's cloud, on either wire", async () => {
+    for (const kind of [graphKind, hybridKind]) {
+      const opened = await kind.open(hybridProfile(), { maxConnections: 2 }, environment({ credentialOverrides: { authorityHost: "https://login.contoso.com" } }));
+      expect(opened.ok).toBe(false);
+      expect(!opened.ok && opened.failure).toMatchObject({ category: "insecure-url", code: "CredentialHostRefused" });
+    }
+    expect(sim.counters.requests).toEqual([]);
+    expect(sim.counters.credentials).toEqual([]);
+  });
+});
+
+describe("the hybrid probe kind", () => {
+  it("probes a cloud mailbox by Graph and an on-premises one by EWS, within one connection budget", async () => {
+    const profile = hybridProfile();
+    const records = [
+      enabledMailbox(profile.id, cloudMailboxes[0]!, { location: "cloud" }),
+      enabledMailbox(profile.id, onPrem, { location: "on-premises" }),
+      // No location: the EWS URL Autodiscover gave last time is Exchange Online's, so it lives in the cloud.
+      enabledMailbox(profile.id, cloudMailboxes[1]!, { ewsUrl: "https://outlook.office365.com/EWS/Exchange.asmx" }),
+    ];
+    const [seen, peak] = await withProbe(hybridKind, profile, 2, async (probe) => [await checkAll(probe, records, 2), probe.peakConnections()] as const);
+    expect([...seen.values()].map(([r, c]) => [r.address, c.ok, c.ewsUrl ?? "graph"]).sort()).toEqual(
+      [
+        [cloudMailboxes[0], true, "graph"],
+        [cloudMailboxes[1], true, "graph"],
+        [onPrem, true, "https://mail.tailspintoys.com/EWS/Exchange.asmx"],
+      ].sort(),
+    );
+    expect(sim.counters.graph).toMatchObject({ batches: 1, requests: 10 });
+    expect(sim.counters.requestCount("mail.tailspintoys.com")).toBeGreaterThan(0);
+    expect(sim.counters.requestCount("outlook.office365.com")).toBe(0);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it("runs Test Connection's Graph steps for a cloud mailbox and its EWS steps for an on-premises one, then readiness", async () => {
+    const run = await withProbe(hybridKind, hybridProfile(), 3, (probe) => probe.checkEndpoints({ mailboxes: [onPrem, cloudMailboxes[0]!] }));
+    expect(run.steps.map((s) => [s.step, s.ok, "url" in s ? new URL(s.url!).hostname : ""])).toEqual([
+      ["token", true, "login.microsoftonline.com"],
+      ["graph", true, "graph.microsoft.com"],
+      ["mailbox", true, "graph.microsoft.com"],
+      ["autodiscover", true, "mail.tailspintoys.com"],
+      ["ews", true, "mail.tailspintoys.com"],
+      ["mailbox", true, "mail.tailspintoys.com"],
+    ]);
+    expect(run.mailboxes.map((m) => [m.address, m.ok])).toEqual([
+      [onPrem, true],
+      [cloudMailboxes[0], true],
+    ]);
+    expect(run.ok).toBe(true);
+    expect(run.readiness).toMatchObject({ ews: "allowed", graphPermissions: { status: "checked", missing: [] } });
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { OAuthCredentials } from "../auth/index.js";
+import { SecretBook, type OAuthCredentials } from "../auth/index.js";
+import { redactFailure } from "../diagnosis/redact.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { channelNames, type ChannelName, type MailboxCheck } from "../model/connection.js";
@@ -40,6 +41,8 @@ export interface GraphCheckOptions {
   retry?: Partial<RetryPolicy>;
   /** What the remediation may name beside the mailbox (serverType). */
   context?: RemediationContext;
+  /** The secrets to redact from Graph's words: the run's own book (client secret, tokens) unless a probe shares one. */
+  secrets?: SecretBook;
 }
 
 export type MailboxReport = (address: string, check: MailboxCheck) => Promise<void>;
@@ -58,10 +61,12 @@ export interface GraphRun {
   cloud: GraphCloud;
   retry: RetryPolicy;
   stats: GraphRunStats;
+  secrets: SecretBook;
 }
 
 export function startRun(options: GraphCheckOptions): GraphRun {
-  return { options, cloud: graphClouds[options.cloud], retry: { ...defaultRetry, ...options.retry }, stats: { mailboxes: 0, batches: 0, retries: 0 } };
+  const secrets = options.secrets ?? SecretBook.of(options.credentials);
+  return { options: { ...options, secrets }, cloud: graphClouds[options.cloud], retry: { ...defaultRetry, ...options.retry }, stats: { mailboxes: 0, batches: 0, retries: 0 }, secrets };
 }
 
 /**
@@ -76,7 +81,7 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   run.stats.mailboxes = unique.length;
   const errors: unknown[] = [];
   const deliver = async (checks: MailboxCheck[]) => {
-    for (const check of checks) {
+    for (const check of checks.map((c) => redactCheck(c, run.secrets))) {
       try {
         await report(check.address, check);
       } catch (error) {
@@ -86,7 +91,7 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   };
   if (unique.length === 0) return run.stats;
   // One token for the run up front: a refused secret fails every mailbox with one token request, not one per batch.
-  const token = await graphToken(options.connections, options.credentials, run.cloud);
+  const token = await graphToken(options.connections, options.credentials, run.cloud, run.secrets);
   if (!token.ok) {
     await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
@@ -154,7 +159,7 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   const { connections, credentials } = run.options;
   const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost };
   if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token") };
-  const token = await graphToken(connections, credentials, run.cloud);
+  const token = await graphToken(connections, credentials, run.cloud, run.secrets);
   if (!token.ok) return { kind: "failed", failure: token.failure };
   run.stats.batches++;
   const reply = await connections.request({
@@ -167,7 +172,7 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   if (!reply.ok) return { kind: "failed", failure: reply.failure };
   const { status, headers, body } = reply.value;
   if (status === 401) forgetGraphToken(credentials, run.cloud, token.value);
-  if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context) };
+  if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context, Date.now(), run.secrets.redact) };
   const parsed = parseBatchAnswer(body, context);
   return parsed.ok ? { kind: "answers", answers: parsed.answers } : { kind: "failed", failure: parsed.failure };
 }
@@ -193,5 +198,10 @@ function judge(run: GraphRun, entry: BatchEntry, answer: ItemAnswer | undefined)
     if (schema.safeParse(answer.body).success) return { ok: true };
     return { ok: false, failure: makeFailure("invalid-response", { code: "GraphUnexpectedBody", message: `Microsoft Graph answered ${entry.folder} of ${entry.address} with HTTP ${answer.status} but not the expected ${entry.folder === "contacts" || entry.folder === "todo" ? "list" : "folder"}`, transient: true, context }) };
   }
-  return { ok: false, failure: classifyGraphAnswer(answer, context) };
+  return { ok: false, failure: classifyGraphAnswer(answer, context, Date.now(), run.secrets.redact) };
+}
+
+/** Every failure leaving the Graph check, redacted once more (a server may quote back what it was sent). */
+export function redactCheck(check: MailboxCheck, secrets: SecretBook): MailboxCheck {
+  return check.ok ? check : { ...check, error: redactFailure(check.error, secrets.redact) };
 }

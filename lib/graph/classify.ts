@@ -2,6 +2,7 @@ import { z } from "zod";
 import { retryAfter } from "../exchange/classify-http.js";
 import { makeFailure, type FailureDetails } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
+import { noRedaction, type Redact } from "../diagnosis/redact.js";
 import { clip } from "../diagnosis/text.js";
 import type { Failure, FailureCategory } from "../model/failure.js";
 
@@ -78,13 +79,14 @@ export interface GraphAnswer {
 }
 
 /** The Failure a non-2xx Graph answer (a whole reply or one batch item) stands for, with Graph's request-id and date. */
-export function classifyGraphAnswer(answer: GraphAnswer, context: RemediationContext = {}, now = Date.now()): Failure {
+export function classifyGraphAnswer(answer: GraphAnswer, context: RemediationContext = {}, now = Date.now(), redact: Redact = noRedaction): Failure {
   const error = readGraphError(answer.body);
   const rule = error !== undefined && Object.hasOwn(rules, error.code) ? rules[error.code]! : byStatus(answer.status);
   const category = error?.code === "ErrorAccessDenied" && oDataDisabled.test(error.message) ? "access-policy-denied" : rule.category;
-  const code = error?.code ?? String(answer.status);
+  const code = error === undefined ? String(answer.status) : redact(error.code);
   const ids = [error?.requestId && `request-id ${error.requestId}`, error?.date && `date ${error.date}`].filter(Boolean).join(", ");
-  const words = error ? clip(error.message) : "no Graph error body";
+  // Redacted before clipping: a secret cut in half by the clip would escape the redaction.
+  const words = error ? clip(redact(error.message)) : "no Graph error body";
   const details: FailureDetails = {
     code,
     message: `Microsoft Graph answered HTTP ${answer.status} ${code}${context.address ? ` for ${context.address}` : ""}: ${words}${ids ? ` (${ids})` : ""}`,

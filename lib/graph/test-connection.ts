@@ -1,4 +1,5 @@
-import type { OAuthCredentials } from "../auth/index.js";
+import { SecretBook, type OAuthCredentials } from "../auth/index.js";
+import { redactDeep } from "../diagnosis/redact.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import type { MailboxCheck, StepResult } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
@@ -24,14 +25,17 @@ export interface ReadinessOptions {
   /** The app registration synchronization itself uses, when known (Dataverse). */
   syncApp?: AppRef;
   now?: Date;
+  /** The secrets to redact from what Graph, Entra and EWS say (one book per probe). */
+  secrets?: SecretBook;
 }
 
 /** The daily readiness check: the Graph token's roles against sync's permissions, and one EWS request. */
 export async function checkReadiness(options: ReadinessOptions, graphTokenOutcome?: Outcome<string>): Promise<Readiness> {
   const cloud = graphClouds[options.cloud];
-  const token = graphTokenOutcome ?? (await graphToken(options.connections, options.credentials, cloud));
+  const secrets = options.secrets ?? SecretBook.of(options.credentials);
+  const token = graphTokenOutcome ?? (await graphToken(options.connections, options.credentials, cloud, secrets));
   const input = {
-    ews: await ewsReadiness(options),
+    ews: redactDeep(await ewsReadiness({ ...options, secrets }), secrets.redact),
     graphPermissions: permissionsOf(token),
     now: options.now ?? new Date(),
     monitorApp: { tenantId: options.credentials.tenantId, clientId: options.credentials.clientId },
@@ -48,7 +52,7 @@ function permissionsOf(token: Outcome<string>): GraphPermissions {
 async function ewsReadiness(options: ReadinessOptions): Promise<EwsReadiness> {
   if (options.checkEws === false) return { state: "not-checked", reason: "EWS readiness applies to Exchange Online and hybrid profiles only" };
   if (options.address === undefined) return { state: "not-checked", reason: "the profile has no mailbox to ask EWS about" };
-  return ewsReadinessFrom(await askEws(options.connections, options.credentials, graphClouds[options.cloud], options.address));
+  return ewsReadinessFrom(await askEws(options.connections, options.credentials, graphClouds[options.cloud], options.address, options.secrets));
 }
 
 export interface GraphConnectionTestOptions extends GraphCheckOptions {
@@ -68,8 +72,10 @@ export interface GraphConnectionTest {
   readiness: Readiness;
 }
 
-export async function testGraphConnection(options: GraphConnectionTestOptions): Promise<GraphConnectionTest> {
+export async function testGraphConnection(given: GraphConnectionTestOptions): Promise<GraphConnectionTest> {
   const started = performance.now();
+  const secrets = given.secrets ?? SecretBook.of(given.credentials);
+  const options: GraphConnectionTestOptions = { ...given, secrets };
   const cloud = graphClouds[options.cloud];
   const steps: StepResult[] = [];
   const timed = async <T>(body: () => Promise<T>): Promise<[T, number]> => {
@@ -86,7 +92,7 @@ export async function testGraphConnection(options: GraphConnectionTestOptions): 
   const results = new Map<string, MailboxCheck>();
 
   const tokenUrl = `${options.credentials.authorityHost}/${options.credentials.tenantId}/oauth2/v2.0/token`;
-  const [token, tokenMs] = await timed(() => graphToken(options.connections, options.credentials, cloud));
+  const [token, tokenMs] = await timed(() => graphToken(options.connections, options.credentials, cloud, secrets));
   push("token", tokenMs, tokenUrl, token.ok ? undefined : token.failure);
 
   if (!token.ok) {
@@ -106,7 +112,7 @@ export async function testGraphConnection(options: GraphConnectionTestOptions): 
     await checkGraphMailboxes(rest, options, async (address, result) => void results.set(address, result));
   }
 
-  const readinessOptions: ReadinessOptions = { connections: options.connections, credentials: options.credentials, cloud: options.cloud };
+  const readinessOptions: ReadinessOptions = { connections: options.connections, credentials: options.credentials, cloud: options.cloud, secrets };
   if (first !== undefined) readinessOptions.address = first.address;
   if (options.checkEws !== undefined) readinessOptions.checkEws = options.checkEws;
   if (options.syncApp !== undefined) readinessOptions.syncApp = options.syncApp;
@@ -114,13 +120,17 @@ export async function testGraphConnection(options: GraphConnectionTestOptions): 
   const readiness = await checkReadiness(readinessOptions, token);
 
   const checks = mailboxes.flatMap((m) => results.get(m.address) ?? []);
-  return {
-    ok: steps.every((s) => s.ok === true) && checks.every((c) => c.ok),
-    elapsedMs: Math.round(performance.now() - started),
-    steps,
-    mailboxes: checks,
-    readiness,
-  };
+  // Every word a server said, redacted once more on the way out.
+  return redactDeep(
+    {
+      ok: steps.every((s) => s.ok === true) && checks.every((c) => c.ok),
+      elapsedMs: Math.round(performance.now() - started),
+      steps,
+      mailboxes: checks,
+      readiness,
+    },
+    secrets.redact,
+  );
 }
 
 function noAddress(): Failure {

@@ -1,4 +1,5 @@
-import { authenticatedRequest, resolveCredentials, type OAuthCredentials } from "../auth/index.js";
+import { authenticatedRequest, resolveCredentials, SecretBook, type OAuthCredentials } from "../auth/index.js";
+import { redactDeep } from "../diagnosis/redact.js";
 import type { ProbeApi } from "../config/probe-api.js";
 import type { MailboxConfig, Profile } from "../config/profile.js";
 import { makeFailure } from "../diagnosis/failure.js";
@@ -53,6 +54,8 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
 class RoutedProbe implements OpenProbe {
   readonly #connections: ProfileConnections;
   readonly #session: ProbeSession;
+  /** The app's secret and every token this probe sends, redacted from whatever Graph, Entra or EWS say back. */
+  readonly #secrets: SecretBook;
 
   constructor(
     readonly profile: Profile,
@@ -66,6 +69,7 @@ class RoutedProbe implements OpenProbe {
     const options: ConstructorParameters<typeof ProfileConnections>[0] = { maxConnections: budget.maxConnections, network: environment.network };
     if (environment.timeouts !== undefined) options.timeouts = environment.timeouts;
     this.#connections = new ProfileConnections(options);
+    this.#secrets = SecretBook.of(credentials);
     this.#session = this.#sessionFor(profile);
   }
 
@@ -76,6 +80,7 @@ class RoutedProbe implements OpenProbe {
    */
   #sessionFor(profile: Profile): ProbeSession {
     const credentials = this.credentials;
+    const secrets = this.#secrets;
     const hybrid = profile.serverType === "exchange-online-hybrid";
     const microsoft365 = new Set<string>(microsoft365Domains);
     const scopeFor = (url: string) => {
@@ -84,12 +89,13 @@ class RoutedProbe implements OpenProbe {
     };
     return new ProbeSession(profile, this.#connections, {
       scheme: "bearer",
-      send: (connections, request) => authenticatedRequest(connections, { ...credentials, scope: scopeFor(request.url) }, request),
+      send: (connections, request) => authenticatedRequest(connections, { ...credentials, scope: scopeFor(request.url) }, request, secrets),
+      redact: secrets.redact,
     });
   }
 
   #graphOptions(limit: number): GraphCheckOptions {
-    return { connections: this.#connections, credentials: this.credentials, cloud: this.profile.auth.kind === "oauth" ? this.profile.auth.cloud : "public", limit, context: { serverType: this.profile.serverType } };
+    return { connections: this.#connections, credentials: this.credentials, cloud: this.profile.auth.kind === "oauth" ? this.profile.auth.cloud : "public", limit, context: { serverType: this.profile.serverType }, secrets: this.#secrets };
   }
 
   #apiOf(address: string, cachedEwsUrl?: string): ProbeApi {
@@ -103,7 +109,7 @@ class RoutedProbe implements OpenProbe {
   }
 
   checkReadiness(): Promise<Readiness> {
-    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.#graphOptions(1).cloud };
+    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.#graphOptions(1).cloud, secrets: this.#secrets };
     const address = this.#readinessAddress();
     if (address !== undefined) options.address = address;
     return checkReadiness(options);
@@ -154,7 +160,7 @@ class RoutedProbe implements OpenProbe {
     report.ok = report.steps.every((s) => s.ok === true) && report.mailboxes.every((m) => m.ok);
     report.elapsedMs = Math.round(performance.now() - started);
     if (readiness !== undefined) report.readiness = readiness;
-    return report;
+    return redactDeep(report, this.#secrets.redact);
   }
 
   #wantedOf(address: string): GraphMailbox["wanted"] {

@@ -27,6 +27,12 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
   ctx.counters.graph.httpRequests++;
   const clientRequestId = header(req, "client-request-id");
   const caller = authenticate(ctx, server, req, clientRequestId);
+  const authorization = header(req, "authorization");
+  if (server.knobs.echoSecrets === "authorization-400" && authorization !== undefined) {
+    // A front end that quotes the request back: the Bearer token in Graph's own error message.
+    await delay(server.knobs.latencyMs);
+    return reply(res, graphError(400, "BadRequest", `The request header Authorization: ${authorization} is not valid here.`, clientRequestId));
+  }
   const parsed: Parsed = caller.kind === "refused" ? { kind: "error", reply: caller.reply } : parse(req, path, body, clientRequestId);
   if (parsed.kind === "error" || caller.kind === "refused") {
     await delay(server.knobs.latencyMs);

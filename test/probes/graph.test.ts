@@ -140,6 +140,21 @@ describe("the Graph probe kind", () => {
     expect(sim.counters.requests).toEqual([]);
     expect(sim.counters.credentials).toEqual([]);
   });
+  it("redacts the app's token from a Graph answer that quotes the request back, in mailbox checks and Test Connection", async () => {
+    sim.setServer("graph.microsoft.com", { echoSecrets: "authorization-400" });
+    try {
+      const records = cloudMailboxes.slice(0, 2).map((a) => enabledMailbox("tailspin", a));
+      const [seen, run] = await withProbe(graphKind, profileOf({}), 2, async (probe) => [await checkAll(probe, records, 2), await probe.checkEndpoints()] as const);
+      const failures = [...[...seen.values()].map(([, c]) => c), ...run.steps].map((x) => ("error" in x ? x.error : undefined)).filter((e) => e !== undefined);
+      expect(failures).toHaveLength(3);
+      for (const failure of failures) {
+        expect(failure.message).toMatch(/Authorization: Bearer \[redacted\] is not valid/);
+        expect(JSON.stringify(failure)).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+      }
+    } finally {
+      sim.setServer("graph.microsoft.com", { echoSecrets: false });
+    }
+  });
 });
 
 describe("the hybrid probe kind", () => {

@@ -1,11 +1,12 @@
 import { startAzurite, type RunningAzurite } from "../local/azurite.js";
 import { parseBenchArgs } from "./args.js";
+import { benchDataverseSync } from "./dataverse-sync.js";
 import { benchProbe } from "./probe.js";
 import { describeMachine } from "./report.js";
 import { benchStartup } from "./startup.js";
 import { benchStatus } from "./status.js";
 
-/** npm run bench -- [probe] [status] [startup] [--quick] [flags]: prints Markdown tables (see BENCHMARKS.md). */
+/** npm run bench -- [probe] [status] [startup] [dataverse] [--quick] [flags]: prints Markdown tables (see BENCHMARKS.md). */
 async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2));
   console.log(`# exchange-sync-monitor benchmarks${options.quick ? " (--quick)" : ""}\n`);
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     if (options.names.includes("startup")) await benchStartup(options);
     if (options.names.includes("probe")) await benchProbe(options, await storage());
     if (options.names.includes("status")) await benchStatus(options, await storage());
+    if (options.names.includes("dataverse")) await benchDataverseSync(options, await storage());
   } finally {
     await azurite?.stop();
   }

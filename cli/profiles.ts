@@ -15,6 +15,16 @@ import type { CliIo } from "./io.js";
 
 const usage = "usage: exchange-sync-monitor profiles import FILE... | export ID [--out FILE] | list [--json] | delete ID";
 
+export const profilesHelp = `usage: exchange-sync-monitor profiles ACTION [arguments]
+
+  import FILE...           validates every file first, then creates or updates each profile (one bad file imports none)
+  export ID [--out FILE]   prints the profile file of ID (or writes it to FILE)
+  list [--json]            one line per profile: id, server type, owner, last scheduled, name
+  delete ID                deletes the profile, its mailboxes and its history
+
+Reads AzureWebJobsStorage (or AzureWebJobsStorage__accountName) and TABLE_PREFIX.
+Exit status: 0 done, 1 failed (e.g. no such profile), 2 the input was wrong (stderr names every wrong field).`;
+
 /** `exchange-sync-monitor profiles ...`: exit 0 ok, 1 failed, 2 wrong input (every wrong field named on stderr). */
 export async function runProfiles(args: string[], io: CliIo): Promise<number> {
   try {
@@ -28,6 +38,10 @@ export async function runProfiles(args: string[], io: CliIo): Promise<number> {
 
 function dispatch(args: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
+  if (action === "help" || args.includes("--help") || args.includes("-h")) {
+    io.stdout(profilesHelp);
+    return Promise.resolve(0);
+  }
   switch (action) {
     case "import":
       return importFiles(rest, io);

@@ -1,15 +1,28 @@
-import type { ChannelStatus, TestConnectionReport } from "../lib/model/connection.js";
+import type { ChannelStatus, TestAddressSource, TestConnectionReport } from "../lib/model/connection.js";
 import type { Failure } from "../lib/model/failure.js";
 
 const mark = { true: "PASS", false: "FAIL", null: "SKIP" } as const;
+
+/** Why Test Connection opened that mailbox: the verdict can change with it. */
+const addressFrom: Record<TestAddressSource, string> = {
+  requested: "the first --mailbox given",
+  "first-approved-mailbox": "the profile's first approved mailbox (give --mailbox to test another)",
+  "first-mailbox": "the profile's first mailbox, none being approved (give --mailbox to test another)",
+  "service-account": "the service account's own mailbox, the profile listing none (give --mailbox to test another)",
+};
 
 /** The human-readable form of a Test Connection report: a line per step with its elapsed time. */
 export function renderReport(report: TestConnectionReport, name: string): string {
   const lines: string[] = [`Test Connection: ${report.profile} (${name})`, ""];
   for (const step of report.steps) {
+    if (step.ok === true && step.skipped) {
+      lines.push(`  SKIP  ${step.step.padEnd(13)}${"off".padStart(9)}  the profile turns Autodiscover off; configured EWS URL ${step.url ?? "(none)"} answered over HTTPS in ${step.elapsedMs} ms`);
+      continue;
+    }
     const time = step.ok === null ? "not run" : `${step.elapsedMs} ms`;
     const url = "url" in step && step.url ? `  ${step.url}` : "";
     lines.push(`  ${mark[String(step.ok) as keyof typeof mark]}  ${step.step.padEnd(13)}${time.padStart(9)}${url}`);
+    if (step.ok !== null && step.step === "mailbox" && step.address !== undefined) lines.push(`        opened ${step.address}, ${addressFrom[step.addressFrom ?? "requested"]}`);
     if (step.ok === false) lines.push(...describe(step.error, "        "));
   }
   if (report.mailboxes.length > 0) {
@@ -22,7 +35,7 @@ export function renderReport(report: TestConnectionReport, name: string): string
   }
   if (report.certificates.length > 0) {
     lines.push("", "Certificates");
-    for (const c of report.certificates) {
+    for (const c of [...report.certificates].sort((a, b) => a.host.localeCompare(b.host))) {
       const trust = c.trusted ? "trusted" : `NOT trusted${c.reason ? ` (${c.reason})` : ""}`;
       lines.push(`  ${c.host}: ${trust}, ${c.namesMatch ? "names match" : "NAME MISMATCH"}, ${c.daysLeft} days left`);
     }

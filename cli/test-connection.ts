@@ -13,7 +13,7 @@ import { publicReport } from "../lib/recording/connection-run.js";
 import type { CliIo } from "./io.js";
 import { renderReport } from "./render-report.js";
 
-export const testConnectionUsage = `exchange-sync-monitor test-connection --profile FILE [--mailbox ADDRESS]... [--json] [--connect-to HOST1:PORT1:HOST2:PORT2]...
+export const testConnectionUsage = `usage: exchange-sync-monitor test-connection --profile FILE [--mailbox ADDRESS]... [--json] [--connect-to HOST1:PORT1:HOST2:PORT2]...
 
 Runs Test Connection once (Autodiscover / HTTPS, EWS, mailbox) and, for each --mailbox, Test & Enable's
 checks without changing any state. Exit status: 0 all passed, 1 something failed, 2 the input was wrong.

@@ -1,7 +1,7 @@
 import { makeFailure } from "../diagnosis/failure.js";
 import { redactDeep } from "../diagnosis/redact.js";
 import { serverInfo, type ServerBuild } from "../exchange/server-version.js";
-import type { MailboxCheck, StepName, StepResult, TestConnectionReport } from "../model/connection.js";
+import type { MailboxCheck, StepName, StepResult, StepTarget, TestAddressSource, TestConnectionReport } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
 import { discover } from "./autodiscover.js";
 import { getFolders } from "./ews-check.js";
@@ -21,17 +21,21 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   const started = performance.now();
   const { profile } = session;
   const requested = (options.mailboxes ?? []).map((a) => a.toLowerCase());
-  const testAddress = requested[0] ?? profile.mailboxes.find((m) => m.approved)?.address ?? profile.mailboxes[0]?.address ?? profile.auth.username;
+  const chosen = testMailbox(session, requested);
+  const testAddress = chosen?.address;
+  const target = (url?: string): StepTarget => ({ ...(url === undefined ? {} : { url: session.redact(url) }), ...(chosen ?? {}) });
   const steps: StepResult[] = [];
   let server: ServerBuild | undefined;
   let ewsUrl: string | undefined;
 
-  const run = async (step: StepName, body: () => Promise<{ ok: true; url?: string } | { ok: false; url?: string; error: Failure }>) => {
+  type StepOutcome = { ok: true; url?: string; skipped?: true } | { ok: false; url?: string; error: Failure };
+  const run = async (step: StepName, body: () => Promise<StepOutcome>, on: (url?: string) => StepTarget = (url) => (url === undefined ? {} : { url: session.redact(url) })) => {
     const t = performance.now();
     const outcome = await body();
     const elapsedMs = Math.round(performance.now() - t);
-    const result: StepResult = outcome.ok ? { step, ok: true, elapsedMs } : { step, ok: false, elapsedMs, error: redactDeep(outcome.error, session.redact) };
-    if (outcome.url !== undefined) result.url = session.redact(outcome.url);
+    const result: StepResult = outcome.ok
+      ? { step, ok: true, elapsedMs, ...(outcome.skipped ? { skipped: true as const } : {}), ...on(outcome.url) }
+      : { step, ok: false, elapsedMs, error: redactDeep(outcome.error, session.redact), ...on(outcome.url) };
     steps.push(result);
     return outcome.ok;
   };
@@ -48,9 +52,10 @@ export async function testConnection(session: ProbeSession, options: TestConnect
             server = found.value.server;
             return { ok: true, url: found.value.via };
           }
+          // Autodiscover is off: the step only checks that the configured EWS URL answers over HTTPS.
           ewsUrl = profile.incomingUrl!;
           const reply = await session.sendAnonymous({ url: ewsUrl, method: "GET" });
-          return reply.ok ? { ok: true, url: ewsUrl } : { ok: false, url: ewsUrl, error: reply.failure };
+          return reply.ok ? { ok: true, skipped: true, url: ewsUrl } : { ok: false, url: ewsUrl, error: reply.failure };
         });
 
   if (passed && testAddress !== undefined && ewsUrl !== undefined) {
@@ -60,7 +65,7 @@ export async function testConnection(session: ProbeSession, options: TestConnect
       server = answer.server ?? server;
       if (answer.kind === "folders" || (answer.reachedEws && answer.failure.category !== "unsupported-version")) return { ok: true, url };
       return { ok: false, url, error: answer.failure };
-    });
+    }, target);
   } else skip("ews");
 
   const checks = new Map<string, MailboxCheckResult>();
@@ -81,7 +86,7 @@ export async function testConnection(session: ProbeSession, options: TestConnect
       const result = await check(testAddress);
       server = result.server ?? server;
       return result.ok ? { ok: true, url: result.ewsUrl } : withUrl({ ok: false, error: result.error }, result.ewsUrl);
-    });
+    }, target);
   } else skip("mailbox");
 
   const mailboxResults: MailboxCheckResult[] = [];
@@ -109,6 +114,17 @@ export function publicCheck(result: MailboxCheckResult): MailboxCheck {
 
 function withUrl<T extends object>(value: T, url: string | undefined): T & { url?: string } {
   return url === undefined ? value : { ...value, url };
+}
+
+/** The mailbox Test Connection opens: the first one asked for, else the profile's first approved one, first one, or its service account. */
+function testMailbox(session: ProbeSession, requested: string[]): { address: string; addressFrom: TestAddressSource } | undefined {
+  const { profile } = session;
+  if (requested[0] !== undefined) return { address: requested[0], addressFrom: "requested" };
+  const approved = profile.mailboxes.find((m) => m.approved)?.address;
+  if (approved !== undefined) return { address: approved, addressFrom: "first-approved-mailbox" };
+  const first = profile.mailboxes[0]?.address;
+  if (first !== undefined) return { address: first, addressFrom: "first-mailbox" };
+  return profile.auth.username === undefined ? undefined : { address: profile.auth.username, addressFrom: "service-account" };
 }
 
 function noAddress(session: ProbeSession): Failure {

@@ -7,10 +7,23 @@ export const stepNames = ["autodiscover", "ews", "mailbox"] as const;
 export const graphStepNames = ["token", "graph", "mailbox"] as const;
 export type StepName = (typeof stepNames)[number] | (typeof graphStepNames)[number];
 
-/** `ok: null` marks a step that did not run because an earlier one failed. */
+/** Where the mailbox a step used came from: the first --mailbox asked for, the profile's mailboxes, or its service account. */
+export type TestAddressSource = "requested" | "first-approved-mailbox" | "first-mailbox" | "service-account";
+
+/** What a step worked on: the URL, and for the EWS and mailbox steps the mailbox it opened and why that one. */
+export interface StepTarget {
+  url?: string;
+  address?: string;
+  addressFrom?: TestAddressSource;
+}
+
+/**
+ * `ok: null` marks a step that did not run because an earlier one failed. `skipped: true` (with `ok: true`) marks a
+ * step the profile turns off — Autodiscover with `autodiscover: false` — whose `url` is the configured one.
+ */
 export type StepResult =
-  | { step: StepName; ok: true; elapsedMs: number; url?: string }
-  | { step: StepName; ok: false; elapsedMs: number; url?: string; error: Failure }
+  | ({ step: StepName; ok: true; elapsedMs: number; skipped?: true } & StepTarget)
+  | ({ step: StepName; ok: false; elapsedMs: number; error: Failure } & StepTarget)
   | { step: StepName; ok: null; elapsedMs: 0 };
 
 /** What Test & Enable shows for each synchronization channel. */

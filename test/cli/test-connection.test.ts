@@ -101,4 +101,26 @@ describe("exchange-sync-monitor test-connection", () => {
     expect(badDns.code).toBe(2);
     expect(badDns.err).toContain("DNS_SERVERS");
   });
+
+  it("with autodiscover off, shows the Autodiscover step as skipped with the configured URL (text and JSON)", async () => {
+    const contoso = demoProfiles().find((p) => p.id === "contoso-ex2016")!;
+    const ews = "https://mail.contoso.com/EWS/Exchange.asmx";
+    await writeFile(join(dir, "contoso-direct.json"), JSON.stringify({ ...contoso, autodiscover: false, incomingUrl: ews, outgoingUrl: ews }));
+    const json = await run(["--profile", "contoso-direct.json", "--json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).steps[0]).toMatchObject({ step: "autodiscover", ok: true, skipped: true, url: ews });
+    const text = await run(["--profile", "contoso-direct.json"]);
+    expect(text.out).toMatch(new RegExp(`SKIP {2}autodiscover +off {2}the profile turns Autodiscover off; configured EWS URL ${ews.replace(/\./g, "\\.")}`));
+    expect(text.out).not.toMatch(/PASS {2}autodiscover/);
+  });
+
+  it("says which mailbox Test Connection opened for its mailbox step, and why that one", async () => {
+    const byProfile = await run(["--profile", "fabrikam-ex2019.json", "--json"]);
+    const mailboxStep = JSON.parse(byProfile.out).steps.find((s: { step: string }) => s.step === "mailbox");
+    expect(mailboxStep).toMatchObject({ address: "ivan@fabrikam.com", addressFrom: "first-approved-mailbox" });
+    const text = await run(["--profile", "fabrikam-ex2019.json"]);
+    expect(text.out).toContain("opened ivan@fabrikam.com, the profile's first approved mailbox (give --mailbox to test another)");
+    const requested = await run(["--profile", "fabrikam-ex2019.json", "--mailbox", "niaj@fabrikam.com"]);
+    expect(requested.out).toMatch(/FAIL {2}mailbox .*\n {8}opened niaj@fabrikam\.com, the first --mailbox given\n {8}impersonation-denied/);
+  });
 });

@@ -1,6 +1,7 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from "@azure/functions";
 import type { AppContext } from "../lib/app-context.js";
 import type { RegistrationValues } from "../lib/config/registration.js";
+import { logs, type Log, type LogLevel } from "../lib/config/log-level.js";
 
 export type AuthLevel = "anonymous" | "function" | "admin";
 
@@ -39,5 +40,18 @@ export const httpFunction = (declaration: Omit<HttpDeclaration, "kind">): HttpDe
 export const timerFunction = (declaration: Omit<TimerDeclaration, "kind">): TimerDeclaration => ({ kind: "timer", ...declaration });
 export const queueFunction = (declaration: Omit<QueueDeclaration, "kind">): QueueDeclaration => ({ kind: "queue", ...declaration });
 
-/** A host's log lines for a timer's use case, through the invocation so the host correlates them. */
-export const invocationLog = (invocation: InvocationContext) => ({ info: (m: string) => invocation.log(m), warn: (m: string) => invocation.warn(m) });
+/**
+ * A use case's log lines, through the invocation so the host correlates them, without those below LOG_LEVEL. The
+ * Functions host then applies host.json's logging.logLevel ("Function") too: a line is written when both allow it.
+ */
+export function invocationLog(invocation: InvocationContext, threshold: LogLevel): Log {
+  const at = (level: LogLevel, write: (message: string) => void) => (message: string) => {
+    if (logs(threshold, level)) write(message);
+  };
+  return {
+    error: at("error", (m) => invocation.error(m)),
+    warn: at("warn", (m) => invocation.warn(m)),
+    info: at("info", (m) => invocation.info(m)),
+    debug: at("debug", (m) => invocation.debug(m)),
+  };
+}

@@ -6,6 +6,6 @@ export const notify = timerFunction({
   schedule: (values) => values.schedules.notify,
   handler: async (context, _timer, invocation) => {
     const { notifyTimer } = await import("../lib/notify/timer.js");
-    await notifyTimer(context, invocationLog(invocation));
+    await notifyTimer(context, invocationLog(invocation, context.settings.logLevel));
   },
 });

@@ -1,4 +1,4 @@
-import { timerFunction } from "../app/declarations.js";
+import { invocationLog, timerFunction } from "../app/declarations.js";
 
 /** RETENTION_CRON: deletes checks, hourly rows, runs, alerts and email records past their retention. */
 export const retention = timerFunction({
@@ -7,7 +7,8 @@ export const retention = timerFunction({
   handler: async (context, _timer, invocation) => {
     const { applyRetention } = await import("../lib/retention.js");
     const deleted = await applyRetention(context.storage, context.settings, context.now());
-    invocation.log(`retention deleted ${deleted.checks} checks, ${deleted.hourly} hourly rows, ${deleted.connectionRuns} Test Connection runs, ${deleted.alerts} alerts, ${deleted.emails} email records`);
-    for (const e of deleted.errors) invocation.warn(`retention of profile ${e.profileId} failed: ${e.error}`);
+    const log = invocationLog(invocation, context.settings.logLevel);
+    log.info(`retention deleted ${deleted.checks} checks, ${deleted.hourly} hourly rows, ${deleted.connectionRuns} Test Connection runs, ${deleted.alerts} alerts, ${deleted.emails} email records`);
+    for (const e of deleted.errors) log.warn(`retention of profile ${e.profileId} failed: ${e.error}`);
   },
 });

@@ -6,6 +6,6 @@ export const schedule = timerFunction({
   schedule: (values) => values.schedules.schedule,
   handler: async (context, _timer, invocation) => {
     const { scheduleTimer } = await import("../lib/cycle/schedule.js");
-    await scheduleTimer(context, invocationLog(invocation));
+    await scheduleTimer(context, invocationLog(invocation, context.settings.logLevel));
   },
 });

@@ -38,10 +38,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const log = options.log ?? consoleLog;
   const { registrations, storage } = "context" in options ? appRegistrations(options.context, options.declarations ?? functions) : options;
   const config = options.hostConfig ?? defaultHostConfig;
-  const keys: LocalKeys = {
-    function: options.keys?.function ?? randomBytes(18).toString("base64url"),
-    admin: options.keys?.admin ?? randomBytes(18).toString("base64url"),
-  };
+  const keys: LocalKeys = { function: keyOrRandom(options.keys?.function), admin: keyOrRandom(options.keys?.admin) };
   const server = createHttpHost({ registrations, routePrefix: config.routePrefix, keys, log });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -66,6 +63,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       await queues.stop();
     },
   };
+}
+
+/** An unset or blank key (LOCAL_FUNCTION_KEY="" as local.settings.sample.json ships it) is a random one, never "". */
+function keyOrRandom(given: string | undefined): string {
+  return given === undefined || given.trim() === "" ? randomBytes(18).toString("base64url") : given.trim();
 }
 
 /** The validated settings carry the schedules and the queue name the registrations need. */

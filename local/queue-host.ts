@@ -5,7 +5,7 @@ import type { Registration } from "../app/registrations.js";
 import type { Storage } from "../lib/store/storage.js";
 import { decodeQueuePayload } from "../lib/cycle/message.js";
 import type { HostConfig } from "./host-config.js";
-import { elapsedSince, errorText, type LocalLog } from "./log.js";
+import { elapsedSince, errorText, levelOfInvocation, type LocalLog } from "./log.js";
 
 // @azure/functions is CommonJS; its classes are reached through the default export.
 const { InvocationContext } = azureFunctions;
@@ -63,7 +63,7 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
           continue;
         }
       } catch (error) {
-        if (!stopped) log(`${fn.name} (queue ${fn.queueName}) could not be polled, trying again: ${errorText(error)}`);
+        if (!stopped) log(`${fn.name} (queue ${fn.queueName}) could not be polled, trying again: ${errorText(error)}`, "warn");
       }
       await sleep(delay);
       delay = Math.min(delay * 2, config.maxPollingIntervalMs);
@@ -76,7 +76,7 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: fn.name,
-      logHandler: (level, ...args) => log(`${fn.name} [${level}] ${args.map(String).join(" ")}`),
+      logHandler: (level, ...args) => log(`${fn.name}: ${args.map(String).join(" ")}`, levelOfInvocation(level)),
       triggerMetadata: {
         id: message.messageId,
         dequeueCount: message.dequeueCount,
@@ -99,18 +99,18 @@ export function startQueues(registrations: readonly Registration[], storage: Sto
     try {
       if (succeeded) {
         await queue.deleteMessage(message.messageId, message.popReceipt);
-        log(`${fn.name} (queue ${fn.queueName}, ${tries}) succeeded in ${elapsedSince(started)}`);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) succeeded in ${elapsedSince(started)}`, "debug");
       } else if (message.dequeueCount >= config.maxDequeueCount) {
         await poison.sendMessage(message.messageText);
         await queue.deleteMessage(message.messageId, message.popReceipt);
-        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed, moved to ${fn.queueName}-poison: ${errorText(failure)}`);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed, moved to ${fn.queueName}-poison: ${errorText(failure)}`, "error");
       } else {
         await queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.ceil(config.visibilityTimeoutMs / 1000));
-        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed in ${elapsedSince(started)}: ${errorText(failure)}`);
+        log(`${fn.name} (queue ${fn.queueName}, ${tries}) failed in ${elapsedSince(started)}: ${errorText(failure)}`, "warn");
       }
     } catch (error) {
       // The message becomes visible again when its lease runs out, and is delivered again.
-      log(`${fn.name} (queue ${fn.queueName}, ${tries}) ${succeeded ? "succeeded" : "failed"} but the message could not be settled: ${errorText(error)}`);
+      log(`${fn.name} (queue ${fn.queueName}, ${tries}) ${succeeded ? "succeeded" : "failed"} but the message could not be settled: ${errorText(error)}`, "warn");
     }
   }
 

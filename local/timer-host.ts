@@ -3,7 +3,7 @@ import azureFunctions from "@azure/functions";
 import type { Timer } from "@azure/functions";
 import type { Registration } from "../app/registrations.js";
 import { nextFiring } from "../lib/config/cron.js";
-import { elapsedSince, errorText, type LocalLog } from "./log.js";
+import { elapsedSince, errorText, levelOfInvocation, type LocalLog } from "./log.js";
 
 // @azure/functions is CommonJS; its classes are reached through the default export.
 const { InvocationContext } = azureFunctions;
@@ -27,7 +27,7 @@ export function startTimers(registrations: readonly Registration[], log: LocalLo
   async function invoke(timer: TimerRegistration, scheduledFor: Date): Promise<void> {
     const previous = running.get(timer.name);
     if (previous !== undefined) {
-      log(`${timer.name} (timer) skipped: the previous run is still going`);
+      log(`${timer.name} (timer) skipped: the previous run is still going`, "warn");
       return previous;
     }
     const next = nextFiring(timer.schedule, new Date()) ?? scheduledFor;
@@ -44,15 +44,15 @@ export function startTimers(registrations: readonly Registration[], log: LocalLo
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: timer.name,
-      logHandler: (level, ...args) => log(`${timer.name} [${level}] ${args.map(String).join(" ")}`),
+      logHandler: (level, ...args) => log(`${timer.name}: ${args.map(String).join(" ")}`, levelOfInvocation(level)),
     });
     const started = performance.now();
     const run = (async () => {
       try {
         await timer.handler(info, context);
-        log(`${timer.name} (timer) succeeded in ${elapsedSince(started)}`);
+        log(`${timer.name} (timer) succeeded in ${elapsedSince(started)}`, "debug");
       } catch (error) {
-        log(`${timer.name} (timer) failed in ${elapsedSince(started)}: ${errorText(error)}`);
+        log(`${timer.name} (timer) failed in ${elapsedSince(started)}: ${errorText(error)}`, "error");
       }
     })();
     running.set(timer.name, run);

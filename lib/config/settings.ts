@@ -3,6 +3,9 @@ import { checkNcrontab } from "./cron.js";
 import { dataverseEnvShape, dataverseProblems, dataverseSettings, type DataverseSettings } from "./dataverse-settings.js";
 import { registrationDefaults } from "./registration.js";
 import { describeProblems, formatIssues, type FieldProblem } from "./issues.js";
+import { logLevels, type LogLevel } from "./log-level.js";
+import { profileFileProblems } from "./profile-files.js";
+import { connectionStringProblem } from "./storage-connection.js";
 
 /** Where tables and queues live: a connection string (Azurite included) or an account reached with managed identity. */
 export type StorageTarget =
@@ -39,6 +42,8 @@ export interface Settings {
   statusBaseUrl?: string;
   /** Present when DATAVERSE_URL is set: where the profiles and mailboxes come from. */
   dataverse?: DataverseSettings;
+  /** The least severe log line written (LOG_LEVEL). */
+  logLevel: LogLevel;
 }
 
 export class SettingsError extends Error {
@@ -75,7 +80,10 @@ const ncrontab = (fallback: string) =>
 const dnsServer = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i;
 
 const envSchema = z.object({
-  AzureWebJobsStorage: optionalText,
+  AzureWebJobsStorage: optionalText.superRefine((value, ctx) => {
+    const problem = value === undefined ? undefined : connectionStringProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  }),
   AzureWebJobsStorage__accountName: optionalText.pipe(
     z.string().regex(/^[a-z0-9]{3,24}$/, "must be a storage account name (3-24 lower-case letters and digits)").optional(),
   ),
@@ -105,7 +113,19 @@ const envSchema = z.object({
       .pipe(z.array(z.string().regex(dnsServer, "must list ip[:port] entries separated by commas"))),
   ),
   TRUSTED_CA_FILE: optionalText,
-  PROFILE_FILES: optionalText,
+  PROFILE_FILES: optionalText.transform((value, ctx) => {
+    const files = value === undefined ? [] : value.split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+    for (const problem of profileFileProblems(files)) ctx.addIssue({ code: "custom", message: problem.message });
+    return files;
+  }),
+  LOG_LEVEL: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(logLevels, `must be one of ${logLevels.join(", ")}`))
+      .optional()
+      .transform((v): LogLevel => v ?? "info"),
+  ),
   STATUS_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
   ...dataverseEnvShape,
 });
@@ -176,7 +196,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     checksRetentionDays: e.CHECKS_RETENTION_DAYS,
     historyRetentionDays: e.HISTORY_RETENTION_DAYS,
     dnsServers: e.DNS_SERVERS,
-    profileFiles: e.PROFILE_FILES === undefined ? [] : e.PROFILE_FILES.split(/[;,]/).map((s) => s.trim()).filter(Boolean),
+    profileFiles: e.PROFILE_FILES,
+    logLevel: e.LOG_LEVEL,
   };
   if (e.TRUSTED_CA_FILE !== undefined) settings.trustedCaFile = e.TRUSTED_CA_FILE;
   if (e.STATUS_BASE_URL !== undefined) settings.statusBaseUrl = e.STATUS_BASE_URL.replace(/\/+$/, "");

@@ -75,6 +75,8 @@ export interface ScheduleContext {
 export interface TimerLog {
   info(message: string): void;
   warn(message: string): void;
+  /** The per-run lines (each enqueued cycle), written only at LOG_LEVEL=debug. */
+  debug?(message: string): void;
 }
 
 /** The schedule timer: import PROFILE_FILES once, then enqueue every due profile. */
@@ -88,7 +90,7 @@ export async function scheduleTimer(ctx: ScheduleContext, log: TimerLog): Promis
   }
   const outcomes = await runSchedule({ storage, now: ctx.now, probeQueue: settings.probeQueue, shardSize: settings.shardSize });
   for (const o of outcomes) {
-    if (o.kind === "enqueued") log.info(`profile ${o.profileId}: cycle ${o.cycle} enqueued in ${o.messages} message(s)`);
+    if (o.kind === "enqueued") log.debug?.(`profile ${o.profileId}: cycle ${o.cycle} enqueued in ${o.messages} message(s)`);
     if (o.kind === "error") log.warn(`profile ${o.profileId} could not be scheduled: ${o.error}`);
     if (o.kind === "previous-cycle-running") log.warn(`profile ${o.profileId}: cycle ${o.cycle} is still running; the next one waits (a cycle longer than the polling interval)`);
   }

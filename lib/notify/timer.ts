@@ -8,6 +8,8 @@ export type NotifierRun = { kind: "off"; reason: string } | { kind: "ran"; resul
 export interface RunLog {
   info(message: string): void;
   warn(message: string): void;
+  /** The per-run lines ("no email"), written only at LOG_LEVEL=debug. */
+  debug?(message: string): void;
 }
 
 /** What the notify timer reads from the app context. */
@@ -31,7 +33,8 @@ export async function notifyTimer(rt: NotifyContext, log: RunLog): Promise<Notif
   for (const result of results) {
     const line = describe(result);
     if (result.kind === "error" || result.kind === "send-failed" || result.kind === "outcome-unknown") log.warn(line);
-    else log.info(line);
+    else if (result.kind === "sent") log.info(line);
+    else log.debug?.(line);
   }
   return { kind: "ran", results };
 }

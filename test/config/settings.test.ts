@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
 import { loadSettings, SettingsError } from "../../lib/config/settings.js";
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -91,12 +92,61 @@ describe("settings", () => {
     ]);
   });
 
-  it("accepts local.settings.sample.json as it ships", async () => {
+  it("accepts local.settings.sample.json as it ships, leaving storage to the local host (the demo's in-memory Azurite)", async () => {
     const { readFile } = await import("node:fs/promises");
     const sample = JSON.parse(await readFile(new URL("../../local.settings.sample.json", import.meta.url), "utf8")) as { Values: Record<string, string> };
     const s = loadSettings(sample.Values);
-    expect(s.storage).toEqual({ kind: "connection-string", connectionString: "UseDevelopmentStorage=true" });
+    expect(s.storage).toEqual({ kind: "not-configured" });
     expect(s.smtp).toBeUndefined();
+    expect(s.profileFiles).toEqual([]);
+  });
+
+  it("refuses a storage connection string that cannot work, without quoting it", () => {
+    expect(problemsOf({ AzureWebJobsStorage: "garbage" })).toEqual([
+      "AzureWebJobsStorage: must be a storage connection string (DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net) or UseDevelopmentStorage=true",
+    ]);
+    expect(problemsOf({ AzureWebJobsStorage: "AccountName=contoso;AccountKey=not base64!" })).toEqual(["AzureWebJobsStorage: AccountKey must be the account's Base64 key"]);
+    expect(problemsOf({ AzureWebJobsStorage: "AccountName=contoso;TableEndpoint=ftp://x;AccountKey=a2V5" })).toEqual(["AzureWebJobsStorage: TableEndpoint must be an http(s) URL"]);
+    expect(problemsOf({ AzureWebJobsStorage: "DefaultEndpointsProtocol=https;AccountName=contoso" })[0]).toMatch(/AccountKey \(or SharedAccessSignature\) is missing/);
+    expect(problemsOf({ AzureWebJobsStorage: "Password=hunter2;AccountName=x" })[0]).toMatch(/"Password" is not a connection string key/);
+    expect(problemsOf({ AzureWebJobsStorage: "SharedAccessSignature=sv=2020&sig=abc;TableEndpoint=https://a.table.core.windows.net" })).toEqual([
+      "AzureWebJobsStorage: with SharedAccessSignature, QueueEndpoint must be given",
+    ]);
+    expect(problemsOf({ AzureWebJobsStorage: "AccountName=x;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;Junk" }).join()).not.toContain("c2VjcmV0");
+    for (const fine of [
+      "UseDevelopmentStorage=true",
+      "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c2VjcmV0a2V5Cg==;EndpointSuffix=core.windows.net",
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;",
+      "SharedAccessSignature=sv=2020&sig=abc;TableEndpoint=https://a.table.core.windows.net;QueueEndpoint=https://a.queue.core.windows.net",
+    ]) {
+      expect(problemsOf({ AzureWebJobsStorage: fine })).toEqual([]);
+    }
+  });
+
+  it("checks at start that every PROFILE_FILES file exists and is a valid profile file, each problem named", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "profile-files-"));
+    const notJson = join(dir, "not-json.json");
+    const wrong = join(dir, "wrong.json");
+    await writeFile(notJson, "{ nope");
+    await writeFile(wrong, JSON.stringify({ id: "x", name: "X", serverType: "exchange-server", owner: "nobody", auth: { kind: "basic", username: "svc@x.com", passwordSetting: "X_PW" }, mailboxes: [] }));
+    const problems = problemsOf({ PROFILE_FILES: `/nope.json;${notJson};${wrong};${dir}`, AzureWebJobsStorage: "garbage" });
+    expect(problems[0]).toMatch(/^AzureWebJobsStorage: must be a storage connection string/);
+    expect(problems.slice(1)).toEqual([
+      "PROFILE_FILES: /nope.json does not exist",
+      expect.stringMatching(new RegExp(`^PROFILE_FILES: ${notJson} is not a JSON profile file: `)),
+      expect.stringMatching(new RegExp(`^PROFILE_FILES: ${wrong}: owner: `)),
+      `PROFILE_FILES: ${dir} is not a file`,
+    ]);
+  });
+
+  it("reads LOG_LEVEL: info by default, error, warn, info or debug", () => {
+    expect(loadSettings({}).logLevel).toBe("info");
+    expect(loadSettings({ LOG_LEVEL: "Debug" }).logLevel).toBe("debug");
+    expect(loadSettings({ LOG_LEVEL: " " }).logLevel).toBe("info");
+    expect(problemsOf({ LOG_LEVEL: "verbose" })).toEqual(["LOG_LEVEL: must be one of error, warn, info, debug"]);
   });
 
   it("chooses implicit TLS on port 465 and STARTTLS elsewhere", () => {
@@ -105,8 +155,9 @@ describe("settings", () => {
   });
 
   it("splits DNS servers and profile files", () => {
-    const s = loadSettings({ DNS_SERVERS: "10.0.0.53, 127.0.0.1:5353", PROFILE_FILES: "a.json;b.json" });
+    const profile = fileURLToPath(new URL("../../demo/profiles/contoso-ex2016.json", import.meta.url));
+    const s = loadSettings({ DNS_SERVERS: "10.0.0.53, 127.0.0.1:5353", PROFILE_FILES: `${profile}; ${profile}` });
     expect(s.dnsServers).toEqual(["10.0.0.53", "127.0.0.1:5353"]);
-    expect(s.profileFiles).toEqual(["a.json", "b.json"]);
+    expect(s.profileFiles).toEqual([profile, profile]);
   });
 });

@@ -8,6 +8,6 @@ export const dataverseSync = timerFunction({
   handler: async (context, _timer, invocation) => {
     if (context.settings.dataverse === undefined) return;
     const [{ syncDataverse }, { logSync }] = await Promise.all([import("../lib/profiles/dataverse-sync.js"), import("../lib/profiles/dataverse-sync-log.js")]);
-    logSync(await syncDataverse(context), invocationLog(invocation));
+    logSync(await syncDataverse(context), invocationLog(invocation, context.settings.logLevel));
   },
 });

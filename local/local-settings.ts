@@ -9,7 +9,8 @@ export function applyLocalSettings(path: string, env: NodeJS.ProcessEnv = proces
   const json = JSON.parse(readFileSync(path, "utf8")) as { Values?: Record<string, unknown> };
   const applied: string[] = [];
   for (const [name, value] of Object.entries(json.Values ?? {})) {
-    if (env[name] !== undefined || value === null || value === undefined) continue;
+    // A blank value is "not set", as the app's settings read it: local.settings.sample.json lists every name blank.
+    if (env[name] !== undefined || value === null || value === undefined || String(value).trim() === "") continue;
     env[name] = String(value);
     applied.push(name);
   }

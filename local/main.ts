@@ -9,7 +9,11 @@ import { startLocalHost, type LocalHost } from "./host.js";
 import { startDemo, type Demo } from "./demo/demo.js";
 import { demoWalkthrough } from "./demo/walkthrough.js";
 import { applyLocalSettings } from "./local-settings.js";
-import { consoleLog, errorText } from "./log.js";
+import { errorText, lineLog, type LocalLog } from "./log.js";
+import { listProfiles } from "../lib/store/profiles.js";
+import type { Storage } from "../lib/store/storage.js";
+import { demoStories } from "../sim/demo-story.js";
+import type { DemoProfileStory } from "./demo/walkthrough.js";
 
 export interface LocalHostCommand {
   argv: string[];
@@ -18,6 +22,8 @@ export interface LocalHostCommand {
   stderr: (line: string) => void;
   /** Resolves when the host should stop (Ctrl-C). */
   stopSignal: Promise<void>;
+  /** Where local.settings.json, host.json and the demo's mail folder are looked for (default: the current directory). */
+  cwd?: string;
 }
 
 /** `npm start`: returns the exit status instead of exiting, so tests can drive it. */
@@ -45,7 +51,8 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     return 2;
   }
 
-  applyLocalSettings(resolve("local.settings.json"), env);
+  const cwd = command.cwd ?? process.cwd();
+  applyLocalSettings(resolve(cwd, "local.settings.json"), env);
   let settings: Settings;
   try {
     settings = loadSettings(env);
@@ -57,19 +64,21 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     throw error;
   }
 
+  // Every line goes to the command's stdout (the console, or a test's buffer), from LOG_LEVEL up.
+  const log: LocalLog = lineLog(command.stdout, settings.logLevel);
   const wantsDemo = values.demo === true || (values["no-demo"] !== true && settings.storage.kind === "not-configured" && settings.profileFiles.length === 0);
   let demo: Demo | undefined;
   let azurite: RunningAzurite | undefined;
   let host: LocalHost | undefined;
   try {
     if (wantsDemo) {
-      demo = await startDemo(port === 0 ? 7071 : port, consoleLog, resolve(env.DEMO_MAIL_DIR ?? "demo-mail"));
-      for (const [name, value] of Object.entries(demo.env)) env[name] ??= value;
+      demo = await startDemo(port === 0 ? 7071 : port, log, resolve(cwd, env.DEMO_MAIL_DIR?.trim() || "demo-mail"));
+      applyDemoSettings(env, demo.env);
       settings = loadSettings(env);
     }
 
     if (settings.storage.kind === "not-configured") {
-      consoleLog("No storage configured: starting the storage emulator (Azurite) in memory");
+      log("No storage configured: starting the storage emulator (Azurite) in memory");
       azurite = await startAzurite();
       env.AzureWebJobsStorage = azurite.connectionString;
       settings = loadSettings(env);
@@ -80,7 +89,8 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     host = await startLocalHost({
       context,
       port,
-      hostConfig: readHostConfig(resolve("host.json")),
+      hostConfig: readHostConfig(resolve(cwd, "host.json")),
+      log,
       keys: { function: env.LOCAL_FUNCTION_KEY, admin: env.LOCAL_ADMIN_KEY },
     });
 
@@ -92,16 +102,42 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     }
     command.stdout(`\n  function key: ${host.keys.function}\n  admin key:    ${host.keys.admin}`);
     command.stdout("  (send it as ?code=KEY or the x-functions-key header; Ctrl-C stops)\n");
-    if (demo) command.stdout(demoWalkthrough(host.url, host.keys.function, demo.mailFolder));
+    if (azurite) {
+      command.stdout("  storage: Azurite in memory (emptied when the host stops); for the command line, e.g. `npx exchange-sync-monitor profiles list`:");
+      command.stdout(`    export AzureWebJobsStorage='${azurite.connectionString}'`);
+      command.stdout("    (its AccountKey is the storage emulator's well-known development key, published by Microsoft: not a secret)\n");
+    }
+    if (demo) command.stdout(demoWalkthrough(host.url, host.keys.function, demo.mailFolder, await demoProfileStories(context.storage)));
     await command.stopSignal;
-    consoleLog("Stopping");
+    log("Stopping");
   } finally {
     // Whatever failed on the way up, nothing is left running: the host, the demo's servers, the Azurite child.
-    await host?.stop().catch((error: unknown) => consoleLog(`The host did not stop cleanly: ${errorText(error)}`));
-    await demo?.stop().catch((error: unknown) => consoleLog(`The demo did not stop cleanly: ${errorText(error)}`));
+    const log = lineLog(command.stderr, "warn");
+    await host?.stop().catch((error: unknown) => log(`The host did not stop cleanly: ${errorText(error)}`, "warn"));
+    await demo?.stop().catch((error: unknown) => log(`The demo did not stop cleanly: ${errorText(error)}`, "warn"));
     await azurite?.stop();
   }
   return 0;
+}
+
+/**
+ * The demo's settings fill what is not set (a blank value from local.settings.json counts as not set); its mail
+ * settings come as a whole unless SMTP_HOST is set, so a sample's SMTP_PORT or SMTP_TLS never points the demo's
+ * email at a server that is not there.
+ */
+export function applyDemoSettings(env: NodeJS.ProcessEnv, demo: Record<string, string>): void {
+  const smtpIsTheDemos = !env.SMTP_HOST?.trim();
+  for (const [name, value] of Object.entries(demo)) {
+    if (!env[name]?.trim() || (smtpIsTheDemos && name.startsWith("SMTP_"))) env[name] = value;
+  }
+}
+
+/** What the walkthrough says of each demo profile: its name and owner as loaded, and its story (sim/demo-story.ts). */
+async function demoProfileStories(storage: Storage): Promise<DemoProfileStory[]> {
+  return (await listProfiles(storage)).map(({ profile: { id, name, owner } }) => {
+    const story = demoStories[id] ?? { shows: "(no story in sim/demo-story.ts)", health: "unknown" as const, ownerAlerted: false };
+    return { id, name, owner, ...story };
+  });
 }
 
 const entry = process.argv[1] ?? "";

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { headerOf } from "../local/demo/smtp-sink.js";
+import { demoStories } from "../sim/demo-story.js";
 
 let stop: () => void = () => {};
 let finished: Promise<number> | undefined;
@@ -21,42 +22,62 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-describe("npm start with nothing configured", () => {
-  it("runs the demo from the simulated Dataverse: the status endpoint fills and the failing profile's owner gets one email", async () => {
+<<<<<<< HEAD
+describe("npm start with nothing configured but local.settings.sample.json copied as the README says", () => {
+  it("runs the demo from the simulated Dataverse: the status fills as the banner's stories say, and the owners it names get one email each", async () => {
     const { runLocalHost } = await import("../local/main.js");
-    const mailDir = await mkdtemp(join(tmpdir(), "demo-mail-"));
+    const cwd = await mkdtemp(join(tmpdir(), "checkout-"));
+    await copyFile(new URL("../local.settings.sample.json", import.meta.url), join(cwd, "local.settings.json"));
+    await copyFile(new URL("../host.json", import.meta.url), join(cwd, "host.json"));
+    const mailDir = join(cwd, "demo-mail");
     const out: string[] = [];
     const stopSignal = new Promise<void>((resolve) => (stop = resolve));
     finished = runLocalHost({
       argv: ["--port", "0"],
+      cwd,
       // Faster timers than the demo's own, so the test does not wait half a minute for the notifier.
-      env: { DEMO_MAIL_DIR: mailDir, SCHEDULE_CRON: "*/2 * * * * *", NOTIFY_CRON: "*/3 * * * * *", LOCAL_FUNCTION_KEY: "demo-key" },
+      env: { SCHEDULE_CRON: "*/2 * * * * *", NOTIFY_CRON: "*/3 * * * * *" },
       stdout: (line) => out.push(line),
       stderr: (line) => out.push(line),
       stopSignal,
     });
     const url = await until("the host to start", async () => /running on (http:\/\/localhost:\d+)/.exec(out.join("\n"))?.[1]);
-    expect(out.join("\n")).toContain("DEMO:");
+    const banner = out.join("\n");
+    expect(banner).toContain("DEMO:");
+    // The sample's blank keys are random keys, and an empty key is refused.
+    const key = /function key: (\S+)/.exec(banner)?.[1] ?? "";
+    expect(key).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect((await fetch(`${url}/api/profiles/contoso-ex2016?code=`, { method: "DELETE" })).status).toBe(401);
+    // The storage connection string is printed for the command line.
+    expect(banner).toMatch(/export AzureWebJobsStorage='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=[^']+;TableEndpoint=http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1;'/);
+    expect(banner).toMatch(/well-known development key/);
+    for (const [id, story] of Object.entries(demoStories)) expect(banner).toContain(`${id}  ${story.shows}`);
 
     // The profiles come from the simulated Dataverse; Woodgrove has no credentials in the map file and is never probed.
+    const probed = Object.values(demoStories).filter((s) => s.health !== "unknown").length;
     const status = await until("the probed profiles with health", async () => {
-      const response = await fetch(`${url}/api/status`, { headers: { "x-functions-key": "demo-key" } });
-      const body = (await response.json()) as { profiles: { profileId: string; health: string }[] };
-      return body.profiles.filter((p) => p.health !== "unknown").length === 4 && body.profiles.length === 5 ? body : undefined;
+      const response = await fetch(`${url}/api/status`, { headers: { "x-functions-key": key } });
+      const body = (await response.json()) as { profiles: { profileId: string; health: string; owner: string; name: string }[] };
+      return body.profiles.filter((p) => p.health !== "unknown").length === probed && body.profiles.length === Object.keys(demoStories).length ? body : undefined;
     });
     const health = Object.fromEntries(status.profiles.map((p) => [p.profileId, p.health]));
-    expect(health).toEqual({ "contoso-ex2016": "ok", "fabrikam-ex2019": "failing", "northwind-ex2016": "failing", "tailspin-online": "ok", "woodgrove-ex2019": "unknown" });
+    expect(health).toEqual(Object.fromEntries(Object.entries(demoStories).map(([id, s]) => [id, s.health])));
+    const alerted = status.profiles.filter((p) => demoStories[p.profileId]?.ownerAlerted);
+    expect(alerted.length).toBeGreaterThan(0);
+    for (const p of alerted) expect(banner).toContain(`${p.owner} (${p.name})`);
+    // At the default LOG_LEVEL (info) nothing is written per run or per request.
+    expect(out.join("\n")).not.toMatch(/succeeded in|\(http GET|no email|enqueued in/);
 
     const files = await until("the alert emails", async () => {
       const found = await readdir(mailDir);
-      return found.length >= 2 ? found : undefined;
+      return found.length >= alerted.length ? found : undefined;
     });
     const messages = await Promise.all(files.map((f) => readFile(join(mailDir, f), "utf8")));
     const recipients = messages.map((m) => headerOf(m, "To")).sort();
-    expect(recipients).toEqual(["admin@northwind.com", "it-ops@fabrikam.com"]);
+    expect(recipients).toEqual(alerted.map((p) => p.owner).sort());
     expect(headerOf(messages.find((m) => headerOf(m, "To") === "it-ops@fabrikam.com")!, "Subject")).toMatch(/Fabrikam Exchange 2019: 60% of mailboxes failed \(6 of 10\)/);
     // Several more notifier runs go by: still one email per profile within the hour.
     await new Promise((r) => setTimeout(r, 7_000));
-    expect(await readdir(mailDir)).toHaveLength(2);
+    expect(await readdir(mailDir)).toHaveLength(alerted.length);
   }, 120_000);
 });

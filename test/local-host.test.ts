@@ -5,6 +5,21 @@ import { defaultHostConfig } from "../local/host-config.js";
 import { createAppContext } from "../lib/app-context.js";
 import { encodeQueuePayload, decodeQueuePayload } from "../lib/cycle/message.js";
 import { testSettings, testStorage, uniqueName } from "./support/storage.js";
+import { connect } from "node:net";
+import { lineLog } from "../local/log.js";
+
+/** Sends raw bytes and returns whatever the server answers before it closes the connection. */
+function rawRequest(url: string, request: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => socket.write(request));
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk.toString("latin1")));
+    socket.on("end", () => resolve(answer));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
 
 let host: LocalHost | undefined;
 afterEach(async () => {
@@ -56,6 +71,65 @@ describe("local host", () => {
     expect(await created.text()).toBe("hello");
     expect((await fetch(`${host.url}/api/unknown`)).status).toBe(404);
     expect((await fetch(`${host.url}/elsewhere/things/1`)).status).toBe(404);
+  });
+
+  it("never takes an empty key: blank keys become random ones, and ?code= or an empty header is 401", async () => {
+    const registrations: Registration[] = [
+      { kind: "http", name: "del", route: "profiles/{id}", methods: ["DELETE"], authLevel: "admin", handler: async () => ({ status: 204 }) },
+      { kind: "http", name: "read", route: "status", methods: ["GET"], authLevel: "function", handler: async () => ({ status: 200 }) },
+    ];
+    host = await startLocalHost({ registrations, storage: testStorage(), port: 0, keys: { function: "", admin: "  " }, log: silent });
+    expect(host.keys.function).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(host.keys.admin).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect((await fetch(`${host.url}/api/profiles/x?code=`, { method: "DELETE" })).status).toBe(401);
+    expect((await fetch(`${host.url}/api/profiles/x?code=%20%20`, { method: "DELETE" })).status).toBe(401);
+    expect((await fetch(`${host.url}/api/profiles/x`, { method: "DELETE", headers: { "x-functions-key": "" } })).status).toBe(401);
+    expect((await fetch(`${host.url}/api/status?code=`)).status).toBe(401);
+    expect((await fetch(`${host.url}/api/profiles/x?code=${host.keys.admin}`, { method: "DELETE" })).status).toBe(204);
+    expect((await fetch(`${host.url}/api/status?code=${host.keys.function}`)).status).toBe(200);
+  });
+
+  it("answers a malformed Host header with 400 and CONNECT with 405, never a 500 or a dropped socket", async () => {
+    const lines: string[] = [];
+    const registrations: Registration[] = [{ kind: "http", name: "health", route: "health", methods: ["GET"], authLevel: "anonymous", handler: async () => ({ status: 200, body: "ok" }) }];
+    host = await startLocalHost({ registrations, storage: testStorage(), port: 0, log: (line) => lines.push(line) });
+    const badHost = await rawRequest(host.url, "GET /api/health HTTP/1.1\r\nHost: [\r\nConnection: close\r\n\r\n");
+    expect(badHost).toMatch(/^HTTP\/1\.1 400 /);
+    expect(badHost).toContain("Host header");
+    const connectAnswer = await rawRequest(host.url, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+    expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(connectAnswer).toMatch(/\r\nAllow: GET\r\n/);
+    const upgrade = await rawRequest(host.url, "GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    expect(upgrade).toMatch(/^HTTP\/1\.1 405 /);
+    // The host still serves, and nothing crashed.
+    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+    expect(lines.join("\n")).not.toMatch(/crashed/);
+  });
+
+  it("writes per-request and per-run lines only at LOG_LEVEL=debug; warnings and errors at info", async () => {
+    const written = { info: [] as string[], debug: [] as string[] };
+    const registrations: Registration[] = [
+      { kind: "http", name: "hello", route: "hello", methods: ["GET"], authLevel: "anonymous", handler: async (_req, ctx) => (ctx.debug("a detail"), { status: 200 }) },
+      { kind: "timer", name: "tick", schedule: "0 0 0 1 1 *", runOnStartup: false, handler: async (_timer, ctx) => (ctx.info("tick ran"), ctx.warn("tick is unhappy")) },
+      { kind: "timer", name: "broken", schedule: "0 0 0 1 1 *", runOnStartup: false, handler: async () => Promise.reject(new Error("boom")) },
+    ];
+    for (const level of ["info", "debug"] as const) {
+      host = await startLocalHost({ registrations, storage: testStorage(), port: 0, scheduleTimers: false, log: lineLog((line) => written[level].push(line), level) });
+      expect((await fetch(`${host.url}/api/hello`)).status).toBe(200);
+      await host.timers.fire("tick");
+      await host.timers.fire("broken");
+      await host.stop();
+      host = undefined;
+    }
+    const info = written.info.join("\n");
+    expect(info).not.toMatch(/hello \(http GET|a detail|succeeded/);
+    expect(info).toMatch(/tick: tick ran/);
+    expect(info).toMatch(/WARN tick: tick is unhappy/);
+    expect(info).toMatch(/ERROR broken \(timer\) failed in \d+ ms: Error: boom/);
+    const debug = written.debug.join("\n");
+    expect(debug).toMatch(/hello \(http GET \/api\/hello\) 200 in/);
+    expect(debug).toMatch(/hello: a detail/);
+    expect(debug).toMatch(/tick \(timer\) succeeded in/);
   });
 
   it("fires a timer on its NCRONTAB schedule", async () => {
@@ -123,5 +197,22 @@ describe("npm start", () => {
     expect(code).toBe(1);
     expect(errors.join("\n")).toMatch(/SMTP_PORT: must be a whole number/);
     expect(errors.join("\n")).toMatch(/SHARD_SIZE/);
+  });
+
+  it("refuses a garbage storage connection string and a missing profile file at start, in one message", async () => {
+    const { runLocalHost } = await import("../local/main.js");
+    const errors: string[] = [];
+    const out: string[] = [];
+    const code = await runLocalHost({
+      argv: ["--port", "0"],
+      env: { AzureWebJobsStorage: "garbage", PROFILE_FILES: "/nope.json" },
+      stdout: (line) => out.push(line),
+      stderr: (line) => errors.push(line),
+      stopSignal: Promise.resolve(),
+    });
+    expect(code).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^The app settings are not valid:\n  AzureWebJobsStorage: must be a storage connection string .*\n  PROFILE_FILES: \/nope\.json does not exist$/);
+    expect(out).toEqual([]);
   });
 });

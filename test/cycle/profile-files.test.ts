@@ -9,13 +9,15 @@ import { contosoProfile } from "../support/cycle-org.js";
 import { testSettings } from "../support/storage.js";
 
 describe("PROFILE_FILES", () => {
-  it("imports the named files before the first schedule, and a broken file never stops the others", async () => {
+  it("imports the named files before the first schedule, and a file broken after start never stops the others", async () => {
     const dir = await mkdtemp(join(tmpdir(), "profiles-"));
     const good = join(dir, "contoso.json");
     const bad = join(dir, "bad.json");
     await writeFile(good, JSON.stringify(contosoProfile()));
-    await writeFile(bad, JSON.stringify({ ...contosoProfile(), id: "bad", owner: "nobody" }));
+    await writeFile(bad, JSON.stringify({ ...contosoProfile(), id: "bad" }));
     const context = createAppContext(testSettings({ PROFILE_FILES: `${bad};${good}` }));
+    // The files were checked when the app started; this one broke afterwards.
+    await writeFile(bad, JSON.stringify({ ...contosoProfile(), id: "bad", owner: "nobody" }));
     const info: string[] = [];
     const warn: string[] = [];
     const outcomes = await scheduleTimer(context, { info: (m) => info.push(m), warn: (m) => warn.push(m) });

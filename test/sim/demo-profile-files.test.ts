@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readdir, readFile } from "node:fs/promises";
 import { demoProfileFiles, demoProfilesFolder } from "../../sim/demo-profile-files.js";
 import { demoSecretSettings } from "../../sim/demo-profiles.js";
+import { demoStories } from "../../sim/demo-story.js";
+import { demoMonitorIds } from "../../sim/dataverse/demo.js";
 import { parseProfile } from "../../lib/config/profile.js";
 
 const folder = new URL(`../../${demoProfilesFolder}/`, import.meta.url);
@@ -19,5 +21,11 @@ describe("demo/profiles", () => {
       expect(text).toMatch(/"(passwordSetting|clientSecretSetting)": "[A-Z_]+"/);
       for (const secret of Object.values(demoSecretSettings())) expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe("the demo's stories", () => {
+  it("tell every demo profile's story (the walkthrough prints them; test/local-demo.test.ts holds the running demo to them)", () => {
+    expect(Object.keys(demoStories).sort()).toEqual(Object.values(demoMonitorIds).sort());
   });
 });

@@ -53,6 +53,8 @@ export interface CycleReport {
     exchangeRequests: number;
   };
   errors: string[];
+  /** BENCH_TABLE_TRACE=1: the cycle's storage requests (tables and queue) by method and table or queue. */
+  storageTrace?: Record<string, number>;
 }
 
 export type ToWorker = WorkerInit | CycleRequest | { type: "exit" };

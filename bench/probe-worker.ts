@@ -29,7 +29,24 @@ let clockOffsetMs = 0;
 const timeline = { exchange: [] as number[], exchangeEnd: [] as number[], storage: [] as number[] };
 diagnostics.subscribe("undici:request:create", () => timeline.exchange.push(performance.now()));
 diagnostics.subscribe("undici:request:trailers", () => timeline.exchangeEnd.push(performance.now()));
-diagnostics.subscribe("http.client.request.start", () => timeline.storage.push(performance.now()));
+diagnostics.subscribe("http.client.request.start", (message) => {
+  timeline.storage.push(performance.now());
+  if (tableTrace !== undefined) traceTableRequest(message as { request: { method: string; path: string; host?: string } });
+});
+
+/**
+ * BENCH_TABLE_TRACE=1: each cycle's storage requests counted by method and table ("POST $batch", "GET mailboxes"),
+ * to see which of them a cycle could do without.
+ */
+const tableTrace: Map<string, number> | undefined = process.env.BENCH_TABLE_TRACE ? new Map() : undefined;
+
+function traceTableRequest({ request }: { request: { method: string; path: string } }): void {
+  const prefix = init?.tablePrefix ?? "";
+  const segment = decodeURIComponent(request.path.split("?")[0]!.split("/")[2] ?? "");
+  const table = segment.replace(/\(.*$/, "").replace(prefix, "");
+  const key = `${request.method} ${table}${segment.includes("(") && !segment.endsWith("()") ? " (one row)" : ""}`;
+  tableTrace!.set(key, (tableTrace!.get(key) ?? 0) + 1);
+}
 
 const send = (message: FromWorker) => process.send!(message);
 
@@ -116,6 +133,7 @@ async function cycle(index: number): Promise<CycleReport> {
   const requestsBefore = rt.storage.requests.table;
   const errors: string[] = [];
   for (const list of Object.values(timeline)) list.length = 0;
+  tableTrace?.clear();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
 
@@ -175,6 +193,7 @@ async function cycle(index: number): Promise<CycleReport> {
     heapUsed: memory.heapUsed,
     phases,
     errors,
+    ...(tableTrace !== undefined ? { storageTrace: Object.fromEntries([...tableTrace].sort((a, b) => b[1] - a[1])) } : {}),
   };
 }
 

@@ -95,6 +95,7 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
           `before/during/after Exchange ${ms(report.phases.beforeExchangeMs)} / ${ms(report.phases.exchangeMs)} / ${ms(report.phases.afterExchangeMs)} ` +
           `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter})`,
       );
+      if (report.storageTrace !== undefined) console.error(`    storage requests: ${Object.entries(report.storageTrace).map(([k, n]) => `${k} ${n}`).join(", ")}`);
       return measured;
     };
     const warmUp = await measure(0);

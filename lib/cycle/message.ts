@@ -8,6 +8,11 @@ export interface ProbeMessage {
   shard: { index: number; count: number };
   /** The most simultaneous connections this shard may open; the shards of a cycle add up to the profile's limit. */
   maxConnections: number;
+  /**
+   * The address buckets [from, to) this shard checks, cut in proportion to its connections (lib/cycle/shard-sizes.ts).
+   * Optional: a message queued before it existed gets the equal split of `shard` (store `shardBuckets`).
+   */
+  buckets?: { from: number; to: number };
   scheduledAt: string;
 }
 
@@ -16,6 +21,10 @@ const messageSchema = z.strictObject({
   cycle: z.number().int().min(1),
   shard: z.strictObject({ index: z.number().int().min(0), count: z.number().int().min(1).max(100) }).refine((s) => s.index < s.count, "index must be below count"),
   maxConnections: z.number().int().min(1).max(100),
+  buckets: z
+    .strictObject({ from: z.number().int().min(0).max(1000), to: z.number().int().min(0).max(1000) })
+    .refine((b) => b.from <= b.to, "from must not be above to")
+    .optional(),
   scheduledAt: z.iso.datetime(),
 });
 

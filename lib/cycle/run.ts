@@ -6,7 +6,7 @@ import { publicReport, recordCycleConnectionRun, unopenedReport } from "../recor
 import { MailboxResults } from "../recording/mailbox-results.js";
 import { readinessDue, recordReadiness } from "../recording/readiness.js";
 import { markRolledUp, markShardDone } from "../store/cycles.js";
-import { listMailboxesOfShard } from "../store/mailboxes.js";
+import { listMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { readSummary } from "../store/summaries.js";
@@ -42,7 +42,7 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  const [stored, mine] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.shard)]);
+  const [stored, mine] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard))]);
   if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
   if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
 

@@ -53,7 +53,7 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
         outcomes.push({ kind: "claimed-elsewhere", profileId: profile.id });
         continue;
       }
-      const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now);
+      const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts);
       await startCycle(deps.storage, profile.id, stored.cycle + 1, messages.length, now);
       await Promise.all(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
       outcomes.push({ kind: "enqueued", profileId: profile.id, cycle: stored.cycle + 1, messages: messages.length });

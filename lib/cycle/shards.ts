@@ -1,4 +1,5 @@
 import type { ProbeMessage } from "./message.js";
+import { shardShares } from "./shard-sizes.js";
 
 /** Timers fire on the minute with some jitter; a profile whose interval is a few seconds short of elapsed is still due. */
 const dueToleranceMs = 5_000;
@@ -26,9 +27,10 @@ export function isProfileDue(lastScheduledAt: string | undefined, pollingInterva
 }
 
 /**
- * Splits a cycle into shards of at most `shardSize` mailboxes whose connection limits add up to no more than
- * the profile's Maximum Concurrent Connections. There are never more shards than connections, so every shard
- * gets at least one; past that point shards grow beyond `shardSize`.
+ * Splits a cycle into shards of about `shardSize` mailboxes whose connection limits add up to the profile's Maximum
+ * Concurrent Connections, each reading the range of address buckets that gives it work in proportion to its
+ * connections (`shardShares`), so every connection of the profile stays busy until the cycle's last mailbox.
+ * `bucketCounts` (the profile's mailboxes per bucket, when stored) puts the cuts at the real counts.
  */
 export function planShards(
   profile: { id: string; maxConcurrentConnections: number },
@@ -36,16 +38,15 @@ export function planShards(
   shardSize: number,
   cycle: number,
   now: Date,
+  bucketCounts?: readonly number[],
 ): ProbeMessage[] {
-  const wanted = Math.max(1, Math.ceil(mailboxCount / shardSize));
-  const count = Math.min(wanted, profile.maxConcurrentConnections);
-  const base = Math.floor(profile.maxConcurrentConnections / count);
-  const extra = profile.maxConcurrentConnections % count;
-  return Array.from({ length: count }, (_, index) => ({
+  const sizing = { maxConnections: profile.maxConcurrentConnections, mailboxCount, shardSize, ...(bucketCounts ? { bucketCounts } : {}) };
+  return shardShares(sizing).map((s) => ({
     profileId: profile.id,
     cycle,
-    shard: { index, count },
-    maxConnections: base + (index < extra ? 1 : 0),
+    shard: { index: s.index, count: s.count },
+    maxConnections: s.connections,
+    buckets: s.buckets,
     scheduledAt: now.toISOString(),
   }));
 }

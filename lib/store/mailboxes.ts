@@ -93,15 +93,22 @@ export function mailboxBucket(address: string): number {
   return (hash >>> 0) % bucketCount;
 }
 
-/** The bucket range [from, to) of shard `index` of `count`. */
+/** Mailboxes per bucket (index = bucket), for cutting shards at the real counts. */
+export function bucketCountsOf(addresses: Iterable<string>): number[] {
+  const counts = new Array<number>(bucketCount).fill(0);
+  for (const address of addresses) counts[mailboxBucket(address)]! += 1;
+  return counts;
+}
+
+/** The bucket range [from, to) of shard `index` of `count` in equal parts (messages queued before `buckets` existed). */
 export function shardBuckets(shard: { index: number; count: number }): { from: number; to: number } {
   return { from: Math.floor((shard.index * bucketCount) / shard.count), to: Math.floor(((shard.index + 1) * bucketCount) / shard.count) };
 }
 
-/** The mailboxes of one shard of a profile: one query over its bucket range, not the whole partition. */
-export async function listMailboxesOfShard(storage: Storage, profileId: string, shard: { index: number; count: number }): Promise<MailboxRecord[]> {
-  if (shard.count === 1) return listMailboxes(storage, profileId);
-  const { from, to } = shardBuckets(shard);
+/** The mailboxes of one shard of a profile: one query over its bucket range [from, to), not the whole partition. */
+export async function listMailboxesOfShard(storage: Storage, profileId: string, buckets: { from: number; to: number }): Promise<MailboxRecord[]> {
+  const { from, to } = buckets;
+  if (from <= 0 && to >= bucketCount) return listMailboxes(storage, profileId);
   const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and bucket ge ${from} and bucket lt ${to}`;
   return (await allRows<MailboxEntity>(await storage.table("mailboxes"), filter)).map(decode);
 }

@@ -3,6 +3,7 @@ import type { Profile } from "../config/profile.js";
 import type { DataverseOrigin } from "../model/dynamics.js";
 import { ignoreNotFound, statusOf } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
+import { bucketCountsOf } from "./mailboxes.js";
 import { getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
@@ -12,6 +13,8 @@ import type { Storage } from "./storage.js";
  */
 
 const partitionKey = "profile";
+/** SHARD_SIZE's smallest value: a profile with no more approved mailboxes is never split. */
+const minShardSize = 10;
 
 /** A profile without its mailboxes (those are rows of the `mailboxes` table). */
 export type ProfileSettings = Omit<Profile, "mailboxes">;
@@ -24,6 +27,8 @@ export interface StoredProfile {
   cycle: number;
   /** The domains of the profile's mailboxes (they may receive its credentials), so a shard need not list them all. */
   mailboxDomains: string[];
+  /** Approved mailboxes per address bucket, so the schedule cuts shards at the real counts (absent for small profiles). */
+  bucketCounts?: number[];
   /** Profiles from Dataverse (read-only through the admin API; credentials "missing" are not scheduled). */
   origin?: DataverseOrigin;
   etag: string;
@@ -40,6 +45,7 @@ type ProfileEntity = {
   lastScheduledAt?: string;
   cycle?: number;
   mailboxDomains?: string;
+  bucketCounts?: string;
   origin?: string;
 };
 
@@ -61,6 +67,9 @@ export async function saveProfile(storage: Storage, profile: ProfileSettings | P
   if (origin !== undefined) entity.origin = jsonColumn("origin", origin);
   if (_mailboxes !== undefined) {
     entity.mailboxDomains = jsonColumn("mailboxDomains", [...new Set(_mailboxes.map((m) => m.address.slice(m.address.lastIndexOf("@") + 1).toLowerCase()))].sort());
+    // Below SHARD_SIZE's minimum a profile is never sharded; an empty column clears counts a larger import left.
+    const approved = _mailboxes.filter((m) => m.approved).map((m) => m.address);
+    entity.bucketCounts = approved.length > minShardSize ? jsonColumn("bucketCounts", bucketCountsOf(approved)) : "";
   }
   const table = await storage.table("profiles");
   await table.upsertEntity({ partitionKey, rowKey: encodeKeyPart(id), ...entity }, "Merge");
@@ -131,6 +140,8 @@ function decode(e: TableEntityResult<ProfileEntity>): StoredProfile {
     mailboxDomains: parseJsonColumn<string[]>(e.mailboxDomains, []),
     etag: e.etag,
   };
+  const bucketCounts = parseJsonColumn<unknown>(e.bucketCounts, undefined);
+  if (Array.isArray(bucketCounts) && bucketCounts.every((n) => Number.isInteger(n) && n >= 0)) stored.bucketCounts = bucketCounts as number[];
   const origin = parseJsonColumn<DataverseOrigin | undefined>(e.origin, undefined);
   if (origin !== undefined) stored.origin = origin;
   const last = optionalString(e.lastScheduledAt);

@@ -28,7 +28,7 @@ describe("schedule plan", () => {
 
   it("keeps a small profile in one message with the whole connection limit", () => {
     expect(planShards({ id: "p", maxConcurrentConnections: 10 }, 120, 500, 3, now)).toEqual([
-      { profileId: "p", cycle: 3, shard: { index: 0, count: 1 }, maxConnections: 10, scheduledAt: now.toISOString() },
+      { profileId: "p", cycle: 3, shard: { index: 0, count: 1 }, maxConnections: 10, buckets: { from: 0, to: 1000 }, scheduledAt: now.toISOString() },
     ]);
   });
 
@@ -38,6 +38,25 @@ describe("schedule plan", () => {
     const many = planShards({ id: "p", maxConcurrentConnections: 4 }, 10_000, 500, 1, now);
     expect(many).toHaveLength(4);
     expect(many.reduce((sum, s) => sum + s.maxConnections, 0)).toBe(4);
+  });
+
+  it("gives each shard a bucket range in proportion to its connections, at the real counts when known", () => {
+    const shards = planShards({ id: "p", maxConcurrentConnections: 10 }, 2000, 500, 1, now);
+    expect(shards.map((s) => [s.maxConnections, s.buckets])).toEqual([
+      [3, { from: 0, to: 300 }],
+      [3, { from: 300, to: 600 }],
+      [2, { from: 600, to: 800 }],
+      [2, { from: 800, to: 1000 }],
+    ]);
+    // All the mailboxes in the first half of the buckets: the cuts follow them.
+    const counts = Array.from({ length: 1000 }, (_, b) => (b < 500 ? 4 : 0));
+    const skewed = planShards({ id: "p", maxConcurrentConnections: 10 }, 2000, 500, 1, now, counts);
+    expect(skewed.map((s) => s.buckets)).toEqual([
+      { from: 0, to: 150 },
+      { from: 150, to: 300 },
+      { from: 300, to: 400 },
+      { from: 400, to: 1000 },
+    ]);
   });
 
   it("gives every mailbox to exactly one shard by a stable bucket of its address, roughly balanced", () => {

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { parseProbeMessage } from "../../lib/cycle/message.js";
+
+const base = { profileId: "p", cycle: 4, shard: { index: 1, count: 4 }, maxConnections: 3, scheduledAt: "2026-11-30T18:00:00.000Z" };
+
+describe("probe message buckets", () => {
+  it("reads a shard's bucket range, and a message queued before ranges existed", () => {
+    expect(parseProbeMessage({ ...base, buckets: { from: 300, to: 600 } })).toEqual({ ok: true, message: { ...base, buckets: { from: 300, to: 600 } } });
+    expect(parseProbeMessage(base)).toEqual({ ok: true, message: base });
+  });
+
+  it("refuses a range that is reversed, outside 0–1000 or not whole, naming the field", () => {
+    const problems = (buckets: unknown) => {
+      const parsed = parseProbeMessage({ ...base, buckets });
+      return parsed.ok ? [] : parsed.problems;
+    };
+    expect(problems({ from: 600, to: 300 })).toEqual([expect.stringMatching(/^buckets: from must not be above to/)]);
+    expect(problems({ from: 0, to: 1001 })).toEqual([expect.stringMatching(/^buckets\.to: /)]);
+    expect(problems({ from: -1, to: 10.5 })).toHaveLength(2);
+    expect(problems({ from: 0, to: 10, extra: 1 })).toEqual([expect.stringMatching(/^buckets/)]);
+  });
+});

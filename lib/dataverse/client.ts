@@ -4,6 +4,8 @@ import { clip } from "../diagnosis/text.js";
 import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import { headerValue, ProfileConnections, type HttpReply, type NetworkSettings, type Timeouts } from "../net/index.js";
+import { redactFailure, type Redact } from "../diagnosis/redact.js";
+import { SecretBook } from "../auth/secret-book.js";
 import { dataverseFailure, fromNetwork, remediations, type DataverseContext } from "./failures.js";
 import { dataverseToken, principalOf, type DataverseIdentity } from "./token.js";
 import { checkRecord, collectionPage, errorBody } from "./wire.js";
@@ -63,6 +65,8 @@ export function dataverseConnections(network: NetworkSettings, timeouts?: Partia
 export class DataverseClient {
   readonly #options: DataverseClientOptions;
   readonly #ctx: DataverseContext;
+  /** The client secret and every token sent, redacted from any failure (one book per client, never global). */
+  readonly #secrets: SecretBook;
   readonly #throttle: ThrottlePolicy;
   readonly #pageSize: number;
   /** HTTP requests sent to the environment (retries included, token requests not). */
@@ -73,6 +77,7 @@ export class DataverseClient {
   constructor(options: DataverseClientOptions) {
     this.#options = options;
     this.#ctx = { environment: options.environment, principal: principalOf(options.identity) };
+    this.#secrets = new SecretBook(options.identity.kind === "client-secret" ? [options.identity.secret.reveal()] : []);
     this.#throttle = { ...defaultThrottle, ...options.throttle };
     this.#pageSize = Math.min(maxPageSize, Math.max(1, options.pageSize ?? maxPageSize));
   }
@@ -139,7 +144,8 @@ export class DataverseClient {
     const scope = this.#options.scope ?? `${this.#options.environment}/.default`;
     for (let attempt = 0; ; attempt++) {
       const token = await dataverseToken(this.#options.conns, this.#options.identity, scope, this.#options.authorityHost, this.#ctx);
-      if (!token.ok) return token;
+      if (!token.ok) return this.#redacted(token.failure);
+      this.#secrets.add(token.value);
       const headers: Record<string, string> = {
         accept: "application/json",
         "odata-maxversion": "4.0",
@@ -149,11 +155,11 @@ export class DataverseClient {
       if (paged) headers.prefer = `odata.maxpagesize=${this.#pageSize}`;
       this.requests += 1;
       const sent = await this.#options.conns.request({ url, method: "GET", headers, carriesCredentials: true });
-      if (!sent.ok) return fail(fromNetwork(sent.failure, this.#ctx));
+      if (!sent.ok) return this.#redacted(fromNetwork(sent.failure, this.#ctx));
       const reply = sent.value;
       if (reply.status === 429) {
         const waitMs = retryAfter(headerValue(reply.headers, "retry-after"), Date.now()) ?? 2 ** attempt * 1000;
-        if (attempt >= this.#throttle.maxRetries || waitMs > this.#throttle.maxWaitMs) return fail(this.#throttled(reply, waitMs, attempt));
+        if (attempt >= this.#throttle.maxRetries || waitMs > this.#throttle.maxWaitMs) return this.#redacted(this.#throttled(reply, waitMs, attempt));
         this.throttled += 1;
         await (this.#options.sleep ?? sleep)(waitMs);
         continue;
@@ -163,15 +169,20 @@ export class DataverseClient {
         try {
           return succeed({ reply, json: JSON.parse(reply.body.toString("utf8")) as unknown });
         } catch {
-          return fail(this.#invalid(reply, `the answer is not JSON (${headerValue(reply.headers, "content-type") ?? "no content type"})`));
+          return this.#redacted(this.#invalid(reply, `the answer is not JSON (${headerValue(reply.headers, "content-type") ?? "no content type"})`));
         }
       }
-      return fail(this.#statusFailure(reply));
+      return this.#redacted(this.#statusFailure(reply));
     }
   }
+  /** Dataverse's and Entra's words may quote what was sent: the secret and the token never leave in a failure. */
+  #redacted(failure: Failure): Outcome<never> {
+    return fail(redactFailure(failure, this.#secrets.redact));
+  }
+
 
   #throttled(reply: HttpReply, waitMs: number, attempt: number): Failure {
-    const said = odataError(reply);
+    const said = odataError(reply, this.#secrets.redact);
     return dataverseFailure(
       "server-busy",
       { code: said?.code ?? "429", message: `HTTP 429 from ${this.#ctx.environment} after ${attempt} retries, asked to wait ${Math.round(waitMs / 1000)} s${said ? `: ${said.message}` : ""}`, retryAfterMs: waitMs },
@@ -184,12 +195,13 @@ export class DataverseClient {
   }
 
   #statusFailure(reply: HttpReply): Failure {
-    const said = odataError(reply);
+    // Redacted before clipping: a secret cut in two by the clip would escape the redaction after it.
+    const said = odataError(reply, this.#secrets.redact);
     const words = said ? `: ${said.code} ${said.message}` : "";
     const where = `${this.#ctx.environment} answered HTTP ${reply.status}`;
     if (reply.status === 401) {
       const challenge = headerValue(reply.headers, "www-authenticate") ?? "";
-      const description = /error_description="([^"]*)"/i.exec(challenge)?.[1] ?? "";
+      const description = this.#secrets.redact(/error_description="([^"]*)"/i.exec(challenge)?.[1] ?? "");
       const audience = /audience/i.test(description);
       return dataverseFailure(
         "auth-failed",
@@ -207,10 +219,10 @@ export class DataverseClient {
   }
 }
 
-function odataError(reply: HttpReply): { code: string; message: string } | undefined {
+function odataError(reply: HttpReply, redact: Redact): { code: string; message: string } | undefined {
   try {
     const parsed = errorBody.safeParse(JSON.parse(reply.body.toString("utf8")));
-    return parsed.success ? { code: parsed.data.error.code, message: clip(parsed.data.error.message, 300) } : undefined;
+    return parsed.success ? { code: clip(redact(parsed.data.error.code), 100), message: clip(redact(parsed.data.error.message), 300) } : undefined;
   } catch {
     return undefined;
   }

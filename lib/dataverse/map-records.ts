@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clip } from "../diagnosis/text.js";
 import { parseProfile, type MailboxConfig, type Profile, type ProfileInput } from "../config/profile.js";
 import { mapEntryFor, type DataverseMap, type MapEntry } from "./map-file.js";
 import { serverTypeOf, type ServerType } from "./server-type.js";
@@ -128,7 +129,8 @@ function alertsByMailbox(tracelogs: readonly TraceLogRecord[], keep: number): Ma
     if (t._regardingobjectid_value === null) continue;
     const key = t._regardingobjectid_value.toLowerCase();
     const list = byMailbox.get(key) ?? [];
-    if (list.length < keep) list.push({ at: t.createdon, level: alertLevel(t.level), code: t.tracecode, text: t.text ?? "" });
+    // Clipped: a trace log may hold a whole stack trace, and the row that keeps the alerts has 32K characters per column.
+    if (list.length < keep) list.push({ at: t.createdon, level: alertLevel(t.level), code: t.tracecode, text: clip(t.text ?? "", 1000) });
     byMailbox.set(key, list);
   }
   return byMailbox;

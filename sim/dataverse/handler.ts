@@ -129,6 +129,10 @@ export async function handleDataverse(state: DataverseState, tokenSecret: Buffer
       "Retry-After": String(state.knobs.retryAfterSeconds),
     });
   }
+  if (state.knobs.echoAuthorizationNext > 0) {
+    state.knobs.echoAuthorizationNext -= 1;
+    return odataError(res, 500, "0x80040216", `An unexpected error occurred for the request with Authorization: ${req.headers.authorization ?? ""}`);
+  }
   if (req.method !== "GET") return odataError(res, 405, "0x80060888", "The Dataverse simulator is read-only: only GET is implemented.");
   const segment = decodeURIComponent(url.pathname.slice(apiRoot.length));
   const match = /^([a-z]+)(?:\(([0-9a-fA-F-]{36})\))?$/.exec(segment);

@@ -85,6 +85,8 @@ export interface DataverseKnobs {
   throttleNext: number;
   /** Seconds for the 429's Retry-After header. */
   retryAfterSeconds: number;
+  /** The next N requests answer 500 quoting the request's Authorization header (a careless proxy or plug-in). */
+  echoAuthorizationNext: number;
 }
 
 export interface DataverseSpec {
@@ -99,7 +101,7 @@ export interface DataverseSpec {
   knobs?: Partial<DataverseKnobs>;
 }
 
-export const defaultDataverseKnobs: DataverseKnobs = { latencyMs: 0, throttleNext: 0, retryAfterSeconds: 1 };
+export const defaultDataverseKnobs: DataverseKnobs = { latencyMs: 0, throttleNext: 0, retryAfterSeconds: 1, echoAuthorizationNext: 0 };
 
 /** A profile record with every column null/default except those given. */
 export function dvProfile(fields: Partial<DvEmailServerProfile> & Pick<DvEmailServerProfile, "emailserverprofileid">): DvEmailServerProfile {

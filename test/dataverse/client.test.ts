@@ -104,4 +104,14 @@ describe("Dataverse client against the simulator over HTTPS", () => {
       sim.setServer("mail.contoso.com", { htmlLoginPage: false });
     }
   });
+
+  it("never lets the token or the secret out in a failure, even when Dataverse quotes the Authorization header", async () => {
+    clearTokenCache();
+    const client = simClient(sim);
+    sim.dataverse!.setKnobs({ echoAuthorizationNext: 1 });
+    const read = await readEnvironment(client);
+    expect(!read.ok && read.failure).toMatchObject({ category: "http-status", code: "0x80040216" });
+    expect(!read.ok && read.failure.message).toMatch(/Authorization: Bearer \[redacted\]/);
+    expect(JSON.stringify(read)).not.toMatch(/Bearer (?!\[redacted\])\S/);
+  });
 });

@@ -124,4 +124,23 @@ describe("Dataverse records → monitor profiles", () => {
       { id: again.mailboxid, reason: `mailbox of profile "Contoso": duplicate address same@contoso.com (also mailbox ${first.mailboxid})` },
     ]);
   });
+
+  it("keeps a mailbox's newest error alerts, clipped so a stack trace fits the row, and names the profile by the map file's monitorId", () => {
+    const failing = box("erin@contoso.com", { incomingemailstatus: 2 });
+    const record = dvProfile({ emailserverprofileid: profileId, name: "Contoso", _ownerid_value: ownerId });
+    const tracelogs = [0, 1, 2, 3, 4, 5, 6].map((i) => ({ tracelogid: dvId(0x7a, i + 1), _regardingobjectid_value: failing.mailboxid, level: 3, tracecode: 60 + i, text: `alert ${i} ${"x".repeat(i === 6 ? 50_000 : 10)}`, createdon: new Date(Date.UTC(2026, 10, 30, 10, i)).toISOString() }));
+    const result = mapRecords({
+      environment: "https://contoso.crm.dynamics.com",
+      profiles: [record],
+      mailboxes: new Map([[profileId, [failing]]]),
+      owners: new Map([[ownerId, "crm-admin@contoso.com"]]),
+      tracelogs,
+      map: map([{ ...basicEntry, monitorId: "contoso-ex2016" }]),
+    });
+    const p = only(result);
+    expect(p.profile.id).toBe("contoso-ex2016");
+    const alerts = p.mailboxes[0]!.alerts;
+    expect(alerts.map((a) => a.code)).toEqual([66, 65, 64, 63, 62]);
+    expect(alerts[0]!.text.length).toBeLessThanOrEqual(1000);
+  });
 });

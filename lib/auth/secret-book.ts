@@ -2,7 +2,7 @@ import { redactorOf, type Redact } from "../diagnosis/redact.js";
 import type { Credentials } from "./credentials.js";
 
 /** Per-request secrets (NTLM messages, tokens) kept for redaction: enough for every request a profile can have in flight. */
-const maxLearnt = 256;
+const maxLearnt = 128;
 
 /**
  * The secrets one session uses, known from its credentials (password, `user:password` and its Base64, the client

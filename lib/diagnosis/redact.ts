@@ -13,11 +13,13 @@ export const redactedMark = "[redacted]";
 /** For callers that used no secret (anonymous requests) and for tests of pure classifiers. */
 export const noRedaction: Redact = (text) => text;
 
-/** The ways a value can come back in a server's words: as sent, URL-, form-, XML- or JSON-escaped, or in Base64. */
+/** The ways a value can come back in a server's words: as sent (padding dropped), URL-, form-, XML- or JSON-escaped, or in Base64. */
 export function secretForms(value: string): string[] {
   if (value === "") return [];
   const forms = [
     value,
+    // A Base64 credential quoted without its padding.
+    value.replace(/=+$/, ""),
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
     escapeXml(value),
@@ -34,9 +36,25 @@ export function redactorOf(values: Iterable<string>): Redact {
   if (forms.length === 0) return noRedaction;
   return (text) => {
     let out = text;
-    for (const form of forms) if (out.includes(form)) out = out.split(form).join(redactedMark);
+    // Longest first, and none longer than the text: short strings (addresses, URLs) skip the long NTLM messages.
+    for (let i = firstNotLonger(forms, text.length); i < forms.length; i++) {
+      const form = forms[i]!;
+      if (out.includes(form)) out = out.split(form).join(redactedMark);
+    }
     return out;
   };
+}
+
+/** Index of the first form (sorted longest first) no longer than `length`. */
+function firstNotLonger(forms: readonly string[], length: number): number {
+  let low = 0;
+  let high = forms.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (forms[mid]!.length > length) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** A Failure with every server-derived text field redacted (message, code, remediation). */

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { SecretBook } from "../../lib/auth/index.js";
+import { redactorOf, secretForms } from "../../lib/diagnosis/redact.js";
+
+describe("redaction of secrets in a server's words", () => {
+  it("removes every form of a secret: raw, URL-, form-, XML-, JSON-escaped, Base64", () => {
+    const secret = 'p&ss w"rd/+1';
+    const redact = redactorOf([secret]);
+    for (const form of secretForms(secret)) expect(redact(`before ${form} after`)).toBe("before [redacted] after");
+  });
+
+  it("a book knows the password, user:password and its Base64, and learns header values and their credentials", () => {
+    const book = new SecretBook(["hunter2-long", "svc@contoso.com:hunter2-long"]);
+    const basic = Buffer.from("svc@contoso.com:hunter2-long").toString("base64");
+    expect(book.redact(`Authorization: Basic ${basic}`)).toBe("Authorization: Basic [redacted]");
+    expect(book.redact("token abc.def.ghi")).toBe("token abc.def.ghi");
+    book.add("Bearer abc.def.ghi");
+    expect(book.redact("token abc.def.ghi; header Bearer abc.def.ghi")).toBe("token [redacted]; header [redacted]");
+    book.add("NTLM TlRMTVNTUAADAAAAGAAYAEAAAAA=");
+    expect(book.redact("got TlRMTVNTUAADAAAAGAAYAEAAAAA")).toBe("got [redacted]");
+  });
+
+  it("keeps words that hold no secret, and short texts are checked against the short forms", () => {
+    const redact = redactorOf(["x".repeat(400), "pw-1234"]);
+    expect(redact("pw-1234")).toBe("[redacted]");
+    expect(redact("nothing here")).toBe("nothing here");
+  });
+});

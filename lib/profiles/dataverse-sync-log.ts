@@ -3,6 +3,7 @@ import type { SyncOutcome } from "./dataverse-sync.js";
 export interface SyncLog {
   info(message: string): void;
   warn(message: string): void;
+  debug?(message: string): void;
 }
 
 /** The timer's log lines for one sync: what changed, what was skipped and why, and a failure with what to do. */
@@ -18,7 +19,10 @@ export function logSync(outcome: SyncOutcome, log: SyncLog): void {
       return;
     case "synced": {
       const { profiles: p, mailboxes: m } = outcome.counts;
-      log.info(
+      const changed = p.created + p.updated + p.deleted + m.created + m.updated + m.deleted > 0;
+      // A sync that changed nothing is routine: below LOG_LEVEL info.
+      const write = changed ? (m: string) => log.info(m) : (m: string) => log.debug?.(m);
+      write(
         `Dataverse sync: profiles ${p.created} created, ${p.updated} updated, ${p.deleted} removed, ${p.unchanged} unchanged; ` +
           `mailboxes ${m.created} created, ${m.updated} updated, ${m.deleted} removed, ${m.unchanged} unchanged; ${outcome.requests} requests to Dataverse`,
       );

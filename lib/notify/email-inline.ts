@@ -1,3 +1,5 @@
+import { remediationParts } from "../diagnosis/remediation.js";
+
 /** The pieces of an email's sentences that the text and HTML parts render differently. */
 export type Inline =
   | { kind: "text"; text: string }
@@ -56,10 +58,13 @@ function markCmdlets(s: string): Inline[] {
   return out;
 }
 
-/** Prose with its commands marked: `backticked` spans, else PowerShell Verb-Noun commands. */
+/**
+ * Prose with its commands marked: the remediation texts mark theirs in backticks (lib/diagnosis/remediation.ts);
+ * a text without any (an older stored failure, another source's words) has its PowerShell Verb-Noun commands found.
+ */
 export function inlineText(s: string): Inline[] {
   if (!s.includes("`")) return markCmdlets(s);
-  return s.split("`").flatMap((part, i): Inline[] => (i % 2 === 1 ? [code(part)] : part === "" ? [] : [text(part)]));
+  return remediationParts(s).map((part) => (part.kind === "code" ? code(part.text) : text(part.text)));
 }
 
 /** Plain text of inline pieces. */

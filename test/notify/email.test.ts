@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Failure } from "../../lib/model/failure.js";
 import { percentLabel, windowLabel } from "../../lib/notify/email-content.js";
-import { renderAlertEmail, type AlertEmailInput } from "../../lib/notify/email.js";
+import type { CheckedReadiness } from "../../lib/model/readiness.js";
+import { noAgreements, type DynamicsProfileSummary } from "../../lib/model/dynamics.js";
+import { renderAlertEmail, renderEmail, type AlertEmailInput, type EmailInput } from "../../lib/notify/email.js";
+import { enabledMailbox } from "../support/mailbox-record.js";
 
 const failure = (category: Failure["category"], message: string, remediation = `fix ${category}`): Failure => ({ category, code: "x", transient: false, message, remediation });
 
@@ -92,5 +95,136 @@ describe("the alert email", () => {
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;@contoso.com");
     expect(html).toContain("&#39;&lt;script&gt;");
     expect(subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe("what the owner email says (issue 15)", () => {
+  const impersonation = failure(
+    "impersonation-denied",
+    "The account does not have permission to impersonate the requested user",
+    "The service account may not impersonate user0@contoso.com. Assign it the ApplicationImpersonation role (`New-ManagementRoleAssignment -Role ApplicationImpersonation -User svc-crm@contoso.com`) with a scope that includes this mailbox.",
+  );
+  const failing = [
+    { address: "user0@contoso.com", lastFailureAt: "2025-03-04T09:50:00.000Z", lastError: impersonation },
+    { address: "user1@contoso.com", lastFailureAt: "2025-03-04T09:55:00.000Z", lastError: impersonation },
+  ];
+  const mailboxes = [
+    enabledMailbox("contoso-ex2016", "user0@contoso.com", { state: "disabled", consecutiveFailures: 10 }),
+    enabledMailbox("contoso-ex2016", "user1@contoso.com", { state: "retrying", consecutiveFailures: 3, nextAttemptAt: "2025-03-04T10:35:00.000Z" }),
+  ];
+  const passed = { at: "2025-03-04T10:00:00.000Z", ok: true, elapsedMs: 120, steps: [{ step: "autodiscover" as const, ok: true as const, elapsedMs: 120 }] };
+  const base = (change: Partial<EmailInput> = {}): EmailInput => ({
+    kind: "alert",
+    profile: { id: "contoso-ex2016", name: "Contoso Exchange 2016", owner: "crm-admin@contoso.com", serviceAccount: "svc-crm@contoso.com" },
+    figures: { processed: 3, failed: 2, succeeded: 1, failurePercent: 66.67 },
+    from: new Date("2025-03-04T09:05:00Z"),
+    to: new Date("2025-03-04T10:05:00Z"),
+    failing,
+    mailboxes,
+    summary: { lastTestConnection: passed },
+    statusBaseUrl: "https://monitor.contoso.com",
+    ...change,
+  });
+
+  it("shows each failing mailbox's state and the Test & Enable step after a fix, in both parts", () => {
+    const { text, html } = renderEmail(base());
+    expect(text).toContain("user0@contoso.com: impersonation-denied. The account does not have permission to impersonate the requested user. State: disabled after 10 failures; not tried again until Test & Enable.");
+    expect(text).toContain("State: retrying (3 failures), next try 2025-03-04 10:35 UTC.");
+    expect(html).toContain('<strong>retrying</strong> (3 failures), next try <span style="white-space:nowrap">2025-03-04 10:35 UTC</span>');
+    for (const part of [text, html]) {
+      expect(part).toContain("After the fix: run Test &");
+      expect(part).toContain("Test &" + (part === html ? "amp;" : "") + " Enable Mailboxes");
+    }
+    expect(text).toContain(
+      `\`curl -X POST "https://monitor.contoso.com/api/profiles/contoso-ex2016/mailboxes/test-and-enable" -H "x-functions-key: <admin key>" -H "Content-Type: application/json" -d '{"addresses":["user0@contoso.com","user1@contoso.com"]}'\``,
+    );
+  });
+
+  it("puts a failed Test Connection first, as the root cause, before the figures", () => {
+    const failedRun = {
+      at: "2025-03-04T10:00:00.000Z",
+      ok: false,
+      elapsedMs: 300,
+      steps: [{ step: "autodiscover" as const, ok: false as const, elapsedMs: 300, error: failure("auth-failed", "Exchange answered 401 to every Autodiscover endpoint", "Check the password in `CONTOSO_EWS_PASSWORD`.") }, { step: "ews" as const, ok: null, elapsedMs: 0 }],
+    };
+    const { text, html } = renderEmail(base({ summary: { lastTestConnection: failedRun } }));
+    for (const part of [text, html]) {
+      const cause = part.indexOf("Root cause: Test Connection failed");
+      expect(cause).toBeGreaterThan(0);
+      expect(cause).toBeLessThan(part.indexOf("67% of the mailboxes"));
+      expect(part.indexOf("Exchange answered 401 to every Autodiscover endpoint.")).toBeLessThan(part.indexOf("Failures by diagnosis"));
+    }
+    expect(html).toContain('<code style="font-family:Consolas');
+    expect(html).toMatch(/<code [^>]*>CONTOSO_EWS_PASSWORD<\/code>/);
+  });
+
+  it("names the real service account in commands and sets commands in monospace", () => {
+    const old = failure("impersonation-denied", "denied", "Assign the role (New-ManagementRoleAssignment -Role ApplicationImpersonation -User <service account>) with a scope that includes this mailbox.");
+    const { text, html } = renderEmail(base({ failing: [{ address: "user0@contoso.com", lastFailureAt: "2025-03-04T09:50:00.000Z", lastError: old }] }));
+    expect(text).toContain("(`New-ManagementRoleAssignment -Role ApplicationImpersonation -User svc-crm@contoso.com`) with a scope");
+    expect(html).toMatch(/<code [^>]*>New-ManagementRoleAssignment -Role ApplicationImpersonation -User svc-crm@contoso.com<\/code>\) with a scope/);
+    expect(html).toMatch(/<code [^>]*>New-ManagementRoleAssignment -Role ApplicationImpersonation -User svc-crm@contoso.com<\/code>/);
+    expect(text + html).not.toContain("<service account>");
+  });
+
+  it("ends every quoted message with a full stop and never lets a time wrap in the HTML part", () => {
+    const unpunctuated = failure("autodiscover-failed", "No Autodiscover endpoint answered; no credentials were sent there", "fix it");
+    const { text, html } = renderEmail(base({ failing: [{ address: "user0@contoso.com", lastFailureAt: "2025-03-04T09:50:00.000Z", lastError: unpunctuated }] }));
+    expect(text).toContain("no credentials were sent there. State:");
+    expect(text).toContain("What to do: fix it.");
+    const times = [...html.matchAll(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/g)];
+    expect(times.length).toBeGreaterThan(3);
+    for (const t of times) expect(html.slice(0, t.index).endsWith('<span style="white-space:nowrap">')).toBe(true);
+  });
+
+  it("shows EWS readiness only when something is missing, and Dynamics' verdict beside the probe's", () => {
+    const readiness: CheckedReadiness = {
+      ews: "blocked-by-policy",
+      ewsReason: "EwsEnabled is false for the organization",
+      ewsShutdown: "2027-04-01",
+      ewsDaysLeft: 487,
+      graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Calendars.ReadWrite", "Contacts.ReadWrite"] },
+      speaksFor: { kind: "sync-app", app: { tenantId: "t", clientId: "c" } },
+      checkedAt: "2025-03-04T06:00:00.000Z",
+      checkedBy: "daily-check",
+    };
+    const dynamics: DynamicsProfileSummary = {
+      source: { kind: "dataverse", environment: "https://contoso.crm.dynamics.com", id: "0f0e", name: "Contoso Exchange 2016", servertype: 0 },
+      credentials: "mapped",
+      lastTest: { status: "failure", startedAt: "2025-03-04T08:00:00.000Z", response: "The email server profile could not connect" },
+      agreement: { ...noAgreements(), "both-fail": 2, "both-pass": 1 },
+      countedAt: "2025-03-04T10:00:00.000Z",
+    };
+    const { text, html } = renderEmail(base({ summary: { lastTestConnection: passed, readiness, dynamics } }));
+    for (const part of [text, html]) {
+      expect(part).toContain("EWS readiness: something is missing");
+      expect(part).toContain("blocked by policy");
+      expect(part).toContain("Calendars.ReadWrite");
+      expect(part).toContain("Dynamics 365&#39;s verdict".replace("&#39;", part === html ? "&#39;" : "'"));
+      expect(part).toContain("both fail (Exchange side)");
+      expect(part).toContain("The email server profile could not connect.");
+    }
+    const allowed = renderEmail(base({ summary: { lastTestConnection: passed, readiness: { ...readiness, ews: "allowed", graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: [] } } } }));
+    expect(allowed.text).not.toContain("EWS readiness");
+  });
+
+  it("links to the dashboard without any key", () => {
+    const { text, html } = renderEmail(base());
+    expect(text).toContain("Dashboard (open it with your function key): https://monitor.contoso.com/api/dashboard/contoso-ex2016");
+    expect(text + html).not.toMatch(/code=|x-functions-key: (?!(&lt;|<)admin key(&gt;|>))/);
+  });
+
+  it("says what each kind of email is about", () => {
+    const previous = { kind: "alert" as const, at: "2025-03-04T09:05:00.000Z" };
+    expect(renderEmail(base({ kind: "reminder", previous })).subject).toBe("[exchange-sync-monitor] Still failing: Contoso Exchange 2016: 67% of mailboxes failed (2 of 3) 09:05–10:05 UTC");
+    expect(renderEmail(base({ kind: "reminder", previous })).text).toContain("The last email about this profile went out at 2025-03-04 09:05 UTC.");
+    const recovered = renderEmail(base({ kind: "recovered", previous, failing: [], figures: { processed: 3, failed: 0, succeeded: 3, failurePercent: 0 } }));
+    expect(recovered.subject).toBe("[exchange-sync-monitor] Recovered: Contoso Exchange 2016: 0% of mailboxes failed (0 of 3) 09:05–10:05 UTC");
+    expect(recovered.text).toContain("the alert is closed");
+    expect(recovered.text).not.toContain("Test & Enable");
+    const stale = renderEmail(base({ kind: "stale", lastCycleAt: "2025-03-04T07:55:00.000Z" }));
+    expect(stale.subject).toBe("[exchange-sync-monitor] Stale: Contoso Exchange 2016: no completed probe cycle since 2025-03-04 07:55 UTC");
+    expect(stale.text).toContain("No probe cycle of this profile has completed since 2025-03-04 07:55 UTC (2 h 10 min ago).");
+    expect(stale.text).not.toContain("Failing mailboxes");
   });
 });

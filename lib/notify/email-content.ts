@@ -86,10 +86,15 @@ export function durationLabel(ms: number): string {
 /** One line, no control characters: a header must not be able to start another header. */
 const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
-/** The step of the last Test Connection that failed, when it failed: the root cause of everything else. */
+/**
+ * The step of the last Test Connection that failed for the whole profile (reaching Exchange, signing in, a token),
+ * when one did: the root cause of every mailbox's failure. The mailbox step tests one mailbox; its failure is that
+ * mailbox's, not the profile's.
+ */
 export function failedStep(summary: TestConnectionSummary | undefined): Extract<StepResult, { ok: false }> | undefined {
   if (summary === undefined || summary.ok) return undefined;
-  return summary.steps.find((s): s is Extract<StepResult, { ok: false }> => s.ok === false);
+  const failed = summary.steps.find((s): s is Extract<StepResult, { ok: false }> => s.ok === false);
+  return failed === undefined || failed.step === "mailbox" ? undefined : failed;
 }
 
 export function emailSubject(input: EmailInput): string {
@@ -142,7 +147,7 @@ export function stepLines(summary: TestConnectionSummary | undefined): StepLine[
 /** Ends a message with a full stop when it has no closing punctuation of its own. */
 export function sentence(text: string): string {
   const trimmed = text.trim();
-  return trimmed === "" || /[.!?:)\]"']$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  return trimmed === "" || /[.!?]["')\]]*$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** The remediation with the real service account in place of the placeholder, commands marked as code. */

@@ -75,11 +75,23 @@ function headline(input: EmailInput): Block[] {
           text(". A reminder comes once an hour while more than half of the mailboxes fail, and a recovery email when they no longer do."),
         ),
       ];
-    case "recovered":
+    case "recovered": {
+      const disabled = (input.mailboxes ?? []).filter((m) => m.state === "disabled").length;
       return [
         p(strong(`Recovered: ${share}`)),
         p(text("Half of the mailboxes or fewer fail now, so the alert is closed and no more reminders will come. If it fails again, a new alert will.")),
+        ...(disabled === 0
+          ? []
+          : [
+              p(
+                strong(`${disabled} mailbox${disabled === 1 ? " is" : "es are"} still disabled`),
+                text(" and no longer checked, so they are not in these figures: fix them, then run Test & Enable (Dynamics 365's Test & Enable Mailboxes, or this monitor's "),
+                code(`POST /api/profiles/${input.profile.id}/mailboxes/test-and-enable`),
+                text(")."),
+              ),
+            ]),
       ];
+    }
     case "stale": {
       const since = input.lastCycleAt;
       return [
@@ -115,15 +127,17 @@ function figuresTable(input: EmailInput): Block {
   };
 }
 
+const failures = (n: number): string => `${n} failure${n === 1 ? "" : "s"}`;
+
 function stateOf(record: MailboxRecord | undefined, known: boolean): Inline[] {
   if (record === undefined) return [text(known ? "no longer a mailbox of the profile" : "not known")];
   switch (record.state) {
     case "disabled":
-      return [strong("disabled"), text(` after ${record.consecutiveFailures} failures; not tried again until Test & Enable`)];
+      return [strong("disabled"), text(` after ${failures(record.consecutiveFailures)}; not tried again until Test & Enable`)];
     case "retrying":
       return record.nextAttemptAt === undefined
-        ? [strong("retrying"), text(` (${record.consecutiveFailures} failures)`)]
-        : [strong("retrying"), text(` (${record.consecutiveFailures} failures), next try `), time(record.nextAttemptAt)];
+        ? [strong("retrying"), text(` (${failures(record.consecutiveFailures)})`)]
+        : [strong("retrying"), text(` (${failures(record.consecutiveFailures)}), next try `), time(record.nextAttemptAt)];
     case "enabled":
       return [text("enabled")];
     case "pending-approval":

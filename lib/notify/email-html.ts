@@ -10,7 +10,7 @@ export function escapeHtml(value: string | number): string {
 }
 
 const cell = "padding:4px 8px;border:1px solid #ddd;text-align:left;vertical-align:top";
-const mono = "font-family:Consolas,Menlo,'Courier New',monospace;font-size:13px;background:#f4f4f4;padding:1px 3px;border-radius:3px";
+const mono = "font-family:Consolas,Menlo,'Courier New',monospace;font-size:13px;background:#f4f4f4;padding:1px 3px;border-radius:3px;overflow-wrap:anywhere";
 
 function inline(pieces: readonly Inline[]): string {
   return pieces

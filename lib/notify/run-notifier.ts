@@ -96,7 +96,7 @@ export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings
     from,
     to: now,
     failing: failingMailboxes(checks, from, now),
-    mailboxes: kind === "stale" || kind === "recovered" ? [] : await listMailboxes(storage, profileId),
+    mailboxes: kind === "stale" ? [] : await listMailboxes(storage, profileId),
     ...(story.lastEmail === undefined ? {} : { previous: story.lastEmail }),
     ...(summary === undefined ? {} : { summary }),
     ...(stale.lastCycleAt === undefined ? {} : { lastCycleAt: stale.lastCycleAt }),

@@ -239,7 +239,7 @@ export function mapRecords(input: MapInput): MapOutput {
     }
     const base: ImportedBase = {
       source: { kind: "dataverse", environment: input.environment, id, name: record.name.trim(), servertype: record.servertype ?? -1 },
-      lastTest: { status: lastTestOf(record.lasttestexecutionstatus), startedAt: record.lastteststarttime, response: record.lasttestresponse },
+      lastTest: { status: lastTestOf(record.lasttestexecutionstatus), startedAt: record.lastteststarttime, response: record.lasttestresponse === null ? null : clip(record.lasttestresponse, 2000) },
       mailboxes,
     };
     if (auth.ok) {

@@ -142,5 +142,7 @@ describe("Dataverse records → monitor profiles", () => {
     const alerts = p.mailboxes[0]!.alerts;
     expect(alerts.map((a) => a.code)).toEqual([66, 65, 64, 63, 62]);
     expect(alerts[0]!.text.length).toBeLessThanOrEqual(1000);
+    const long = only(run({ lasttestexecutionstatus: 0, lasttestresponse: "trace ".repeat(10_000) }, [box("a@contoso.com")]));
+    expect(long.lastTest.response?.length).toBeLessThanOrEqual(2000);
   });
 });

@@ -5,6 +5,8 @@ export interface RemediationContext {
   host?: string;
   address?: string;
   username?: string;
+  /** The app setting that holds the service account's password or the app's secret (never the value). */
+  secretSetting?: string;
   serverType?: "exchange-server" | "exchange-online" | "exchange-online-hybrid";
   /** Which wire the failure came from (default EWS / Autodiscover). */
   api?: "ews" | "graph";
@@ -48,7 +50,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       }
       return context.serverType === "exchange-online"
         ? "Exchange Online refused the app's token. Check the tenant id, the client id, that the secret or certificate is current, and that the app has the full_access_as_app (EWS) permission with admin consent."
-        : `Exchange refused the user name or password of ${context.username ?? "the service account"}. Check the password in the app setting, that the account is not locked or expired, and that the user name is a UPN.`;
+        : `Exchange refused the user name or password of ${context.username ?? "the service account"}. Check the password in the app setting${context.secretSetting ? ` \`${context.secretSetting}\`` : ""}, that the account is not locked or expired, and that the user name is a UPN.`;
     case "basic-auth-disabled":
       return `Basic authentication is not enabled on the EWS virtual directory${context.host ? ` of ${context.host}` : ""}. Enable it (\`Get-WebServicesVirtualDirectory -Server ${context.host ?? "<server>"} | Set-WebServicesVirtualDirectory -BasicAuthentication $true\`) or switch the profile to Windows authentication (\`"auth": { "kind": "ntlm" }\`).`;
     case "autodiscover-not-found":

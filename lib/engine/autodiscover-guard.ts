@@ -55,11 +55,13 @@ export function summarize(session: ProbeSession, address: string, failures: Fail
   }
   const refused = refusedCredentials(failures);
   const chosen = refused ?? mostTelling(failures);
-  const others = failures.filter((f) => f !== chosen).map((f) => `${f.category} (${f.code})`);
+  const told = refused === undefined ? [chosen] : failures.filter(isUnauthorized);
+  const others = failures.filter((f) => !told.includes(f)).map((f) => `${f.category} (${f.code})`);
+  const endpoints = told.length === 1 ? "one endpoint" : `${told.length} endpoints`;
   const lead =
     refused === undefined
       ? chosen.message
-      : joinSentences(`Every Autodiscover endpoint that answered refused the credentials of ${session.profile.auth.username ?? "the service account"} (HTTP 401)`, chosen.message);
+      : joinSentences(`Every Autodiscover endpoint that answered refused the credentials of ${session.profile.auth.username ?? "the service account"} (HTTP 401 from ${endpoints})`, chosen.message);
   const suffix = others.length > 0 ? `Other Autodiscover endpoints: ${[...new Set(others)].join(", ")}` : undefined;
   return { ...chosen, message: joinSentences(lead, suffix) };
 }

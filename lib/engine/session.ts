@@ -53,6 +53,8 @@ export class ProbeSession {
   context(extra: RemediationContext = {}): RemediationContext {
     const context: RemediationContext = { serverType: this.profile.serverType, ...extra };
     if (this.profile.auth.username !== undefined) context.username = this.profile.auth.username;
+    const setting = this.profile.auth.kind === "oauth" ? this.profile.auth.clientSecretSetting : this.profile.auth.passwordSetting;
+    if (setting !== undefined) context.secretSetting = setting;
     return context;
   }
 

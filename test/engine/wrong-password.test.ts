@@ -39,6 +39,7 @@ describe("a wrong password on the demo's profiles", () => {
       expect(step.error?.message).toMatch(/^Every Autodiscover endpoint that answered refused the credentials of svc-crm@/);
       expect(step.error?.message).not.toMatch(/loop/i);
       expect(step.error?.remediation).toContain(`svc-crm@`);
+      expect(step.error?.remediation).toContain(`\`${settingOf[id]}\``);
       expect(report.ok).toBe(false);
     } finally {
       await session.close();

@@ -1,5 +1,5 @@
 import type { ProfileInput } from "../lib/config/profile.js";
-import { demoClientId, demoClientSecret, demoPasswords, demoTenant } from "./demo.js";
+import { demoClientId, demoClientSecret, demoPasswords, demoTenant, wingtipClientId, wingtipClientSecret, wingtipTenant } from "./demo.js";
 
 const mailbox = (address: string) => ({ address, approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true });
 
@@ -45,6 +45,17 @@ export function demoProfiles(): ProfileInput[] {
       pollingIntervalMinutes: 1,
       mailboxes: ["yara", "zach", "quinn"].map((n) => mailbox(`${n}@tailspintoys.com`)),
     },
+    {
+      // Probed through Graph (api auto): EWS blocks its app by policy, and the app lacks Tasks.ReadWrite.All.
+      id: "wingtip-online",
+      name: "Wingtip Toys Exchange Online",
+      serverType: "exchange-online",
+      owner: "m365-admin@wingtiptoys.com",
+      autodiscover: false,
+      auth: { kind: "oauth", tenantId: wingtipTenant, clientId: wingtipClientId, clientSecretSetting: "WINGTIP_CLIENT_SECRET" },
+      pollingIntervalMinutes: 1,
+      mailboxes: ["amara", "bruno", "chen"].map((n) => mailbox(`${n}@wingtiptoys.com`)),
+    },
   ];
 }
 
@@ -55,5 +66,6 @@ export function demoSecretSettings(): Record<string, string> {
     FABRIKAM_EWS_PASSWORD: demoPasswords["svc-crm@fabrikam.com"]!,
     NORTHWIND_EWS_PASSWORD: demoPasswords["svc-crm@northwind.com"]!,
     TAILSPIN_CLIENT_SECRET: demoClientSecret,
+    WINGTIP_CLIENT_SECRET: wingtipClientSecret,
   };
 }

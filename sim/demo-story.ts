@@ -19,6 +19,11 @@ export const demoStories: Readonly<Record<string, DemoStory>> = {
     ownerAlerted: true,
   },
   "northwind-ex2016": { shows: "Exchange 2016 with Basic authentication off on EWS: every mailbox fails", health: "failing", ownerAlerted: true },
-  "tailspin-online": { shows: "Exchange Online with Entra app credentials, healthy", health: "ok", ownerAlerted: false },
+  "tailspin-online": { shows: "Exchange Online probed through Microsoft Graph with Entra app credentials, healthy", health: "ok", ownerAlerted: false },
+  "wingtip-online": {
+    shows: "Exchange Online on Microsoft Graph: EWS blocks its app by policy and it lacks Tasks.ReadWrite.All, so every mailbox fails its tasks (see readiness)",
+    health: "failing",
+    ownerAlerted: true,
+  },
   "woodgrove-ex2019": { shows: "in Dynamics 365, but without credentials in the map file: listed, never probed", health: "unknown", ownerAlerted: false },
 };

@@ -62,6 +62,20 @@ describe("npm start with nothing configured but local.settings.sample.json copie
     });
     const health = Object.fromEntries(status.profiles.map((p) => [p.profileId, p.health]));
     expect(health).toEqual(Object.fromEntries(Object.entries(demoStories).map(([id, s]) => [id, s.health])));
+
+    // Tailspin and Wingtip run on Microsoft Graph; Test Connection shows Wingtip's EWS block and missing permission.
+    const adminKey = /admin key: +(\S+)/.exec(banner)?.[1] ?? "";
+    const testConnection = async (id: string) => {
+      const response = await fetch(`${url}/api/profiles/${id}/test-connection`, { method: "POST", headers: { "x-functions-key": adminKey, "content-type": "application/json" }, body: "{}" });
+      return (await response.json()) as { steps: { step: string; ok: boolean | null }[]; readiness?: { ews: string; graphPermissions: { missing: string[] } } };
+    };
+    const tailspin = await testConnection("tailspin-online");
+    expect(tailspin.steps.map((step) => [step.step, step.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+    expect(tailspin.readiness).toMatchObject({ ews: "allowed", graphPermissions: { missing: [] } });
+    const wingtip = await testConnection("wingtip-online");
+    expect(wingtip.steps.map((step) => [step.step, step.ok])).toEqual([["token", true], ["graph", true], ["mailbox", false]]);
+    expect(wingtip.readiness).toMatchObject({ ews: "blocked-by-policy", graphPermissions: { missing: ["Tasks.ReadWrite.All"] } });
+
     const alerted = status.profiles.filter((p) => demoStories[p.profileId]?.ownerAlerted);
     expect(alerted.length).toBeGreaterThan(0);
     for (const p of alerted) expect(banner).toContain(`${p.owner} (${p.name})`);

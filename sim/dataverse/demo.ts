@@ -1,4 +1,4 @@
-import { demoClientId, demoTenant } from "../demo.js";
+import { demoClientId, demoTenant, wingtipClientId, wingtipTenant } from "../demo.js";
 import type { OrgSpec } from "../spec.js";
 import { throwawaySecret } from "../throwaway-secret.js";
 import { dvId, idKinds } from "./ids.js";
@@ -19,6 +19,8 @@ export const demoProfileIds = {
   /** POP3/SMTP and an unknown server type: skipped with their reasons. */
   litwarePop: dvId(idKinds.profile, 6),
   unknownType: dvId(idKinds.profile, 7),
+  /** Exchange Online whose app EWS blocks by policy and which lacks Tasks.ReadWrite.All (issue 11's readiness). */
+  wingtip: dvId(idKinds.profile, 8),
 } as const;
 
 const owners: DvSystemUser[] = [
@@ -27,6 +29,7 @@ const owners: DvSystemUser[] = [
   { systemuserid: dvId(idKinds.user, 3), fullname: "Northwind admin", internalemailaddress: "admin@northwind.com" },
   { systemuserid: dvId(idKinds.user, 4), fullname: "Tailspin Microsoft 365 admin", internalemailaddress: "m365-admin@tailspintoys.com" },
   { systemuserid: dvId(idKinds.user, 5), fullname: "Woodgrove admin", internalemailaddress: "admin@woodgrovebank.com" },
+  { systemuserid: dvId(idKinds.user, 6), fullname: "Wingtip Microsoft 365 admin", internalemailaddress: "m365-admin@wingtiptoys.com" },
 ];
 
 const hoursFromNow = (now: number, hours: number): string => new Date(now + hours * 3_600_000).toISOString();
@@ -107,6 +110,8 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
   const quinn = add(ids.tailspin, "quinn@tailspintoys.com", failing("Outgoing email is not enabled for the mailbox.", -2147220712, { incomingemailstatus: 1, actstatus: 1, enabledforoutgoingemail: false }));
   alert(quinn, "Email cannot be sent from quinn@tailspintoys.com: outgoing email is not enabled.", 53, 1);
 
+  for (const name of ["amara", "bruno", "chen"]) add(ids.wingtip, `${name}@wingtiptoys.com`);
+
   for (const name of ["ana", "ben"]) add(ids.woodgrove, `${name}@woodgrovebank.com`, { incomingemailstatus: 0, outgoingemailstatus: 0, actstatus: 0 });
   add(ids.litwarePop, "sales@litwareinc.com");
   add(ids.unknownType, "help@adventure-works.com");
@@ -132,6 +137,19 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
         maxconcurrentconnections: 108,
         minpollingintervalinminutes: 1,
       }),
+      dvProfile({
+        emailserverprofileid: ids.wingtip,
+        name: "Wingtip Toys Exchange Online",
+        _ownerid_value: owners[5]!.systemuserid,
+        useautodiscover: false,
+        incomingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
+        outgoingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
+        incomingauthenticationprotocol: 4,
+        incomingcredentialretrieval: 2,
+        exchangeonlinetenantid: wingtipTenant,
+        oauthclientid: wingtipClientId,
+        minpollingintervalinminutes: 1,
+      }),
       dvProfile({ emailserverprofileid: ids.woodgrove, name: "Woodgrove Exchange 2019", _ownerid_value: owners[4]!.systemuserid, incomingauthenticationprotocol: 2 }),
       dvProfile({ emailserverprofileid: ids.litwarePop, name: "Litware POP3", servertype: 1, _ownerid_value: owners[0]!.systemuserid }),
       dvProfile({ emailserverprofileid: ids.unknownType, name: "Adventure Works (unknown type)", servertype: 7, _ownerid_value: owners[0]!.systemuserid }),
@@ -149,6 +167,7 @@ export const demoMonitorIds = {
   northwind: "northwind-ex2016",
   tailspin: "tailspin-online",
   woodgrove: "woodgrove-ex2019",
+  wingtip: "wingtip-online",
 } as const;
 
 /**
@@ -163,6 +182,7 @@ export function demoDataverseMap(options: { monitorIds?: boolean } = {}): unknow
       { name: "Fabrikam Exchange 2019", ...id("fabrikam"), username: "svc-crm@fabrikam.com", passwordSetting: "FABRIKAM_EWS_PASSWORD", trustedDomains: ["contoso.com"] },
       { name: "Northwind Exchange 2016", ...id("northwind"), username: "svc-crm@northwind.com", passwordSetting: "NORTHWIND_EWS_PASSWORD" },
       { name: "Tailspin Toys Exchange Online", ...id("tailspin"), clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
+      { name: "Wingtip Toys Exchange Online", ...id("wingtip"), clientSecretSetting: "WINGTIP_CLIENT_SECRET" },
       // Woodgrove: no credentials (it is shown as "needs credentials"), only its readable id.
       ...(options.monitorIds === true ? [{ name: "Woodgrove Exchange 2019", ...id("woodgrove") }] : []),
     ],

@@ -85,9 +85,9 @@ describe("exchange-sync-monitor dataverse", () => {
     const storageEnv = { AzureWebJobsStorage: (settings.storage as { connectionString: string }).connectionString, TABLE_PREFIX: settings.tablePrefix };
     const { code, out } = await run(["sync"], storageEnv);
     expect(code).toBe(0);
-    expect(out).toMatch(/profiles: 5 created, 0 updated, 0 removed, 0 unchanged/);
+    expect(out).toMatch(/profiles: 6 created, 0 updated, 0 removed, 0 unchanged/);
     const stored = await listProfiles(createStorage(settings.storage, { tablePrefix: settings.tablePrefix }));
-    expect(stored.map((p) => p.origin?.source.name).sort()).toEqual(["Contoso Exchange 2016", "Fabrikam Exchange 2019", "Northwind Exchange 2016", "Tailspin Toys Exchange Online", "Woodgrove Exchange 2019"]);
-    expect((await run(["sync"], storageEnv)).out).toMatch(/profiles: 0 created, 0 updated, 0 removed, 5 unchanged/);
+    expect(stored.map((p) => p.origin?.source.name).sort()).toEqual(["Contoso Exchange 2016", "Fabrikam Exchange 2019", "Northwind Exchange 2016", "Tailspin Toys Exchange Online", "Wingtip Toys Exchange Online", "Woodgrove Exchange 2019"]);
+    expect((await run(["sync"], storageEnv)).out).toMatch(/profiles: 0 created, 0 updated, 0 removed, 6 unchanged/);
   });
 });

@@ -1,5 +1,5 @@
 import type { MailboxRecord } from "../model/mailbox.js";
-import type { HourlyRow, WindowFigures } from "../model/summary.js";
+import type { HourlyRow, ProfileFailure, WindowFigures } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
 import { hourInMaintenance } from "../maintenance/in-force.js";
 import { healthOf } from "./health.js";
@@ -23,7 +23,7 @@ const hourMs = 60 * 60_000;
 export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: Date, mailboxes?: readonly MailboxRecord[]): Promise<void> {
   const id = stored.profile.id;
   const [{ from, hours, checks, figures }, summary, current] = await Promise.all([
-    readLastHour(storage, id, now),
+    readWindow(storage, id, now),
     readSummary(storage, id),
     mailboxes ?? listMailboxes(storage, id),
   ]);
@@ -61,6 +61,11 @@ export interface LastHour {
   checks: StoredHourCheck[];
   /** Distinct mailboxes tried in [now − 60 min, now), and those among them with no successful try. */
   figures: WindowFigures;
+  /**
+   * The last cycle's Test Connection failed for the profile as a whole within the window: every approved mailbox
+   * counts as failed for that cycle (their check rows carry this failure), and the email leads with it.
+   */
+  profileFailure?: ProfileFailure;
 }
 
 /**
@@ -69,6 +74,19 @@ export interface LastHour {
  * would miss results recorded since and keep tries that have left the window).
  */
 export async function readLastHour(storage: Storage, profileId: string, now: Date): Promise<LastHour> {
+  const [window, summary] = await Promise.all([readWindow(storage, profileId, now), readSummary(storage, profileId)]);
+  const failure = profileFailureWithin(summary?.profileFailure, window.from, now);
+  return failure === undefined ? window : { ...window, profileFailure: failure };
+}
+
+/** The summary's profile-level failure when it happened in [from, to). */
+export function profileFailureWithin(failure: ProfileFailure | undefined, from: Date, to: Date): ProfileFailure | undefined {
+  if (failure === undefined) return undefined;
+  const at = Date.parse(failure.at);
+  return at >= from.getTime() && at < to.getTime() ? failure : undefined;
+}
+
+async function readWindow(storage: Storage, profileId: string, now: Date): Promise<LastHour> {
   const from = new Date(now.getTime() - hourMs);
   const hours = hourKeysBetween(from, now);
   const checks = await readChecksForHours(storage, profileId, hours);

@@ -1,5 +1,6 @@
 import type { Profile } from "../config/profile.js";
 import type { MailboxRecord } from "../model/mailbox.js";
+import type { ProfileFailure } from "../model/summary.js";
 import { probeKindFor } from "../probes/choose.js";
 import type { OpenProbe, ProbeEnvironment } from "../probes/kind.js";
 import { publicReport, recordCycleConnectionRun, unopenedReport } from "../recording/connection-run.js";
@@ -61,7 +62,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
     // administrator, and the mailboxes' state is left alone — they are not at fault.
     if (message.shard.index === 0) {
-      testConnectionState = await runTestConnection(deps, stored, message, async () => unopenedReport(kind, stored.profile.id, opened.failure));
+      testConnectionState = await runTestConnection(deps, stored, message, "setup", async () => unopenedReport(kind, stored.profile.id, opened.failure));
     }
   } else {
     const probe = opened.value;
@@ -69,7 +70,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
       // connection budget trade sockets between hosts (more TLS handshakes than connections).
       if (message.shard.index === 0) {
-        testConnectionState = await runTestConnection(deps, stored, message, () => endpointsOf(probe));
+        testConnectionState = await runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe));
         await dailyReadiness(deps, stored.profile.id, probe);
       }
       await probe.checkMailboxes(due, message.maxConnections, (record, check) => results.add(record, check, deps.now()));
@@ -116,10 +117,10 @@ async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenPro
 }
 
 /** Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. */
-async function runTestConnection(deps: ProbeDeps, stored: StoredProfile, message: ProbeMessage, run: () => ReturnType<typeof endpointsOf>) {
+async function runTestConnection(deps: ProbeDeps, stored: StoredProfile, message: ProbeMessage, origin: ProfileFailure["origin"], run: () => ReturnType<typeof endpointsOf>) {
   const summary = await readSummary(deps.storage, stored.profile.id);
   if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return "already-ran" as const;
-  await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok);
+  await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin);
   return "ran" as const;
 }
 

@@ -1,4 +1,5 @@
-import type { CertificateReport, ServerInfo, StepResult } from "./connection.js";
+import type { CertificateReport, ServerInfo, StepName, StepResult } from "./connection.js";
+import type { Failure } from "./failure.js";
 import type { DynamicsProfileSummary } from "./dynamics.js";
 import type { MailboxState } from "./mailbox.js";
 import type { CheckedReadiness } from "./readiness.js";
@@ -30,6 +31,26 @@ export interface TestConnectionSummary {
 }
 
 /**
+ * A cycle whose Test Connection failed: every approved mailbox of the profile counts as failed for that cycle (a
+ * failed check row each), so the hour's figures and the owner's email say so even though no mailbox was reached.
+ */
+export interface ProfileFailure {
+  /** The cycle's Test Connection time (its scheduled time). */
+  at: string;
+  /** The first step that failed, and its failure. */
+  step: StepName;
+  failure: Failure;
+  /**
+   * "setup": the probe could not start (a secret setting missing): the monitor's own fault, mailbox states are left
+   * alone. "exchange": Exchange answered Test Connection with a failure; the mailboxes' own checks run as the
+   * platform's would, and its policy applies to them.
+   */
+  origin: "setup" | "exchange";
+  /** The approved mailboxes counted failed for the cycle. */
+  mailboxes: number;
+}
+
+/**
  * Everything the status list shows for one profile, kept in one entity of the `summaries` table
  * so that `GET /api/status` costs one query however many profiles there are.
  */
@@ -42,6 +63,8 @@ export interface ProfileSummary {
   lastHour: WindowFigures & { from: string; to: string };
   hourly: HourlyRow[];
   lastTestConnection?: TestConnectionSummary;
+  /** The last cycle's profile-level failure; absent once a cycle's Test Connection passes. */
+  profileFailure?: ProfileFailure;
   certificates: CertificateReport[];
   server?: ServerInfo;
   mailboxStates: Record<MailboxState, number>;

@@ -5,7 +5,11 @@ import type { ConnectionRun, ProbeKind } from "../probes/kind.js";
 import { recordAlerts } from "../store/alerts.js";
 import { recordTestConnection } from "../store/connection.js";
 import type { Storage } from "../store/storage.js";
-import { compactSteps, mergeSummary } from "../store/summaries.js";
+import { recordChecks } from "../store/checks.js";
+import { listMailboxes } from "../store/mailboxes.js";
+import { compactSteps, mergeSummary, type SummaryUpdate } from "../store/summaries.js";
+import type { ProfileFailure } from "../model/summary.js";
+import { profileFailureOf } from "./profile-failure.js";
 
 /** The contract's report (`test-connection --json`, the HTTP endpoint, the `connection` table): nothing the kind keeps besides. */
 export function publicReport(run: ConnectionRun): TestConnectionReport {
@@ -43,6 +47,10 @@ export async function recordConnectionRun(storage: Storage, report: TestConnecti
 /**
  * The cycle's run: the `connection` row, the summary's last Test Connection, certificates and server, and an
  * owner alert when the outcome changed since the previous run (`previousOk`).
+ * A run that failed for the profile as a whole (see profileFailureOf) counts every approved mailbox of the profile
+ * as failed for the cycle: a failed check row each at the run's time, so the hour's figures, the >50% rule and the
+ * owner's email see it; mailbox records are not touched (their own checks, if any ran, apply the policy).
+ * `origin`: "setup" when the probe could not even start (the monitor's own fault), else "exchange".
  */
 export async function recordCycleConnectionRun(
   storage: Storage,
@@ -50,11 +58,21 @@ export async function recordCycleConnectionRun(
   report: TestConnectionReport,
   at: string,
   previousOk: boolean | undefined,
+  origin: ProfileFailure["origin"] = "exchange",
 ): Promise<void> {
+  let profileFailure = profileFailureOf(report, at, origin, 0);
+  if (profileFailure !== undefined) {
+    const approved = (await listMailboxes(storage, profile.id)).filter((m) => m.approved);
+    const failure = profileFailure.failure;
+    // Before the run's own record: a redelivery after a crash in between finds no run at the cycle's time and does both again.
+    await recordChecks(storage, profile.id, approved.map((m) => ({ address: m.address, at: new Date(at), outcome: { ok: false, failure } })));
+    profileFailure = { ...profileFailure, mailboxes: approved.length };
+  }
   await recordConnectionRun(storage, report, new Date(at));
-  const summary: Parameters<typeof mergeSummary>[2] = {
+  const summary: SummaryUpdate = {
     lastTestConnection: { at, ok: report.ok, elapsedMs: report.elapsedMs, steps: compactSteps(report.steps) },
     certificates: report.certificates,
+    profileFailure: profileFailure ?? null,
   };
   if (report.server !== undefined) summary.server = report.server;
   await mergeSummary(storage, profile.id, summary);

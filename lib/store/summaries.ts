@@ -17,6 +17,9 @@ const partitionKey = "summary";
 
 export type SummaryFields = Omit<ProfileSummary, "profileId">;
 
+/** What `mergeSummary` takes: some fields; `profileFailure: null` clears that one. */
+export type SummaryUpdate = Partial<Omit<SummaryFields, "profileFailure">> & { profileFailure?: ProfileSummary["profileFailure"] | null };
+
 type SummaryEntity = Record<string, string | number>;
 
 const emptyStates: Record<MailboxState, number> = { "pending-approval": 0, enabled: 0, retrying: 0, disabled: 0 };
@@ -46,7 +49,7 @@ export async function writeSummary(storage: Storage, summary: ProfileSummary): P
 }
 
 /** Merges some fields into an existing summary; "not-found" when the profile has none (it was deleted). */
-export async function mergeSummary(storage: Storage, profileId: string, partial: Partial<SummaryFields>): Promise<"merged" | "not-found"> {
+export async function mergeSummary(storage: Storage, profileId: string, partial: SummaryUpdate): Promise<"merged" | "not-found"> {
   const table = await storage.table("summaries");
   const merged = await ignoreNotFound(() =>
     table.updateEntity({ partitionKey, rowKey: encodeKeyPart(profileId), ...encodeFields(partial) }, "Merge", { etag: "*" }),
@@ -94,7 +97,7 @@ export async function listAllSummaries(storage: Storage): Promise<ProfileSummary
   return all;
 }
 
-function encodeFields(fields: Partial<SummaryFields>): SummaryEntity {
+function encodeFields(fields: SummaryUpdate): SummaryEntity {
   const e: SummaryEntity = {};
   for (const key of ["name", "owner", "serverType", "health", "lastEmailAt", "updatedAt"] as const) {
     const value = fields[key];
@@ -110,6 +113,8 @@ function encodeFields(fields: Partial<SummaryFields>): SummaryEntity {
   if (fields.readiness !== undefined) e.readiness = jsonColumn("readiness", fields.readiness);
   if (fields.dynamics !== undefined) e.dynamics = jsonColumn("dynamics", fields.dynamics);
   if (fields.lastEmail !== undefined) e.lastEmail = jsonColumn("lastEmail", fields.lastEmail);
+  // null clears it: Merge cannot remove a column, an empty one reads back as absent.
+  if (fields.profileFailure !== undefined) e.profileFailure = fields.profileFailure === null ? "" : jsonColumn("profileFailure", { ...fields.profileFailure, failure: compactFailure(fields.profileFailure.failure) });
   if (fields.emailOutcomes !== undefined) e.emailOutcomes = jsonColumn("emailOutcomes", fields.emailOutcomes);
   return e;
 }
@@ -149,6 +154,8 @@ function decode(e: TableEntityResult<SummaryEntity>): ProfileSummary {
   if (lastEmail !== undefined) summary.lastEmail = lastEmail;
   const emailOutcomes = parseJsonColumn<ProfileSummary["emailOutcomes"]>(e.emailOutcomes, undefined);
   if (emailOutcomes !== undefined) summary.emailOutcomes = emailOutcomes;
+  const profileFailure = parseJsonColumn<ProfileSummary["profileFailure"]>(e.profileFailure, undefined);
+  if (profileFailure !== undefined) summary.profileFailure = profileFailure;
   const lastEmailAt = optionalString(e.lastEmailAt);
   if (lastEmailAt !== undefined) summary.lastEmailAt = lastEmailAt;
   return summary;

@@ -1,10 +1,23 @@
 import type { StepResult } from "../model/connection.js";
-import type { FailureCategory } from "../model/failure.js";
+import type { Failure, FailureCategory } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { EmailKind } from "../model/notification.js";
 import type { ProfileSummary, TestConnectionSummary, WindowFigures } from "../model/summary.js";
 import type { FailingMailbox } from "../cycle/window.js";
 import { inlineText, type Inline } from "./email-inline.js";
+
+/**
+ * The last hour's profile-level failure (helper D's `ProfileFailure`, lib/model/summary.ts): Test Connection failed,
+ * so every approved mailbox of the profile counted failed for that cycle.
+ */
+export interface ProfileLevelFailure {
+  at: string;
+  step: StepResult["step"];
+  failure: Failure;
+  /** "setup": the monitor could not start the probe (its own fault); "exchange": Exchange answered with the failure. */
+  origin: "setup" | "exchange";
+  mailboxes: number;
+}
 
 /** Everything an owner email says, before it is rendered as text or HTML. */
 export interface EmailInput {
@@ -19,6 +32,8 @@ export interface EmailInput {
   mailboxes?: readonly MailboxRecord[];
   /** The last email before this one. */
   previous?: { kind: EmailKind; at: string };
+  /** The last hour's profile-level failure, when Test Connection failed for the whole profile. */
+  profileFailure?: ProfileLevelFailure;
   /** Test Connection, readiness and Dynamics' verdict come from here. */
   summary?: Pick<ProfileSummary, "lastTestConnection" | "readiness" | "dynamics">;
   /** For `stale`: the last completed cycle. */
@@ -97,11 +112,19 @@ export function failedStep(summary: TestConnectionSummary | undefined): Extract<
   return failed === undefined || failed.step === "mailbox" ? undefined : failed;
 }
 
+/** The root cause an email leads with: the cycle's profile-level failure, else a failed profile-level Test Connection step. */
+export function rootCauseOf(input: Pick<EmailInput, "profileFailure" | "summary">): ProfileLevelFailure | undefined {
+  if (input.profileFailure !== undefined) return input.profileFailure;
+  const step = failedStep(input.summary?.lastTestConnection);
+  if (step === undefined) return undefined;
+  return { at: input.summary!.lastTestConnection!.at, step: step.step, failure: step.error, origin: "exchange", mailboxes: 0 };
+}
+
 export function emailSubject(input: EmailInput): string {
   const { processed, failed } = input.figures;
   const figures = `${percentLabel(failed, processed)} of mailboxes failed (${failed} of ${processed}) ${windowLabel(input.from, input.to)}`;
-  const step = failedStep(input.summary?.lastTestConnection);
-  const cause = step === undefined ? "" : `Test Connection failed (${step.error.category}), `;
+  const root = rootCauseOf(input);
+  const cause = root === undefined ? "" : `Test Connection failed (${root.failure.category}), `;
   const name = input.profile.name;
   switch (input.kind) {
     case "alert":

@@ -5,7 +5,7 @@ import {
   dashboardUrl,
   diagnosisGroups,
   durationLabel,
-  failedStep,
+  rootCauseOf,
   listedMailboxes,
   percentLabel,
   remediationInline,
@@ -41,22 +41,18 @@ export interface EmailDocument {
 const p = (...content: Inline[]): Block => ({ kind: "paragraph", content });
 
 function rootCause(input: EmailInput): Section | undefined {
-  const step = failedStep(input.summary?.lastTestConnection);
-  if (step === undefined) return undefined;
-  const at = input.summary!.lastTestConnection!.at;
-  return {
-    title: "Root cause: Test Connection failed",
-    blocks: [
-      p(
-        text(`Test Connection failed at the ${step.step} step at `),
-        time(at),
-        text(`, so no mailbox of this profile could be checked: `),
-        strong(step.error.category),
-        text(` (${step.error.code}): ${sentence(step.error.message)}`),
-      ),
-      p(strong("What to do: "), ...remediationInline(step.error.remediation, input.profile.serviceAccount)),
-    ],
-  };
+  const root = rootCauseOf(input);
+  if (root === undefined) return undefined;
+  const { failure } = root;
+  const counted = root.mailboxes > 0 ? `, so all ${root.mailboxes} mailboxes of this profile count as failed for that cycle` : ", so the mailboxes of this profile could not be checked";
+  const blocks: Block[] = [
+    p(text(`Test Connection failed at the ${root.step} step at `), time(root.at), text(`${counted}: `), strong(failure.category), text(` (${failure.code}): ${sentence(failure.message)}`)),
+    p(strong("What to do: "), ...remediationInline(failure.remediation, input.profile.serviceAccount)),
+  ];
+  if (root.origin === "setup") {
+    blocks.push(p(text("This is the monitor's own setup, not Exchange: no mailbox was disabled for it, and the mailboxes' states are unchanged.")));
+  }
+  return { title: "Root cause: Test Connection failed", blocks };
 }
 
 function headline(input: EmailInput): Block[] {

@@ -158,6 +158,22 @@ describe("what the owner email says (issue 15)", () => {
     expect(html).toMatch(/<code [^>]*>CONTOSO_EWS_PASSWORD<\/code>/);
   });
 
+  it("leads with the cycle's profile-level failure, and says when the fault is the monitor's own setup", () => {
+    const missing = failure("credential-format", "The app setting LITWARE_PASSWORD is not set", "Set the app setting `LITWARE_PASSWORD` to the service account's password.");
+    const { text, html, subject } = renderEmail(
+      base({
+        figures: { processed: 2, failed: 2, succeeded: 0, failurePercent: 100 },
+        profileFailure: { at: "2025-03-04T10:00:00.000Z", step: "autodiscover", failure: missing, origin: "setup", mailboxes: 2 },
+      }),
+    );
+    expect(subject).toBe("[exchange-sync-monitor] Contoso Exchange 2016: Test Connection failed (credential-format), 100% of mailboxes failed (2 of 2) 09:05–10:05 UTC");
+    expect(text.indexOf("Root cause: Test Connection failed")).toBeLessThan(text.indexOf("100% of the mailboxes"));
+    expect(text).toContain("Test Connection failed at the autodiscover step at 2025-03-04 10:00 UTC, so all 2 mailboxes of this profile count as failed for that cycle: credential-format");
+    expect(text).toContain("What to do: Set the app setting `LITWARE_PASSWORD` to the service account's password.");
+    expect(text).toContain("This is the monitor's own setup, not Exchange: no mailbox was disabled for it");
+    expect(html).toMatch(/<code [^>]*>LITWARE_PASSWORD<\/code>/);
+  });
+
   it("names the real service account in commands and sets commands in monospace", () => {
     const old = failure("impersonation-denied", "denied", "Assign the role (New-ManagementRoleAssignment -Role ApplicationImpersonation -User <service account>) with a scope that includes this mailbox.");
     const { text, html } = renderEmail(base({ failing: [{ address: "user0@contoso.com", lastFailureAt: "2025-03-04T09:50:00.000Z", lastError: old }] }));

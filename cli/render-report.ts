@@ -1,5 +1,6 @@
 import type { ChannelStatus, TestAddressSource, TestConnectionReport } from "../lib/model/connection.js";
 import type { Failure } from "../lib/model/failure.js";
+import type { AppRef, Readiness } from "../lib/model/readiness.js";
 
 const mark = { true: "PASS", false: "FAIL", null: "SKIP" } as const;
 
@@ -31,8 +32,10 @@ export function renderReport(report: TestConnectionReport, name: string): string
       const c = m.channels;
       lines.push(`  ${m.ok ? "PASS" : "FAIL"}  ${m.address}  incoming ${word(c.incoming)}, outgoing ${word(c.outgoing)}, appointments/contacts/tasks ${word(c.appointmentsContactsTasks)}  (${m.elapsedMs} ms)`);
       if (!m.ok) lines.push(...describe(m.error, "        "));
+      for (const note of m.notes ?? []) lines.push(`        Note: ${note}`);
     }
   }
+  if (report.readiness !== undefined) lines.push("", ...renderReadiness(report.readiness));
   if (report.certificates.length > 0) {
     lines.push("", "Certificates");
     for (const c of [...report.certificates].sort((a, b) => a.host.localeCompare(b.host))) {
@@ -52,4 +55,30 @@ function describe(error: Failure, indent: string): string[] {
 
 function word(status: ChannelStatus): string {
   return status === "not-run" ? "not run" : status;
+}
+
+const ewsWords: Record<Readiness["ews"], string> = {
+  allowed: "allowed: EWS answers the app (until the shutdown)",
+  "blocked-by-policy": "BLOCKED BY POLICY: the app is not on the tenant's EWS allow list (EWSAllowedAppIDs)",
+  disabled: "DISABLED: EWS is switched off for this user or tenant (EWSEnabled False)",
+  "not-checked": "not checked",
+};
+
+/** Readiness for the EWS shutdown: what EWS says to the app, which Graph permissions it lacks, and whose app this is. */
+export function renderReadiness(r: Readiness): string[] {
+  const app = (a: AppRef) => `app ${a.clientId} in tenant ${a.tenantId}`;
+  const lines = [`Readiness for the EWS shutdown in Exchange Online on ${r.ewsShutdown} (${r.ewsDaysLeft} days left)`];
+  lines.push(`  EWS:               ${ewsWords[r.ews]}${r.ewsReason ? ` — ${r.ewsReason}` : ""}`);
+  const p = r.graphPermissions;
+  if (p.status === "not-checked") lines.push(`  Graph permissions: not checked — ${p.reason}`);
+  else {
+    lines.push(`  Graph permissions: ${p.missing.length === 0 ? "every permission server-side synchronization needs is granted" : `MISSING ${p.missing.join(", ")}`}`);
+    if (p.missing.length > 0) lines.push("                     grant them to the app registration (API permissions > Microsoft Graph > Application) and grant admin consent");
+  }
+  lines.push(
+    r.speaksFor.kind === "sync-app"
+      ? `  Speaks for:        server-side synchronization itself (the monitor signs in as its ${app(r.speaksFor.app)})`
+      : `  Speaks for:        the monitor's ${app(r.speaksFor.app)} only; ${r.speaksFor.syncApp === "unknown" ? "synchronization's own app registration is unknown" : `synchronization uses ${app(r.speaksFor.syncApp)}`}: check that one the same way`,
+  );
+  return lines;
 }

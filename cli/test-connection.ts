@@ -15,7 +15,8 @@ import { renderReport } from "./render-report.js";
 
 export const testConnectionUsage = `usage: exchange-sync-monitor test-connection --profile FILE [--mailbox ADDRESS]... [--json] [--connect-to HOST1:PORT1:HOST2:PORT2]...
 
-Runs Test Connection once (Autodiscover / HTTPS, EWS, mailbox) and, for each --mailbox, Test & Enable's
+Runs Test Connection once (Autodiscover / HTTPS, EWS, mailbox; for Exchange Online through Microsoft Graph:
+token, graph, mailbox, then readiness for the EWS shutdown) and, for each --mailbox, Test & Enable's
 checks without changing any state. Exit status: 0 all passed, 1 something failed, 2 the input was wrong.
 Settings read: DNS_SERVERS, TRUSTED_CA_FILE, and the setting the profile names for its secret.`;
 

@@ -9,7 +9,7 @@ import { ProbeSession } from "../engine/session.js";
 import { publicCheck, testConnection } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
 import { checkGraphMailboxes, checkReadiness, graphClouds, mayReceiveCredentials, testGraphConnection, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
-import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
+import type { MailboxCheck, StepName, TestAddressSource, TestConnectionReport } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
@@ -137,7 +137,8 @@ class RoutedProbe implements OpenProbe {
       const testAddress = graph.requested[0] ?? (graph.configured.find((m) => m.approved) ?? graph.configured[0])?.address;
       const list = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])].map((address) => ({ address, wanted: this.#wantedOf(address) }));
       const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness });
-      report.steps.push(...run.steps);
+      const from: TestAddressSource = graph.requested.length > 0 ? "requested" : graph.configured.some((m) => m.approved) ? "first-approved-mailbox" : "first-mailbox";
+      report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && testAddress !== undefined ? { ...s, address: testAddress, addressFrom: from } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
       if (wantReadiness) readiness = run.readiness;
     }

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CliIo } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
+import { clearTokenCache } from "../../lib/auth/index.js";
+import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
+import { demoClientSecret, wingtipClientSecret, type SimulatedOrg } from "../../sim/index.js";
+import { startDemoSim } from "../support/sim.js";
+
+let sim: SimulatedOrg;
+let dir: string;
+beforeAll(async () => {
+  sim = await startDemoSim();
+  dir = await mkdtemp(join(tmpdir(), "cli-graph-"));
+  await writeFile(join(dir, "ca.pem"), sim.endpoints.caPem);
+  for (const p of demoProfiles()) await writeFile(join(dir, `${p.id}.json`), JSON.stringify(p));
+});
+afterAll(() => sim.stop());
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { env: { ...demoSecretSettings(), DNS_SERVERS: sim.dnsServers, TRUSTED_CA_FILE: "ca.pem" }, cwd: dir, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
+  const connectTo = [`:443:127.0.0.1:${sim.endpoints.httpsPort}`, `:80:127.0.0.1:${sim.endpoints.httpPort}`].flatMap((c) => ["--connect-to", c]);
+  const code = await main(["test-connection", ...args, ...connectTo], io);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("test-connection on an Exchange Online profile (through Microsoft Graph)", () => {
+  it("prints the token, graph and mailbox steps, the readiness object and each mailbox's channels; exit 0 when all pass", async () => {
+    clearTokenCache();
+    const { code, out } = await run(["--profile", "tailspin-online.json", "--mailbox", "zach@tailspintoys.com", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.steps.map((s: { step: string; ok: boolean }) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+    expect(report.steps[2]).toMatchObject({ address: "zach@tailspintoys.com", addressFrom: "requested" });
+    expect(report.mailboxes).toEqual([{ address: "zach@tailspintoys.com", ok: true, channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" }, elapsedMs: expect.any(Number) }]);
+    expect(report.readiness).toEqual({
+      ews: "allowed",
+      ewsShutdown: "2027-04-01",
+      ewsDaysLeft: expect.any(Number),
+      graphPermissions: { status: "checked", granted: expect.arrayContaining(["Mail.ReadWrite", "Tasks.ReadWrite.All"]), missing: [] },
+      speaksFor: { kind: "monitor-app", app: { tenantId: expect.any(String), clientId: expect.any(String) }, syncApp: "unknown" },
+    });
+    expect(out).not.toContain(demoClientSecret);
+  });
+
+  it("exits 1 for Wingtip Toys and says why in text: EWS blocked by policy, Tasks.ReadWrite.All missing, the tasks channel failing", async () => {
+    clearTokenCache();
+    const { code, out } = await run(["--profile", "wingtip-online.json", "--mailbox", "amara@wingtiptoys.com"]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/PASS {2}token +\d+ ms {2}https:\/\/login\.microsoftonline\.com\//);
+    expect(out).toMatch(/PASS {2}graph +\d+ ms {2}https:\/\/graph\.microsoft\.com\/v1\.0\/\$batch/);
+    expect(out).toMatch(/FAIL {2}mailbox /);
+    expect(out).toMatch(/FAIL {2}amara@wingtiptoys\.com {2}incoming success, outgoing success, appointments\/contacts\/tasks failure/);
+    expect(out).toMatch(/permission-missing \(Authorization_RequestDenied, permanent\)/);
+    expect(out).toMatch(/Readiness for the EWS shutdown in Exchange Online on 2027-04-01 \(\d+ days left\)/);
+    expect(out).toMatch(/EWS: +BLOCKED BY POLICY.*EWS is blocked by policy for this user or tenant/);
+    expect(out).toMatch(/Graph permissions: MISSING Tasks\.ReadWrite\.All/);
+    expect(out).not.toContain(wingtipClientSecret);
+  });
+});

@@ -2,7 +2,7 @@ import { importConfiguredProfilesOnce } from "../profiles/import-files.js";
 import type { Settings } from "../config/settings.js";
 import type { Once } from "../util/once.js";
 import { listCycles, startCycle } from "../store/cycles.js";
-import { listProfiles, claimSchedule } from "../store/profiles.js";
+import { listProfiles, claimSchedule, releaseSchedule } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
 import { encodeQueuePayload, type ProbeMessage } from "./message.js";
@@ -22,7 +22,11 @@ export type ScheduleOutcome =
   | { kind: "needs-credentials"; profileId: string }
   | { kind: "previous-cycle-running"; profileId: string; cycle: number }
   | { kind: "claimed-elsewhere"; profileId: string }
+  /** No message of the cycle was accepted: nothing is recorded as running, and the claim was given back (or not). */
+  | { kind: "enqueue-refused"; profileId: string; cycle: number; error: string; claim: "released" | "moved-on" | "not-released" }
   | { kind: "error"; profileId: string; error: string };
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The schedule timer: for every profile whose polling interval has elapsed, claim the next cycle with the profile
@@ -54,11 +58,24 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
         continue;
       }
       const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts);
+      // The cycle is recorded as running only once its messages are accepted: a refused enqueue leaves no phantom
+      // cycle holding the schedule back, and the claim is given back so the next run tries again.
+      const sent = await Promise.allSettled(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
+      const refused = sent.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (refused.length === messages.length) {
+        const released = await releaseSchedule(deps.storage, profile.id, now, stored.lastScheduledAt).catch(() => "not-released" as const);
+        outcomes.push({ kind: "enqueue-refused", profileId: profile.id, cycle: stored.cycle + 1, error: messageOf(refused[0]!.reason), claim: released });
+        continue;
+      }
       await startCycle(deps.storage, profile.id, stored.cycle + 1, messages.length, now);
-      await Promise.all(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
+      if (refused.length > 0) {
+        // The accepted shards run; the cycle is taken as abandoned once overdue, and their lease keeps the connections in bounds.
+        outcomes.push({ kind: "error", profileId: profile.id, error: `${refused.length} of ${messages.length} messages of cycle ${stored.cycle + 1} were refused: ${messageOf(refused[0]!.reason)}` });
+        continue;
+      }
       outcomes.push({ kind: "enqueued", profileId: profile.id, cycle: stored.cycle + 1, messages: messages.length });
     } catch (error) {
-      outcomes.push({ kind: "error", profileId: profile.id, error: error instanceof Error ? error.message : String(error) });
+      outcomes.push({ kind: "error", profileId: profile.id, error: messageOf(error) });
     }
   }
   return outcomes;
@@ -92,6 +109,8 @@ export async function scheduleTimer(ctx: ScheduleContext, log: TimerLog): Promis
   for (const o of outcomes) {
     if (o.kind === "enqueued") log.debug?.(`profile ${o.profileId}: cycle ${o.cycle} enqueued in ${o.messages} message(s)`);
     if (o.kind === "error") log.warn(`profile ${o.profileId} could not be scheduled: ${o.error}`);
+    if (o.kind === "enqueue-refused")
+      log.warn(`profile ${o.profileId}: the queue refused cycle ${o.cycle} (${o.error}); nothing recorded as running, ${o.claim === "released" ? "tried again at the next run" : "tried again when due"}`);
     if (o.kind === "previous-cycle-running") log.warn(`profile ${o.profileId}: cycle ${o.cycle} is still running; the next one waits (a cycle longer than the polling interval)`);
   }
   return outcomes;

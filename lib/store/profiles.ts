@@ -132,6 +132,24 @@ export async function claimSchedule(
   }
 }
 
+/**
+ * Gives a claim back when its cycle could not be enqueued: `lastScheduledAt` returns to what it was, so the next
+ * schedule run tries again instead of waiting a polling interval. Only while the claim is still the latest.
+ */
+export async function releaseSchedule(storage: Storage, id: string, claimedAt: Date, previous: string | undefined): Promise<"released" | "moved-on"> {
+  const table = await storage.table("profiles");
+  const e = await getOrUndefined<ProfileEntity>(table, partitionKey, encodeKeyPart(id));
+  if (e === undefined || e.lastScheduledAt !== claimedAt.toISOString()) return "moved-on";
+  try {
+    await table.updateEntity({ partitionKey, rowKey: encodeKeyPart(id), lastScheduledAt: previous ?? "" }, "Merge", { etag: e.etag });
+    return "released";
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 412 || status === 404) return "moved-on";
+    throw error;
+  }
+}
+
 function decode(e: TableEntityResult<ProfileEntity>): StoredProfile {
   const settings = parseJsonColumn<Omit<ProfileSettings, "id">>(e.settings, {} as Omit<ProfileSettings, "id">);
   const stored: StoredProfile = {

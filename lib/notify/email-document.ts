@@ -44,9 +44,15 @@ function rootCause(input: EmailInput): Section | undefined {
   const root = rootCauseOf(input);
   if (root === undefined) return undefined;
   const { failure } = root;
-  const counted = root.mailboxes > 0 ? `, so all ${root.mailboxes} mailboxes of this profile count as failed for that cycle` : ", so the mailboxes of this profile could not be checked";
+  const counted =
+    root.origin === "setup"
+      ? `, so no mailbox of this profile could be checked and all ${root.mailboxes} count as failed for that cycle`
+      : root.mailboxes > 0
+        ? `; every mailbox of this profile (${root.mailboxes}) counts as failed for that cycle unless its own check succeeded`
+        : "";
   const blocks: Block[] = [
-    p(text(`Test Connection failed at the ${root.step} step at `), time(root.at), text(`${counted}: `), strong(failure.category), text(` (${failure.code}): ${sentence(failure.message)}`)),
+    p(text(`Test Connection failed at the ${root.step} step at `), time(root.at), text(": "), strong(failure.category), text(` (${failure.code}): ${sentence(failure.message)}`)),
+    ...(counted === "" ? [] : [p(text(`That is the root cause${counted}.`))]),
     p(strong("What to do: "), ...remediationInline(failure.remediation, input.profile.serviceAccount)),
   ];
   if (root.origin === "setup") {
@@ -154,7 +160,7 @@ function failureSections(input: EmailInput): Section[] {
     const error = m.lastError === undefined ? "no error recorded" : sentence(m.lastError.message);
     return {
       cells: [[text(m.address)], [text(diagnosis)], [text(error)], state, [time(m.lastFailureAt)]],
-      line: [text(`${m.address}: ${diagnosis}. ${error} State: `), ...state, text(". Last failure "), time(m.lastFailureAt), text(".")],
+      line: [text(`${m.address} (${diagnosis}): ${error} State: `), ...state, text(". Last failure "), time(m.lastFailureAt), text(".")],
     };
   });
   return [
@@ -198,7 +204,10 @@ function failureSections(input: EmailInput): Section[] {
 function afterAFix(input: EmailInput): Section {
   const byAddress = new Map((input.mailboxes ?? []).map((m) => [m.address.toLowerCase(), m]));
   const stuck = input.failing.filter((m) => ["disabled", "retrying"].includes(byAddress.get(m.address.toLowerCase())?.state ?? "")).map((m) => m.address);
-  const body = JSON.stringify({ addresses: (stuck.length > 0 ? stuck : input.failing.map((m) => m.address)).slice(0, listedMailboxes) });
+  if (stuck.length === 0) {
+    return { title: "After the fix", blocks: [p(text("No failing mailbox is disabled or waiting for a retry: the next probe cycle checks them all again, no Test & Enable is needed."))] };
+  }
+  const body = JSON.stringify({ addresses: stuck.slice(0, listedMailboxes) });
   const curl = `curl -X POST "${testAndEnableUrl(input)}" -H "x-functions-key: <admin key>" -H "Content-Type: application/json" -d '${body}'`;
   return {
     title: "After the fix: run Test & Enable",

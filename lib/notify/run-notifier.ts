@@ -97,6 +97,7 @@ export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings
     to: now,
     failing: failingMailboxes(checks, from, now),
     mailboxes: kind === "stale" ? [] : await listMailboxes(storage, profileId),
+    ...(lastHour.profileFailure === undefined ? {} : { profileFailure: lastHour.profileFailure }),
     ...(story.lastEmail === undefined ? {} : { previous: story.lastEmail }),
     ...(summary === undefined ? {} : { summary }),
     ...(stale.lastCycleAt === undefined ? {} : { lastCycleAt: stale.lastCycleAt }),

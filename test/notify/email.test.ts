@@ -128,7 +128,7 @@ describe("what the owner email says (issue 15)", () => {
 
   it("shows each failing mailbox's state and the Test & Enable step after a fix, in both parts", () => {
     const { text, html } = renderEmail(base());
-    expect(text).toContain("user0@contoso.com: impersonation-denied. The account does not have permission to impersonate the requested user. State: disabled after 10 failures; not tried again until Test & Enable.");
+    expect(text).toContain("user0@contoso.com (impersonation-denied): The account does not have permission to impersonate the requested user. State: disabled after 10 failures; not tried again until Test & Enable.");
     expect(text).toContain("State: retrying (3 failures), next try 2025-03-04 10:35 UTC.");
     expect(html).toContain('<strong>retrying</strong> (3 failures), next try <span style="white-space:nowrap">2025-03-04 10:35 UTC</span>');
     for (const part of [text, html]) {
@@ -168,7 +168,8 @@ describe("what the owner email says (issue 15)", () => {
     );
     expect(subject).toBe("[exchange-sync-monitor] Contoso Exchange 2016: Test Connection failed (credential-format), 100% of mailboxes failed (2 of 2) 09:05–10:05 UTC");
     expect(text.indexOf("Root cause: Test Connection failed")).toBeLessThan(text.indexOf("100% of the mailboxes"));
-    expect(text).toContain("Test Connection failed at the autodiscover step at 2025-03-04 10:00 UTC, so all 2 mailboxes of this profile count as failed for that cycle: credential-format");
+    expect(text).toContain("Test Connection failed at the autodiscover step at 2025-03-04 10:00 UTC: credential-format");
+    expect(text).toContain("That is the root cause, so no mailbox of this profile could be checked and all 2 count as failed for that cycle.");
     expect(text).toContain("What to do: Set the app setting `LITWARE_PASSWORD` to the service account's password.");
     expect(text).toContain("This is the monitor's own setup, not Exchange: no mailbox was disabled for it");
     expect(html).toMatch(/<code [^>]*>LITWARE_PASSWORD<\/code>/);

@@ -1,5 +1,5 @@
 import type { MailboxRecord } from "../model/mailbox.js";
-import type { HourlyRow, ProfileFailure, WindowFigures } from "../model/summary.js";
+import type { HourlyRow, ProfileFailure, ProfileSummary, WindowFigures } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
 import { hourInMaintenance } from "../maintenance/in-force.js";
 import { healthOf } from "./health.js";
@@ -18,13 +18,22 @@ const hourMs = 60 * 60_000;
 /**
  * After the last shard of a cycle: the clock-hour rows of the hours the last 60 minutes touch, the rolling
  * last-60-minutes figure, mailbox states and health, written to the profile's summary for the status API.
- * `mailboxes`, when the caller holds every mailbox of the profile as it now is, saves listing them again.
+ * `mailboxes`, when the caller holds every mailbox of the profile as it now is, saves listing them again; so does
+ * `knownSummary` (the summary as this invocation last read and wrote it) for reading the summary. The fields the
+ * roll-up reads are written only by the roll-up and the cycle's Test Connection, except a Dataverse profile's
+ * `dynamics`, which the sync may change at any time: such a summary is read again.
  */
-export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: Date, mailboxes?: readonly MailboxRecord[]): Promise<void> {
+export async function rollUpCycle(
+  storage: Storage,
+  stored: StoredProfile,
+  now: Date,
+  mailboxes?: readonly MailboxRecord[],
+  knownSummary?: ProfileSummary,
+): Promise<void> {
   const id = stored.profile.id;
   const [{ from, hours, checks, figures }, summary, current] = await Promise.all([
     readWindow(storage, id, now),
-    readSummary(storage, id),
+    knownSummary !== undefined && knownSummary.dynamics === undefined ? knownSummary : readSummary(storage, id),
     mailboxes ?? listMailboxes(storage, id),
   ]);
   const windows = stored.profile.maintenance ?? [];
@@ -32,10 +41,10 @@ export async function rollUpCycle(storage: Storage, stored: StoredProfile, now: 
     const row = hourlyRow(checks.filter((c) => c.hour === hour), hour);
     return hourInMaintenance(windows, hourStart(hour)) ? { ...row, maintenance: true } : row;
   });
-  // A past hour's row is written again only when its figures changed (late results of another run may still arrive).
+  // An hour's row is written only when its figures differ from the summary's copy, the current hour's included (in a
+  // steady hour they stay put cycle after cycle). The summary is written after the rows, so its copy is never ahead.
   const unchanged = (row: HourlyRow) =>
     summary !== undefined &&
-    summary.updatedAt >= new Date(hourStart(row.hour).getTime() + hourMs).toISOString() &&
     summary.hourly.some((h) => h.hour === row.hour && h.processed === row.processed && h.failed === row.failed && h.maintenance === row.maintenance);
   await Promise.all(rows.filter((row) => !unchanged(row)).map((row) => upsertHourly(storage, id, row)));
 

@@ -1,6 +1,6 @@
 import type { Profile } from "../config/profile.js";
 import type { MailboxRecord } from "../model/mailbox.js";
-import type { ProfileFailure } from "../model/summary.js";
+import type { ProfileFailure, ProfileSummary } from "../model/summary.js";
 import { probeKindFor } from "../probes/choose.js";
 import type { OpenProbe, ProbeEnvironment } from "../probes/kind.js";
 import { publicReport, recordCycleConnectionRun, unopenedReport } from "../recording/connection-run.js";
@@ -10,7 +10,7 @@ import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
-import { readSummary } from "../store/summaries.js";
+import { readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { rollUpCycle } from "./roll-up.js";
@@ -57,12 +57,15 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsAt: message.scheduledAt });
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
   let peakConnections = 0;
+  let knownSummary: ProfileSummary | undefined;
 
   if (!opened.ok) {
     // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
     // administrator, and the mailboxes' state is left alone — they are not at fault.
     if (message.shard.index === 0) {
-      testConnectionState = await runTestConnection(deps, stored, message, "setup", async () => unopenedReport(kind, stored.profile.id, opened.failure));
+      ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "setup", async () =>
+        unopenedReport(kind, stored.profile.id, opened.failure),
+      ));
     }
   } else {
     const probe = opened.value;
@@ -70,8 +73,8 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
       // connection budget trade sockets between hosts (more TLS handshakes than connections).
       if (message.shard.index === 0) {
-        testConnectionState = await runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe));
-        await dailyReadiness(deps, stored.profile.id, probe);
+        ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe)));
+        await dailyReadiness(deps, stored.profile.id, probe, knownSummary);
       }
       await probe.checkMailboxes(due, message.maxConnections, (record, check) => results.add(record, check, deps.now()));
       peakConnections = probe.peakConnections();
@@ -85,7 +88,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const rollUp = completion.kind === "last" && !completion.rolledUp;
   if (rollUp) {
     // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
-    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined);
+    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined, knownSummary);
     await markRolledUp(deps.storage, message.profileId, message.cycle);
   }
   return {
@@ -107,8 +110,8 @@ async function endpointsOf(probe: OpenProbe) {
 }
 
 /** Exchange Online and hybrid profiles: readiness once a day (Test Connection on demand checks it too). */
-async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenProbe): Promise<void> {
-  if (probe.checkReadiness === undefined || !readinessDue((await readSummary(deps.storage, profileId))?.readiness, deps.now())) return;
+async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenProbe, summary: ProfileSummary | undefined): Promise<void> {
+  if (probe.checkReadiness === undefined || !readinessDue((summary ?? (await readSummary(deps.storage, profileId)))?.readiness, deps.now())) return;
   try {
     await recordReadiness(deps.storage, profileId, await probe.checkReadiness(), deps.now(), "daily-check");
   } catch {
@@ -116,12 +119,31 @@ async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenPro
   }
 }
 
-/** Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. */
-async function runTestConnection(deps: ProbeDeps, stored: StoredProfile, message: ProbeMessage, origin: ProfileFailure["origin"], run: () => ReturnType<typeof endpointsOf>) {
+/**
+ * Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. Also answers the
+ * summary as it now stands, so this shard's readiness check and roll-up need not read it again.
+ */
+async function runTestConnection(
+  deps: ProbeDeps,
+  stored: StoredProfile,
+  message: ProbeMessage,
+  origin: ProfileFailure["origin"],
+  run: () => ReturnType<typeof endpointsOf>,
+): Promise<{ state: "ran" | "already-ran"; summary: ProfileSummary | undefined }> {
   const summary = await readSummary(deps.storage, stored.profile.id);
-  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return "already-ran" as const;
-  await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin);
-  return "ran" as const;
+  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return { state: "already-ran", summary };
+  const written = await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin);
+  return { state: "ran", summary: summary === undefined ? undefined : withUpdate(summary, written) };
+}
+
+/** The summary after a merge of `update` (`profileFailure: null` clears it). */
+function withUpdate(summary: ProfileSummary, update: SummaryUpdate): ProfileSummary {
+  const { profileFailure, ...rest } = update;
+  const { profileFailure: _previous, ...kept } = summary;
+  const next: ProfileSummary = { ...kept, ...rest };
+  const failure = profileFailure === undefined ? summary.profileFailure : (profileFailure ?? undefined);
+  if (failure !== undefined) next.profileFailure = failure;
+  return next;
 }
 
 export function describeProbeResult(result: ProbeRunResult): string {

@@ -51,6 +51,7 @@ export async function recordConnectionRun(storage: Storage, report: TestConnecti
  * as failed for the cycle: a failed check row each at the run's time, so the hour's figures, the >50% rule and the
  * owner's email see it; mailbox records are not touched (their own checks, if any ran, apply the policy).
  * `origin`: "setup" when the probe could not even start (the monitor's own fault), else "exchange".
+ * Returns the summary fields it wrote.
  */
 export async function recordCycleConnectionRun(
   storage: Storage,
@@ -59,7 +60,7 @@ export async function recordCycleConnectionRun(
   at: string,
   previousOk: boolean | undefined,
   origin: ProfileFailure["origin"] = "exchange",
-): Promise<void> {
+): Promise<SummaryUpdate> {
   let profileFailure = profileFailureOf(report, at, origin, 0);
   if (profileFailure !== undefined) {
     const approved = (await listMailboxes(storage, profile.id)).filter((m) => m.approved);
@@ -77,6 +78,7 @@ export async function recordCycleConnectionRun(
   if (report.server !== undefined) summary.server = report.server;
   await mergeSummary(storage, profile.id, summary);
   if (previousOk !== undefined && previousOk !== report.ok) await recordAlerts(storage, [transitionAlert(profile, report, at)]);
+  return summary;
 }
 
 function transitionAlert(profile: { id: string; name: string }, report: TestConnectionReport, at: string): AlertRecord {

@@ -55,9 +55,21 @@ export async function listCycles(storage: Storage): Promise<Map<string, CyclePro
   return progress;
 }
 
-/** `rolledUp`: the cycle's roll-up already succeeded (a redelivered last shard must not do it again). */
-export type ShardCompletion = { kind: "last"; rolledUp: boolean } | { kind: "not-last"; done: number; of: number } | { kind: "superseded" };
+/**
+ * `rolledUp`: the cycle's roll-up already succeeded (a redelivered last shard must not do it again). `etag`: the row's
+ * as this shard left it, so marking the roll-up needs no second read; `doneDeferred`: the sole shard's completion is
+ * written with the roll-up's mark (see markShardDone).
+ */
+export type ShardCompletion =
+  | { kind: "last"; rolledUp: boolean; etag?: string; doneDeferred?: true }
+  | { kind: "not-last"; done: number; of: number }
+  | { kind: "superseded" };
 
+/**
+ * Records that a shard finished and says whether it was the cycle's last. A cycle of one shard has nothing to race
+ * with: its completion is not written here but by `markRolledUp` together with the roll-up's mark (one write instead
+ * of two; a roll-up that throws leaves the shard undone, and the redelivered message finishes it).
+ */
 export async function markShardDone(storage: Storage, profileId: string, cycle: number, shard: { index: number; count: number }): Promise<ShardCompletion> {
   const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
@@ -75,29 +87,39 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
     const done = current.cycle === cycle ? new Set(current.done) : new Set<number>();
     const rolledUp = current.cycle === cycle && current.rest.rolledUp === true;
     if (done.has(shard.index)) return done.size >= shard.count ? { kind: "last", rolledUp } : { kind: "not-last", done: done.size, of: shard.count };
+    if (shard.count === 1 && current.etag !== undefined && current.cycle === cycle) return { kind: "last", rolledUp: false, etag: current.etag, doneDeferred: true };
     done.add(shard.index);
     const entity = { ...key, ...(current.cycle === cycle ? current.rest : {}), cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)) };
+    let written: { etag?: string };
     try {
-      if (current.etag === undefined) await table.createEntity(entity);
-      else await table.updateEntity(entity, "Replace", { etag: current.etag });
+      written = current.etag === undefined ? await table.createEntity(entity) : await table.updateEntity(entity, "Replace", { etag: current.etag });
     } catch (error) {
       const status = statusOf(error);
       if (status === 409 || status === 412) continue;
       throw error;
     }
-    return done.size >= shard.count ? { kind: "last", rolledUp } : { kind: "not-last", done: done.size, of: shard.count };
+    if (done.size < shard.count) return { kind: "not-last", done: done.size, of: shard.count };
+    return written.etag === undefined ? { kind: "last", rolledUp } : { kind: "last", rolledUp, etag: written.etag };
   }
   throw new Error(`Could not record shard ${shard.index} of cycle ${cycle} for ${profileId}: too much contention`);
 }
 
-/** Marks the cycle rolled up, so that only a roll-up that failed is done again by a redelivered message. */
-export async function markRolledUp(storage: Storage, profileId: string, cycle: number): Promise<void> {
+/**
+ * Marks the cycle rolled up, so that only a roll-up that failed is done again by a redelivered message. With the
+ * completion `markShardDone` gave, no read: its ETag guards the write, and a deferred sole shard is marked done too.
+ */
+export async function markRolledUp(storage: Storage, profileId: string, cycle: number, completion?: ShardCompletion): Promise<void> {
   const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
-  const entity = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
-  if (entity === undefined || Number(entity.cycle) !== cycle) return;
+  let etag = completion?.kind === "last" ? completion.etag : undefined;
+  if (etag === undefined) {
+    const entity = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
+    if (entity === undefined || Number(entity.cycle) !== cycle) return;
+    etag = entity.etag;
+  }
+  const doneToo = completion?.kind === "last" && completion.doneDeferred === true ? { shardsDone: "[0]" } : {};
   try {
-    await table.updateEntity({ ...key, rolledUp: true }, "Merge", { etag: entity.etag });
+    await table.updateEntity({ ...key, ...doneToo, rolledUp: true }, "Merge", { etag });
   } catch (error) {
     const status = statusOf(error);
     if (status !== 404 && status !== 412) throw error;

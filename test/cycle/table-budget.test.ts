@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
+import { runProbe } from "../../lib/cycle/run.js";
+import { runSchedule } from "../../lib/cycle/schedule.js";
+import { importProfile } from "../../lib/profiles/import.js";
+import { listMailboxes } from "../../lib/store/mailboxes.js";
+import type { Storage } from "../../lib/store/storage.js";
+import { readSummary } from "../../lib/store/summaries.js";
+import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
+import { cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
+import { simEnvironment } from "../support/sim.js";
+import { testSettings, testStorage } from "../support/storage.js";
+
+let sim: SimulatedOrg;
+beforeAll(async () => {
+  sim = await startSimulatedOrg(cycleOrganisation(500));
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+async function drain(storage: Storage, queueName: string): Promise<ProbeMessage[]> {
+  const queue = await storage.queue(queueName);
+  const messages: ProbeMessage[] = [];
+  for (;;) {
+    const batch = await queue.receiveMessages({ numberOfMessages: 32 });
+    if (batch.receivedMessageItems.length === 0) return messages;
+    for (const item of batch.receivedMessageItems) {
+      const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      messages.push(parsed.message);
+      await queue.deleteMessage(item.messageId, item.popReceipt);
+    }
+  }
+}
+
+describe("table requests of a cycle (Azurite, simulator)", () => {
+  it("a steady cycle of 500 healthy mailboxes costs at most 0.05 table requests per check, schedule and roll-up included", async () => {
+    const settings = testSettings();
+    const storage = testStorage(settings);
+    const addresses = Array.from({ length: 500 }, (_, i) => `user${i}@litware.com`);
+    expect((await importProfile(storage, litwareProfile(addresses))).ok).toBe(true);
+    let clock = Date.parse("2026-11-30T10:10:00Z");
+    // A clock that moves a little at every look, as a real one does between a check and the roll-up.
+    const now = () => new Date((clock += 5));
+    const deps = { storage, probe: simEnvironment(sim, cycleSecrets), now };
+    const cycle = async () => {
+      await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
+      const messages = await drain(storage, settings.probeQueue);
+      expect(messages).toHaveLength(1);
+      return runProbe(deps, messages[0]!);
+    };
+
+    expect(await cycle()).toMatchObject({ kind: "probed", checked: 500, failed: 0, rolledUp: true });
+    clock += 6 * 60_000;
+    const before = storage.requests.table;
+    expect(await cycle()).toMatchObject({ kind: "probed", checked: 500, failed: 0, rolledUp: true, testConnection: "ran" });
+    const spent = storage.requests.table - before;
+    // Schedule 5 (three lists, the claim, the cycle row), profile and mailboxes 2, Test Connection 3, results 10
+    // (checks and mailboxes, 100 a transaction), the cycle row 2, the roll-up 2 (the hour's checks, the summary).
+    expect(spent).toBeLessThanOrEqual(500 * 0.05);
+
+    // Nothing was skipped to get there: every mailbox recorded in cycle 2, the summary and the cycle marked done.
+    expect((await listMailboxes(storage, "litware")).every((m) => m.lastCycle === 2 && m.state === "enabled")).toBe(true);
+    const summary = await readSummary(storage, "litware");
+    expect(summary?.lastHour).toMatchObject({ processed: 500, failed: 0 });
+    expect(summary?.lastTestConnection?.at.startsWith("2026-11-30T10:16")).toBe(true);
+    expect(summary?.hourly.find((h) => h.hour === "2026113010")).toMatchObject({ processed: 500, failed: 0 });
+    clock += 6 * 60_000;
+    expect((await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 }))[0]).toMatchObject({ kind: "enqueued", cycle: 3 });
+  }, 120_000);
+});

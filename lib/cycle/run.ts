@@ -89,7 +89,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   if (rollUp) {
     // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
     await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined, knownSummary);
-    await markRolledUp(deps.storage, message.profileId, message.cycle);
+    await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
   }
   return {
     kind: "probed",

@@ -39,7 +39,7 @@ describe("the dataverseSync timer and PUT on a profile from Dataverse", () => {
   it("syncs, and PUT /api/profiles/{id} answers 409 with the reason for a profile from Dataverse", async () => {
     const ctx = context();
     await dataverseSync.handler(ctx, timer, invocation());
-    expect((await listProfiles(ctx.storage)).length).toBe(5);
+    expect((await listProfiles(ctx.storage)).length).toBe(6);
     const id = `dv-${demoProfileIds.northwind}`;
     const body = JSON.stringify({ name: "Changed", serverType: "exchange-server", owner: "a@northwind.com", auth: { kind: "basic", username: "u@northwind.com", passwordSetting: "P" }, mailboxes: [] });
     const reply = await sent(await profilePut.handler(ctx, request({ method: "PUT", params: { id }, body }), invocation()));

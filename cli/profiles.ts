@@ -108,7 +108,7 @@ export async function importFiles(args: string[], io: CliIo): Promise<number> {
   const opened = openStorage(io);
   if (!opened.ok) return opened.status;
   for (const { file, document } of documents) {
-    const result = await importProfile(opened.storage, document);
+    const result = await importProfile(opened.storage, document, { env: io.env });
     if (!result.ok) {
       io.stderr(`${file}: the profile is not valid:\n${describeProblems(result.problems)}`);
       return 2;
@@ -117,6 +117,7 @@ export async function importFiles(args: string[], io: CliIo): Promise<number> {
     io.stdout(
       `${result.created ? "created" : "updated"} ${result.profileId} from ${file}: ${m.total} mailboxes (${m.added} added, ${m.updated} updated, ${m.removed} removed)`,
     );
+    for (const w of result.warnings) io.stderr(`warning: ${file}: ${w.field} ${w.message}`);
   }
   return 0;
 }

@@ -8,18 +8,31 @@ import { deleteSummary, mergeSummary, readSummary, unknownSummary, writeSummary 
 import type { Storage } from "../store/storage.js";
 import { applyMailboxPlan } from "./apply-mailbox-plan.js";
 import { planMailboxSync, type MailboxPlan } from "./mailbox-sync.js";
+import { missingSecretWarnings, type ImportWarning } from "./import-warnings.js";
 
 export type ImportResult =
-  | { ok: true; profileId: string; created: boolean; mailboxes: { total: number; added: number; updated: number; removed: number; unchanged: number } }
+  | {
+      ok: true;
+      profileId: string;
+      created: boolean;
+      mailboxes: { total: number; added: number; updated: number; removed: number; unchanged: number };
+      /** What was stored but will not work yet (a secret setting this environment does not hold). */
+      warnings: ImportWarning[];
+    }
   | { ok: false; problems: FieldProblem[] };
 
 /**
  * Imports a profile document (the profile file format). Invalid input is refused with every wrong field named and
  * nothing written. Otherwise the mailboxes are written first, then the summary, and the profile entity last, so the
  * schedule only ever sees a complete profile; if a write fails, what was written is undone and the error is thrown.
- * `id` (from a URL) must match the document's id, or fills it in when the document has none.
+ * `id` (from a URL) must match the document's id, or fills it in when the document has none. With `env` (the app's
+ * settings), a secret setting the profile names that is not there is a warning in the result.
  */
-export async function importProfile(storage: Storage, document: unknown, options: { id?: string; now?: Date } = {}): Promise<ImportResult> {
+export async function importProfile(
+  storage: Storage,
+  document: unknown,
+  options: { id?: string; now?: Date; env?: Record<string, string | undefined> } = {},
+): Promise<ImportResult> {
   const checked = validate(document, options.id);
   if (!checked.ok) return checked;
   const profile = checked.profile;
@@ -45,6 +58,7 @@ export async function importProfile(storage: Storage, document: unknown, options
     profileId: profile.id,
     created: existing === undefined,
     mailboxes: { total: plan.after.length, added: plan.added, updated: plan.updated, removed: plan.deletes.length, unchanged: plan.unchanged },
+    warnings: options.env === undefined ? [] : missingSecretWarnings(profile.auth, options.env),
   };
 }
 

@@ -42,6 +42,21 @@ describe("exchange-sync-monitor profiles", () => {
     expect(await run("profiles", "export", "fabrikam")).toBe(1);
   });
 
+  it("warns about a secret setting that is not set, and stores the profile all the same", async () => {
+    const { dir, run, out, err, env } = await setup();
+    await writeFile(join(dir, "contoso.json"), JSON.stringify(designExample));
+    expect(await run("profiles", "import", "contoso.json")).toBe(0);
+    expect(out.join("\n")).toMatch(/created contoso-ex2016/);
+    expect(err).toEqual([
+      "warning: contoso.json: auth.passwordSetting names the app setting CONTOSO_EWS_PASSWORD, which is not set here: the profile is stored, but its checks fail until the setting holds the secret",
+    ]);
+    err.length = 0;
+    const withSecret = cli({ ...env, CONTOSO_EWS_PASSWORD: "s3cret-value" }, dir);
+    expect(await withSecret.run("profiles", "import", "contoso.json")).toBe(0);
+    expect(withSecret.err).toEqual([]);
+    expect(withSecret.out.join("\n")).not.toContain("s3cret-value");
+  });
+
   it("refuses every file when one is wrong, naming the file and each field", async () => {
     const { dir, run, err, out } = await setup();
     await writeFile(join(dir, "good.json"), JSON.stringify(designExample));

@@ -23,6 +23,17 @@ describe("profile admin API through the local host", () => {
     expect((await call("PUT", `profiles/${designExample.id}`, JSON.stringify(designExample), "fkey")).status).toBe(401);
   });
 
+  it("warns in the PUT reply about a secret setting the app does not hold, storing the profile", async () => {
+    const profile = exampleWith({ id: "warned", auth: { kind: "basic", username: "svc-crm@contoso.com", passwordSetting: "NO_SUCH_SETTING_ANYWHERE" } });
+    const put = await call("PUT", "profiles/warned", JSON.stringify(profile));
+    expect(put.status).toBe(201);
+    expect(((await put.json()) as { warnings: unknown }).warnings).toEqual([
+      { field: "auth.passwordSetting", message: "names the app setting NO_SUCH_SETTING_ANYWHERE, which is not set here: the profile is stored, but its checks fail until the setting holds the secret" },
+    ]);
+    expect((await call("GET", "profiles/warned")).status).toBe(200);
+    expect((await call("DELETE", "profiles/warned")).status).toBe(204);
+  });
+
   it("creates, updates, exports, lists and deletes a profile", async () => {
     const { id, ...withoutId } = designExample;
     const created = await call("PUT", `profiles/${id}`, JSON.stringify(withoutId));

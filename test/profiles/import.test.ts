@@ -35,7 +35,7 @@ describe("profile import and export", () => {
   it("round-trips the design's example byte for byte", async () => {
     const storage = testStorage();
     const result = await importProfile(storage, designExample);
-    expect(result).toEqual({ ok: true, profileId: designExample.id, created: true, mailboxes: { total: 1, added: 1, updated: 0, removed: 0, unchanged: 0 } });
+    expect(result).toEqual({ ok: true, profileId: designExample.id, created: true, mailboxes: { total: 1, added: 1, updated: 0, removed: 0, unchanged: 0 }, warnings: [] });
     const exported = await exportProfile(storage, designExample.id);
     expect(JSON.stringify(exported, null, 2)).toBe(JSON.stringify(designExample, null, 2));
     expect(await readSummary(storage, designExample.id)).toMatchObject({ health: "unknown", mailboxStates: { enabled: 1, "pending-approval": 0 } });
@@ -112,5 +112,17 @@ describe("profile import and export", () => {
     await nothingStored(storage, designExample.id);
     expect(await readChecksForHours(storage, designExample.id, ["2025050110"])).toEqual([]);
     expect(await removeProfile(storage, designExample.id)).toBe("not-found");
+  });
+});
+
+describe("import warnings", () => {
+  it("name each secret setting that is missing, blank or an unresolved Key Vault reference, never its value", async () => {
+    const { missingSecretWarnings } = await import("../../lib/profiles/import-warnings.js");
+    const oauth = { kind: "oauth", tenantId: "t", clientId: "c", clientSecretSetting: "APP_SECRET", certificatePathSetting: "APP_CERT", cloud: "public" } as const;
+    expect(missingSecretWarnings(oauth as never, { APP_SECRET: "  ", APP_CERT: "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/x)" })).toEqual([
+      { field: "auth.clientSecretSetting", message: expect.stringMatching(/^names the app setting APP_SECRET, which is not set here/) },
+      { field: "auth.certificatePathSetting", message: "names the app setting APP_CERT, whose Key Vault reference is not resolved: check the app's access to the vault" },
+    ]);
+    expect(missingSecretWarnings({ kind: "basic", username: "u@x.com", passwordSetting: "PW" } as never, { PW: "hunter2" })).toEqual([]);
   });
 });

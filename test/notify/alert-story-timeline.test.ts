@@ -111,6 +111,8 @@ describe("the alert's story through the notifier", () => {
       ["2025030412", false],
     ]);
     expect((await readSummary(world.storage, p.id))?.hourly.filter((h) => h.maintenance).map((h) => h.hour)).toEqual(["2025030409", "2025030410", "2025030411"]);
+    // the probes ran and were recorded all through the window
+    expect(hours.find((h) => h.hour === "2025030410")).toMatchObject({ processed: 15, failed: 10 });
   });
 
   it("honours a weekly window across midnight in New York on the night the clocks go back", async () => {

@@ -193,7 +193,7 @@ class Scanner {
     this.#i += 1;
   }
 
-  /** An XML name (prefix included): a name-start character, then name characters; anything non-ASCII counts as either. */
+  /** An XML name (prefix included): a name-start character, then name characters (XML 1.0, fifth edition). */
   #name(what: string): string {
     const xml = this.xml;
     const start = this.#i;
@@ -247,12 +247,31 @@ function reference(ref: string): string | undefined {
   return valid ? String.fromCodePoint(codePoint) : undefined;
 }
 
+/** XML 1.0's NameStartChar; astral characters arrive as UTF-16 surrogates (planes 1–14, i.e. up to U+EFFFF). */
 function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a || c >= 0x80;
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+  return (
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xdb7f) ||
+    (c >= 0xdc00 && c <= 0xdfff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
+  );
 }
 
+/** XML 1.0's NameChar. */
 function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+  return (
+    isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040
+  );
 }
 
 function localName(qname: string): string {

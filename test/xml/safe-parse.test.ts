@@ -140,6 +140,9 @@ describe("parseXml refuses hostile and broken input", () => {
     ["an unterminated comment", "<a><!-- x</a>"],
     ["an unterminated CDATA section", "<a><![CDATA[x</a>"],
     ["a markup declaration other than a comment or CDATA", "<a><!ELEMENTS x></a>"],
+    ["a no-break space inside an element name", "<User\u00A0Settings/>"],
+    ["U+FFFF inside an attribute name", `<a Min\uFFFForBuild="1"/>`],
+    ["a name starting with a combining mark", "<\u0301a/>"],
   ])("%s is xml-malformed", (_label, body) => {
     expect(refused(body)).toMatchObject({ category: "invalid-response", code: "xml-malformed" });
   });
@@ -148,6 +151,13 @@ describe("parseXml refuses hostile and broken input", () => {
     const root = parsed(`<?xml version='1.0'?><!-- before --><a b='1'><!-- in --><?pi data?><c/></a><!-- after -->\n`);
     expect(attr(root, "b")).toBe("1");
     expect(children(root).map((c) => c.name)).toEqual(["c"]);
+  });
+
+  it("accepts XML 1.0's non-ASCII name characters", () => {
+    const root = parsed(`<Prénom·x\u0301 ÿ="1"><日本/><a-b.c_d/></Prénom·x\u0301>`);
+    expect(root.name).toBe("Prénom·x\u0301");
+    expect(attr(root, "ÿ")).toBe("1");
+    expect(children(root).map((c) => c.name)).toEqual(["日本", "a-b.c_d"]);
   });
 
   it("accepts nesting to 100 levels and refuses 101", () => {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { copyFile, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { agreementKinds } from "../lib/model/dynamics.js";
 import { headerOf } from "../local/demo/smtp-sink.js";
 import { demoStories } from "../sim/demo-story.js";
 
@@ -62,6 +63,20 @@ describe("npm start with nothing configured but local.settings.sample.json copie
     });
     const health = Object.fromEntries(status.profiles.map((p) => [p.profileId, p.health]));
     expect(health).toEqual(Object.fromEntries(Object.entries(demoStories).map(([id, s]) => [id, s.health])));
+
+    // Dynamics 365's own verdict beside the probe's: every class appears in the status of a demo profile.
+    type Detail = { profile: { dynamics: { credentials: string; needs?: string; agreement: Record<string, number> } | null }; dynamicsMailboxes: { address: string; agreement: string; explanation: string; alerts: { text: string }[] }[] | null };
+    const detail = async (id: string) => (await (await fetch(`${url}/api/status/${id}`, { headers: { "x-functions-key": key } })).json()) as Detail;
+    const details = Object.fromEntries(await Promise.all(Object.keys(demoStories).map(async (id) => [id, await detail(id)] as const)));
+    const classes = new Set(Object.values(details).flatMap((d) => (d.dynamicsMailboxes ?? []).map((m) => m.agreement)));
+    expect([...classes].sort()).toEqual([...agreementKinds].sort());
+    const mallory = details["fabrikam-ex2019"]!.dynamicsMailboxes!.find((m) => m.address === "mallory@fabrikam.com")!;
+    expect(mallory).toMatchObject({ agreement: "both-fail", explanation: expect.stringMatching(/Exchange side/), alerts: [{ text: expect.stringMatching(/does not exist/) }] });
+    const erin = details["contoso-ex2016"]!.dynamicsMailboxes!.find((m) => m.address === "erin@contoso.com")!;
+    expect(erin).toMatchObject({ agreement: "dynamics-fails-probe-passes", explanation: expect.stringMatching(/CRM side: Dynamics has postponed processing/) });
+    expect(details["woodgrove-ex2019"]!.profile.dynamics).toMatchObject({ credentials: "missing", needs: expect.stringMatching(/map file must give username and passwordSetting/) });
+    const metrics = await (await fetch(`${url}/api/metrics`, { headers: { "x-functions-key": key } })).text();
+    expect(metrics).toMatch(/exchange_sync_dynamics_agreement_mailboxes\{profile="fabrikam-ex2019",class="both-fail"\} [1-9]/);
 
     // Tailspin and Wingtip run on Microsoft Graph; Test Connection shows Wingtip's EWS block and missing permission.
     const adminKey = /admin key: +(\S+)/.exec(banner)?.[1] ?? "";

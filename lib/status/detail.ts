@@ -1,6 +1,9 @@
 import type { AlertRecord } from "../model/alert.js";
 import type { Failure } from "../model/failure.js";
 import { recentAlerts } from "../store/alerts.js";
+import { readDynamics } from "../store/dynamics.js";
+import { dynamicsView } from "../dataverse/view.js";
+import type { ServerType } from "../dataverse/server-type.js";
 import { listMailboxes } from "../store/mailboxes.js";
 import type { Storage } from "../store/storage.js";
 import { readSummary } from "../store/summaries.js";
@@ -44,12 +47,19 @@ function alertStatus(a: AlertRecord): AlertStatus {
 export async function loadDetail(storage: Storage, profileId: string, secrets: readonly string[]): Promise<Detail> {
   const summary = await readSummary(storage, profileId);
   if (summary === undefined) return { kind: "not-found" };
-  const [mailboxes, alerts] = await Promise.all([listMailboxes(storage, profileId), recentAlerts(storage, profileId, recentAlertCount)]);
+  const [mailboxes, alerts, dynamicsRows] = await Promise.all([
+    listMailboxes(storage, profileId),
+    recentAlerts(storage, profileId, recentAlertCount),
+    summary.dynamics === undefined ? undefined : readDynamics(storage, profileId),
+  ]);
+  // A profile from Dataverse: each mailbox's Dynamics verdict beside the probe's, with the side at fault.
+  const dynamics = summary.dynamics === undefined || dynamicsRows === undefined ? undefined : dynamicsView(dynamicsRows, mailboxes, summary.serverType as ServerType, summary.dynamics.credentials, Date.now());
   const document = {
     profile: profileStatus(summary),
     failingMailboxes: failingMailboxes(mailboxes),
     mailboxes: mailboxList(mailboxes),
     recentAlerts: alerts.map(alertStatus),
+    dynamicsMailboxes: dynamics?.mailboxes ?? null,
   };
   const body = redactJson(JSON.stringify(document), secrets);
   return { kind: "found", rendered: { body, etag: strongEtag(body) } };

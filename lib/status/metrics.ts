@@ -1,3 +1,4 @@
+import { agreementKinds } from "../model/dynamics.js";
 import { mailboxStates } from "../model/mailbox.js";
 import { healthOrder, type Overall, type ProfileStatus } from "./view.js";
 import type { MetricFamily, MetricType, Sample } from "./prometheus.js";
@@ -54,6 +55,18 @@ const perProfile: { name: string; type: MetricType; help: string; samples: PerPr
   { name: "mailboxes_disabled", type: "gauge", help: "Mailboxes disabled for synchronization.", samples: (p) => [one(p, p.mailboxStates.disabled ?? 0)] },
   { name: "emails_sent_total", type: "counter", help: "Alert emails sent to the profile's owner.", samples: (p) => [one(p, p.emailsSent)] },
   { name: "health", type: "gauge", help: "State set: 1 for the profile's current health (ok, degraded, failing, unknown), 0 for the others.", samples: (p) => healthOrder.map((h) => one(p, p.health === h ? 1 : 0, { health: h })) },
+  {
+    name: "dynamics_agreement_mailboxes",
+    type: "gauge",
+    help: "Profiles from Dataverse: mailboxes by where Dynamics 365's verdict and the probe's meet (both-fail, dynamics-fails-probe-passes, probe-fails-dynamics-passes, both-pass, not-compared).",
+    samples: (p) => (p.dynamics === null ? [] : agreementKinds.map((k) => one(p, p.dynamics!.agreement[k] ?? 0, { class: k }))),
+  },
+  {
+    name: "dynamics_credentials_missing",
+    type: "gauge",
+    help: "Profiles from Dataverse: 1 when the map file gives no credentials (the profile is not probed), else 0.",
+    samples: (p) => (p.dynamics === null ? [] : [one(p, p.dynamics.credentials === "missing" ? 1 : 0)]),
+  },
   { name: "summary_updated_timestamp_seconds", type: "gauge", help: "When the profile's summary was last written, in Unix seconds.", samples: (p) => [one(p, Date.parse(p.updatedAt) / 1000)] },
 ];
 

@@ -1,5 +1,6 @@
 import type { CertificateReport, ServerInfo, StepResult } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
+import type { DynamicsProfileSummary } from "../model/dynamics.js";
 import type { Health, ProfileSummary } from "../model/summary.js";
 
 /** What the status endpoints show for one profile, built from its summary only. */
@@ -9,6 +10,8 @@ export interface ProfileStatus
   certificates: { minDaysLeft: number | null; hosts: CertificateReport[] };
   server: ServerInfo | null;
   lastEmailAt: string | null;
+  /** Profiles from Dataverse: where it comes from, credentials (or what the map file must add), Dynamics' last Test Connection, the agreement classes. */
+  dynamics: DynamicsProfileSummary | null;
 }
 
 export interface TestConnectionStatus {
@@ -45,6 +48,7 @@ export function profileStatus(s: ProfileSummary): ProfileStatus {
     certificates: { minDaysLeft: days.length === 0 ? null : Math.min(...days), hosts },
     server: s.server ?? null,
     lastEmailAt: s.lastEmailAt ?? null,
+    dynamics: s.dynamics ?? null,
     emailsSent: s.emailsSent,
     mailboxStates: s.mailboxStates,
     hourly: [...s.hourly].sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0)).slice(-hoursShown),

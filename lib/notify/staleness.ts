@@ -26,3 +26,20 @@ export function staleness(
   const limitMs = 2 * options.pollingIntervalMinutes * 60_000 + (options.scheduleEveryMs ?? defaultScheduleEveryMs);
   return { stale: ageMs > limitMs, lastCycleAt: summary.updatedAt, ageMs };
 }
+
+/**
+ * The longest gap between two firings of an NCRONTAB schedule ("sec min hour day month weekday") of the usual
+ * regular kinds: every second, every N seconds, every minute, every N minutes, every hour, every N hours. Anything
+ * else (lists, ranges, days) gives undefined, and the caller's default applies.
+ */
+export function cronPeriodMs(expression: string): number | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 6 || fields.slice(3).some((f) => f !== "*")) return undefined;
+  const [sec, min, hour] = fields as [string, string, string];
+  const step = (field: string): number | undefined => (field === "*" ? 1 : /^\*\/([1-9]\d*)$/.test(field) ? Number(field.slice(2)) : undefined);
+  const fixed = (field: string): boolean => /^\d+$/.test(field);
+  if (hour === "*" && min === "*") return step(sec) === undefined ? (fixed(sec) ? 60_000 : undefined) : step(sec)! * 1000;
+  if (hour === "*" && fixed(sec)) return step(min) === undefined ? (fixed(min) ? 3_600_000 : undefined) : step(min)! * 60_000;
+  if (fixed(sec) && fixed(min)) return step(hour) === undefined ? undefined : step(hour)! * 3_600_000;
+  return undefined;
+}

@@ -1,7 +1,8 @@
 import type { Settings } from "../config/settings.js";
 import type { Storage } from "../store/storage.js";
 import { createMailer } from "./mailer.js";
-import { runNotifier, type ProfileNotifyResult } from "./run-notifier.js";
+import { runNotifier, type NotifierDeps, type ProfileNotifyResult } from "./run-notifier.js";
+import { cronPeriodMs } from "./staleness.js";
 
 export type NotifierRun = { kind: "off"; reason: string } | { kind: "ran"; results: ProfileNotifyResult[] };
 
@@ -14,7 +15,7 @@ export interface RunLog {
 
 /** What the notify timer reads from the app context. */
 export interface NotifyContext {
-  settings: Pick<Settings, "smtp" | "statusBaseUrl">;
+  settings: Pick<Settings, "smtp" | "statusBaseUrl"> & { schedules?: Pick<Settings["schedules"], "schedule"> };
   storage: Storage;
   env: Record<string, string | undefined>;
   now(): Date;
@@ -28,8 +29,11 @@ export async function notifyTimer(rt: NotifyContext, log: RunLog): Promise<Notif
     log.info(reason);
     return { kind: "off", reason };
   }
-  const deps = { storage: rt.storage, mailer: createMailer(smtp, rt.env), now: rt.now };
-  const results = await runNotifier(rt.settings.statusBaseUrl === undefined ? deps : { ...deps, statusBaseUrl: rt.settings.statusBaseUrl });
+  const deps: NotifierDeps = { storage: rt.storage, mailer: createMailer(smtp, rt.env), now: rt.now };
+  if (rt.settings.statusBaseUrl !== undefined) deps.statusBaseUrl = rt.settings.statusBaseUrl;
+  const scheduleEveryMs = rt.settings.schedules === undefined ? undefined : cronPeriodMs(rt.settings.schedules.schedule);
+  if (scheduleEveryMs !== undefined) deps.scheduleEveryMs = scheduleEveryMs;
+  const results = await runNotifier(deps);
   for (const result of results) {
     const line = describe(result);
     if (result.kind === "error" || result.kind === "send-failed" || result.kind === "outcome-unknown") log.warn(line);

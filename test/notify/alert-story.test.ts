@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideEmail, initialStory, type StoryDecision, type StoryState } from "../../lib/notify/alert-story.js";
+import { cronPeriodMs, staleness } from "../../lib/notify/staleness.js";
 
 const t0 = new Date("2026-11-30T08:00:00.000Z");
 const minutes = (m: number): Date => new Date(t0.getTime() + m * 60_000);
@@ -118,5 +119,30 @@ describe("the alert's story", () => {
     const notified: StoryState = { alertOpen: false, staleNotified: true, lastEmail: { kind: "stale", at: minutes(-300).toISOString() } };
     expect(decideEmail({ figures: { processed: 0, failed: 0 }, inMaintenance: true, stale: true, state: notified, now: t0 }).after.staleNotified).toBe(true);
     expect(decideEmail({ figures: { processed: 0, failed: 0 }, inMaintenance: true, stale: false, state: notified, now: t0 }).after.staleNotified).toBe(false);
+  });
+});
+
+describe("the schedule's period, for telling a stale profile", () => {
+  it("reads the regular NCRONTAB schedules and gives up on the others", () => {
+    expect(cronPeriodMs("0 * * * * *")).toBe(60_000);
+    expect(cronPeriodMs("*/15 * * * * *")).toBe(15_000);
+    expect(cronPeriodMs("* * * * * *")).toBe(1_000);
+    expect(cronPeriodMs("0 */5 * * * *")).toBe(300_000);
+    expect(cronPeriodMs("30 0 * * * *")).toBe(3_600_000);
+    expect(cronPeriodMs("0 0 */2 * * *")).toBe(7_200_000);
+    expect(cronPeriodMs("0 30 2 * * *")).toBeUndefined();
+    expect(cronPeriodMs("0 0,30 * * * *")).toBeUndefined();
+    expect(cronPeriodMs("0 * * * * 1-5")).toBeUndefined();
+    expect(cronPeriodMs("* * * * *")).toBeUndefined();
+  });
+
+  it("is stale past twice the polling interval plus the schedule's period, never without a summary", () => {
+    const updatedAt = "2025-03-04T10:00:00.000Z";
+    const at = (ms: number) => new Date(Date.parse(updatedAt) + ms);
+    const options = { pollingIntervalMinutes: 5, scheduleEveryMs: 15_000 };
+    expect(staleness({ updatedAt }, at(615_000), options)).toEqual({ stale: false, lastCycleAt: updatedAt, ageMs: 615_000 });
+    expect(staleness({ updatedAt }, at(615_001), options).stale).toBe(true);
+    expect(staleness({ updatedAt }, at(660_001), { pollingIntervalMinutes: 5 }).stale).toBe(true);
+    expect(staleness(undefined, at(86_400_000), options)).toEqual({ stale: false });
   });
 });

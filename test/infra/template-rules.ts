@@ -42,12 +42,14 @@ export type TemplateProblem =
 /**
  * App settings the Functions platform reads itself. The app never reads them, so they are not in the catalogue.
  * `AzureWebJobsStorage__credential` tells the host to use a managed identity for its own storage connection.
+ * `languageWorkers__node__arguments` holds the Node worker's flags (the heap limit, see BENCHMARKS.md).
  */
 export const platformSettings = [
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
   "AzureWebJobsStorage__credential",
   "AzureWebJobsStorage__blobServiceUri",
+  "languageWorkers__node__arguments",
 ] as const;
 
 /**

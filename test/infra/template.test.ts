@@ -59,6 +59,11 @@ describe("the deployment template (infra/)", () => {
     expect(keys).not.toContain("AzureWebJobsStorage");
   });
 
+  it("caps the Node worker's heap at 512 MB, as the benchmarks ran (peak RSS of 20 x 500 mailboxes, BENCHMARKS.md)", () => {
+    const settings = settingKeys(read("infra/modules/app-settings.bicep"))!;
+    expect(settings.find((e) => e.key === "languageWorkers__node__arguments")?.value).toBe("'--max-old-space-size=512'");
+  });
+
   it("runs on Flex Consumption with Node.js 22 and deploys from a blob container reached with the managed identity", () => {
     const app = read("infra/modules/function-app.bicep");
     expect(app).toMatch(/tier: 'FlexConsumption', name: 'FC1'/);

@@ -5,6 +5,7 @@ import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxState } from "../model/mailbox.js";
 import { probeKindFor } from "../probes/choose.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
+import { missingCredentials } from "../profiles/dataverse-lock.js";
 import { loadProfile, type OnDemand, type OnDemandContext } from "./outcome.js";
 
 const body = z.strictObject({ addresses: z.array(z.email("must be an email address")).max(1000).optional() });
@@ -21,6 +22,8 @@ export async function testAndEnable(ctx: OnDemandContext, profileId: string, inp
   if (!parsed.success) return { kind: "invalid", problems: formatIssues(parsed.error.issues) };
   const loaded = await loadProfile(ctx.storage, profileId);
   if (loaded === undefined) return { kind: "not-found" };
+  const needs = missingCredentials(loaded.stored);
+  if (needs !== undefined) return { kind: "invalid", problems: needs };
   const { stored, profile, mailboxes } = loaded;
   const wanted = parsed.data.addresses?.map((a) => a.toLowerCase());
   const byAddress = new Map(mailboxes.map((m) => [m.address, m]));

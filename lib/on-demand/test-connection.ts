@@ -4,6 +4,7 @@ import type { TestConnectionReport } from "../model/connection.js";
 import { probeKindFor } from "../probes/choose.js";
 import { publicReport, recordConnectionRun, unopenedReport } from "../recording/connection-run.js";
 import { recordReadiness } from "../recording/readiness.js";
+import { missingCredentials } from "../profiles/dataverse-lock.js";
 import { loadProfile, type OnDemand, type OnDemandContext } from "./outcome.js";
 
 const body = z.strictObject({ mailboxes: z.array(z.email("must be an email address")).max(1000).optional() });
@@ -14,6 +15,8 @@ export async function testConnectionNow(ctx: OnDemandContext, profileId: string,
   if (!parsed.success) return { kind: "invalid", problems: formatIssues(parsed.error.issues) };
   const loaded = await loadProfile(ctx.storage, profileId);
   if (loaded === undefined) return { kind: "not-found" };
+  const needs = missingCredentials(loaded.stored);
+  if (needs !== undefined) return { kind: "invalid", problems: needs };
   const { profile } = loaded;
   const at = ctx.now();
   const kind = probeKindFor(profile);

@@ -1,4 +1,5 @@
-import { getProfile } from "../store/profiles.js";
+import type { FieldProblem } from "../config/issues.js";
+import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 
 /**
@@ -12,4 +13,10 @@ export async function readOnlyReason(storage: Storage, profileId: string): Promi
     `Profile ${profileId} comes from Dataverse (${origin.source.environment}, email server profile "${origin.source.name}", ${origin.source.id}) and is read-only here: ` +
     `change it in Dynamics 365 (the next sync, DATAVERSE_SYNC_CRON, brings the change), and its credentials in DATAVERSE_MAP_FILE`
   );
+}
+
+/** A profile from Dataverse that the map file gives no credentials: nothing can be tested until it does. */
+export function missingCredentials(stored: StoredProfile): FieldProblem[] | undefined {
+  if (stored.origin?.credentials !== "missing") return undefined;
+  return [{ field: "DATAVERSE_MAP_FILE", message: `profile ${stored.profile.id} needs credentials before it can be tested: ${stored.origin.needs ?? "the map file gives none"}` }];
 }

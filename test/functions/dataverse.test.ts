@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import azureFunctions from "@azure/functions";
 import { dataverseSync } from "../../functions/dataverse-sync.js";
 import { profilePut } from "../../functions/profile-put.js";
+import { profileTestConnection } from "../../functions/profile-test-connection.js";
+import { mailboxesTestAndEnable } from "../../functions/mailboxes-test-and-enable.js";
 import { getProfile, listProfiles } from "../../lib/store/profiles.js";
 import { demoDataverseMap, demoDataverseSettings, demoProfileIds } from "../../sim/dataverse/index.js";
 import type { SimulatedOrg } from "../../sim/index.js";
@@ -36,7 +38,7 @@ describe("the dataverseSync timer and PUT on a profile from Dataverse", () => {
     expect(plain.storage.requests.table).toBe(0);
   });
 
-  it("syncs, and PUT /api/profiles/{id} answers 409 with the reason for a profile from Dataverse", async () => {
+  it("syncs; PUT /api/profiles/{id} answers 409 with the reason for a profile from Dataverse; Test Connection and Test & Enable name the credentials a profile still needs", async () => {
     const ctx = context();
     await dataverseSync.handler(ctx, timer, invocation());
     expect((await listProfiles(ctx.storage)).length).toBe(6);
@@ -48,6 +50,11 @@ describe("the dataverseSync timer and PUT on a profile from Dataverse", () => {
       body: { error: { code: "profile-from-dataverse", message: expect.stringMatching(/comes from Dataverse .*"Northwind Exchange 2016".* change it in Dynamics 365/) } },
     });
     expect((await getProfile(ctx.storage, id))?.profile.name).toBe("Northwind Exchange 2016");
+    const woodgrove = `dv-${demoProfileIds.woodgrove}`;
+    for (const [handler, route] of [[profileTestConnection, "test-connection"], [mailboxesTestAndEnable, "mailboxes/test-and-enable"]] as const) {
+      const refused = await sent(await handler.handler(ctx, request({ method: "POST", params: { id: woodgrove }, body: "{}" }), invocation()));
+      expect(refused, route).toMatchObject({ status: 400, body: { error: { details: [{ field: "DATAVERSE_MAP_FILE", message: expect.stringMatching(/needs credentials before it can be tested: .*username and passwordSetting/) }] } } });
+    }
     const other = await sent(await profilePut.handler(ctx, request({ method: "PUT", params: { id: "hand-made" }, body }), invocation()));
     expect(other.status).toBe(201);
   });

@@ -1,10 +1,10 @@
-import { importConfiguredProfilesOnce } from "../profiles/import-files.js";
 import type { Settings } from "../config/settings.js";
 import type { Once } from "../util/once.js";
 import { listCycles, startCycle } from "../store/cycles.js";
 import { listProfiles, claimSchedule, releaseSchedule } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
+import { importProfileFilesAsNeeded } from "./profile-files.js";
 import { encodeQueuePayload, type ProbeMessage } from "./message.js";
 import { isPreviousCycleRunning, isProfileDue, planShards } from "./shards.js";
 
@@ -96,11 +96,11 @@ export interface TimerLog {
   debug?(message: string): void;
 }
 
-/** The schedule timer: import PROFILE_FILES once, then enqueue every due profile. */
+/** The schedule timer: import PROFILE_FILES (again when their profiles are gone), then enqueue every due profile. */
 export async function scheduleTimer(ctx: ScheduleContext, log: TimerLog): Promise<ScheduleOutcome[]> {
   const { settings, storage } = ctx;
   if (settings.profileFiles.length > 0) {
-    for (const result of await importConfiguredProfilesOnce(ctx.once, storage, settings.profileFiles, ctx.now())) {
+    for (const result of await importProfileFilesAsNeeded(ctx.once, storage, settings.profileFiles, ctx.now())) {
       if (result.kind === "imported") log.info(`imported ${result.file} as profile ${result.profileId}`);
       else log.warn(`${result.file} was not imported:\n  ${result.problems.join("\n  ")}`);
     }

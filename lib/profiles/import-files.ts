@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseJsonText } from "../config/json-text.js";
 import type { Storage } from "../store/storage.js";
-import type { Once } from "../util/once.js";
 import { importProfile } from "./import.js";
 
 export type FileImport =
@@ -33,11 +32,4 @@ export async function importProfileFiles(storage: Storage, files: readonly strin
     );
   }
   return results;
-}
-
-const importedKey = Symbol("PROFILE_FILES imported");
-
-/** Once per app context: the schedule imports the configured files before its first run, on any host. */
-export function importConfiguredProfilesOnce(once: Once, storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
-  return once.get(importedKey, () => importProfileFiles(storage, files, now));
 }

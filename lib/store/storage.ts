@@ -21,10 +21,39 @@ export class RequestCounter {
   }
 }
 
+/** The storage requests sent and not answered yet: how long storage has kept the oldest one waiting. */
+export class PendingRequests {
+  #next = 0;
+  readonly #started = new Map<number, number>();
+  begin(): number {
+    const id = this.#next++;
+    this.#started.set(id, Date.now());
+    return id;
+  }
+  end(id: number): void {
+    this.#started.delete(id);
+  }
+  /** How long the oldest unanswered request has waited, 0 when none is waiting. */
+  oldestWaitMs(now = Date.now()): number {
+    let oldest = now;
+    for (const t of this.#started.values()) oldest = Math.min(oldest, t);
+    return now - oldest;
+  }
+  async track<T>(work: Promise<T>): Promise<T> {
+    const id = this.begin();
+    try {
+      return await work;
+    } finally {
+      this.end(id);
+    }
+  }
+}
+
 export interface Storage {
   table(name: TableName): Promise<TableClient>;
   queue(name: string): Promise<QueueClient>;
   readonly requests: RequestCounter;
+  readonly pending: PendingRequests;
 }
 
 export class StorageNotConfigured extends Error {
@@ -37,6 +66,7 @@ export class StorageNotConfigured extends Error {
 /** Table and queue clients for one storage target; tables and queues are created on first use. */
 export function createStorage(target: StorageTarget, options: { tablePrefix?: string } = {}): Storage {
   const requests = new RequestCounter();
+  const pending = new PendingRequests();
   const prefix = options.tablePrefix ?? "";
   const tables = new Map<string, Promise<TableClient>>();
   const queues = new Map<string, Promise<QueueClient>>();
@@ -49,12 +79,29 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
     return credential;
   };
 
-  const tableOptions = (insecure: boolean): TableServiceClientOptions => ({
+  /** `recreate` makes the client's table again (late-bound: the policy exists before its client). */
+  const tableOptions = (insecure: boolean, recreate: () => Promise<void>): TableServiceClientOptions => ({
     allowInsecureConnection: insecure,
     retryOptions: { maxRetries: 3, maxRetryDelayInMs: 5_000 },
     additionalPolicies: [
+      {
+        // Storage that came back empty (restarted, or an operator deleted the table): made again once, then the request is sent again.
+        policy: {
+          name: "recreateMissingTable",
+          sendRequest: async (req, next) => {
+            try {
+              return await next(req);
+            } catch (error) {
+              if (errorCodeOf(error) !== "TableNotFound") throw error;
+              await recreate();
+              return next(req);
+            }
+          },
+        },
+        position: "perCall",
+      },
       { policy: { name: "countTableRequests", sendRequest: (req, next) => (requests.table++, next(req)) }, position: "perCall" },
-      { policy: { name: "tableRequestTimeout", sendRequest: (req, next) => ((req.timeout ||= requestTimeoutMs), next(req)) }, position: "perRetry" },
+      { policy: { name: "tableRequestTimeout", sendRequest: (req, next) => ((req.timeout ||= requestTimeoutMs), pending.track(next(req))) }, position: "perRetry" },
     ],
   });
   const queueOptions: StoragePipelineOptions = { retryOptions: { maxTries: 4, tryTimeoutInMs: requestTimeoutMs, maxRetryDelayInMs: 5_000 } };
@@ -62,18 +109,27 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   async function newTable(name: string): Promise<TableClient> {
     // The SDKs load on first use: importing the app stays cheap (see app/main.ts).
     const { TableClient } = await import("@azure/data-tables");
-    let client: TableClient;
+    let client: TableClient | undefined;
+    const create = () => ignoreConflict(() => client!.createTable());
     switch (target.kind) {
       case "not-configured":
         throw new StorageNotConfigured();
       case "connection-string":
-        client = TableClient.fromConnectionString(target.connectionString, name, tableOptions(isInsecure(target.connectionString)));
+        client = TableClient.fromConnectionString(target.connectionString, name, tableOptions(isInsecure(target.connectionString), create));
         break;
       case "managed-identity":
-        client = new TableClient(target.tableUrl, name, await managedIdentity(target.clientId), tableOptions(false));
+        client = new TableClient(target.tableUrl, name, await managedIdentity(target.clientId), tableOptions(false, create));
         break;
     }
-    await ignoreConflict(() => client.createTable());
+    await create();
+    // A transaction's failure comes back inside its answer, past the pipeline: the same recreation, here.
+    const submit = client.submitTransaction.bind(client);
+    client.submitTransaction = (actions) =>
+      submit(actions).catch(async (error: unknown) => {
+        if (errorCodeOf(error) !== "TableNotFound") throw error;
+        await create();
+        return submit(actions);
+      });
     return client;
   }
 
@@ -91,11 +147,12 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
         break;
     }
     await client.createIfNotExists();
-    return client;
+    return recreatingQueue(client, pending);
   }
 
   return {
     requests,
+    pending,
     table(name) {
       const full = `${prefix}${name}`;
       let client = tables.get(full);
@@ -128,4 +185,38 @@ async function ignoreConflict(create: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 409) throw error;
   }
+}
+
+/** The service's error code of a failed request (`TableNotFound`, `QueueNotFound`…), wherever the SDK put it. */
+function errorCodeOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; details?: { errorCode?: unknown }; response?: { headers?: { get?(name: string): string | undefined }; bodyAsText?: string | null } } | undefined;
+  const code = e?.details?.errorCode ?? e?.response?.headers?.get?.("x-ms-error-code") ?? e?.code;
+  if (typeof code === "string") return code;
+  // Inside the pipeline the answer is not parsed yet: the code is in its body, `{"odata.error":{"code":"TableNotFound",…}}`.
+  const body = e?.response?.bodyAsText;
+  return typeof body === "string" ? /"code"\s*:\s*"(\w+)"/.exec(body)?.[1] : undefined;
+}
+
+/**
+ * The queue client, each of its requests counted as pending while it waits, and a queue that has gone (storage came
+ * back empty) made again once and the request sent again.
+ */
+function recreatingQueue(client: QueueClient, pending: PendingRequests): QueueClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function" || property === "constructor") return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return pending.track(
+          result.catch(async (error: unknown) => {
+            if (errorCodeOf(error) !== "QueueNotFound") throw error;
+            await target.createIfNotExists();
+            return value.apply(target, args);
+          }),
+        );
+      };
+    },
+  });
 }

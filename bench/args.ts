@@ -27,7 +27,7 @@ export interface BenchOptions {
   runs: number;
 }
 
-const usage = `usage: npm run bench -- [probe] [status] [startup] [dataverse] [--quick]
+const usage = `usage: npm run bench -- [probe] [status] [startup] [dataverse] [graph] [--quick]
   --latency MS        EWS latency per request (default 50)         BENCH_LATENCY_MS
   --connections C     Maximum Concurrent Connections (default 10)  BENCH_CONNECTIONS
   --sizes PxM,...     profile sizes (default 1x1000,20x500,1x10000) BENCH_SIZES
@@ -67,7 +67,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     console.log(usage);
     process.exit(0);
   }
-  const known = ["probe", "status", "startup", "dataverse"];
+  const known = ["probe", "status", "startup", "dataverse", "graph"];
   const unknown = positionals.filter((p) => !known.includes(p));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}\n${usage}`);
   const quick = values.quick || env.BENCH_QUICK === "1";

@@ -95,7 +95,10 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   if (!token.ok) {
     await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
-    await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => deliver((await checkBatch(run, part)).checks));
+    // A batch's reports (the cycle records them, flushing to storage every hundred) do not hold up the next batch.
+    const delivering: Promise<void>[] = [];
+    await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => void delivering.push(deliver((await checkBatch(run, part)).checks)));
+    await Promise.all(delivering);
   }
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox reports failed`);
   return run.stats;

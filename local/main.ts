@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { loadSettings, SettingsError, type Settings } from "../lib/config/settings.js";
 import { createAppContext } from "../lib/app-context.js";
 import { startAzurite, type RunningAzurite } from "./azurite.js";
+import { developmentStorageProblem, usesDevelopmentStorage } from "./dev-storage.js";
 import { readHostConfig } from "./host-config.js";
 import { startLocalHost, type LocalHost } from "./host.js";
 import { startDemo, type Demo } from "./demo/demo.js";
@@ -24,6 +25,8 @@ export interface LocalHostCommand {
   stopSignal: Promise<void>;
   /** Where local.settings.json, host.json and the demo's mail folder are looked for (default: the current directory). */
   cwd?: string;
+  /** Tests only: the ports UseDevelopmentStorage=true is checked on (default Azurite's 10001 and 10002). */
+  developmentStoragePorts?: { queue: number; table: number };
 }
 
 /** `npm start`: returns the exit status instead of exiting, so tests can drive it. */
@@ -62,6 +65,14 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
       return 1;
     }
     throw error;
+  }
+
+  if (settings.storage.kind === "connection-string" && usesDevelopmentStorage(settings.storage.connectionString)) {
+    const problem = await developmentStorageProblem(command.developmentStoragePorts);
+    if (problem !== undefined) {
+      command.stderr(problem);
+      return 1;
+    }
   }
 
   // Every line goes to the command's stdout (the console, or a test's buffer), from LOG_LEVEL up.

@@ -199,6 +199,34 @@ describe("npm start", () => {
     expect(errors.join("\n")).toMatch(/SHARD_SIZE/);
   });
 
+  it("stops with a clear message when UseDevelopmentStorage=true has no emulator listening", async () => {
+    const { runLocalHost } = await import("../local/main.js");
+    const { createServer } = await import("node:net");
+    // Two ports that were free a moment ago, and are closed now.
+    const closedPorts = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<number>((resolve) => {
+            const server = createServer().listen(0, "127.0.0.1", () => {
+              const { port } = server.address() as { port: number };
+              server.close(() => resolve(port));
+            });
+          }),
+      ),
+    );
+    const errors: string[] = [];
+    const code = await runLocalHost({
+      argv: ["--port", "0"],
+      env: { AzureWebJobsStorage: "UseDevelopmentStorage=true" },
+      stdout: () => {},
+      stderr: (line) => errors.push(line),
+      stopSignal: Promise.resolve(),
+      developmentStoragePorts: { queue: closedPorts[0]!, table: closedPorts[1]! },
+    });
+    expect(code).toBe(1);
+    expect(errors.join("\n")).toMatch(/UseDevelopmentStorage=true, but nothing listens on queue 127\.0\.0\.1:\d+ and table 127\.0\.0\.1:\d+ .*leave AzureWebJobsStorage unset/);
+  });
+
   it("refuses a garbage storage connection string and a missing profile file at start, in one message", async () => {
     const { runLocalHost } = await import("../local/main.js");
     const errors: string[] = [];

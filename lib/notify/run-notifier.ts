@@ -141,7 +141,7 @@ async function reflect(storage: Storage, profileId: string, recorded: LedgerUpda
     return;
   }
   // Another run changed the ledger meanwhile: the attempt is still the latest this run knows of.
-  await mergeSummary(storage, profileId, { lastEmail: { at: details.at.toISOString(), kind: details.kind, outcome, ...(reason === undefined ? {} : { reason }) } });
+  await mergeSummary(storage, profileId, { lastEmail: { at: details.at.toISOString(), kind: details.kind, outcome, ...(reason === undefined ? {} : { reason: reason.slice(0, 1000) }) } });
 }
 
 /** The account the monitor signs in as, for remediation commands. */

@@ -1,6 +1,7 @@
 import type { StepResult } from "../model/connection.js";
 import type { Failure, FailureCategory } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
+import type { AgreementKind } from "../model/dynamics.js";
 import type { EmailKind } from "../model/notification.js";
 import type { ProfileSummary, TestConnectionSummary, WindowFigures } from "../model/summary.js";
 import type { FailingMailbox } from "../cycle/window.js";
@@ -30,6 +31,8 @@ export interface EmailInput {
   failing: FailingMailbox[];
   /** The profile's mailboxes as stored now (their state: retrying, disabled, next try). */
   mailboxes?: readonly MailboxRecord[];
+  /** Dynamics 365's verdict on each mailbox beside the probe's (profiles from Dataverse). */
+  dynamicsMailboxes?: readonly { address: string; agreement: AgreementKind; explanation: string }[];
   /** The last email before this one. */
   previous?: { kind: EmailKind; at: string };
   /** The last hour's profile-level failure, when Test Connection failed for the whole profile. */

@@ -152,15 +152,27 @@ function failureSections(input: EmailInput): Section[] {
   const account = input.profile.serviceAccount;
   const groups = diagnosisGroups(input.failing);
   const byAddress = new Map((input.mailboxes ?? []).map((m) => [m.address.toLowerCase(), m]));
+  const verdicts = new Map((input.dynamicsMailboxes ?? []).map((v) => [v.address.toLowerCase(), v]));
+  const withDynamics = verdicts.size > 0;
   const listed = input.failing.slice(0, listedMailboxes);
   const more = input.failing.length - listed.length;
   const mailboxes = listed.map((m) => {
     const state = stateOf(byAddress.get(m.address.toLowerCase()), byAddress.size > 0);
     const diagnosis = m.lastError?.category ?? "unknown";
     const error = m.lastError === undefined ? "no error recorded" : sentence(m.lastError.message);
+    const verdict = verdicts.get(m.address.toLowerCase());
+    const dynamics = verdict === undefined ? [text("not compared")] : [strong(agreementLabels[verdict.agreement]), text(`: ${sentence(verdict.explanation)}`)];
     return {
-      cells: [[text(m.address)], [text(diagnosis)], [text(error)], state, [time(m.lastFailureAt)]],
-      line: [text(`${m.address} (${diagnosis}): ${error} State: `), ...state, text(". Last failure "), time(m.lastFailureAt), text(".")],
+      cells: [[text(m.address)], [text(diagnosis)], [text(error)], state, ...(withDynamics ? [dynamics] : []), [time(m.lastFailureAt)]],
+      line: [
+        text(`${m.address} (${diagnosis}): ${error} State: `),
+        ...state,
+        text("."),
+        ...(withDynamics ? [text(" Dynamics 365: "), ...dynamics, ...(verdict === undefined ? [text(".")] : [])] : []),
+        text(" Last failure "),
+        time(m.lastFailureAt),
+        text("."),
+      ],
     };
   });
   return [
@@ -191,7 +203,7 @@ function failureSections(input: EmailInput): Section[] {
       blocks: [
         {
           kind: "table",
-          head: ["Mailbox", "Diagnosis", "Error", "State", "Last failure"],
+          head: ["Mailbox", "Diagnosis", "Error", "State", ...(withDynamics ? ["Dynamics 365 beside the probe"] : []), "Last failure"],
           rows: mailboxes,
           ...(more > 0 ? { after: [text(`and ${more} more`)] } : {}),
         },
@@ -279,6 +291,11 @@ function dynamicsSection(input: EmailInput): Section | undefined {
       .filter((k) => d.agreement[k] > 0)
       .map((k) => ({ cells: [[text(agreementLabels[k])], [text(String(d.agreement[k]))]], line: [text(`${agreementLabels[k]}: ${d.agreement[k]}`)] })),
   });
+  const crmSide = (input.dynamicsMailboxes ?? []).filter((v) => v.agreement === "dynamics-fails-probe-passes");
+  if (crmSide.length > 0) {
+    blocks.push(p(text("Mailboxes Dynamics 365 fails although the probe reaches them (the cause is on the CRM side):")));
+    blocks.push({ kind: "list", items: crmSide.slice(0, listedMailboxes).map((v) => [strong(v.address), text(`: ${sentence(v.explanation)}`)]) });
+  }
   blocks.push(p(text("Counted at "), time(d.countedAt), text(`, from ${d.source.environment}.`)));
   return { title: "Dynamics 365's verdict", blocks };
 }

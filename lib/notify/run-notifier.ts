@@ -4,6 +4,7 @@ import type { EmailKind, EmailOutcome, StoryState } from "../model/notification.
 import type { WindowFigures } from "../model/summary.js";
 import { readLastHour } from "../cycle/roll-up.js";
 import { failingMailboxes } from "../cycle/window.js";
+import { readDynamicsView } from "../store/dynamics.js";
 import { listMailboxes } from "../store/mailboxes.js";
 import {
   claim,
@@ -89,6 +90,8 @@ export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings
   }
 
   const kind = decision.email;
+  const mailboxes = kind === "stale" ? [] : await listMailboxes(storage, profileId);
+  const dynamics = summary?.dynamics === undefined || kind === "stale" ? undefined : await readDynamicsView(storage, summary, mailboxes, now);
   const email = renderEmail({
     kind,
     profile: { id: profileId, name: profile.name, owner: profile.owner, ...serviceAccountOf(profile) },
@@ -96,7 +99,8 @@ export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings
     from,
     to: now,
     failing: failingMailboxes(checks, from, now),
-    mailboxes: kind === "stale" ? [] : await listMailboxes(storage, profileId),
+    mailboxes,
+    ...(dynamics === undefined ? {} : { dynamicsMailboxes: dynamics.mailboxes }),
     ...(lastHour.profileFailure === undefined ? {} : { profileFailure: lastHour.profileFailure }),
     ...(story.lastEmail === undefined ? {} : { previous: story.lastEmail }),
     ...(summary === undefined ? {} : { summary }),

@@ -224,6 +224,30 @@ describe("what the owner email says (issue 15)", () => {
     expect(allowed.text).not.toContain("EWS readiness");
   });
 
+  it("puts Dynamics' verdict beside the probe's for each failing mailbox, and lists the CRM-side ones", () => {
+    const dynamics: DynamicsProfileSummary = {
+      source: { kind: "dataverse", environment: "https://contoso.crm.dynamics.com", id: "0f0e", name: "Contoso Exchange 2016", servertype: 0 },
+      credentials: "mapped",
+      agreement: { ...noAgreements(), "both-fail": 1, "dynamics-fails-probe-passes": 1 },
+      countedAt: "2025-03-04T10:00:00.000Z",
+    };
+    const { text, html } = renderEmail(
+      base({
+        summary: { lastTestConnection: passed, dynamics },
+        dynamicsMailboxes: [
+          { address: "user0@contoso.com", agreement: "both-fail", explanation: "Both fail: the cause is on the Exchange side" },
+          { address: "crm-only@contoso.com", agreement: "dynamics-fails-probe-passes", explanation: "Dynamics fails with 'mailbox not approved'; the probe reaches it" },
+        ],
+      }),
+    );
+    expect(text).toContain("State: disabled after 10 failures; not tried again until Test & Enable. Dynamics 365: both fail (Exchange side): Both fail: the cause is on the Exchange side.");
+    expect(text).toContain("user1@contoso.com (impersonation-denied)");
+    expect(text).toMatch(/user1@contoso\.com .* Dynamics 365: not compared\. Last failure/);
+    expect(html).toContain("<th");
+    expect(html).toContain("Dynamics 365 beside the probe");
+    expect(text).toContain("- crm-only@contoso.com: Dynamics fails with 'mailbox not approved'; the probe reaches it.");
+  });
+
   it("links to the dashboard without any key", () => {
     const { text, html } = renderEmail(base());
     expect(text).toContain("Dashboard (open it with your function key): https://monitor.contoso.com/api/dashboard/contoso-ex2016");

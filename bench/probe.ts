@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { importProfile } from "../lib/profiles/import.js";
 import { createStorage } from "../lib/store/storage.js";
@@ -19,6 +20,8 @@ interface MeasuredCycle extends CycleReport {
   ewsHandshakesMax: number;
   autodiscoverHandshakesMax: number;
   ewsRequests: number;
+  /** The machine's 1-minute load average when the cycle ended (os.loadavg; other work may share the machine). */
+  load: number;
 }
 
 export interface ProbeSizeResult {
@@ -88,10 +91,10 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       const report = (await call({ type: "cycle", index })) as CycleReport;
       const simCpu = process.cpuUsage(simCpuBefore);
       if (report.errors.length > 0) console.error(`  cycle ${index}: ${report.errors.length} errors, first: ${report.errors[0]}`);
-      const measured = withSimFigures(report, sim, size.profiles, (simCpu.user + simCpu.system) / 1000);
+      const measured = { ...withSimFigures(report, sim, size.profiles, (simCpu.user + simCpu.system) / 1000), load: loadavg()[0]! };
       console.error(
         `  cycle ${index}${index === 0 ? " (warm-up, Autodiscover)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
-          `${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check (system ${fixed(report.cpuSystemMs / Math.max(1, report.checked), 3)}), peak ${measured.peakConnections} connections, rss ${mb(report.rss)} (peak ${mb(report.sampledPeakRss)}: heap ${mb(report.sampledPeakHeapTotal)}, external ${mb(report.sampledPeakExternal)}); ` +
+          `load ${fixed(measured.load, 1)}, ${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check (system ${fixed(report.cpuSystemMs / Math.max(1, report.checked), 3)}), peak ${measured.peakConnections} connections, rss ${mb(report.rss)} (peak ${mb(report.sampledPeakRss)}: heap ${mb(report.sampledPeakHeapTotal)}, external ${mb(report.sampledPeakExternal)}); ` +
           `before/during/after Exchange ${ms(report.phases.beforeExchangeMs)} / ${ms(report.phases.exchangeMs)} / ${ms(report.phases.afterExchangeMs)} ` +
           `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter})`,
       );
@@ -138,7 +141,7 @@ export function workerFlags(): string[] {
 
 export const appHeapFlag = "--max-old-space-size=512";
 
-function withSimFigures(report: CycleReport, sim: SimulatedOrg, profiles: number, simCpuMs: number): MeasuredCycle {
+function withSimFigures(report: CycleReport, sim: SimulatedOrg, profiles: number, simCpuMs: number): Omit<MeasuredCycle, "load"> {
   let peakConnections = 0;
   let ewsHandshakesMax = 0;
   let autodiscoverHandshakesMax = 0;
@@ -200,6 +203,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
       `${fixed(perCheck, 3)} ${verdict(perCheck <= 0.05)}`,
       fixed(cpuPerCheck, 3),
       `${mb(maxRss)}${r.mailboxes >= 10_000 ? ` ${verdict(maxRss <= 256 * 1024 * 1024)}` : ""}`,
+      loadRange(r.cycles),
     ];
   });
   printTable(
@@ -216,6 +220,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
       "table req/check ≤0.05",
       "app CPU ms/check",
       "peak RSS",
+      "load avg (1 min)",
     ],
     rows,
   );
@@ -223,7 +228,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
   if (results.some((r) => r.stragglers > 0)) {
     printTable(
       `Stragglers: ${fixed(options.stragglers * 100, 1)}% of the mailboxes answer only after the EWS timeout (${options.ewsTimeoutMs} ms), EWS latency ${options.latencyMs} ms, C=${C}`,
-      ["P × M", "stragglers/profile", "wall (min–max)", "bound: remaining work", "ratio to it", "bound: connection time", "ratio to it ≤1.25", "failed (timeouts)", "TLS hs EWS"],
+      ["P × M", "stragglers/profile", "wall (min–max)", "without stragglers", "ratio to it", "bound of the remaining work", "ratio to it ≤1.25", "failed (timeouts)", "TLS hs EWS", "load avg (1 min)"],
       results.map((r) => {
         const walls = r.cycles.map((c) => c.wallMs);
         const wall = median(walls);
@@ -238,6 +243,7 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
           `${fixed(ratio)} ${verdict(ratio <= 1.25)}`,
           median(r.cycles.map((c) => c.failed)),
           Math.max(...r.cycles.map((c) => c.ewsHandshakesMax)),
+          loadRange(r.cycles),
         ];
       }),
     );
@@ -268,6 +274,11 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
   );
 }
 
+function loadRange(cycles: readonly MeasuredCycle[]): string {
+  const loads = cycles.map((c) => c.load);
+  return `${fixed(Math.min(...loads), 1)}–${fixed(Math.max(...loads), 1)}`;
+}
+
 /** CPU per mailbox check: the app's process, the app with the simulator, and the peer (ews-javascript-api) when run. */
 function printCpu(options: BenchOptions, results: ProbeSizeResult[], peer: PeerRun | undefined): void {
   const rows: (string | number)[][] = results.map((r) => {
@@ -279,10 +290,11 @@ function printCpu(options: BenchOptions, results: ProbeSizeResult[], peer: PeerR
       per((c) => c.cpuSystemMs),
       per((c) => c.cpuMs + c.simCpuMs),
       fixed(median(r.cycles.map((c) => c.ewsRequests / Math.max(1, c.checked)))),
+      loadRange(r.cycles),
     ];
   });
-  if (peer === undefined) rows.push(["ews-javascript-api (peer)", "peer not run (--peer)", "", "", "", ""]);
-  else if (peer.kind === "not-run") rows.push(["ews-javascript-api (peer)", `peer not run: ${peer.reason}`, "", "", "", ""]);
+  if (peer === undefined) rows.push(["ews-javascript-api (peer)", "peer not run (--peer)", "", "", "", "", ""]);
+  else if (peer.kind === "not-run") rows.push(["ews-javascript-api (peer)", `peer not run: ${peer.reason}`, "", "", "", "", ""]);
   else {
     const perCheck = (peer.cpuMs - peer.startupCpuMs) / Math.max(1, peer.mailboxes - 10);
     rows.push([
@@ -292,12 +304,24 @@ function printCpu(options: BenchOptions, results: ProbeSizeResult[], peer: PeerR
       "—",
       `${fixed(perCheck, 3)} (client + its fake EWS, start-up taken off; ${fixed(peer.cpuMs / Math.max(1, peer.mailboxes), 3)} with it)`,
       fixed(peer.requests / Math.max(1, peer.mailboxes)),
+      fixed(loadavg()[0]!, 1),
     ]);
   }
   printTable(
     `CPU per mailbox check (EWS latency ${options.latencyMs} ms, C=${options.connections}; median of the measured cycles)`,
-    ["who", "app CPU ms/check", "user", "system", "app + server CPU ms/check", "requests/check"],
+    ["who", "app CPU ms/check", "user", "system", "app + server CPU ms/check", "requests/check", "load avg (1 min)"],
     rows,
   );
-  if (peer?.kind === "ran") console.log(`\npeer: ${peer.line}`);
+  if (peer?.kind === "ran") {
+    console.log(`\npeer: ${peer.line}`);
+    const peerRate = (JSON.parse(peer.line) as { mailboxesPerS?: number }).mailboxesPerS;
+    const first = results[0]!;
+    const ours = median(first.cycles.map((c) => (c.checked / c.wallMs) * 1000));
+    if (peerRate !== undefined && peerRate > 0 && options.latencyMs > 0) {
+      console.log(
+        `\nmailboxes/s at ${options.latencyMs} ms, C=${options.connections}: this app ${Math.round(ours)} (${first.size}, steady state) vs the peer ${peerRate} ` +
+          `(${peer.mailboxes.toLocaleString("en")} mailboxes): ${fixed(ours / peerRate, 1)}× ${verdict(ours / peerRate >= 5)} (goal ≥ 5×)`,
+      );
+    }
+  }
 }

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { existsSync, statSync } from "node:fs";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,4 +50,28 @@ describe("npm run sim", () => {
     await expect(run).rejects.toThrow(/ENOENT/);
     expect(await readdir(dir)).toEqual([]);
   }, 60_000);
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`removes its secrets file when the process gets ${signal}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), "sim-signal-"));
+      const child = spawn(
+        process.execPath,
+        ["--experimental-transform-types", "--no-warnings", "--import", fileURLToPath(new URL("../support/ts-child.mjs", import.meta.url)), fileURLToPath(new URL("../../sim/main.ts", import.meta.url))],
+        { env: { ...process.env, TMPDIR: dir }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      const deadline = Date.now() + 45_000;
+      while (!/set -a; \. (\S+);/.test(out) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const settingsFile = /set -a; \. (\S+);/.exec(out)?.[1] ?? "";
+      expect(settingsFile.startsWith(dir), out).toBe(true);
+      expect(existsSync(settingsFile)).toBe(true);
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(existsSync(settingsFile)).toBe(false);
+      expect(await readdir(dir)).toEqual([]);
+    }, 60_000);
+  }
 });

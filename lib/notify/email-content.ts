@@ -45,9 +45,6 @@ export interface EmailInput {
   statusBaseUrl?: string;
 }
 
-/** @deprecated the alert is one kind of owner email; kept for callers that render an alert. */
-export type AlertEmailInput = Omit<EmailInput, "kind" | "summary"> & { kind?: EmailKind; lastTestConnection?: TestConnectionSummary; summary?: EmailInput["summary"] };
-
 export interface DiagnosisGroup {
   category: FailureCategory | "unknown";
   count: number;

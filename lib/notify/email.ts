@@ -1,9 +1,9 @@
-import { emailSubject, timeLabel, type AlertEmailInput, type EmailInput } from "./email-content.js";
+import { emailSubject, timeLabel, type EmailInput } from "./email-content.js";
 import { emailDocument, type Block, type EmailDocument } from "./email-document.js";
 import { emailHtml } from "./email-html.js";
 import { plain } from "./email-inline.js";
 
-export type { AlertEmailInput, EmailInput } from "./email-content.js";
+export type { EmailInput } from "./email-content.js";
 
 export interface RenderedEmail {
   subject: string;
@@ -15,13 +15,6 @@ export interface RenderedEmail {
 export function renderEmail(input: EmailInput): RenderedEmail {
   const document = emailDocument(input);
   return { subject: emailSubject(input), text: emailText(document), html: emailHtml(document) };
-}
-
-/** The alert email (the first of a story). */
-export function renderAlertEmail(input: AlertEmailInput): RenderedEmail {
-  const { lastTestConnection, summary, kind, ...rest } = input;
-  const merged = { ...summary, ...(lastTestConnection === undefined ? {} : { lastTestConnection }) };
-  return renderEmail({ ...rest, kind: kind ?? "alert", summary: merged });
 }
 
 const line = (pieces: Parameters<typeof plain>[0]): string => plain(pieces, timeLabel);

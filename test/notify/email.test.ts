@@ -3,12 +3,26 @@ import type { Failure } from "../../lib/model/failure.js";
 import { percentLabel, windowLabel } from "../../lib/notify/email-content.js";
 import type { CheckedReadiness } from "../../lib/model/readiness.js";
 import { noAgreements, type DynamicsProfileSummary } from "../../lib/model/dynamics.js";
-import { renderAlertEmail, renderEmail, type AlertEmailInput, type EmailInput } from "../../lib/notify/email.js";
+import type { TestConnectionSummary } from "../../lib/model/summary.js";
+import { renderEmail, type EmailInput } from "../../lib/notify/email.js";
 import { enabledMailbox } from "../support/mailbox-record.js";
 
 const failure = (category: Failure["category"], message: string, remediation = `fix ${category}`): Failure => ({ category, code: "x", transient: false, message, remediation });
 
-const input = (change: Partial<AlertEmailInput> = {}): AlertEmailInput => ({
+const failedRun: TestConnectionSummary = {
+  at: "2025-03-04T10:00:00.000Z",
+  ok: false,
+  elapsedMs: 300,
+  steps: [
+    { step: "autodiscover", ok: true, elapsedMs: 120 },
+    { step: "ews", ok: false, elapsedMs: 31, error: failure("basic-auth-disabled", "401 without Basic") },
+    { step: "mailbox", ok: null, elapsedMs: 0 },
+  ],
+};
+
+/** An alert; `lastTestConnection` goes to the summary (null: none). */
+const input = ({ lastTestConnection = failedRun, ...change }: Partial<EmailInput> & { lastTestConnection?: TestConnectionSummary | null } = {}): EmailInput => ({
+  kind: "alert",
   profile: { id: "contoso-ex2016", name: "Contoso Exchange 2016", owner: "crm-admin@contoso.com" },
   figures: { processed: 15, failed: 10, succeeded: 5, failurePercent: 66.67 },
   from: new Date("2025-03-04T09:05:00Z"),
@@ -18,26 +32,17 @@ const input = (change: Partial<AlertEmailInput> = {}): AlertEmailInput => ({
     lastFailureAt: "2025-03-04T09:50:00.000Z",
     lastError: i < 7 ? failure("impersonation-denied", "ErrorImpersonateUserDenied") : failure("mailbox-not-found", "ErrorNonExistentMailbox"),
   })),
-  lastTestConnection: {
-    at: "2025-03-04T10:00:00.000Z",
-    ok: false,
-    elapsedMs: 300,
-    steps: [
-      { step: "autodiscover", ok: true, elapsedMs: 120 },
-      { step: "ews", ok: false, elapsedMs: 31, error: failure("basic-auth-disabled", "401 without Basic") },
-      { step: "mailbox", ok: null, elapsedMs: 0 },
-    ],
-  },
+  summary: lastTestConnection === null ? {} : { lastTestConnection },
   statusBaseUrl: "https://monitor.contoso.com",
   ...change,
 });
 
 describe("the alert email", () => {
   it("has the subject of the design: profile, percentage, counts and window, with a failed Test Connection's cause first", () => {
-    expect(renderAlertEmail(input({ lastTestConnection: undefined })).subject).toBe(
+    expect(renderEmail(input({ lastTestConnection: null })).subject).toBe(
       "[exchange-sync-monitor] Contoso Exchange 2016: 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC",
     );
-    expect(renderAlertEmail(input()).subject).toBe(
+    expect(renderEmail(input()).subject).toBe(
       "[exchange-sync-monitor] Contoso Exchange 2016: Test Connection failed (basic-auth-disabled), 67% of mailboxes failed (10 of 15) 09:05–10:05 UTC",
     );
   });
@@ -51,7 +56,7 @@ describe("the alert email", () => {
   });
 
   it("says the counts, the failures by diagnosis with remediation, the steps and the status URL in both parts", () => {
-    const { text, html } = renderAlertEmail(input());
+    const { text, html } = renderEmail(input());
     for (const part of [text, html]) {
       expect(part).toContain("impersonation-denied");
       expect(part).toContain("fix impersonation-denied");
@@ -67,7 +72,7 @@ describe("the alert email", () => {
 
   it("lists at most 20 mailboxes and counts the rest", () => {
     const failing = Array.from({ length: 23 }, (_, i) => ({ address: `m${i}@contoso.com`, lastFailureAt: "2025-03-04T09:50:00.000Z" }));
-    const { text, html } = renderAlertEmail(input({ failing, figures: { processed: 30, failed: 23, succeeded: 7, failurePercent: 76.67 } }));
+    const { text, html } = renderEmail(input({ failing, figures: { processed: 30, failed: 23, succeeded: 7, failurePercent: 76.67 } }));
     expect(text).toContain("m19@contoso.com");
     expect(text).not.toContain("m20@contoso.com");
     expect(text).toContain("and 3 more");
@@ -76,7 +81,7 @@ describe("the alert email", () => {
   });
 
   it("leaves the status link out when no base URL is configured, and says when Test Connection never ran", () => {
-    const { text, html } = renderAlertEmail(input({ statusBaseUrl: undefined, lastTestConnection: undefined }));
+    const { text, html } = renderEmail(input({ statusBaseUrl: undefined, lastTestConnection: null }));
     expect(text).not.toContain("/api/dashboard/");
     expect(html).not.toContain("/api/dashboard/");
     expect(text).toContain("has not run yet");
@@ -84,7 +89,7 @@ describe("the alert email", () => {
 
   it("escapes every value in the HTML part", () => {
     const hostile = '<script>alert("x")</script>';
-    const { html, subject } = renderAlertEmail(
+    const { html, subject } = renderEmail(
       input({
         profile: { id: "p", name: `Contoso <b>bold</b>\r\nBcc: evil@example.com`, owner: "o@contoso.com" },
         failing: [{ address: `${hostile}@contoso.com`, lastFailureAt: "2025-03-04T09:50:00.000Z", lastError: failure("auth-failed", hostile, `'${hostile}'`) }],

@@ -44,7 +44,8 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
   if (values.help) {
     command.stdout(
       "npm start [-- --port 7071] [--demo | --no-demo]\nRuns the function app on this machine; see README.md for the settings it reads.\n" +
-        "With no storage and no PROFILE_FILES configured it runs the demo (a simulated Exchange organisation); --no-demo turns that off.",
+        "With no storage, no PROFILE_FILES and no DATAVERSE_URL configured it runs the demo (a simulated Exchange organisation); --no-demo turns that off.\n" +
+          "LOG_LEVEL (error, warn, info, debug; default info) sets how much it writes.",
     );
     return 0;
   }
@@ -77,7 +78,7 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
 
   // Every line goes to the command's stdout (the console, or a test's buffer), from LOG_LEVEL up.
   const log: LocalLog = lineLog(command.stdout, settings.logLevel);
-  const wantsDemo = values.demo === true || (values["no-demo"] !== true && settings.storage.kind === "not-configured" && settings.profileFiles.length === 0);
+  const wantsDemo = values.demo === true || (values["no-demo"] !== true && settings.storage.kind === "not-configured" && settings.profileFiles.length === 0 && settings.dataverse === undefined);
   let demo: Demo | undefined;
   let azurite: RunningAzurite | undefined;
   let host: LocalHost | undefined;

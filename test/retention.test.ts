@@ -27,7 +27,7 @@ describe("retention", () => {
     for (const days of [31, 29]) {
       await upsertHourly(storage, "contoso", { hour: hourKey(ago(days)), processed: 1, failed: 0, succeeded: 1, failurePercent: 0 });
       await recordTestConnection(storage, "contoso", { profile: "contoso", ok: true, elapsedMs: 1, steps: [], mailboxes: [], certificates: [] }, ago(days));
-      await recordAlerts(storage, [{ profileId: "contoso", at: ago(days).toISOString(), kind: "mailbox-recovered", audience: "mailbox", address: "alice@contoso.com", message: `${days} days ago` }]);
+      await recordAlerts(storage, [{ profileId: "contoso", at: ago(days).toISOString(), kind: "mailbox-recovered", audiences: ["mailbox"], address: "alice@contoso.com", message: `${days} days ago` }]);
     }
 
     for (const days of [31, 29]) {

@@ -47,13 +47,13 @@ export function applyCheck(record: MailboxRecord, check: MailboxCheck, now: Date
     const { nextAttemptAt: _n, disabledReason: _d, lastError: _e, ...rest } = base;
     const next: MailboxRecord = { ...rest, state: "enabled", consecutiveFailures: 0, lastSuccessAt: at };
     if (record.state === "pending-approval" || record.state === "disabled") {
-      return { record: next, transition: { kind: "enabled" }, alerts: [alert(record, at, "mailbox-enabled", "mailbox", `The mailbox ${record.address} was tested successfully and is enabled for synchronization.`)] };
+      return { record: next, transition: { kind: "enabled" }, alerts: [alert(record, at, "mailbox-enabled", ["mailbox"], `The mailbox ${record.address} was tested successfully and is enabled for synchronization.`)] };
     }
     if (record.state === "retrying" || record.consecutiveFailures > 0) {
       return {
         record: next,
         transition: { kind: "recovered", after: record.consecutiveFailures },
-        alerts: [alert(record, at, "mailbox-recovered", "mailbox", `The mailbox ${record.address} synchronizes again after ${record.consecutiveFailures} failed tries.`)],
+        alerts: [alert(record, at, "mailbox-recovered", ["mailbox"], `The mailbox ${record.address} synchronizes again after ${record.consecutiveFailures} failed tries.`)],
       };
     }
     return { record: next, transition: { kind: "still-enabled" }, alerts: [] };
@@ -79,12 +79,12 @@ export function applyCheck(record: MailboxRecord, check: MailboxCheck, now: Date
   return {
     record: { ...rest, state: "disabled", disabledReason: failure },
     transition: { kind: "disabled", reason, failure },
-    alerts: [alert(record, at, "mailbox-disabled", "mailbox", text, failure), alert(record, at, "mailbox-disabled", "owner", text, failure)],
+    alerts: [alert(record, at, "mailbox-disabled", ["mailbox", "owner"], text, failure)],
   };
 }
 
-function alert(record: MailboxRecord, at: string, kind: AlertRecord["kind"], audience: AlertRecord["audience"], message: string, failure?: Failure): AlertRecord {
-  const a: AlertRecord = { profileId: record.profileId, at, kind, audience, address: record.address, message };
+function alert(record: MailboxRecord, at: string, kind: AlertRecord["kind"], audiences: AlertRecord["audiences"], message: string, failure?: Failure): AlertRecord {
+  const a: AlertRecord = { profileId: record.profileId, at, kind, audiences, address: record.address, message };
   if (failure !== undefined) a.failure = failure;
   return a;
 }

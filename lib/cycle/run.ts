@@ -54,7 +54,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
 
   const kind = probeKindFor(profile);
   const opened = await kind.open(profile, { maxConnections: message.maxConnections }, deps.probe);
-  const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsAt: message.scheduledAt });
+  const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsKeyAt: message.scheduledAt });
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
   let peakConnections = 0;
   let knownSummary: ProfileSummary | undefined;

@@ -88,7 +88,7 @@ function transitionAlert(profile: { id: string; name: string }, report: TestConn
     profileId: profile.id,
     at,
     kind: report.ok ? "test-connection-recovered" : "test-connection-failed",
-    audience: "owner",
+    audiences: ["owner"],
     message: report.ok
       ? `Test Connection of ${profile.name} passes again.`
       : `Test Connection of ${profile.name} fails at the ${failedStep?.step ?? "first"} step: ${failure?.message ?? ""} ${failure?.remediation ?? ""}`.trim(),

@@ -14,8 +14,8 @@ export interface MailboxResultsScope {
   profileId: string;
   /** The cycle the results belong to; none for Test & Enable. */
   cycle?: number;
-  /** The time every alert carries (the cycle's), so that a redelivered message rewrites the same rows; else the check's. */
-  alertsAt?: string;
+  /** The cycle's time: its alerts' rows are filed under it, so a redelivered message rewrites the same rows (each alert keeps its own time). */
+  alertsKeyAt?: string;
 }
 
 /**
@@ -43,8 +43,7 @@ export class MailboxResults {
     this.checked += 1;
     if (!check.ok) this.failed += 1;
     this.#checks.push({ address: record.address, at, outcome: check.ok ? { ok: true } : { ok: false, failure: check.error } });
-    const alertsAt = this.scope.alertsAt;
-    this.#alerts.push(...(alertsAt === undefined ? outcome.alerts : outcome.alerts.map((a) => ({ ...a, at: alertsAt }))));
+    this.#alerts.push(...outcome.alerts);
     this.#records.push(outcome.record);
     this.#updated.set(outcome.record.address, outcome.record);
     if (this.#records.length >= flushEvery) return this.flush();
@@ -71,7 +70,7 @@ export class MailboxResults {
       if (records.length === 0) return;
       try {
         await recordChecks(this.storage, this.scope.profileId, checks);
-        await recordAlerts(this.storage, alerts);
+        await recordAlerts(this.storage, alerts, this.scope.alertsKeyAt);
         await saveMailboxes(this.storage, records);
       } catch (error) {
         this.#failed ??= error;

@@ -21,7 +21,7 @@ export type Detail = { kind: "found"; rendered: Rendered } | { kind: "not-found"
 interface AlertStatus {
   at: string;
   kind: AlertRecord["kind"];
-  audience: AlertRecord["audience"];
+  audiences: AlertRecord["audiences"];
   address: string | null;
   message: string;
   diagnosis: Pick<Failure, "category" | "code" | "message" | "remediation" | "transient"> | null;
@@ -32,7 +32,7 @@ function alertStatus(a: AlertRecord): AlertStatus {
   return {
     at: a.at,
     kind: a.kind,
-    audience: a.audience,
+    audiences: a.audiences,
     address: a.address ?? null,
     message: a.message,
     diagnosis: f === undefined ? null : { category: f.category, code: f.code, message: f.message, remediation: f.remediation, transient: f.transient },

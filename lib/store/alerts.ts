@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { odata, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import type { AlertKind, AlertRecord } from "../model/alert.js";
+import type { AlertAudience, AlertKind, AlertRecord } from "../model/alert.js";
 import type { Failure } from "../model/failure.js";
 import { submitInTransactions } from "./batch.js";
 import { clip, decodeKeyPart, encodeKeyPart, failureColumn, newestFirstKey, optionalString, parseJsonColumn } from "./keys.js";
@@ -13,7 +13,9 @@ import type { Storage } from "./storage.js";
 type AlertEntity = {
   at: string;
   kind: string;
-  audience: string;
+  /** JSON list; rows written before hold `audience` (one of them) instead. */
+  audiences?: string;
+  audience?: string;
   address?: string;
   message: string;
   failure?: string;
@@ -21,21 +23,24 @@ type AlertEntity = {
 
 /**
  * The row key: newest first, then 8 hex digits of a hash of the alert, so two alerts of one millisecond get two rows
- * and writing the same alert again (a redelivered message) rewrites its row instead of adding one.
+ * and writing the same alert again rewrites its row instead of adding one. A cycle's alerts are filed under the
+ * cycle's time (`keyAt`) and their event (kind, mailbox), whatever time they were raised at: a redelivered message
+ * that raises one again, later, rewrites the same row.
  */
-export function alertRowKey(alert: AlertRecord): string {
-  const digest = createHash("sha256").update(JSON.stringify([alert.kind, alert.audience, alert.address ?? "", alert.message])).digest("hex");
-  return newestFirstKey(new Date(alert.at), `_${digest.slice(0, 8)}`);
+export function alertRowKey(alert: AlertRecord, keyAt?: string): string {
+  const event = keyAt === undefined ? [alert.kind, alert.address ?? "", alert.message] : [alert.kind, alert.address ?? ""];
+  const digest = createHash("sha256").update(JSON.stringify(event)).digest("hex");
+  return newestFirstKey(new Date(keyAt ?? alert.at), `_${digest.slice(0, 8)}`);
 }
 
-/** Writes alerts in transactions per profile; returns the transactions sent. */
-export async function recordAlerts(storage: Storage, alerts: readonly AlertRecord[]): Promise<number> {
+/** Writes alerts in transactions per profile; returns the transactions sent. `keyAt`: the cycle's time (see alertRowKey). */
+export async function recordAlerts(storage: Storage, alerts: readonly AlertRecord[], keyAt?: string): Promise<number> {
   if (alerts.length === 0) return 0;
   const actions: TransactionAction[] = alerts.map((a) => {
-    const entity: AlertEntity = { at: a.at, kind: a.kind, audience: a.audience, message: clip(a.message, 8_000) };
+    const entity: AlertEntity = { at: a.at, kind: a.kind, audiences: JSON.stringify(a.audiences), message: clip(a.message, 8_000) };
     if (a.address !== undefined) entity.address = a.address;
     if (a.failure !== undefined) entity.failure = failureColumn("failure", a.failure);
-    return ["upsert", { partitionKey: encodeKeyPart(a.profileId), rowKey: alertRowKey(a), ...entity }, "Replace"];
+    return ["upsert", { partitionKey: encodeKeyPart(a.profileId), rowKey: alertRowKey(a, keyAt), ...entity }, "Replace"];
   });
   return submitInTransactions(await storage.table("alerts"), actions);
 }
@@ -61,7 +66,7 @@ function decode(e: TableEntityResult<AlertEntity>): AlertRecord {
     profileId: decodeKeyPart(e.partitionKey!),
     at: String(e.at),
     kind: e.kind as AlertKind,
-    audience: e.audience === "mailbox" ? "mailbox" : "owner",
+    audiences: audiencesOf(e),
     message: String(e.message ?? ""),
   };
   const address = optionalString(e.address);
@@ -69,4 +74,11 @@ function decode(e: TableEntityResult<AlertEntity>): AlertRecord {
   const failure = parseJsonColumn<Failure | undefined>(e.failure, undefined);
   if (failure !== undefined) alert.failure = failure;
   return alert;
+}
+
+function audiencesOf(e: AlertEntity): AlertAudience[] {
+  const listed = parseJsonColumn<unknown>(e.audiences, undefined);
+  const raw = Array.isArray(listed) ? listed : [e.audience ?? "owner"];
+  const known = raw.filter((a): a is AlertAudience => a === "mailbox" || a === "owner");
+  return known.length > 0 ? known : ["owner"];
 }

@@ -37,7 +37,7 @@ describe("mailbox policy", () => {
       states.push(record.state);
       clock += platformPolicy.retryDelayMs;
       if (i < 9) expect(outcome.alerts).toEqual([]);
-      else expect(outcome.alerts.map((a) => [a.kind, a.audience])).toEqual([["mailbox-disabled", "mailbox"], ["mailbox-disabled", "owner"]]);
+      else expect(outcome.alerts.map((a) => [a.kind, a.audiences])).toEqual([["mailbox-disabled", ["mailbox", "owner"]]]);
     }
     expect(states).toEqual([...Array(9).fill("retrying"), "disabled"]);
     expect(record.consecutiveFailures).toBe(10);
@@ -56,7 +56,8 @@ describe("mailbox policy", () => {
     const outcome = applyCheck(mailbox(), failedWith(denied), now, 1);
     expect(outcome.record.state).toBe("disabled");
     expect(outcome.transition).toMatchObject({ kind: "disabled", reason: "permanent" });
-    expect(outcome.alerts[1]!.message).toContain("ApplicationImpersonation");
+    expect(outcome.alerts[0]!.message).toContain("ApplicationImpersonation");
+    expect(outcome.alerts.map((a) => a.audiences)).toEqual([["mailbox", "owner"]]);
     expect(outcome.record.channels).toEqual(allFailed);
   });
 

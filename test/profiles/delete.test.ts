@@ -24,7 +24,7 @@ async function storeEverything(storage: Storage, profileId: string): Promise<voi
   await recordChecks(storage, profileId, [{ address: `x@${profileId}.com`, at, outcome: { ok: false, failure } }]);
   await upsertHourly(storage, profileId, { hour: "2025050110", processed: 1, failed: 1, succeeded: 0, failurePercent: 100 });
   await recordTestConnection(storage, profileId, { profile: profileId, ok: true, elapsedMs: 1, steps: [], mailboxes: [], certificates: [] }, at);
-  await recordAlerts(storage, [{ profileId, at: at.toISOString(), kind: "test-connection-failed", audience: "owner", message: "fails" }]);
+  await recordAlerts(storage, [{ profileId, at: at.toISOString(), kind: "test-connection-failed", audiences: ["owner"], message: "fails" }]);
   await startCycle(storage, profileId, 1, 1, at);
   const verdict = dynamicsVerdictOf(dvMailbox({ mailboxid: dvId(0x3b, 1), emailaddress: `x@${profileId}.com`, _emailserverprofile_value: dvId(0xe5, 1) }));
   await writeDynamics(storage, [{ profileId, address: `x@${profileId}.com`, mailboxId: dvId(0x3b, 1), verdict, alerts: [], fingerprint: "f" }]);

@@ -63,9 +63,9 @@ describe("recording a Test Connection run", () => {
     const summary = (await readSummary(storage, "contoso"))!;
     expect(summary.lastTestConnection).toMatchObject({ at: "2025-05-01T10:15:00.000Z", ok: true });
     const alerts = await recentAlerts(storage, "contoso", 10);
-    expect(alerts.map((a) => [a.at, a.kind, a.audience])).toEqual([
-      ["2025-05-01T10:15:00.000Z", "test-connection-recovered", "owner"],
-      ["2025-05-01T10:10:00.000Z", "test-connection-failed", "owner"],
+    expect(alerts.map((a) => [a.at, a.kind, a.audiences])).toEqual([
+      ["2025-05-01T10:15:00.000Z", "test-connection-recovered", ["owner"]],
+      ["2025-05-01T10:10:00.000Z", "test-connection-failed", ["owner"]],
     ]);
     expect(alerts[1]!.message).toContain("fails at the autodiscover step: The password was refused");
     expect(alerts[1]!.failure).toMatchObject({ category: "auth-failed" });

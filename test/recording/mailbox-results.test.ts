@@ -19,12 +19,13 @@ const denied = (address: string): MailboxCheck => ({
 });
 
 describe("recording mailbox results", () => {
-  it("writes checks, alerts and mailbox records for a cycle, past one flush, with the cycle's time on the alerts", async () => {
+  it("writes checks, alerts and mailbox records for a cycle, past one flush; each alert its own time, one record for both audiences", async () => {
     const storage = testStorage();
     const records = Array.from({ length: 130 }, (_, i) => enabledMailbox("contoso", `u${String(i).padStart(3, "0")}@contoso.com`));
     await saveMailboxes(storage, records);
-    const results = new MailboxResults(storage, { profileId: "contoso", cycle: 7, alertsAt: "2025-05-01T10:05:00.000Z" });
-    for (const [i, record] of records.entries()) await results.add(record, i % 10 === 0 ? denied(record.address) : ok(record.address), at);
+    const results = new MailboxResults(storage, { profileId: "contoso", cycle: 7, alertsKeyAt: "2025-05-01T10:05:00.000Z" });
+    const checkedAt = (i: number) => new Date(at.getTime() + i * 1_000);
+    for (const [i, record] of records.entries()) await results.add(record, i % 10 === 0 ? denied(record.address) : ok(record.address), checkedAt(i));
     await results.finish();
 
     expect([results.checked, results.failed]).toEqual([130, 13]);
@@ -34,8 +35,18 @@ describe("recording mailbox results", () => {
     expect(stored.every((m) => m.lastCycle === 7)).toBe(true);
     expect(results.merged(records)).toEqual(stored);
     const alerts = await recentAlerts(storage, "contoso", 100);
-    expect(alerts.length).toBe(26);
-    expect(new Set(alerts.map((a) => a.at))).toEqual(new Set(["2025-05-01T10:05:00.000Z"]));
+    expect(alerts.length).toBe(13);
+    expect(alerts.every((a) => a.audiences.join() === "mailbox,owner")).toBe(true);
+    // Each alert carries the time it was raised (its check's), not the cycle's start.
+    const u010 = alerts.find((a) => a.address === "u010@contoso.com");
+    expect(u010?.at).toBe(checkedAt(10).toISOString());
+    expect(new Set(alerts.map((a) => a.at)).size).toBe(13);
+
+    // A redelivered message raises the same alerts again, later: the same rows are rewritten, none added.
+    const again = new MailboxResults(storage, { profileId: "contoso", cycle: 7, alertsKeyAt: "2025-05-01T10:05:00.000Z" });
+    for (const [i, record] of records.entries()) if (i % 10 === 0) await again.add(record, denied(record.address), checkedAt(200 + i));
+    await again.finish();
+    expect((await recentAlerts(storage, "contoso", 100)).length).toBe(13);
   });
 
   it("outside a cycle (Test & Enable) the alerts carry the check's time and no cycle is marked", async () => {

@@ -22,7 +22,7 @@ const alert = (i: number): AlertRecord => ({
   profileId: "contoso",
   at: new Date(t0.getTime() - i * 60_000).toISOString(),
   kind: "mailbox-disabled",
-  audience: "owner",
+  audiences: ["owner"],
   address: `u${i}@contoso.com`,
   message: `alert ${i}`,
   failure: failure(),

@@ -43,7 +43,7 @@ describe("hourly, connection and alerts tables", () => {
 
   it("records alerts in batches, newest first, and writes a repeated alert once", async () => {
     const storage = testStorage();
-    const alert = (at: string, address: string): AlertRecord => ({ profileId: "contoso", at, kind: "mailbox-disabled", audience: "mailbox", address, message: `${address} disabled` });
+    const alert = (at: string, address: string): AlertRecord => ({ profileId: "contoso", at, kind: "mailbox-disabled", audiences: ["mailbox"], address, message: `${address} disabled` });
     const alerts = Array.from({ length: 150 }, (_, i) => alert("2025-05-01T10:00:00.000Z", `u${i}@contoso.com`));
     expect(await recordAlerts(storage, [...alerts, alert("2025-04-01T10:00:00.000Z", "old@contoso.com")])).toBe(2);
     await recordAlerts(storage, alerts.slice(0, 10));

@@ -20,9 +20,9 @@ export interface CycleApp {
  * The whole app on the local host against the cycle organisation: its own tables, the given profiles imported,
  * timers fired by hand, queues polled quickly.
  */
-export async function startCycleApp(profiles: ProfileInput[], host: Partial<LocalHostOptions> = {}, env: Record<string, string> = {}): Promise<CycleApp> {
+export async function startCycleApp(profiles: ProfileInput[], host: Partial<LocalHostOptions> = {}, env: Record<string, string> = {}, now?: () => Date): Promise<CycleApp> {
   const sim = await startSimulatedOrg(cycleOrganisation());
-  const context = createAppContext(testSettings(), { probe: simEnvironment(sim, { ...cycleSecrets, ...env }) });
+  const context = createAppContext(testSettings(), { probe: simEnvironment(sim, { ...cycleSecrets, ...env }), ...(now === undefined ? {} : { now }) });
   for (const profile of profiles) expect((await importProfile(context.storage, profile)).ok).toBe(true);
   const local = await startLocalHost({
     context,

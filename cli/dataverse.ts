@@ -81,10 +81,11 @@ export async function runDataverse(args: string[], io: CliIo): Promise<number> {
 
 function settingsFrom(io: CliIo): { ok: true; settings: Settings } | { ok: false; problems: FieldProblem[] } {
   try {
-    const settings = loadSettings(io.env);
     const base = io.cwd ?? process.cwd();
+    // The map file is read when the settings are checked: relative to the command's working directory.
+    const mapFile = io.env.DATAVERSE_MAP_FILE?.trim();
+    const settings = loadSettings(mapFile ? { ...io.env, DATAVERSE_MAP_FILE: resolve(base, mapFile) } : io.env);
     if (settings.trustedCaFile !== undefined) settings.trustedCaFile = resolve(base, settings.trustedCaFile);
-    if (settings.dataverse?.mapFile !== undefined) settings.dataverse.mapFile = resolve(base, settings.dataverse.mapFile);
     return { ok: true, settings };
   } catch (error) {
     if (error instanceof SettingsError) return { ok: false, problems: error.problems };

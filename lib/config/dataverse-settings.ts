@@ -2,6 +2,8 @@ import { z } from "zod";
 import { checkNcrontab } from "./cron.js";
 import type { FieldProblem } from "./issues.js";
 import { registrationDefaults } from "./registration.js";
+import { parseMapFile } from "./dataverse-map.js";
+import { readFileSync } from "node:fs";
 
 /** Hourly, on the hour (six-field NCRONTAB, UTC). */
 export const dataverseSyncCronDefault = registrationDefaults.schedules.dataverseSync;
@@ -93,7 +95,20 @@ export function dataverseProblems(e: DataverseEnv, env: Record<string, string | 
     const named = e[name];
     if (named !== undefined && !env[named]?.trim()) problems.push({ field: name, message: `names the app setting ${named}, which is not set` });
   }
+  if (e.DATAVERSE_MAP_FILE !== undefined) problems.push(...mapFileProblems(e.DATAVERSE_MAP_FILE));
   return problems;
+}
+
+/** The map file is checked at start like every other setting (each sync reads it again, so an edit needs no restart). */
+function mapFileProblems(path: string): FieldProblem[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    return [{ field: "DATAVERSE_MAP_FILE", message: `cannot read ${path} (${(error as { code?: string }).code ?? "unreadable"})` }];
+  }
+  const parsed = parseMapFile(text);
+  return parsed.ok ? [] : parsed.problems.map((p) => ({ field: `DATAVERSE_MAP_FILE ${p.field}`, message: p.message }));
 }
 
 export function dataverseSettings(e: DataverseEnv): DataverseSettings | undefined {

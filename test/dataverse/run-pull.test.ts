@@ -30,10 +30,10 @@ describe("dataverse pull with the app's settings", () => {
     expect(run.kind === "read" && run.requests).toBeGreaterThanOrEqual(1 + 5 + 1);
   });
 
-  it("a broken map file is wrong settings (exit 2), each field named", async () => {
+  it("a map file broken after start (each sync reads it again) is wrong settings (exit 2), each field named", async () => {
     await writeFile(join(dir, "bad.json"), JSON.stringify({ profiles: [{ name: "x", passwordSetting: "P" }] }));
-    const env = { ...demoDataverseSettings(), DATAVERSE_MAP_FILE: join(dir, "bad.json") };
-    const run = await runPull(loadSettings(env).dataverse!, environment(env));
+    const env = { ...demoDataverseSettings(), DATAVERSE_MAP_FILE: join(dir, "map.json") };
+    const run = await runPull({ ...loadSettings(env).dataverse!, mapFile: join(dir, "bad.json") }, environment(env));
     expect(run).toEqual({ kind: "wrong-settings", problems: [{ field: "DATAVERSE_MAP_FILE profiles[0].username", message: "is required with passwordSetting" }] });
     expect(exitCodeOf(run)).toBe(2);
   });

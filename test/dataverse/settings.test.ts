@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSettings, SettingsError } from "../../lib/config/settings.js";
 
@@ -24,13 +27,16 @@ describe("Dataverse settings", () => {
     expect(loadSettings({}).dataverse).toBeUndefined();
   });
 
-  it("read an app secret setting, the hourly default schedule and the public authority", () => {
-    expect(loadSettings({ ...app, DATAVERSE_MAP_FILE: "dataverse-map.json" }).dataverse).toEqual({
+  it("read an app secret setting, the hourly default schedule and the public authority", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dv-settings-"));
+    const mapFile = join(dir, "dataverse-map.json");
+    await writeFile(mapFile, JSON.stringify({ profiles: [{ name: "Contoso", clientSecretSetting: "S" }] }));
+    expect(loadSettings({ ...app, DATAVERSE_MAP_FILE: mapFile }).dataverse).toEqual({
       url: "https://contoso.crm.dynamics.com",
       credentials: { kind: "client-secret", tenantId: app.DATAVERSE_TENANT_ID, clientId: app.DATAVERSE_CLIENT_ID, secretSetting: "DV_SECRET" },
       authorityHost: "https://login.microsoftonline.com",
       syncCron: "0 0 * * * *",
-      mapFile: "dataverse-map.json",
+      mapFile,
     });
     expect(JSON.stringify(loadSettings(app))).not.toContain(app.DV_SECRET);
   });
@@ -74,6 +80,18 @@ describe("Dataverse settings", () => {
     ]);
     expect(problemsOf({ ...app, DATAVERSE_CERTIFICATE_PATH_SETTING: "DV_CERT", DV_CERT: "/c.pem" })).toEqual([
       "DATAVERSE_CERTIFICATE_PATH_SETTING: name either DATAVERSE_CLIENT_SECRET_SETTING or DATAVERSE_CERTIFICATE_PATH_SETTING, not both",
+    ]);
+  });
+
+  it("check the map file at start: a missing file, invalid JSON by line and column, and every wrong field by its path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dv-map-start-"));
+    expect(problemsOf({ ...app, DATAVERSE_MAP_FILE: join(dir, "absent.json") })).toEqual([`DATAVERSE_MAP_FILE: cannot read ${join(dir, "absent.json")} (ENOENT)`]);
+    await writeFile(join(dir, "broken.json"), '{\n  "profiles": [\n    { "name": "x", }\n  ]\n}');
+    expect(problemsOf({ ...app, DATAVERSE_MAP_FILE: join(dir, "broken.json") })).toEqual([expect.stringMatching(/^DATAVERSE_MAP_FILE \(document\): is not valid JSON at line 3, column \d+/)]);
+    await writeFile(join(dir, "wrong.json"), JSON.stringify({ profiles: [{ name: "Contoso", passwordSetting: "PW" }, { id: "nope", clientSecretSetting: "S" }] }));
+    expect(problemsOf({ ...app, DATAVERSE_MAP_FILE: join(dir, "wrong.json") }).sort()).toEqual([
+      "DATAVERSE_MAP_FILE profiles[0].username: is required with passwordSetting",
+      "DATAVERSE_MAP_FILE profiles[1].id: must be the emailserverprofileid (a GUID)",
     ]);
   });
 });

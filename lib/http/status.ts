@@ -8,6 +8,9 @@ import { buildSnapshot, type Rendered, type Snapshot } from "../status/snapshot.
 import { ttlCache, type TtlCache } from "../status/ttl-cache.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
+import { listProfiles } from "../store/profiles.js";
+import { cronPeriodMs } from "../cycle/health.js";
+import { staleRule } from "../status/stale-rule.js";
 import type { Once } from "../util/once.js";
 import { invalid, jsonContentType, profileNotFound, type HttpReply } from "./reply.js";
 import { profileIdOf } from "./request.js";
@@ -20,7 +23,7 @@ export interface StatusService {
 }
 
 export interface StatusContext {
-  settings: Pick<Settings, "statusCacheSeconds">;
+  settings: Pick<Settings, "statusCacheSeconds"> & Partial<Pick<Settings, "schedules">>;
   storage: Storage;
   env: Record<string, string | undefined>;
   now(): Date;
@@ -43,7 +46,14 @@ export function createStatusService(context: StatusContext): StatusService {
   const secrets = secretValues(context.env);
   const snapshots: TtlCache<Snapshot> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: 1 });
   const details: TtlCache<Detail> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: maxCachedDetails });
-  const snapshot = () => snapshots.get("summaries", async () => buildSnapshot(await listAllSummaries(context.storage), secrets));
+  const scheduleEveryMs = context.settings.schedules === undefined ? undefined : cronPeriodMs(context.settings.schedules.schedule);
+  // Health is judged when read (stale): the summaries and the profiles' settings, 2 queries per snapshot.
+  const snapshot = () =>
+    snapshots.get("summaries", async () => {
+      const [summaries, profiles] = await Promise.all([listAllSummaries(context.storage), listProfiles(context.storage)]);
+      const byId = new Map(profiles.map((p) => [p.profile.id, p]));
+      return buildSnapshot(summaries, secrets, context.now(), (id) => staleRule(byId.get(id), scheduleEveryMs));
+    });
 
   return {
     async list(query, ifNoneMatch) {
@@ -54,7 +64,7 @@ export function createStatusService(context: StatusContext): StatusService {
     async profile(profileId, ifNoneMatch) {
       const id = profileIdOf({ params: { profileId } }, "profileId");
       if (!id.ok) return id.reply;
-      const detail = await details.get(profileId, () => loadDetail(context.storage, profileId, secrets));
+      const detail = await details.get(profileId, () => loadDetail(context.storage, profileId, secrets, context.now(), scheduleEveryMs));
       return detail.kind === "found" ? cachedReply(detail.rendered, ifNoneMatch, ttl) : profileNotFound(profileId);
     },
     async metrics(ifNoneMatch) {

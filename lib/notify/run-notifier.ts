@@ -24,7 +24,7 @@ import { settleInParallel } from "../util/in-parallel.js";
 import { decideEmail, type QuietReason } from "./alert-story.js";
 import { renderEmail } from "./email.js";
 import type { Mailer, SendOutcome } from "./mailer.js";
-import { staleness } from "./staleness.js";
+import { staleness } from "../cycle/health.js";
 
 export interface NotifierDeps {
   storage: Storage;

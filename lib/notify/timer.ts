@@ -2,7 +2,7 @@ import type { Settings } from "../config/settings.js";
 import type { Storage } from "../store/storage.js";
 import { createMailer } from "./mailer.js";
 import { runNotifier, type NotifierDeps, type ProfileNotifyResult } from "./run-notifier.js";
-import { cronPeriodMs } from "./staleness.js";
+import { cronPeriodMs } from "../cycle/health.js";
 
 export type NotifierRun = { kind: "off"; reason: string } | { kind: "ran"; results: ProfileNotifyResult[] };
 

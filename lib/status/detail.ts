@@ -11,6 +11,8 @@ import { strongEtag } from "./etag.js";
 import { failingMailboxes, mailboxList } from "./mailbox-view.js";
 import { redactJson } from "./redact.js";
 import type { Rendered } from "./snapshot.js";
+import { getProfile } from "../store/profiles.js";
+import { staleRule } from "./stale-rule.js";
 import { profileStatus } from "./view.js";
 
 /** How many of the profile's newest alerts the detail shows. */
@@ -41,21 +43,22 @@ function alertStatus(a: AlertRecord): AlertStatus {
 
 /**
  * One profile's status: its summary, then (only when it exists) its mailboxes partition and newest alerts in
- * parallel — 1 request for an unknown id, 3 for a profile of up to 1000 mailboxes. Never the raw checks.
+ * parallel with its settings (for staleness) — 1 request for an unknown id, 4 for a profile of up to 1000 mailboxes. Never the raw checks.
  * The id must have passed checkProfileId; the stores put it into filters through encodeKeyPart and odata.
  */
-export async function loadDetail(storage: Storage, profileId: string, secrets: readonly string[]): Promise<Detail> {
+export async function loadDetail(storage: Storage, profileId: string, secrets: readonly string[], now: Date, scheduleEveryMs?: number): Promise<Detail> {
   const summary = await readSummary(storage, profileId);
   if (summary === undefined) return { kind: "not-found" };
-  const [mailboxes, alerts, dynamicsRows] = await Promise.all([
+  const [mailboxes, alerts, dynamicsRows, stored] = await Promise.all([
     listMailboxes(storage, profileId),
     recentAlerts(storage, profileId, recentAlertCount),
     summary.dynamics === undefined ? undefined : readDynamics(storage, profileId),
+    getProfile(storage, profileId),
   ]);
   // A profile from Dataverse: each mailbox's Dynamics verdict beside the probe's, with the side at fault.
-  const dynamics = summary.dynamics === undefined || dynamicsRows === undefined ? undefined : dynamicsView(dynamicsRows, mailboxes, summary.serverType as ServerType, summary.dynamics.credentials, Date.now());
+  const dynamics = summary.dynamics === undefined || dynamicsRows === undefined ? undefined : dynamicsView(dynamicsRows, mailboxes, summary.serverType as ServerType, summary.dynamics.credentials, now.getTime());
   const document = {
-    profile: profileStatus(summary),
+    profile: profileStatus(summary, now, staleRule(stored, scheduleEveryMs)),
     failingMailboxes: failingMailboxes(mailboxes),
     mailboxes: mailboxList(mailboxes),
     recentAlerts: alerts.map(alertStatus),

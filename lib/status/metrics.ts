@@ -54,7 +54,19 @@ const perProfile: { name: string; type: MetricType; help: string; samples: PerPr
   { name: "mailboxes", type: "gauge", help: "Mailboxes of the profile by Test & Enable state.", samples: (p) => mailboxStates.map((state) => one(p, p.mailboxStates[state] ?? 0, { state })) },
   { name: "mailboxes_disabled", type: "gauge", help: "Mailboxes disabled for synchronization.", samples: (p) => [one(p, p.mailboxStates.disabled ?? 0)] },
   { name: "emails_sent_total", type: "counter", help: "Alert emails sent to the profile's owner.", samples: (p) => [one(p, p.emailsSent)] },
-  { name: "health", type: "gauge", help: "State set: 1 for the profile's current health (ok, degraded, failing, unknown), 0 for the others.", samples: (p) => healthOrder.map((h) => one(p, p.health === h ? 1 : 0, { health: h })) },
+  { name: "health", type: "gauge", help: "State set: 1 for the profile's health when read (ok, degraded, failing, stale, unknown), 0 for the others.", samples: (p) => healthOrder.map((h) => one(p, p.health === h ? 1 : 0, { health: h })) },
+  {
+    name: "last_cycle_timestamp_seconds",
+    type: "gauge",
+    help: "When the profile's last cycle completed (its roll-up), in Unix seconds; no sample before the first.",
+    samples: (p) => (p.lastCycleAt === null ? [] : [one(p, Date.parse(p.lastCycleAt) / 1000)]),
+  },
+  {
+    name: "last_cycle_age_seconds",
+    type: "gauge",
+    help: "Seconds since the profile's last completed cycle when the metrics were read; stale beyond 2 × polling interval + the schedule's period.",
+    samples: (p) => (p.lastCycleAgeSeconds === null ? [] : [one(p, p.lastCycleAgeSeconds)]),
+  },
   {
     name: "dynamics_agreement_mailboxes",
     type: "gauge",

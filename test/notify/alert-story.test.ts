@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideEmail, initialStory, type StoryDecision, type StoryState } from "../../lib/notify/alert-story.js";
-import { cronPeriodMs, staleness } from "../../lib/notify/staleness.js";
+import { cronPeriodMs, staleness } from "../../lib/cycle/health.js";
 
 const t0 = new Date("2026-11-30T08:00:00.000Z");
 const minutes = (m: number): Date => new Date(t0.getTime() + m * 60_000);

@@ -98,8 +98,16 @@ class RoutedProbe implements OpenProbe {
     return { connections: this.#connections, credentials: this.credentials, cloud: this.profile.auth.kind === "oauth" ? this.profile.auth.cloud : "public", limit, context: { serverType: this.profile.serverType }, secrets: this.#secrets };
   }
 
+  #configured: Map<string, MailboxConfig> | undefined;
+
+  /** The profile's mailbox by address (a shard can hold many thousands: looked up, not searched). */
+  #configOf(address: string): MailboxConfig | undefined {
+    this.#configured ??= new Map(this.profile.mailboxes.map((m) => [m.address.toLowerCase(), m]));
+    return this.#configured.get(address.toLowerCase());
+  }
+
   #apiOf(address: string, cachedEwsUrl?: string): ProbeApi {
-    return this.route(this.profile, this.profile.mailboxes.find((m) => m.address === address), cachedEwsUrl);
+    return this.route(this.profile, this.#configOf(address), cachedEwsUrl);
   }
 
   /** The mailbox EWS readiness asks about: the first (approved first) that lives in the cloud, else the first. */
@@ -165,7 +173,7 @@ class RoutedProbe implements OpenProbe {
   }
 
   #wantedOf(address: string): GraphMailbox["wanted"] {
-    const m = this.profile.mailboxes.find((c) => c.address === address);
+    const m = this.#configOf(address);
     return m === undefined ? { incoming: true, outgoing: true, appointmentsContactsTasks: true } : { incoming: m.incoming, outgoing: m.outgoing, appointmentsContactsTasks: m.appointmentsContactsTasks };
   }
 

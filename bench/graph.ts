@@ -1,22 +1,22 @@
+import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import diagnostics from "node:diagnostics_channel";
-import { clearTokenCache } from "../lib/auth/index.js";
+import { fileURLToPath } from "node:url";
 import type { ProfileInput } from "../lib/config/profile.js";
-import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../lib/cycle/message.js";
-import { runProbe } from "../lib/cycle/run.js";
-import { runSchedule } from "../lib/cycle/schedule.js";
 import { importProfile } from "../lib/profiles/import.js";
-import { createStorage, type Storage } from "../lib/store/storage.js";
+import { createStorage } from "../lib/store/storage.js";
 import type { RunningAzurite } from "../local/azurite.js";
 import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../sim/index.js";
 import type { BenchOptions } from "./args.js";
+import { workerFlags } from "./probe.js";
+import type { CycleReport, FromWorker, ToWorker } from "./probe-protocol.js";
 import { fixed, median, ms, printTable, verdict } from "./report.js";
 
 /**
  * Benchmark: one Exchange Online profile's probe cycle through Microsoft Graph beside the same profile through EWS
  * (`api: "ews"`), in the same run, against the simulator's latency model: every Graph `$batch` and every EWS request
- * is answered after L ms, the login host answers at once. Each cycle is the real one (lib/cycle/run.ts: Test
- * Connection on shard 0, the mailbox checks, recording and the roll-up into Azurite), one shard of M mailboxes.
+ * is answered after L ms, the login host answers at once. Each cycle is the real one, run by bench/probe-worker.ts in
+ * a process of its own as the EWS probe benchmark does (schedule, the queue message, Test Connection, the mailbox
+ * checks, recording and the roll-up into Azurite), one shard of M mailboxes.
  */
 
 const tenant = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d";
@@ -26,11 +26,6 @@ const domain = "online.bench.test";
 const syncRoles = ["Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite", "Calendars.ReadWrite", "Contacts.ReadWrite", "Tasks.ReadWrite.All", "MailboxConfigItem.ReadWrite"];
 
 type Wire = "graph" | "ews";
-
-/** When the app's requests to Graph, EWS and the login host (undici) started and ended, for the cycle's phases. */
-const exchange = { starts: [] as number[], ends: [] as number[] };
-diagnostics.subscribe("undici:request:create", () => exchange.starts.push(performance.now()));
-diagnostics.subscribe("undici:request:trailers", () => exchange.ends.push(performance.now()));
 
 interface GraphCycle {
   wallMs: number;
@@ -42,7 +37,7 @@ interface GraphCycle {
   peakConnections: number;
   /** Before the first request to Exchange (reading the tables), while requests are out, after the last one (recording, roll-up). */
   phases: { beforeMs: number; exchangeMs: number; afterMs: number };
-  /** CPU of this process over the cycle: the app and the simulator together (Azurite runs in its own process). */
+  /** CPU of the app's process over the cycle (the simulator and Azurite run in processes of their own). */
   cpuMs: number;
 }
 
@@ -106,79 +101,88 @@ async function benchWire(options: BenchOptions, azurite: RunningAzurite, wire: W
   const C = options.connections;
   const L = options.latencyMs;
   const sim = await startSimulatedOrg(organisation(mailboxes, L));
+  // The app runs in bench/probe-worker.ts's process, as in the EWS probe benchmark: its CPU and event loop are its own.
+  const worker = fork(fileURLToPath(new URL("./probe-worker.js", import.meta.url)), [], { execArgv: ["--expose-gc", ...workerFlags()], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
     sim.setServer("graph.microsoft.com", { latencyMs: L });
-    clearTokenCache();
-    const storage = createStorage({ kind: "connection-string", connectionString: azurite.connectionString }, { tablePrefix: `g${randomBytes(4).toString("hex")}` });
-    const probeQueue = `bench-graph-${randomBytes(4).toString("hex")}`;
+    const tablePrefix = `g${randomBytes(4).toString("hex")}`;
+    const storage = createStorage({ kind: "connection-string", connectionString: azurite.connectionString }, { tablePrefix });
     const imported = await importProfile(storage, profile(wire, mailboxes, C));
     if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-    const probe = {
-      env: { BENCH_GRAPH_SECRET: secret },
-      network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host: string, port: number) => sim.connectTo(host, port) },
-    };
-    let clock = Date.now();
+    const call = rpc(worker);
+    await call({
+      type: "init",
+      connectionString: azurite.connectionString,
+      tablePrefix,
+      probeQueue: `bench-graph-${randomBytes(4).toString("hex")}`,
+      shardSize: Math.max(options.shardSize, mailboxes),
+      sim: { dnsServers: sim.dnsServers, caPem: sim.endpoints.caPem, httpsPort: sim.endpoints.httpsPort, httpPort: sim.endpoints.httpPort },
+      secrets: { BENCH_GRAPH_SECRET: secret },
+      advanceMinutes: 6,
+    });
     const cycle = async (index: number): Promise<GraphCycle> => {
-      const now = new Date(clock);
-      await runSchedule({ storage, now: () => now, probeQueue, shardSize: Math.max(options.shardSize, mailboxes) });
-      const [message] = await drain(storage, probeQueue);
-      if (message === undefined) throw new Error(`cycle ${index}: nothing was scheduled`);
       sim.counters.reset();
-      exchange.starts.length = 0;
-      exchange.ends.length = 0;
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      const result = await runProbe({ storage, probe, now: () => now }, message);
-      const wallMs = performance.now() - started;
-      const cpu = process.cpuUsage(cpuBefore);
-      const first = Math.min(...exchange.starts);
-      const last = Math.max(...exchange.ends);
-      const phases = { beforeMs: first - started, exchangeMs: last - first, afterMs: started + wallMs - last };
-      clock += 6 * 60_000;
-      if (result.kind !== "probed") throw new Error(`cycle ${index}: ${result.kind}`);
+      const report = (await call({ type: "cycle", index })) as CycleReport;
+      if (report.errors.length > 0) console.error(`  cycle ${index}: ${report.errors.length} errors, first: ${report.errors[0]}`);
       const measured: GraphCycle = {
-        wallMs,
-        checked: result.checked,
-        failed: result.failed,
+        wallMs: report.wallMs,
+        checked: report.checked,
+        failed: report.failed,
         graphRequests: sim.counters.requestCount("graph.microsoft.com"),
         ewsRequests: sim.counters.requestCount("outlook.office365.com"),
         throttled: sim.counters.graph.throttled,
-        peakConnections: result.peakConnections,
-        phases,
-        cpuMs: (cpu.user + cpu.system) / 1000,
+        peakConnections: sim.counters.connections().peak,
+        phases: { beforeMs: report.phases.beforeExchangeMs, exchangeMs: report.phases.exchangeMs, afterMs: report.phases.afterExchangeMs },
+        cpuMs: report.cpuMs,
       };
-      console.error(`  ${wire} cycle ${index}${index === 0 ? " (warm-up: token, readiness)" : ""}: ${ms(wallMs)}, ${result.checked} checked, ${result.failed} failed, ${measured.graphRequests} Graph / ${measured.ewsRequests} EWS requests, ${measured.throttled} throttled, peak ${measured.peakConnections} connections; before / during / after Exchange ${ms(phases.beforeMs)} / ${ms(phases.exchangeMs)} / ${ms(phases.afterMs)}; CPU (app + simulator) ${ms(measured.cpuMs)}`);
+      const p = measured.phases;
+      console.error(
+        `  ${wire} cycle ${index}${index === 0 ? " (warm-up: token, readiness)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
+          `${measured.graphRequests} Graph / ${measured.ewsRequests} EWS requests, ${measured.throttled} throttled, peak ${measured.peakConnections} connections; ` +
+          `before / during / after Exchange ${ms(p.beforeMs)} / ${ms(p.exchangeMs)} / ${ms(p.afterMs)}; app CPU ${ms(report.cpuMs)}`,
+      );
       return measured;
     };
     const warmUp = await cycle(0);
     const cycles: GraphCycle[] = [];
     for (let i = 1; i <= options.cycles; i++) cycles.push(await cycle(i));
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.send({ type: "exit" } satisfies ToWorker);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     return { wire, mailboxes, lowerBoundMs: wire === "graph" ? graphLowerBoundMs(mailboxes, C, L) : ewsLowerBoundMs(mailboxes, C, L), warmUp, cycles };
   } finally {
+    if (worker.exitCode === null) worker.kill();
     await sim.stop();
   }
 }
 
-async function drain(storage: Storage, queueName: string): Promise<ProbeMessage[]> {
-  const queue = await storage.queue(queueName);
-  const messages: ProbeMessage[] = [];
-  for (;;) {
-    const batch = await queue.receiveMessages({ numberOfMessages: 32 });
-    if (batch.receivedMessageItems.length === 0) return messages;
-    for (const item of batch.receivedMessageItems) {
-      const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
-      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-      messages.push(parsed.message);
-      await queue.deleteMessage(item.messageId, item.popReceipt);
-    }
-  }
+function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {
+  return (message) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (reply: FromWorker) => {
+        cleanup();
+        if (reply.type === "error") reject(new Error(`probe worker: ${reply.message}`));
+        else resolve(reply);
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`probe worker exited with code ${code}`));
+      };
+      const cleanup = () => {
+        worker.off("message", onMessage);
+        worker.off("exit", onExit);
+      };
+      worker.on("message", onMessage);
+      worker.on("exit", onExit);
+      worker.send(message);
+    });
 }
 
 function printGraph(options: BenchOptions, results: WireResult[]): void {
   const C = options.connections;
   printTable(
     `Exchange Online probe cycle, Microsoft Graph beside EWS (latency ${options.latencyMs} ms per Graph batch and per EWS request, C=${C}, one shard, median of ${options.cycles} cycles after a warm-up cycle)`,
-    ["1 × M", "wire", "wall (min–max)", "lower bound", "ratio ≤1.10", "before / during / after Exchange", "during ÷ bound", "CPU app + sim", "mailboxes/s", "Graph req/mailbox ≤0.3", "EWS req/mailbox", "throttled", "peak conns ≤C", "failed"],
+    ["1 × M", "wire", "wall (min–max)", "lower bound", "ratio ≤1.10", "before / during / after Exchange", "during ÷ bound", "app CPU", "mailboxes/s", "Graph req/mailbox ≤0.3", "EWS req/mailbox", "throttled", "peak conns ≤C", "failed"],
     results.map((r) => {
       const walls = r.cycles.map((c) => c.wallMs);
       const wall = median(walls);

@@ -24,7 +24,7 @@ export type Route = (profile: Profile, mailbox: Pick<MailboxConfig, "location"> 
  * through Graph or EWS as `route` says, both over ONE set of profile connections, so the profile's Maximum
  * Concurrent Connections holds across both wires; readiness (the EWS retirement) is checked with the same app.
  */
-export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...StepName[]], route: Route): ProbeKind {
+export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...StepName[]], route: Route, options: { fallbackToEws?: boolean } = {}): ProbeKind {
   return {
     name,
     steps,
@@ -46,7 +46,7 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
       if (!mayReceiveCredentials(cloud, resolved.value.authorityHost)) {
         return fail(refusedHost(cloud, resolved.value.authorityHost, "The token request (with the app's secret or certificate assertion)"));
       }
-      return succeed(new RoutedProbe(profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews"));
+      return succeed(new RoutedProbe(profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews", options.fallbackToEws === true));
     },
   };
 }
@@ -65,6 +65,8 @@ class RoutedProbe implements OpenProbe {
     readonly route: Route,
     /** The wire Test Connection uses when the profile has no mailbox at all. */
     readonly defaultApi: ProbeApi,
+    /** Hybrid: a mailbox Graph says is not in the cloud, with no configured location, is checked through EWS. */
+    readonly fallbackToEws: boolean,
   ) {
     const options: ConstructorParameters<typeof ProfileConnections>[0] = { maxConnections: budget.maxConnections, network: environment.network };
     if (environment.timeouts !== undefined) options.timeouts = environment.timeouts;
@@ -186,13 +188,25 @@ class RoutedProbe implements OpenProbe {
     const viaEws: MailboxRecord[] = [];
     for (const record of mailboxes) (this.route(this.profile, record, record.ewsUrl) === "graph" ? viaGraph : viaEws).push(record);
     const byAddress = new Map(viaGraph.map((r) => [r.address.toLowerCase(), r]));
+    // A hybrid mailbox sent to Graph only by a cached URL that Graph says is not in the cloud (moved on-premises):
+    // it is checked through EWS instead, found afresh, and goes there from now on.
+    const notInCloud: MailboxRecord[] = [];
+    const reportGraph = async (address: string, check: MailboxCheck) => {
+      const record = byAddress.get(address.toLowerCase())!;
+      if (this.fallbackToEws && record.location === undefined && !check.ok && check.error.category === "mailbox-not-in-cloud") {
+        const { ewsUrl: _url, ewsUrlDiscoveredAt: _at, ...rest } = record;
+        notInCloud.push(rest);
+        return;
+      }
+      await onChecked(record, check);
+    };
     const graphPart = (graphLimit: number) =>
       viaGraph.length === 0
         ? Promise.resolve()
         : checkGraphMailboxes(
             viaGraph.map((r) => ({ address: r.address, wanted: r.wanted })),
             this.#graphOptions(graphLimit),
-            (address, check) => onChecked(byAddress.get(address.toLowerCase())!, check),
+            reportGraph,
           ).then(() => undefined);
     const ewsPart = (ewsLimit: number) =>
       viaEws.length === 0 ? Promise.resolve() : checkEwsMailboxes(this.#session, viaEws, ewsLimit, (record, check) => onChecked(record, publicCheck(check)));
@@ -201,6 +215,7 @@ class RoutedProbe implements OpenProbe {
       await graphPart(limit);
       await ewsPart(limit);
     } else await Promise.all([graphPart(split.graph), ewsPart(split.ews)]);
+    if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 
   peakConnections(): number {

@@ -181,6 +181,20 @@ describe("the hybrid probe kind", () => {
     expect(peak).toBeLessThanOrEqual(2);
   });
 
+  it("checks through EWS a mailbox a stale cloud URL sent to Graph, when Graph says it is not in the cloud", async () => {
+    const profile = hybridProfile();
+    // Moved on-premises since Autodiscover last found it in Exchange Online; no location in the profile file.
+    const moved = enabledMailbox(profile.id, onPrem, { ewsUrl: "https://outlook.office365.com/EWS/Exchange.asmx" });
+    const seen = await withProbe(hybridKind, profile, 2, (probe) => checkAll(probe, [moved], 2));
+    const [record, check] = seen.get(onPrem)!;
+    expect(check).toMatchObject({ ok: true, ewsUrl: "https://mail.tailspintoys.com/EWS/Exchange.asmx" });
+    expect(record.ewsUrl).toBeUndefined();
+    expect(sim.counters.graph.batches).toBe(1);
+    // A mailbox the file says is in the cloud keeps Graph's verdict.
+    const pinned = await withProbe(hybridKind, profile, 2, (probe) => checkAll(probe, [enabledMailbox(profile.id, onPrem, { location: "cloud" })], 2));
+    expect(pinned.get(onPrem)![1]).toMatchObject({ ok: false, error: { category: "mailbox-not-in-cloud" } });
+  });
+
   it("runs Test Connection's Graph steps for a cloud mailbox and its EWS steps for an on-premises one, then readiness", async () => {
     const run = await withProbe(hybridKind, hybridProfile(), 3, (probe) => probe.checkEndpoints({ mailboxes: [onPrem, cloudMailboxes[0]!] }));
     expect(run.steps.map((s) => [s.step, s.ok, "url" in s ? new URL(s.url!).hostname : ""])).toEqual([

@@ -1,4 +1,6 @@
 import type { Declaration } from "./declarations.js";
+import { dashboard } from "../functions/dashboard.js";
+import { dashboardProfile } from "../functions/dashboard-profile.js";
 import { dataverseSync } from "../functions/dataverse-sync.js";
 import { health } from "../functions/health.js";
 import { mailboxesTestAndEnable } from "../functions/mailboxes-test-and-enable.js";
@@ -17,6 +19,8 @@ import { statusProfile } from "../functions/status-profile.js";
 
 /** Every function of the app, in one list both hosts register (importing it loads no library behind them). */
 export const functions: readonly Declaration[] = [
+  dashboard,
+  dashboardProfile,
   dataverseSync,
   health,
   mailboxesTestAndEnable,

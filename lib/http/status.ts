@@ -1,16 +1,18 @@
 import type { Settings } from "../config/settings.js";
-import { loadDetail, type Detail } from "../status/detail.js";
+import { loadDetail, loadDetailDocument, type Detail } from "../status/detail.js";
+import { dashboardHeaders, renderMessagePage, renderOverview, renderProfilePage, type Links } from "../status/dashboard/index.js";
+import { overviewModel, profilePageModel } from "../status/dashboard-model.js";
+import { history } from "../store/notifications.js";
 import { matchesIfNoneMatch } from "../status/etag.js";
 import { parsePageQuery } from "../status/paging.js";
 import { prometheusContentType } from "../status/prometheus.js";
-import { secretValues } from "../status/redact.js";
+import { redactJson, secretValues } from "../status/redact.js";
 import { buildSnapshot, type Rendered, type Snapshot } from "../status/snapshot.js";
 import { ttlCache, type TtlCache } from "../status/ttl-cache.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
 import { listProfiles } from "../store/profiles.js";
 import { cronPeriodMs } from "../cycle/health.js";
-import { staleRule } from "../status/stale-rule.js";
 import type { Once } from "../util/once.js";
 import { invalid, jsonContentType, profileNotFound, type HttpReply } from "./reply.js";
 import { profileIdOf } from "./request.js";
@@ -20,7 +22,14 @@ export interface StatusService {
   list(query: { top: string | null; continuation: string | null }, ifNoneMatch: string | null): Promise<HttpReply>;
   profile(profileId: string, ifNoneMatch: string | null): Promise<HttpReply>;
   metrics(ifNoneMatch: string | null): Promise<HttpReply>;
+  /** GET /api/dashboard: the HTML overview; `code` is the function key the page's links carry. */
+  dashboard(code: string | null): Promise<HttpReply>;
+  /** GET /api/dashboard/{profileId}: one profile's HTML page. */
+  dashboardProfile(profileId: string, code: string | null): Promise<HttpReply>;
 }
+
+/** Emails of the profile's history shown on its page. */
+const dashboardEmails = 20;
 
 export interface StatusContext {
   settings: Pick<Settings, "statusCacheSeconds"> & Partial<Pick<Settings, "schedules">>;
@@ -51,8 +60,7 @@ export function createStatusService(context: StatusContext): StatusService {
   const snapshot = () =>
     snapshots.get("summaries", async () => {
       const [summaries, profiles] = await Promise.all([listAllSummaries(context.storage), listProfiles(context.storage)]);
-      const byId = new Map(profiles.map((p) => [p.profile.id, p]));
-      return buildSnapshot(summaries, secrets, context.now(), (id) => staleRule(byId.get(id), scheduleEveryMs));
+      return buildSnapshot(summaries, secrets, context.now(), new Map(profiles.map((p) => [p.profile.id, p])), scheduleEveryMs);
     });
 
   return {
@@ -70,8 +78,28 @@ export function createStatusService(context: StatusContext): StatusService {
     async metrics(ifNoneMatch) {
       return cachedReply((await snapshot()).metrics(), ifNoneMatch, ttl, prometheusContentType);
     },
+    async dashboard(code) {
+      const links = linksOf(code);
+      const model = overviewModel((await snapshot()).statuses, context.now(), links);
+      return { status: 200, headers: dashboardHeaders(), body: renderOverview(redacted(model, secrets)) };
+    },
+    async dashboardProfile(profileId, code) {
+      const links = linksOf(code);
+      const id = profileIdOf({ params: { profileId } }, "profileId");
+      const notFound = (): HttpReply => ({ status: 404, headers: dashboardHeaders(), body: renderMessagePage({ links, title: "No such profile", message: `There is no profile ${profileId}.` }) });
+      if (!id.ok) return notFound();
+      const now = context.now();
+      const [document, emails] = await Promise.all([loadDetailDocument(context.storage, profileId, now, scheduleEveryMs), history(context.storage, profileId, dashboardEmails)]);
+      if (document === undefined) return notFound();
+      return { status: 200, headers: dashboardHeaders(), body: renderProfilePage(redacted(profilePageModel(document, emails, now, links), secrets)) };
+    },
   };
 }
+
+const linksOf = (code: string | null): Links => ({ basePath: "/api/dashboard", ...(code === null || code === "" ? {} : { code }) });
+
+/** Secrets are taken out of the data before it becomes HTML (escaping would change their form). */
+const redacted = <T>(model: T, secrets: readonly string[]): T => JSON.parse(redactJson(JSON.stringify(model), secrets)) as T;
 
 /** 200 with the rendered body, or 304 with no body when the client already holds this representation. */
 function cachedReply(rendered: Rendered, ifNoneMatch: string | null, ttlSeconds: number, contentType = jsonContentType): HttpReply {

@@ -4,7 +4,8 @@ import { metricFamilies } from "./metrics.js";
 import { encodeContinuation, firstAfter, type PageRequest } from "./paging.js";
 import { escapeLabelValue, renderExposition } from "./prometheus.js";
 import { redactJson, redactText } from "./redact.js";
-import { overallOf, profileStatus, type Overall, type ProfileStatus, type StaleRule } from "./view.js";
+import type { StoredProfile } from "../store/profiles.js";
+import { overallOf, profileStatus, type Overall, type ProfileStatus } from "./view.js";
 
 /** A body ready to send: the text and its strong ETag, computed once per cache generation. */
 export interface Rendered {
@@ -26,9 +27,15 @@ export interface Snapshot {
 
 const maxMemoizedPages = 512;
 
-/** `rules`: each profile's staleness rule (lib/status/stale-rule.ts), evaluated at `now`, the moment of the read. */
-export function buildSnapshot(summaries: readonly ProfileSummary[], secrets: readonly string[], now: Date, rules: (profileId: string) => StaleRule): Snapshot {
-  const statuses = summaries.map((s) => profileStatus(s, now, rules(s.profileId))).sort((a, b) => (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0));
+/** Health and maintenance evaluated at `now`, the moment of the read, with each profile's stored settings. */
+export function buildSnapshot(
+  summaries: readonly ProfileSummary[],
+  secrets: readonly string[],
+  now: Date,
+  profiles: ReadonlyMap<string, StoredProfile> = new Map(),
+  scheduleEveryMs?: number,
+): Snapshot {
+  const statuses = summaries.map((s) => profileStatus(s, now, profiles.get(s.profileId), scheduleEveryMs)).sort((a, b) => (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0));
   const ids = statuses.map((s) => s.profileId);
   const json = statuses.map((s) => redactJson(JSON.stringify(s), secrets));
   const overall = overallOf(statuses);

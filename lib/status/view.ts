@@ -1,12 +1,20 @@
 import type { CertificateReport, ServerInfo, StepResult } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
 import type { DynamicsProfileSummary } from "../model/dynamics.js";
-import type { ProfileSummary } from "../model/summary.js";
+import type { ProfileSummary, ProfileFailure } from "../model/summary.js";
+import type { CheckedReadiness } from "../model/readiness.js";
+import type { EmailAttempt, EmailOutcome, EmailOutcomeCounts } from "../model/notification.js";
+import type { MaintenanceWindow } from "../maintenance/window.js";
+import { occurrenceAt } from "../maintenance/in-force.js";
+import { hourKey } from "../store/keys.js";
+import type { StoredProfile } from "../store/profiles.js";
 import { healthAt, type HealthNow, type StalenessOptions } from "../cycle/health.js";
 
 /** What the status endpoints show for one profile, built from its summary only. */
 export interface ProfileStatus
-  extends Pick<ProfileSummary, "profileId" | "name" | "owner" | "serverType" | "lastHour" | "emailsSent" | "mailboxStates" | "hourly" | "updatedAt"> {
+  extends Pick<ProfileSummary, "profileId" | "name" | "owner" | "serverType" | "lastHour" | "emailsSent" | "mailboxStates" | "updatedAt"> {
+  /** Always the last 24 clock hours (UTC), oldest first, ending with the current one; zeros where no cycle ran. */
+  hourly: HourStatus[];
   /** Evaluated when read: the roll-up's word, or `stale` when the last completed cycle is too old (lib/cycle/health.ts). */
   health: Health;
   /** When the last cycle completed (its roll-up), null before the first. */
@@ -17,8 +25,29 @@ export interface ProfileStatus
   certificates: { minDaysLeft: number | null; hosts: CertificateReport[] };
   server: ServerInfo | null;
   lastEmailAt: string | null;
+  /** The last email attempt whatever became of it (sent, refused, uncertain) with the reason; null before the first. */
+  lastEmail: EmailAttempt | null;
+  /** Email attempts by outcome, in all. */
+  emailOutcomes: EmailOutcomeCounts;
+  /** EWS-retirement readiness (Exchange Online / hybrid), null where not known. */
+  readiness: CheckedReadiness | null;
+  /** The last cycle's Test Connection failed: every approved mailbox counted failed (null once a cycle's Test Connection passes). */
+  profileFailure: ProfileFailure | null;
+  /** The profile's maintenance windows and the occurrence in force now (null when none is). */
+  maintenance: { windows: MaintenanceWindow[]; inForce: { window: MaintenanceWindow; start: string; end: string } | null };
   /** Profiles from Dataverse: where it comes from, credentials (or what the map file must add), Dynamics' last Test Connection, the agreement classes. */
   dynamics: DynamicsProfileSummary | null;
+}
+
+export interface HourStatus {
+  /** The hour's start, ISO (UTC). */
+  hour: string;
+  processed: number;
+  failed: number;
+  succeeded: number;
+  failurePercent: number;
+  /** A maintenance window overlapped the hour when it was recorded. */
+  maintenance: boolean;
 }
 
 export interface TestConnectionStatus {
@@ -46,9 +75,39 @@ export interface Overall {
 
 const hoursShown = 24;
 
-export function profileStatus(s: ProfileSummary, now: Date, rule: StaleRule): ProfileStatus {
-  const stored = healthOrder.includes(s.health) ? s.health : "unknown";
-  const reading = healthAt({ ...s, health: stored }, now, rule);
+const emailOutcomes: readonly EmailOutcome[] = ["sent", "refused", "uncertain"];
+
+/** The 24 clock hours ending with the one `now` is in, from the summary's rows (keys yyyyMMddHH), zeros where none. */
+export function lastDayHours(rows: ProfileSummary["hourly"], now: Date): HourStatus[] {
+  const byKey = new Map(rows.map((r) => [r.hour, r]));
+  const current = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
+  return Array.from({ length: hoursShown }, (_, i) => {
+    const start = new Date(current - (hoursShown - 1 - i) * 3_600_000);
+    const r = byKey.get(hourKey(start));
+    return {
+      hour: start.toISOString(),
+      processed: r?.processed ?? 0,
+      failed: r?.failed ?? 0,
+      succeeded: r?.succeeded ?? 0,
+      failurePercent: r?.failurePercent ?? 0,
+      maintenance: r?.maintenance === true,
+    };
+  });
+}
+
+/**
+ * A profile's status at `now` from its summary and (when it still exists) its stored settings: health on read
+ * (stale), the maintenance window in force. `scheduleEveryMs`: the schedule's period (default one minute).
+ */
+export function profileStatus(s: ProfileSummary, now: Date, stored: StoredProfile | undefined, scheduleEveryMs?: number): ProfileStatus {
+  const rule: StaleRule =
+    stored === undefined
+      ? undefined
+      : { pollingIntervalMinutes: stored.profile.pollingIntervalMinutes, scheduleEveryMs, ...(stored.origin?.credentials === "missing" ? { notProbed: true } : {}) };
+  const windows = stored?.profile.maintenance ?? [];
+  const inForce = occurrenceAt(windows, now);
+  const storedHealth = healthOrder.includes(s.health) ? s.health : "unknown";
+  const reading = healthAt({ ...s, health: storedHealth }, now, rule);
   const hosts = s.certificates.map((c) => ({ ...c }));
   const days = hosts.map((c) => c.daysLeft).filter((d) => Number.isFinite(d));
   return {
@@ -64,10 +123,15 @@ export function profileStatus(s: ProfileSummary, now: Date, rule: StaleRule): Pr
     certificates: { minDaysLeft: days.length === 0 ? null : Math.min(...days), hosts },
     server: s.server ?? null,
     lastEmailAt: s.lastEmailAt ?? null,
+    lastEmail: s.lastEmail ?? null,
+    emailOutcomes: Object.fromEntries(emailOutcomes.map((o) => [o, s.emailOutcomes?.[o] ?? 0])) as EmailOutcomeCounts,
+    readiness: s.readiness ?? null,
+    profileFailure: s.profileFailure ?? null,
+    maintenance: { windows: [...windows], inForce: inForce === undefined ? null : { window: inForce.window, start: inForce.start.toISOString(), end: inForce.end.toISOString() } },
     dynamics: s.dynamics ?? null,
     emailsSent: s.emailsSent,
     mailboxStates: s.mailboxStates,
-    hourly: [...s.hourly].sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0)).slice(-hoursShown),
+    hourly: lastDayHours(s.hourly, now),
     updatedAt: s.updatedAt,
   };
 }

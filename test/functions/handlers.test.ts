@@ -54,6 +54,6 @@ describe("function handlers called directly with an app context", () => {
   it("declares every function once, by a unique name", () => {
     const names = functions.map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(15);
+    expect(names).toHaveLength(17);
   });
 });

@@ -60,7 +60,13 @@ describe("GET /api/status", () => {
     expect((alpha!.lastTestConnection as { steps: unknown[] }).steps).toHaveLength(3);
     expect(alpha!.hourly).toHaveLength(24);
     expect(beta!.lastTestConnection).toMatchObject({ ok: false, error: { step: "ews", category: "basic-auth-disabled", code: "401", remediation: "enable Basic" } });
-    expect(body.profiles[2]).toMatchObject({ profileId: "gamma", health: "unknown", hourly: [] });
+    expect(body.profiles[2]).toMatchObject({ profileId: "gamma", health: "unknown" });
+    // Always the last 24 clock hours, each by its ISO start, ending with the current one; zeros where no cycle ran.
+    const hours = Array.from({ length: 24 }, (_, i) => new Date(Date.parse("2025-05-01T10:00:00.000Z") - (23 - i) * 3_600_000).toISOString());
+    expect((body.profiles[2]!.hourly as { hour: string }[]).map((h) => h.hour)).toEqual(hours);
+    expect((body.profiles[2]!.hourly as Record<string, unknown>[]).every((h) => h.processed === 0 && h.failed === 0 && h.maintenance === false)).toBe(true);
+    expect((alpha!.hourly as { hour: string }[]).map((h) => h.hour)).toEqual(hours);
+    expect((alpha!.hourly as Record<string, unknown>[])[23]).toEqual({ hour: "2025-05-01T10:00:00.000Z", processed: 10, failed: 2, succeeded: 8, failurePercent: 20, maintenance: false });
   });
 
   it("pages 250 profiles with issued continuation tokens, and the overall covers all of them", async () => {

@@ -35,7 +35,7 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
   const { values } = parseArgs({
     args: command.argv,
     options: {
-      port: { type: "string", default: env.LOCAL_HTTP_PORT ?? "7071" },
+      port: { type: "string" },
       demo: { type: "boolean" },
       "no-demo": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -49,14 +49,15 @@ export async function runLocalHost(command: LocalHostCommand): Promise<number> {
     );
     return 0;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    command.stderr(`--port: "${values.port}" is not a port number`);
-    return 2;
-  }
-
   const cwd = command.cwd ?? process.cwd();
   applyLocalSettings(resolve(cwd, "local.settings.json"), env);
+  // --port, else LOCAL_HTTP_PORT (from local.settings.json too, so read after it), else 7071.
+  const portText = values.port ?? (env.LOCAL_HTTP_PORT?.trim() || "7071");
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    command.stderr(`${values.port === undefined ? "LOCAL_HTTP_PORT" : "--port"}: "${portText}" is not a port number`);
+    return 2;
+  }
   let settings: Settings;
   try {
     settings = loadSettings(env);

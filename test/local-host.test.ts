@@ -199,6 +199,36 @@ describe("npm start", () => {
     expect(errors.join("\n")).toMatch(/SHARD_SIZE/);
   });
 
+  it("serves on LOCAL_HTTP_PORT from local.settings.json", async () => {
+    const { runLocalHost } = await import("../local/main.js");
+    const { createServer } = await import("node:net");
+    const { copyFile, mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const free = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const cwd = await mkdtemp(join(tmpdir(), "checkout-"));
+    await copyFile(new URL("../host.json", import.meta.url), join(cwd, "host.json"));
+    const settings = testSettings();
+    if (settings.storage.kind !== "connection-string") throw new Error("the tests' storage is a connection string");
+    await writeFile(
+      join(cwd, "local.settings.json"),
+      JSON.stringify({ Values: { LOCAL_HTTP_PORT: String(free), AzureWebJobsStorage: settings.storage.connectionString, TABLE_PREFIX: settings.tablePrefix, PROBE_QUEUE: settings.probeQueue } }),
+    );
+    const out: string[] = [];
+    let stop: () => void = () => {};
+    const run = runLocalHost({ argv: ["--no-demo"], cwd, env: {}, stdout: (line) => out.push(line), stderr: (line) => out.push(line), stopSignal: new Promise<void>((r) => (stop = r)) });
+    const deadline = Date.now() + 20_000;
+    while (!/running on/.test(out.join("\n")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    stop();
+    expect(await run).toBe(0);
+    expect(out.join("\n")).toContain(`is running on http://localhost:${free}`);
+  });
+
   it("stops with a clear message when UseDevelopmentStorage=true has no emulator listening", async () => {
     const { runLocalHost } = await import("../local/main.js");
     const { createServer } = await import("node:net");

@@ -17,14 +17,14 @@ import {
   type EmailDetails,
   type LedgerUpdate,
 } from "../store/notifications.js";
-import { listProfiles, type ProfileSettings } from "../store/profiles.js";
+import { listProfiles, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { readSummary, mergeSummary, type SummaryFields } from "../store/summaries.js";
 import { settleInParallel } from "../util/in-parallel.js";
 import { decideEmail, type QuietReason } from "./alert-story.js";
 import { renderEmail } from "./email.js";
 import type { Mailer, SendOutcome } from "./mailer.js";
-import { staleness } from "../cycle/health.js";
+import { healthAt } from "../cycle/health.js";
 
 export interface NotifierDeps {
   storage: Storage;
@@ -60,10 +60,10 @@ const concurrency = 8;
  * minutes and nothing during maintenance, to its owner only. One profile's error never stops the others.
  */
 export async function runNotifier(deps: NotifierDeps): Promise<ProfileNotifyResult[]> {
-  const profiles = (await listProfiles(deps.storage)).map((p) => p.profile).filter((p) => p.notifyOwner);
-  const settled = await settleInParallel(profiles, concurrency, (profile) => notifyProfile(deps, profile));
+  const profiles = (await listProfiles(deps.storage)).filter((p) => p.profile.notifyOwner);
+  const settled = await settleInParallel(profiles, concurrency, (stored) => notifyProfile(deps, stored));
   return settled.map((s, i): ProfileNotifyResult =>
-    s.ok ? s.value : { profileId: profiles[i]!.id, kind: "error", error: s.error instanceof Error ? s.error.message : String(s.error) },
+    s.ok ? s.value : { profileId: profiles[i]!.profile.id, kind: "error", error: s.error instanceof Error ? s.error.message : String(s.error) },
   );
 }
 
@@ -73,13 +73,17 @@ const sameStory = (a: StoryState, b: StoryState): boolean =>
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Decide on the ledger as read, render, then claim (conditional on that read) → send → record what became of it. */
-export async function notifyProfile(deps: NotifierDeps, profile: ProfileSettings): Promise<ProfileNotifyResult> {
+export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): Promise<ProfileNotifyResult> {
   const { storage } = deps;
+  const { profile } = stored;
   const profileId = profile.id;
   const now = deps.now();
   const [lastHour, summary, basis] = await Promise.all([readLastHour(storage, profileId, now), readSummary(storage, profileId), readLedgerForUpdate(storage, profileId)]);
   const { from, checks, figures } = lastHour;
-  const stale = staleness(summary, now, { pollingIntervalMinutes: profile.pollingIntervalMinutes, scheduleEveryMs: deps.scheduleEveryMs });
+  // The status's own reading (lib/cycle/health.ts): a Dataverse profile without credentials is never probed, never stale.
+  const notProbed = stored.origin?.credentials === "missing";
+  const reading = summary === undefined ? undefined : healthAt(summary, now, { pollingIntervalMinutes: profile.pollingIntervalMinutes, scheduleEveryMs: deps.scheduleEveryMs, notProbed });
+  const stale = { stale: reading?.health === "stale", lastCycleAt: reading?.lastCycleAt ?? undefined };
   const story = ledgerOf(basis).story;
   const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now });
 
@@ -149,7 +153,7 @@ async function reflect(storage: Storage, profileId: string, recorded: LedgerUpda
 }
 
 /** The account the monitor signs in as, for remediation commands. */
-function serviceAccountOf(profile: ProfileSettings): { serviceAccount?: string } {
+function serviceAccountOf(profile: StoredProfile["profile"]): { serviceAccount?: string } {
   const auth = profile.auth as { username?: unknown };
   return typeof auth.username === "string" ? { serviceAccount: auth.username } : {};
 }

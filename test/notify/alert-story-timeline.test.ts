@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProfileNotifyResult } from "../../lib/notify/run-notifier.js";
 import { readHourly } from "../../lib/store/hourly.js";
+import { saveProfile } from "../../lib/store/profiles.js";
 import { history } from "../../lib/store/notifications.js";
 import { readSummary } from "../../lib/store/summaries.js";
 import { testStorage } from "../support/storage.js";
@@ -157,6 +158,25 @@ describe("the alert's story through the notifier", () => {
     expect(await world.run(at(85))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);
     expect(await world.run(at(100))).toMatchObject([{ kind: "sent", email: "stale" }]);
     expect((await history(world.storage, p.id, 10)).map((h) => h.kind)).toEqual(["stale", "stale"]);
+  });
+});
+
+describe("stale, as status reads it", () => {
+  it("never calls a Dataverse profile without credentials stale: it is not probed on purpose", async () => {
+    const unmapped = await world.addProfile({ pollingIntervalMinutes: 5, owner: "unmapped@contoso.com" });
+    const origin = {
+      source: { kind: "dataverse" as const, environment: "https://contoso.crm.dynamics.com", id: "0f0e", name: unmapped.name, servertype: 0 },
+      credentials: "missing" as const,
+      needs: "The map file must give the password setting of this profile.",
+      lastTest: { status: "not-run" as const, startedAt: null, response: null },
+      fingerprint: "f",
+    };
+    await saveProfile(world.storage, unmapped, at(0), origin);
+    const mapped = await world.addProfile({ pollingIntervalMinutes: 5, owner: "mapped@contoso.com" }); // set up, never probed
+    const results = await world.run(at(120));
+    expect(results.find((r) => r.profileId === unmapped.id)).toMatchObject({ kind: "quiet", reason: "no-checks" });
+    expect(results.find((r) => r.profileId === mapped.id)).toMatchObject({ kind: "sent", email: "stale" });
+    expect(subjects()).toEqual(["[exchange-sync-monitor] Stale: Contoso Exchange 2016: no completed probe cycle since it was added"]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { HourlyRow, ProfileFailure, ProfileSummary, WindowFigures } from ".
 import { countStates } from "../profiles/import.js";
 import { hourInMaintenance } from "../maintenance/in-force.js";
 import { healthOf } from "./health.js";
-import { hourlyRow, windowFigures } from "./window.js";
+import { failingMailboxes, hourlyRow, windowFigures } from "./window.js";
 import { readChecksForHours, type StoredHourCheck } from "../store/checks.js";
 import { recountDynamics } from "../store/dynamics.js";
 import { upsertHourly } from "../store/hourly.js";
@@ -48,7 +48,9 @@ export async function rollUpCycle(
     summary.hourly.some((h) => h.hour === row.hour && h.processed === row.processed && h.failed === row.failed && h.maintenance === row.maintenance);
   await Promise.all(rows.filter((row) => !unchanged(row)).map((row) => upsertHourly(storage, id, row)));
 
-  const lastHour = { ...figures, from: from.toISOString(), to: now.toISOString() };
+  const failedByCategory: Record<string, number> = {};
+  for (const m of failingMailboxes(checks, from, now)) failedByCategory[m.lastError?.category ?? "unknown"] = (failedByCategory[m.lastError?.category ?? "unknown"] ?? 0) + 1;
+  const lastHour = { ...figures, from: from.toISOString(), to: now.toISOString(), failedByCategory };
   const hourly = lastDay([...(summary?.hourly ?? []).filter((h) => !hours.includes(h.hour)), ...rows], now);
   const mailboxStates = countStates(current);
   const certificateDays = (summary?.certificates ?? []).map((c) => c.daysLeft);

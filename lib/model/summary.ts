@@ -60,7 +60,8 @@ export interface ProfileSummary {
   owner: string;
   serverType: string;
   health: Health;
-  lastHour: WindowFigures & { from: string; to: string };
+  /** `failedByCategory`: the failed mailboxes of the window by the category of their last failure ("unknown" without one). */
+  lastHour: WindowFigures & { from: string; to: string; failedByCategory?: Record<string, number> };
   hourly: HourlyRow[];
   lastTestConnection?: TestConnectionSummary;
   /** The last cycle's profile-level failure; absent once a cycle's Test Connection passes. */

@@ -6,6 +6,7 @@ import type { MetricFamily, MetricType, Sample } from "./prometheus.js";
 /** The metric families of GET /api/metrics, from the same profile statuses as GET /api/status. */
 const prefix = "exchange_sync_";
 const daySeconds = 86_400;
+const ewsStates = ["allowed", "blocked-by-policy", "disabled", "not-checked"] as const;
 
 type PerProfile = (p: ProfileStatus) => Sample[];
 
@@ -46,14 +47,48 @@ const perProfile: { name: string; type: MetricType; help: string; samples: PerPr
     samples: (p) => (p.lastTestConnection === null ? [] : [one(p, Date.parse(p.lastTestConnection.at) / 1000)]),
   },
   {
-    name: "certificate_expiry_seconds",
+    name: "certificate_expiry_timestamp_seconds",
     type: "gauge",
-    help: "Seconds left before the host's certificate expires (whole days at the last Test Connection); negative when expired.",
-    samples: (p) => p.certificates.hosts.map((c) => one(p, c.daysLeft * daySeconds, { host: c.host })),
+    help: "When the host's certificate expires, in Unix seconds (to the day: the whole days left at the last Test Connection added to its time).",
+    samples: (p) => {
+      const at = Date.parse(p.lastTestConnection?.at ?? p.updatedAt) / 1000;
+      return p.certificates.hosts.map((c) => one(p, at + c.daysLeft * daySeconds, { host: c.host }));
+    },
   },
   { name: "mailboxes", type: "gauge", help: "Mailboxes of the profile by Test & Enable state.", samples: (p) => mailboxStates.map((state) => one(p, p.mailboxStates[state] ?? 0, { state })) },
-  { name: "mailboxes_disabled", type: "gauge", help: "Mailboxes disabled for synchronization.", samples: (p) => [one(p, p.mailboxStates.disabled ?? 0)] },
-  { name: "emails_sent_total", type: "counter", help: "Alert emails sent to the profile's owner.", samples: (p) => [one(p, p.emailsSent)] },
+  {
+    name: "mailboxes_failed_by_category",
+    type: "gauge",
+    help: "Mailboxes failed in the last 60 minutes by the category of their last failure (the error vocabulary of docs/status-api.md).",
+    samples: (p) => Object.entries(p.lastHour.failedByCategory ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([category, n]) => one(p, n, { category })),
+  },
+  { name: "emails_sent_total", type: "counter", help: "Alert emails the SMTP server accepted for the profile's owner.", samples: (p) => [one(p, p.emailsSent)] },
+  {
+    name: "emails_total",
+    type: "counter",
+    help: "Email attempts to the profile's owner by outcome: sent (accepted), refused (the server said no), uncertain (no answer after the message was sent).",
+    samples: (p) => (["sent", "refused", "uncertain"] as const).map((outcome) => one(p, p.emailOutcomes[outcome], { outcome })),
+  },
+  {
+    name: "last_email_timestamp_seconds",
+    type: "gauge",
+    help: "When the last email attempt ended, in Unix seconds, with its kind and outcome; no sample before the first.",
+    samples: (p) => (p.lastEmail === null ? [] : [one(p, Date.parse(p.lastEmail.at) / 1000, { kind: p.lastEmail.kind, outcome: p.lastEmail.outcome })]),
+  },
+  {
+    name: "ews_readiness",
+    type: "gauge",
+    help: "Exchange Online / hybrid profiles: state set, 1 for the EWS readiness last checked (allowed, blocked-by-policy, disabled, not-checked), 0 for the others.",
+    samples: (p) => (p.readiness === null ? [] : ewsStates.map((state) => one(p, p.readiness!.ews === state ? 1 : 0, { state }))),
+  },
+  { name: "ews_days_left", type: "gauge", help: "Days left before Exchange Online's EWS shutdown (2027-04-01), as last checked.", samples: (p) => (p.readiness === null ? [] : [one(p, p.readiness.ewsDaysLeft)]) },
+  {
+    name: "graph_permissions_missing",
+    type: "gauge",
+    help: "Microsoft Graph application permissions the monitor found missing at the last readiness check (0 when all are granted; no sample when not checked).",
+    samples: (p) => (p.readiness === null || p.readiness.graphPermissions.status !== "checked" ? [] : [one(p, p.readiness.graphPermissions.missing.length)]),
+  },
+  { name: "maintenance", type: "gauge", help: "1 while one of the profile's maintenance windows is in force, else 0.", samples: (p) => [one(p, p.maintenance.inForce === null ? 0 : 1)] },
   { name: "health", type: "gauge", help: "State set: 1 for the profile's health when read (ok, degraded, failing, stale, unknown), 0 for the others.", samples: (p) => healthOrder.map((h) => one(p, p.health === h ? 1 : 0, { health: h })) },
   {
     name: "last_cycle_timestamp_seconds",

@@ -41,6 +41,14 @@ async function expectOnlyTheApp(w: WatchedPage): Promise<void> {
 }
 
 describe("the dashboard on the local host, after a cycle against the simulator", () => {
+  it("counts the cycle's failed mailboxes per category in /api/metrics, as many as failed", async () => {
+    const text = await (await fetch(`${app.host.url}/api/metrics?code=${encodeURIComponent(key)}`)).text();
+    const byCategory = [...text.matchAll(/^exchange_sync_mailboxes_failed_by_category\{profile="litware",category="([a-z-]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+    expect(byCategory.length).toBeGreaterThan(1);
+    expect(byCategory.reduce((n, [, v]) => n + v, 0)).toBe(10);
+    expect(text).toMatch(/^exchange_sync_mailboxes_failed\{profile="litware"\} 10$/m);
+  });
+
   it("needs the key", async () => {
     expect((await fetch(`${app.host.url}/api/dashboard`)).status).toBe(401);
     expect((await fetch(`${app.host.url}/api/dashboard?code=wrong`)).status).toBe(401);

@@ -51,8 +51,10 @@ describe("GET /api/metrics", () => {
   it("exposes every figure in the Prometheus text format, labels escaped", async () => {
     app = await startStatusHost();
     await seedSummaries(app.context, [
-      summary("contoso", { name: 'Contoso "EU"\\main\nsecond line', lastHour: { processed: 15, failed: 10, succeeded: 5, failurePercent: 66.67, from: "", to: "" }, health: "failing" }),
-      summary("fabrikam", { lastTestConnection: { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 31, steps: [{ step: "autodiscover", ok: true, elapsedMs: 20 }, { step: "ews", ok: false, elapsedMs: 11, error: { category: "timeout", code: "ETIMEDOUT", transient: true, message: "m", remediation: "r" } }, { step: "mailbox", ok: null, elapsedMs: 0 }] } }),
+      summary("contoso", { name: 'Contoso "EU"\\main\nsecond line', lastHour: { processed: 15, failed: 10, succeeded: 5, failurePercent: 66.67, from: "", to: "", failedByCategory: { "auth-failed": 7, "mailbox-not-found": 3 } }, health: "failing",
+        lastEmail: { at: "2025-05-01T10:00:00.000Z", kind: "reminder", outcome: "refused", reason: "550 mailbox unavailable" }, emailOutcomes: { sent: 3, refused: 1, uncertain: 2 } }),
+      summary("fabrikam", { lastTestConnection: { at: "2025-05-01T10:25:00.000Z", ok: false, elapsedMs: 31, steps: [{ step: "autodiscover", ok: true, elapsedMs: 20 }, { step: "ews", ok: false, elapsedMs: 11, error: { category: "timeout", code: "ETIMEDOUT", transient: true, message: "m", remediation: "r" } }, { step: "mailbox", ok: null, elapsedMs: 0 }] },
+        readiness: { ews: "blocked-by-policy", ewsShutdown: "2027-04-01", ewsDaysLeft: 700, graphPermissions: { status: "checked", granted: ["Mail.Read"], missing: ["Calendars.Read"] }, speaksFor: { kind: "sync-app", app: { tenantId: "t", clientId: "c" } }, checkedAt: "2025-05-01T10:25:00.000Z", checkedBy: "daily-check" } }),
     ]);
     const response = await app.get("metrics");
     expect(response.status).toBe(200);
@@ -70,9 +72,28 @@ describe("GET /api/metrics", () => {
     );
     expect(samples("test_connection_step_success").some((l) => l.includes('profile="fabrikam",step="mailbox"'))).toBe(false);
     expect(samples("test_connection_step_elapsed_seconds")).toContain('exchange_sync_test_connection_step_elapsed_seconds{profile="contoso",step="autodiscover"} 0.12');
-    expect(samples("certificate_expiry_seconds")).toContain('exchange_sync_certificate_expiry_seconds{profile="contoso",host="mail.contoso.com"} 2592000');
+    // Checked at 2025-05-01T10:25:00Z with 30 days left.
+    expect(samples("certificate_expiry_timestamp_seconds")).toContain(`exchange_sync_certificate_expiry_timestamp_seconds{profile="contoso",host="mail.contoso.com"} ${Date.parse("2025-05-31T10:25:00.000Z") / 1000}`);
+    expect(families.has("exchange_sync_certificate_expiry_seconds")).toBe(false);
+    expect(samples("mailboxes_failed_by_category")).toEqual([
+      'exchange_sync_mailboxes_failed_by_category{profile="contoso",category="auth-failed"} 7',
+      'exchange_sync_mailboxes_failed_by_category{profile="contoso",category="mailbox-not-found"} 3',
+    ]);
+    expect(samples("emails_total")).toEqual(expect.arrayContaining([
+      'exchange_sync_emails_total{profile="contoso",outcome="sent"} 3',
+      'exchange_sync_emails_total{profile="contoso",outcome="refused"} 1',
+      'exchange_sync_emails_total{profile="contoso",outcome="uncertain"} 2',
+      'exchange_sync_emails_total{profile="fabrikam",outcome="refused"} 0',
+    ]));
+    expect(samples("last_email_timestamp_seconds")).toEqual([`exchange_sync_last_email_timestamp_seconds{profile="contoso",kind="reminder",outcome="refused"} ${Date.parse("2025-05-01T10:00:00.000Z") / 1000}`]);
+    expect(samples("ews_readiness")).toEqual(expect.arrayContaining(['exchange_sync_ews_readiness{profile="fabrikam",state="blocked-by-policy"} 1', 'exchange_sync_ews_readiness{profile="fabrikam",state="allowed"} 0']));
+    expect(samples("ews_readiness").some((l) => l.includes('profile="contoso"'))).toBe(false);
+    expect(samples("ews_days_left")).toEqual(['exchange_sync_ews_days_left{profile="fabrikam"} 700']);
+    expect(samples("graph_permissions_missing")).toEqual(['exchange_sync_graph_permissions_missing{profile="fabrikam"} 1']);
     expect(samples("mailboxes")).toContain('exchange_sync_mailboxes{profile="contoso",state="retrying"} 1');
-    expect(samples("mailboxes_disabled")).toContain('exchange_sync_mailboxes_disabled{profile="contoso"} 1');
+    // One gauge for disabled mailboxes: exchange_sync_mailboxes{state="disabled"}.
+    expect(samples("mailboxes")).toContain('exchange_sync_mailboxes{profile="contoso",state="disabled"} 1');
+    expect(families.has("exchange_sync_mailboxes_disabled")).toBe(false);
     expect(families.get("exchange_sync_emails_sent_total")?.type).toBe("counter");
     expect(samples("emails_sent_total")).toContain('exchange_sync_emails_sent_total{profile="contoso"} 3');
     expect(samples("health")).toEqual(expect.arrayContaining(['exchange_sync_health{profile="contoso",health="failing"} 1', 'exchange_sync_health{profile="contoso",health="ok"} 0']));

@@ -14,11 +14,14 @@ import { readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { rollUpCycle } from "./roll-up.js";
+import { ProfileBusy, withConnectionShare } from "./connection-share.js";
 
 export interface ProbeDeps {
   storage: Storage;
   probe: ProbeEnvironment;
   now(): Date;
+  /** How long a shard waits for a share of the profile's connections before its message is tried again later (60 s). */
+  shareWaitMs?: number;
 }
 
 export type ProbeRunResult =
@@ -43,31 +46,44 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  const [stored, mine] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard))]);
+  const [stored, listed] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard))]);
   if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
   if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
 
-  const due = mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
-  const alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
+  let mine = listed;
+  const dueOf = (list: MailboxRecord[]) => list.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
+  let due = dueOf(mine);
+  let alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
   // The shard's own mailboxes; the other shards' domains still count as the profile's own.
   const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
   const kind = probeKindFor(profile);
-  const opened = await kind.open(profile, { maxConnections: message.maxConnections }, deps.probe);
   const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsKeyAt: message.scheduledAt });
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
   let peakConnections = 0;
   let knownSummary: ProfileSummary | undefined;
 
-  if (!opened.ok) {
-    // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
-    // administrator, and the mailboxes' state is left alone — they are not at fault.
-    if (message.shard.index === 0) {
-      ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "setup", async () =>
-        unopenedReport(kind, stored.profile.id, opened.failure),
-      ));
+  // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
+  // taken as abandoned that still runs, or this very message delivered twice never add to them.
+  const share = { label: `cycle ${message.cycle} shard ${message.shard.index + 1}/${message.shard.count}`, want: message.maxConnections, limit: stored.profile.maxConcurrentConnections };
+  const shared = await withConnectionShare(deps.storage, message.profileId, share, { waitMs: deps.shareWaitMs ?? 60_000 }, async (connections, { waited }) => {
+    if (waited) {
+      // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
+      mine = await listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
+      due = dueOf(mine);
+      alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
     }
-  } else {
+    const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
+    if (!opened.ok) {
+      // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
+      // administrator, and the mailboxes' state is left alone — they are not at fault.
+      if (message.shard.index === 0) {
+        ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "setup", async () =>
+          unopenedReport(kind, stored.profile.id, opened.failure),
+        ));
+      }
+      return;
+    }
     const probe = opened.value;
     try {
       // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
@@ -76,13 +92,15 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
         ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe)));
         await dailyReadiness(deps, stored.profile.id, probe, knownSummary);
       }
-      await probe.checkMailboxes(due, message.maxConnections, (record, check) => results.add(record, check, deps.now()));
+      await probe.checkMailboxes(due, connections, (record, check) => results.add(record, check, deps.now()));
       peakConnections = probe.peakConnections();
     } finally {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.
       await Promise.all([probe.close(), results.finish()]);
     }
-  }
+  });
+  // Thrown, the message comes back after its visibility timeout, when the connections may be free.
+  if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
 
   const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
   const rollUp = completion.kind === "last" && !completion.rolledUp;

@@ -1,6 +1,6 @@
 import type { Settings } from "../config/settings.js";
 import type { Once } from "../util/once.js";
-import { listCycles, startCycle } from "../store/cycles.js";
+import { listCycles, startCycle, undoCycleStart } from "../store/cycles.js";
 import { listProfiles, claimSchedule, releaseSchedule } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
@@ -58,18 +58,18 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
         continue;
       }
       const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts);
-      // The cycle is recorded as running only once its messages are accepted: a refused enqueue leaves no phantom
-      // cycle holding the schedule back, and the claim is given back so the next run tries again.
+      await startCycle(deps.storage, profile.id, stored.cycle + 1, messages.length, now);
       const sent = await Promise.allSettled(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
       const refused = sent.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       if (refused.length === messages.length) {
-        const released = await releaseSchedule(deps.storage, profile.id, now, stored.lastScheduledAt).catch(() => "not-released" as const);
-        outcomes.push({ kind: "enqueue-refused", profileId: profile.id, cycle: stored.cycle + 1, error: messageOf(refused[0]!.reason), claim: released });
+        // Nothing was accepted: the cycle record is undone (no phantom cycle holds the next one back) and the claim
+        // given back, so the next run tries again instead of waiting the interval plus 15 minutes.
+        const undone = await undoCycleStart(deps.storage, profile.id, stored.cycle + 1).then(() => releaseSchedule(deps.storage, profile.id, now, stored.lastScheduledAt)).catch(() => "not-released" as const);
+        outcomes.push({ kind: "enqueue-refused", profileId: profile.id, cycle: stored.cycle + 1, error: messageOf(refused[0]!.reason), claim: undone });
         continue;
       }
-      await startCycle(deps.storage, profile.id, stored.cycle + 1, messages.length, now);
       if (refused.length > 0) {
-        // The accepted shards run; the cycle is taken as abandoned once overdue, and their lease keeps the connections in bounds.
+        // The accepted shards run; the cycle is taken as abandoned once overdue, and the lease keeps the connections in bounds.
         outcomes.push({ kind: "error", profileId: profile.id, error: `${refused.length} of ${messages.length} messages of cycle ${stored.cycle + 1} were refused: ${messageOf(refused[0]!.reason)}` });
         continue;
       }

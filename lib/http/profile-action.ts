@@ -1,9 +1,9 @@
 import type { FieldProblem } from "../config/issues.js";
-import { invalid, json, profileNotFound, type HttpReply } from "./reply.js";
+import { errorReply, invalid, json, jsonContentType, profileNotFound, type HttpReply } from "./reply.js";
 import { jsonBodyOf, profileIdOf, type RequestLike } from "./request.js";
 
 /** What an on-demand use case answers (lib/on-demand's OnDemand<T>). */
-export type ActionResult<T> = { kind: "done"; value: T } | { kind: "not-found" } | { kind: "invalid"; problems: FieldProblem[] };
+export type ActionResult<T> = { kind: "done"; value: T } | { kind: "not-found" } | { kind: "invalid"; problems: FieldProblem[] } | { kind: "busy"; message: string };
 
 /**
  * The shape every POST on a profile shares: a valid route id before any table call, an optional JSON body,
@@ -24,6 +24,8 @@ export async function profileAction<T>(
       return profileNotFound(id.value);
     case "invalid":
       return invalid("invalid-request", result.problems);
+    case "busy":
+      return { ...errorReply(409, "profile-busy", result.message), headers: { "content-type": jsonContentType, "cache-control": "no-store", "retry-after": "60" } };
     case "done":
       return json(200, shape(result.value, id.value));
   }

@@ -6,7 +6,8 @@ import type { MailboxState } from "../model/mailbox.js";
 import { probeKindFor } from "../probes/choose.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
 import { missingCredentials } from "../profiles/dataverse-lock.js";
-import { loadProfile, type OnDemand, type OnDemandContext } from "./outcome.js";
+import { withConnectionShare } from "../cycle/connection-share.js";
+import { busyMessage, loadProfile, onDemandShareWaitMs, type OnDemand, type OnDemandContext } from "./outcome.js";
 
 const body = z.strictObject({ addresses: z.array(z.email("must be an email address")).max(1000).optional() });
 
@@ -33,19 +34,25 @@ export async function testAndEnable(ctx: OnDemandContext, profileId: string, inp
 
   // Test & Enable starts a mailbox afresh: approved, failure count cleared.
   const fresh = targets.map((m) => ({ ...m, approved: true, consecutiveFailures: 0 }));
-  const opened = await probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, ctx.probe);
-  // The monitor cannot authenticate (its secret setting is missing): that is no verdict on any mailbox.
-  if (!opened.ok) return { kind: "invalid", problems: [{ field: "auth", message: opened.failure.message }] };
+  const limit = profile.maxConcurrentConnections;
   const results = new MailboxResults(ctx.storage, { profileId });
   const checks = new Map<string, MailboxCheck>();
-  try {
-    await opened.value.checkMailboxes(fresh, profile.maxConcurrentConnections, (record, check) => {
-      checks.set(record.address, check);
-      return results.add(record, check, ctx.now());
-    });
-  } finally {
-    await Promise.all([opened.value.close(), results.finish()]);
-  }
+  const shared = await withConnectionShare(ctx.storage, profileId, { label: "test-and-enable", want: limit, limit }, { waitMs: onDemandShareWaitMs }, async (connections) => {
+    const opened = await probeKindFor(profile).open(profile, { maxConnections: connections }, ctx.probe);
+    // The monitor cannot authenticate (its secret setting is missing): that is no verdict on any mailbox.
+    if (!opened.ok) return opened.failure;
+    try {
+      await opened.value.checkMailboxes(fresh, connections, (record, check) => {
+        checks.set(record.address, check);
+        return results.add(record, check, ctx.now());
+      });
+    } finally {
+      await Promise.all([opened.value.close(), results.finish()]);
+    }
+    return undefined;
+  });
+  if (shared.kind === "busy") return { kind: "busy", message: busyMessage(profileId, shared.holders) };
+  if (shared.value !== undefined) return { kind: "invalid", problems: [{ field: "auth", message: shared.value.message }] };
   await rollUpCycle(ctx.storage, stored, ctx.now());
   return {
     kind: "done",

@@ -5,7 +5,8 @@ import { probeKindFor } from "../probes/choose.js";
 import { publicReport, recordConnectionRun, unopenedReport } from "../recording/connection-run.js";
 import { recordReadiness } from "../recording/readiness.js";
 import { missingCredentials } from "../profiles/dataverse-lock.js";
-import { loadProfile, type OnDemand, type OnDemandContext } from "./outcome.js";
+import { withConnectionShare } from "../cycle/connection-share.js";
+import { busyMessage, loadProfile, onDemandShareWaitMs, type OnDemand, type OnDemandContext } from "./outcome.js";
 
 const body = z.strictObject({ mailboxes: z.array(z.email("must be an email address")).max(1000).optional() });
 
@@ -20,16 +21,18 @@ export async function testConnectionNow(ctx: OnDemandContext, profileId: string,
   const { profile } = loaded;
   const at = ctx.now();
   const kind = probeKindFor(profile);
-  const opened = await kind.open(profile, { maxConnections: profile.maxConcurrentConnections }, ctx.probe);
-  let report: TestConnectionReport;
-  if (!opened.ok) report = unopenedReport(kind, profileId, opened.failure);
-  else {
+  const limit = profile.maxConcurrentConnections;
+  const shared = await withConnectionShare(ctx.storage, profileId, { label: "test-connection", want: limit, limit }, { waitMs: onDemandShareWaitMs }, async (connections) => {
+    const opened = await kind.open(profile, { maxConnections: connections }, ctx.probe);
+    if (!opened.ok) return unopenedReport(kind, profileId, opened.failure);
     try {
-      report = publicReport(await opened.value.checkEndpoints({ mailboxes: (parsed.data.mailboxes ?? []).map((a) => a.toLowerCase()) }));
+      return publicReport(await opened.value.checkEndpoints({ mailboxes: (parsed.data.mailboxes ?? []).map((a) => a.toLowerCase()) }));
     } finally {
       await opened.value.close();
     }
-  }
+  });
+  if (shared.kind === "busy") return { kind: "busy", message: busyMessage(profileId, shared.holders) };
+  const report = shared.value;
   await recordConnectionRun(ctx.storage, report, at);
   if (report.readiness !== undefined) await recordReadiness(ctx.storage, profileId, report.readiness, at, "test-connection");
   return { kind: "done", value: report };

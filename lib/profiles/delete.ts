@@ -2,6 +2,7 @@ import { deleteAllAlerts } from "../store/alerts.js";
 import { deleteAllChecks } from "../store/checks.js";
 import { deleteAllConnectionRuns } from "../store/connection.js";
 import { deleteCycle } from "../store/cycles.js";
+import { deleteLeases } from "../store/leases.js";
 import { deleteAllDynamics } from "../store/dynamics.js";
 import { deleteHourly } from "../store/hourly.js";
 import { deleteAllMailboxes } from "../store/mailboxes.js";
@@ -21,6 +22,7 @@ export async function removeProfile(storage: Storage, id: string): Promise<"dele
     deleteAllMailboxes(storage, id),
     deleteSummary(storage, id),
     deleteCycle(storage, id),
+    deleteLeases(storage, id),
     deleteAllChecks(storage, id),
     deleteHourly(storage, id),
     deleteAllConnectionRuns(storage, id),

@@ -18,28 +18,24 @@ export interface CycleProgress {
   startedAt?: string;
 }
 
-/**
- * The schedule records a cycle with its number of shards once its messages were accepted, so a refused enqueue
- * leaves no cycle that looks running. A shard that already finished in between (a fast probe) is kept.
- */
+/** The schedule records a new cycle with its number of shards before enqueuing it (undone if no message is accepted). */
 export async function startCycle(storage: Storage, profileId: string, cycle: number, shards: number, at: Date): Promise<void> {
   const table = await storage.table("cycles");
+  await table.upsertEntity({ partitionKey: encodeKeyPart(profileId), rowKey: "current", cycle, shards, shardsDone: "[]", startedAt: at.toISOString() }, "Replace");
+}
+
+/** The queue refused every message of the cycle: its record goes, so no phantom cycle holds the next one back. */
+export async function undoCycleStart(storage: Storage, profileId: string, cycle: number): Promise<void> {
+  const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const stored = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
-    const start = { cycle, shards, startedAt: at.toISOString() };
-    try {
-      if (stored === undefined) await table.createEntity({ ...key, ...start, shardsDone: "[]" });
-      else if (Number(stored.cycle) === cycle) await table.updateEntity({ ...key, ...start }, "Merge", { etag: stored.etag });
-      else if (Number(stored.cycle) < cycle) await table.updateEntity({ ...key, ...start, shardsDone: "[]" }, "Replace", { etag: stored.etag });
-      return;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 409 || status === 412) continue;
-      throw error;
-    }
+  const stored = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
+  if (stored === undefined || Number(stored.cycle) !== cycle) return;
+  try {
+    await table.deleteEntity(key.partitionKey, key.rowKey, { etag: stored.etag });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== 404 && status !== 412) throw error;
   }
-  throw new Error(`Could not record the start of cycle ${cycle} for ${profileId}: too much contention`);
 }
 
 /** Every profile's current cycle, in one query per 1000 profiles. */

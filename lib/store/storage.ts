@@ -10,7 +10,7 @@ import type { StorageTarget } from "../config/settings.js";
 const requestTimeoutMs = 30_000;
 
 /** Every table of the data layout in the design. */
-export const tableNames = ["profiles", "mailboxes", "checks", "hourly", "connection", "notifications", "alerts", "summaries", "cycles", "dynamics"] as const;
+export const tableNames = ["profiles", "mailboxes", "checks", "hourly", "connection", "notifications", "alerts", "summaries", "cycles", "dynamics", "leases"] as const;
 export type TableName = (typeof tableNames)[number];
 
 /** Counts requests sent to Table Storage, so tests and benchmarks can hold the app to its budget. */

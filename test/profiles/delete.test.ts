@@ -6,6 +6,7 @@ import { recordAlerts } from "../../lib/store/alerts.js";
 import { recordChecks } from "../../lib/store/checks.js";
 import { recordTestConnection } from "../../lib/store/connection.js";
 import { startCycle } from "../../lib/store/cycles.js";
+import { takeShare } from "../../lib/store/leases.js";
 import { upsertHourly } from "../../lib/store/hourly.js";
 import { encodeKeyPart } from "../../lib/store/keys.js";
 import { writeDynamics } from "../../lib/store/dynamics.js";
@@ -26,6 +27,7 @@ async function storeEverything(storage: Storage, profileId: string): Promise<voi
   await recordTestConnection(storage, profileId, { profile: profileId, ok: true, elapsedMs: 1, steps: [], mailboxes: [], certificates: [] }, at);
   await recordAlerts(storage, [{ profileId, at: at.toISOString(), kind: "test-connection-failed", audiences: ["owner"], message: "fails" }]);
   await startCycle(storage, profileId, 1, 1, at);
+  await takeShare(storage, profileId, { id: "h", label: "cycle 1 shard 1/1", want: 1, limit: 1, ttlMs: 60_000 });
   const verdict = dynamicsVerdictOf(dvMailbox({ mailboxid: dvId(0x3b, 1), emailaddress: `x@${profileId}.com`, _emailserverprofile_value: dvId(0xe5, 1) }));
   await writeDynamics(storage, [{ profileId, address: `x@${profileId}.com`, mailboxId: dvId(0x3b, 1), verdict, alerts: [], fingerprint: "f" }]);
   const claimed = await claim(storage, profileId, at, "claim-1");

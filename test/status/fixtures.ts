@@ -79,10 +79,13 @@ export interface StatusHost {
 }
 
 /** The app through the real local host, with its own tables in Azurite, a clock the test moves, and extra app settings. */
-export async function startStatusHost(env: Record<string, string> = {}): Promise<StatusHost> {
+export async function startStatusHost(
+  env: Record<string, string> = {},
+  overrides: (settings: ReturnType<typeof testSettings>) => Partial<Omit<AppContext, "settings" | "now" | "env">> = () => ({}),
+): Promise<StatusHost> {
   const settings = testSettings(env);
   const clock = { now: t0 };
-  const context = createAppContext(settings, { now: () => clock.now, env: { ...env } });
+  const context = createAppContext(settings, { ...overrides(settings), now: () => clock.now, env: { ...env } });
   const host = await startLocalHost({ context, port: 0, keys: { function: "fkey", admin: "akey" }, log: () => {} });
   return {
     context,

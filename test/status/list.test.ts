@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { throwawaySecret } from "../../sim/index.js";
 import { encodeContinuation } from "../../lib/status/paging.js";
+import { createStorage, type Storage } from "../../lib/store/storage.js";
+import { createOnce } from "../../lib/util/once.js";
 import { mailbox, seedSummaries, startStatusHost, summary, type StatusHost } from "./fixtures.js";
 
 let app: StatusHost | undefined;
@@ -176,16 +178,63 @@ describe("GET /api/status", () => {
     expect(JSON.stringify(body)).not.toMatch(/Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/);
   });
 
-  it("with STATUS_CACHE_SECONDS=0 still shares one read among concurrent requests", async () => {
-    app = await startStatusHost({ STATUS_CACHE_SECONDS: "0" });
+  it("with STATUS_CACHE_SECONDS=0 still shares one read among concurrent requests: exactly 1 read for 20 requests", async () => {
+    // A storage hook holds the first read of the summaries until all 20 requests have reached the status service
+    // (each asks the context for it): without sharing, the 19 others would each send a read meanwhile.
+    const concurrent = 20;
+    let arrived = 0;
+    let reads = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    app = await startStatusHost({ STATUS_CACHE_SECONDS: "0" }, (settings) => {
+      const inner = createStorage(settings.storage, { tablePrefix: settings.tablePrefix });
+      const hooked = new WeakSet<object>();
+      const storage: Storage = {
+        requests: inner.requests,
+        pending: inner.pending,
+        queue: (name) => inner.queue(name),
+        async table(name) {
+          const client = await inner.table(name);
+          if (name === "summaries" && !hooked.has(client)) {
+            hooked.add(client);
+            client.pipeline.addPolicy({
+              name: "holdFirstSummariesRead",
+              sendRequest: async (request, next) => {
+                if (request.method === "GET") {
+                  reads++;
+                  if (reads === 1) await gate;
+                }
+                return next(request);
+              },
+            });
+          }
+          return client;
+        },
+      };
+      const once = createOnce();
+      return {
+        storage,
+        once: {
+          get(key, make) {
+            if (key.description === "status service" && ++arrived === concurrent) open();
+            return once.get(key, make);
+          },
+        },
+      };
+    });
     await seedSummaries(app.context, [summary("alpha")]);
-    app.context.storage.requests.reset();
-    const responses = await Promise.all(Array.from({ length: 20 }, () => app!.get("status")));
+    reads = 0;
+    arrived = 0;
+    const responses = await Promise.all(Array.from({ length: concurrent }, () => app!.get("status")));
+    expect(arrived).toBe(concurrent);
+    expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(responses[0]!.headers.get("cache-control")).toBe("private, max-age=0");
-    await Promise.all(responses.map((r) => r.arrayBuffer()));
-    expect(app.context.storage.requests.table).toBeLessThanOrEqual(20);
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(new Set(bodies).size).toBe(1);
+    expect(reads).toBe(1);
+    // With nothing cached, the next requests read again, one read each.
     await app.get("status");
     await app.get("status");
-    expect(app.context.storage.requests.table).toBeGreaterThanOrEqual(2);
+    expect(reads).toBe(3);
   });
 });

@@ -104,12 +104,22 @@ describe("the profile page", () => {
     expect(authGroup).toMatch(/Retrying.*next try 2026-11-30 14:40 UTC \(in 20 min\)/s);
     expect(page).toMatch(/data-step="ews"><span class="step-failed">failed/);
     expect(page).toMatch(/data-step="mailbox"><span class="step-skipped">skipped/);
-    expect(page).toContain("mailbox-disabled");
-    expect(page).toContain("to mailbox and owner");
+    expect(page).toContain(`data-kind="mailbox-disabled">Mailbox disabled<span class="sub">to mailbox and owner`);
     expect(page).toContain("outcome unknown");
     expect(page).toContain("Every Monday 13:00–15:00, UTC — CU15 upgrade <strong>(in force now)</strong>");
     expect(page).toContain("2026-12-05 21:00 UTC – 2026-12-06 01:00 UTC");
     expect(page).toContain(`class="banner">In maintenance until 2026-11-30 15:00 UTC`);
+  });
+
+  it("says an alert's remediation once when the alert's text already quotes it, and adds it when it does not", () => {
+    const base = profilePageModel();
+    const alert = base.recentAlerts[0]!;
+    const remediation = alert.diagnosis!.remediation;
+    const count = (page: string) => page.split(remediation).length - 1;
+    const alertsOf = (page: string) => page.slice(page.indexOf(`id="alerts"`), page.indexOf("</section>", page.indexOf(`id="alerts"`)));
+    const quoting = { ...base, recentAlerts: [{ ...alert, message: `${alert.message} ${remediation}` }] };
+    expect(count(alertsOf(renderProfilePage(quoting)))).toBe(1);
+    expect(count(alertsOf(renderProfilePage(base)))).toBe(1);
   });
 
   it("leaves out what the model does not have yet", () => {

@@ -31,6 +31,19 @@ export function categoryLabel(category: string | null): string {
   return categoryLabels[category] ?? category;
 }
 
+/** The platform's alert kinds in words (an unknown kind shows as given). */
+const alertLabels: Record<string, string> = {
+  "mailbox-disabled": "Mailbox disabled",
+  "mailbox-recovered": "Mailbox recovered",
+  "mailbox-enabled": "Mailbox enabled",
+  "test-connection-failed": "Test Connection failed",
+  "test-connection-recovered": "Test Connection recovered",
+};
+
+export function alertLabel(kind: string): string {
+  return alertLabels[kind] ?? kind;
+}
+
 export const healthLabels: Record<string, string> = {
   ok: "OK",
   degraded: "Degraded",

@@ -4,7 +4,7 @@ import { chartAxis, chartLegend, hourlyChart } from "./chart.js";
 import { age, percent, utcTime } from "./format.js";
 import { groupByDiagnosis, type DiagnosisGroup } from "./group.js";
 import { html, type Html } from "./html.js";
-import { categoryLabel, serverTypeLabels } from "./labels.js";
+import { alertLabel, categoryLabel, serverTypeLabels } from "./labels.js";
 import { page, pageHref } from "./layout.js";
 import { windowText } from "./maintenance-text.js";
 import { certificateCell, healthBadge, lastCycleCell, readinessCell } from "./overview-page.js";
@@ -104,10 +104,13 @@ ${
     : html`<table class="cards">
 <thead><tr><th>When</th><th>Alert</th><th>Mailbox</th><th>Message</th></tr></thead>
 <tbody>${alerts.map(
-        (a) => html`<tr class="alert"><td data-label="When" class="num">${utcTime(a.at)}</td><td data-label="Alert">${a.kind}<span class="sub">to ${a.audiences.join(" and ")}</span></td><td data-label="Mailbox">${
+        (a) => html`<tr class="alert"><td data-label="When" class="num">${utcTime(a.at)}</td><td data-label="Alert" data-kind="${a.kind}">${alertLabel(a.kind)}<span class="sub">to ${a.audiences.join(" and ")}</span></td><td data-label="Mailbox">${
           a.address ?? html`<span class="muted">—</span>`
         }</td><td data-label="Message" class="message">${a.message}${
-          a.diagnosis === null ? "" : html`<span class="sub">${categoryLabel(a.diagnosis.category)}: ${a.diagnosis.remediation}</span>`
+          // The platform's alert text usually quotes the diagnosis already: then it is not said twice.
+          a.diagnosis === null || a.message.includes(a.diagnosis.remediation)
+            ? ""
+            : html`<span class="sub">${categoryLabel(a.diagnosis.category)}: ${a.diagnosis.remediation}</span>`
         }</td></tr>`,
       )}</tbody>
 </table>`

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AlertRecord } from "../../lib/model/alert.js";
 import { recordAlerts } from "../../lib/store/alerts.js";
 import { saveMailboxes } from "../../lib/store/mailboxes.js";
+import { newestFirstKey } from "../../lib/store/keys.js";
 import { failure, mailbox, seedSummaries, startStatusHost, summary, t0, type StatusHost } from "./fixtures.js";
 
 let app: StatusHost | undefined;
@@ -129,5 +130,22 @@ describe("GET /api/status/{profileId}", () => {
     expect(fresh.status).toBe(200);
     expect(((await fresh.json()) as DetailBody).failingMailboxes.total).toBe(1);
     expect(app.context.storage.requests.table).toBe(4);
+  });
+
+  it("shows each alert once with all its audiences and its own time, also from rows written one per audience before", async () => {
+    app = await startStatusHost();
+    await seedSummaries(app.context, [summary("contoso")]);
+    // Today: one record for both audiences, raised at the check's time (10:21), filed under the cycle's time (10:20).
+    await recordAlerts(app.context.storage, [{ ...alert(0), at: "2025-05-01T10:21:07.000Z", address: "new@contoso.com", audiences: ["mailbox", "owner"] }], "2025-05-01T10:20:00.000Z");
+    // Before: two rows, one per audience, of one event.
+    const table = await app.context.storage.table("alerts");
+    for (const [audience, suffix] of [["mailbox", "_aaaaaaaa"], ["owner", "_bbbbbbbb"]] as const) {
+      await table.createEntity({ partitionKey: "contoso", rowKey: newestFirstKey(new Date("2025-05-01T09:00:00.000Z"), suffix), at: "2025-05-01T09:00:00.000Z", kind: "mailbox-disabled", audience, address: "old@contoso.com", message: "old@contoso.com was disabled" });
+    }
+    const body = (await (await app.get("status/contoso")).json()) as DetailBody;
+    expect(body.recentAlerts.map((a) => [a.address, a.at, a.audiences])).toEqual([
+      ["new@contoso.com", "2025-05-01T10:21:07.000Z", ["mailbox", "owner"]],
+      ["old@contoso.com", "2025-05-01T09:00:00.000Z", ["mailbox", "owner"]],
+    ]);
   });
 });

@@ -24,6 +24,10 @@ describe("profileFailureOf: which failed Test Connections fail the profile as a 
     expect(profileFailureOf(report("mailbox", "impersonation-denied"), "t", "exchange", 3)).toMatchObject({ step: "mailbox" });
   });
   it("not the mailbox step failing for its one mailbox alone (that mailbox's own check says so)", () => {
-    for (const c of ["mailbox-not-found", "mailbox-moved", "access-denied"] as const) expect(profileFailureOf(report("mailbox", c), "t", "exchange", 3)).toBeUndefined();
+    const aboutOne = ["mailbox-not-found", "mailbox-moved", "access-denied", "server-busy", "timeout", "connection-refused", "invalid-response", "mailbox-not-in-cloud"] as const;
+    for (const c of aboutOne) expect(profileFailureOf(report("mailbox", c), "t", "exchange", 3)).toBeUndefined();
+  });
+  it("the mailbox step when the account itself is refused", () => {
+    for (const c of ["auth-failed", "basic-auth-disabled", "permission-missing"] as const) expect(profileFailureOf(report("mailbox", c), "t", "exchange", 3)).toMatchObject({ step: "mailbox" });
   });
 });

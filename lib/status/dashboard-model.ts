@@ -19,6 +19,7 @@ export function profileRow(p: ProfileStatus): ProfileRow {
     lastCycleAt: p.lastCycleAt,
     ...(r === null ? {} : { readiness: { ews: r.ews, ewsDaysLeft: r.ewsDaysLeft, graphPermissions: { granted: r.graphPermissions.granted, missing: r.graphPermissions.missing } } }),
     ...(p.maintenance.inForce === null ? {} : { maintenanceNow: p.maintenance.inForce }),
+    ...(p.dynamics === null ? {} : { dynamics: { credentials: p.dynamics.credentials, ...(p.dynamics.needs === undefined ? {} : { needs: p.dynamics.needs }), agreement: p.dynamics.agreement } }),
   };
 }
 
@@ -46,5 +47,6 @@ export function profilePageModel(d: DetailDocument, emails: readonly HistoryReco
     emailsSent: p.emailsSent,
     lastEmailAt: p.lastEmailAt,
     maintenance: p.maintenance.windows,
+    ...(d.dynamicsMailboxes === null ? {} : { dynamicsMailboxes: d.dynamicsMailboxes.map((m) => ({ address: m.address, agreement: m.agreement, explanation: m.explanation })) }),
   };
 }

@@ -144,3 +144,29 @@ describe("the page's headers and policy", () => {
     expect(page).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 });
+
+describe("profiles from Dataverse", () => {
+  it("says what a profile without credentials needs, and shows Dynamics 365's verdict beside the probe's per mailbox", () => {
+    const overview = overviewModel("k");
+    const needs = "add an entry with clientSecretSetting for <Fabrikam> to the map file";
+    const first = { ...overview.profiles[0]!, dynamics: { credentials: "missing" as const, needs, agreement: {} } };
+    const text = renderOverview({ ...overview, profiles: [first, ...overview.profiles.slice(1)] });
+    expect(text).toContain(`Needs credentials: ${escapeHtml(needs)}`);
+    expect(text).toContain("from Dynamics 365");
+
+    const model = profilePageModel("k");
+    const page = renderProfilePage({
+      ...model,
+      profile: { ...model.profile, dynamics: { credentials: "mapped", agreement: { "both-fail": 1, "both-pass": 4 } } },
+      dynamicsMailboxes: [
+        { address: "ann@fabrikam.com", agreement: "both-fail", explanation: "Both fail: Exchange refuses <the password>." },
+        { address: "ok@fabrikam.com", agreement: "both-pass", explanation: "Both pass." },
+      ],
+    });
+    expect(page).toContain(`<li data-class="both-fail">1 both fail (Exchange side)</li>`);
+    expect(page).toContain("Both fail: Exchange refuses &lt;the password&gt;.");
+    expect(page).not.toContain("ok@fabrikam.com</td>");
+    // A profile not from Dataverse has no such section.
+    expect(renderProfilePage(model)).not.toContain(`id="dynamics"`);
+  });
+});

@@ -48,11 +48,17 @@ function maintenanceCell(row: ProfileRow, now: Date): Html {
   }</span></span>`;
 }
 
+/** A profile from Dataverse without credentials is never probed: say what the map file must add. */
+export function dynamicsNote(p: ProfileRow): Html | string {
+  if (p.dynamics?.credentials !== "missing") return "";
+  return html`<span class="sub needs">Needs credentials${p.dynamics.needs === undefined ? "" : html`: ${p.dynamics.needs}`}</span>`;
+}
+
 function row(model: OverviewModel, p: ProfileRow, now: Date): Html {
   return html`<tr class="profile${p.health === "stale" ? " stale" : ""}" data-profile-id="${p.profileId}">
 <td data-label="Profile"><a href="${pageHref(model.links, p.profileId)}" class="name">${p.name}</a><span class="sub">${p.profileId} · ${
     serverTypeLabels[p.serverType] ?? p.serverType
-  }</span></td>
+  }${p.dynamics === undefined ? "" : " · from Dynamics 365"}</span>${dynamicsNote(p)}</td>
 <td data-label="Health">${healthBadge(p.health)}</td>
 <td data-label="Last hour" class="num">${lastHourCell(p.lastHour)}</td>
 <td data-label="Last 24 hours" class="chart-cell">${hourlyChart(p.hourly, now, `Last 24 hours of ${p.name}`)}</td>

@@ -1,3 +1,4 @@
+import { dynamicsNote } from "./overview-page.js";
 import type { MaintenanceWindow } from "../../maintenance/window.js";
 import type { StepResult } from "../../model/connection.js";
 import { chartAxis, chartLegend, hourlyChart } from "./chart.js";
@@ -167,6 +168,33 @@ ${
 </section>`;
 }
 
+const agreementLabels: Record<string, string> = {
+  "both-fail": "both fail (Exchange side)",
+  "dynamics-fails-probe-passes": "Dynamics fails, probe passes (CRM side)",
+  "probe-fails-dynamics-passes": "probe fails, Dynamics passes (early warning)",
+  "both-pass": "both pass",
+  "not-compared": "not compared",
+};
+
+/** Profiles from Dataverse: Dynamics 365's own verdict beside the probe's, the mailboxes that disagree or fail first. */
+function dynamicsSection(model: ProfilePageModel): Html {
+  const d = model.profile.dynamics;
+  if (d === undefined) return html``;
+  const mailboxes = (model.dynamicsMailboxes ?? []).filter((m) => m.agreement !== "both-pass");
+  return html`<section id="dynamics">
+<h2>Dynamics 365 beside the probe</h2>
+${dynamicsNote(model.profile)}
+<ul class="counts">${Object.keys(agreementLabels).map((k) => html`<li data-class="${k}">${d.agreement[k] ?? 0} ${agreementLabels[k]!}</li>`)}</ul>
+${
+  mailboxes.length === 0
+    ? ""
+    : html`<table class="cards"><thead><tr><th>Mailbox</th><th>Class</th><th>Why</th></tr></thead><tbody>${mailboxes.map(
+        (m) => html`<tr class="dynamics-mailbox" data-address="${m.address}"><td data-label="Mailbox">${m.address}</td><td data-label="Class">${agreementLabels[m.agreement] ?? m.agreement}</td><td data-label="Why">${m.explanation}</td></tr>`,
+      )}</tbody></table>`
+}
+</section>`;
+}
+
 /** One profile: what is failing and what to do about it, then the evidence. */
 export function renderProfilePage(model: ProfilePageModel): string {
   const now = new Date(model.now);
@@ -199,6 +227,7 @@ ${testConnectionSection(model.testConnection, now)}
 ${certificatesSection(model)}
 ${alertsSection(model.recentAlerts)}
 ${emailsSection(model)}
+${dynamicsSection(model)}
 ${maintenanceSection(model)}`;
   return page(`${p.name} · Exchange sync monitor`, p.name, `${p.profileId} · as of ${utcTime(model.now)}`, body);
 }

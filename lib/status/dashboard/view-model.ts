@@ -57,6 +57,21 @@ export interface ProfileRow {
   /** The end of the last completed cycle; null when none completed yet. */
   lastCycleAt?: string | null;
   maintenanceNow?: MaintenanceInForce;
+  /** Profiles from Dataverse: credentials (or what the map file must add) and mailboxes per agreement class. */
+  dynamics?: DynamicsRow;
+}
+
+export interface DynamicsRow {
+  credentials: "mapped" | "missing";
+  needs?: string;
+  agreement: Readonly<Record<string, number>>;
+}
+
+/** One mailbox of a profile from Dataverse: where Dynamics 365's verdict and the probe's meet, in one sentence. */
+export interface DynamicsMailboxView {
+  address: string;
+  agreement: string;
+  explanation: string;
 }
 
 export interface OverviewModel {
@@ -118,4 +133,6 @@ export interface ProfilePageModel {
   emailsSent?: number;
   lastEmailAt?: string | null;
   maintenance?: readonly MaintenanceWindow[];
+  /** Profiles from Dataverse: each mailbox's agreement class and explanation. */
+  dynamicsMailboxes?: readonly DynamicsMailboxView[];
 }

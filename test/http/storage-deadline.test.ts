@@ -25,6 +25,8 @@ const routes: [string, string, string, string?][] = [
   ["GET", "status", "f"],
   ["GET", "status/contoso", "f"],
   ["GET", "metrics", "f"],
+  ["GET", "dashboard", "f"],
+  ["GET", "dashboard/contoso", "f"],
   ["GET", "profiles", "a"],
   ["GET", "profiles/contoso", "a"],
   ["PUT", "profiles/contoso", "a", JSON.stringify(contosoProfile())],

@@ -1,14 +1,14 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { ProfileInput } from "../lib/config/profile.js";
 import { importProfile } from "../lib/profiles/import.js";
 import { createStorage } from "../lib/store/storage.js";
 import type { RunningAzurite } from "../local/azurite.js";
-import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../sim/index.js";
+import { startSimulatedOrg, throwawaySecret, type OrgSpec } from "../sim/index.js";
 import type { BenchOptions } from "./args.js";
 import { workerFlags } from "./probe.js";
-import type { CycleReport, FromWorker, ToWorker } from "./probe-protocol.js";
+import { rpc, type CycleReport, type ToWorker } from "./probe-protocol.js";
 import { fixed, median, ms, printTable, verdict } from "./report.js";
 
 /**
@@ -154,28 +154,6 @@ async function benchWire(options: BenchOptions, azurite: RunningAzurite, wire: W
     if (worker.exitCode === null) worker.kill();
     await sim.stop();
   }
-}
-
-function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {
-  return (message) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (reply: FromWorker) => {
-        cleanup();
-        if (reply.type === "error") reject(new Error(`probe worker: ${reply.message}`));
-        else resolve(reply);
-      };
-      const onExit = (code: number | null) => {
-        cleanup();
-        reject(new Error(`probe worker exited with code ${code}`));
-      };
-      const cleanup = () => {
-        worker.off("message", onMessage);
-        worker.off("exit", onExit);
-      };
-      worker.on("message", onMessage);
-      worker.on("exit", onExit);
-      worker.send(message);
-    });
 }
 
 function printGraph(options: BenchOptions, results: WireResult[]): void {

@@ -1,4 +1,5 @@
 /** Messages between the probe benchmark (parent: Azurite, simulator, counters) and its worker (the app). */
+import type { ChildProcess } from "node:child_process";
 
 export interface WorkerInit {
   type: "init";
@@ -59,3 +60,26 @@ export interface CycleReport {
 
 export type ToWorker = WorkerInit | CycleRequest | { type: "exit" };
 export type FromWorker = { type: "ready" } | CycleReport | { type: "error"; message: string };
+
+/** One request to the worker and its answer; an error reply or the worker's exit rejects. */
+export function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {
+  return (message) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (reply: FromWorker) => {
+        cleanup();
+        if (reply.type === "error") reject(new Error(`probe worker: ${reply.message}`));
+        else resolve(reply);
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`probe worker exited with code ${code}`));
+      };
+      const cleanup = () => {
+        worker.off("message", onMessage);
+        worker.off("exit", onExit);
+      };
+      worker.on("message", onMessage);
+      worker.on("exit", onExit);
+      worker.send(message);
+    });
+}

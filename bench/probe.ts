@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,7 @@ import { startSimulatedOrg, type SimulatedOrg } from "../sim/index.js";
 import type { BenchOptions } from "./args.js";
 import { autodiscoverHostOf, benchOrganisation, benchProfile, benchSecrets, domainOf, ewsHostOf, stragglerCount } from "./probe-org.js";
 import { runPeer, type PeerRun } from "./peer.js";
-import type { CycleReport, FromWorker, ToWorker } from "./probe-protocol.js";
+import { rpc, type CycleReport, type ToWorker } from "./probe-protocol.js";
 import { fixed, mb, median, ms, printTable, verdict } from "./report.js";
 
 /** One measured cycle with what the simulator saw during it. */
@@ -153,28 +153,6 @@ function withSimFigures(report: CycleReport, sim: SimulatedOrg, profiles: number
     ewsRequests += sim.counters.requestCount(ewsHostOf(p));
   }
   return { ...report, simCpuMs, peakConnections, ewsHandshakesMax, autodiscoverHandshakesMax, ewsRequests };
-}
-
-function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {
-  return (message) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (reply: FromWorker) => {
-        cleanup();
-        if (reply.type === "error") reject(new Error(`probe worker: ${reply.message}`));
-        else resolve(reply);
-      };
-      const onExit = (code: number | null) => {
-        cleanup();
-        reject(new Error(`probe worker exited with code ${code}`));
-      };
-      const cleanup = () => {
-        worker.off("message", onMessage);
-        worker.off("exit", onExit);
-      };
-      worker.on("message", onMessage);
-      worker.on("exit", onExit);
-      worker.send(message);
-    });
 }
 
 function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {

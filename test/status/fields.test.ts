@@ -49,7 +49,9 @@ describe("status fields", () => {
 
   it("marks the hour of a real failing cycle inside a maintenance window, shows the window in force and still tells the facts", async () => {
     const now = Date.now();
-    const window = { start: new Date(now - 30 * 60_000).toISOString(), end: new Date(now + 30 * 60_000).toISOString(), reason: "CU14 upgrade" };
+    // From the start of this hour (so no earlier hour overlaps it, whatever the time of day) to half an hour from now.
+    const hourStart = Math.floor(now / 3_600_000) * 3_600_000;
+    const window = { start: new Date(hourStart).toISOString(), end: new Date(now + 30 * 60_000).toISOString(), reason: "CU14 upgrade" };
     cycle = await startCycleApp([{ ...litwareProfile(), maintenance: [window] }, contosoProfile()], { keys: { function: "fkey", admin: "akey" } });
     await cycle.host.timers.fire("schedule");
     await cycle.host.queues.idle(60_000);

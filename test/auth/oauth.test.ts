@@ -116,9 +116,10 @@ describe("OAuth client credentials", () => {
 
   it("reports a refused secret as auth-failed with Entra's code, never the secret", async () => {
     const conns = connections();
-    const reply = await authenticatedRequest(conns, credentials("wrong-secret-value"), { url: ewsUrl, method: "POST", body: "<x/>" });
+    const wrongSecret = throwawaySecret("wrong-secret");
+    const reply = await authenticatedRequest(conns, credentials(wrongSecret), { url: ewsUrl, method: "POST", body: "<x/>" });
     expect(!reply.ok && reply.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000215", transient: false });
-    expect(!reply.ok && reply.failure.message).not.toContain("wrong-secret-value");
+    expect(!reply.ok && reply.failure.message).not.toContain(wrongSecret);
     await conns.close();
   });
 

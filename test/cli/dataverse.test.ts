@@ -11,6 +11,7 @@ import { startDataverseSim } from "../dataverse/support.js";
 import { testSettings } from "../support/storage.js";
 import { listProfiles } from "../../lib/store/profiles.js";
 import { createStorage } from "../../lib/store/storage.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 let sim: SimulatedOrg;
 let dir: string;
@@ -73,11 +74,12 @@ describe("exchange-sync-monitor dataverse", () => {
 
   it("exits 1 with the classified reason and what to do when Dataverse refuses the secret, never printing it", async () => {
     clearTokenCache();
-    const refused = await run(["pull"], { DEMO_DATAVERSE_SECRET: "wrong-secret-value" });
+    const wrongSecret = throwawaySecret("wrong-secret");
+    const refused = await run(["pull"], { DEMO_DATAVERSE_SECRET: wrongSecret });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/Dataverse could not be read: auth-failed \(AADSTS7000215\)/);
     expect(refused.err).toMatch(/what to do: /);
-    expect(refused.err + refused.out).not.toContain("wrong-secret-value");
+    expect(refused.err + refused.out).not.toContain(wrongSecret);
   });
 
   it("sync writes the profiles to the tables", async () => {

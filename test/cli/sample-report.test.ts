@@ -8,6 +8,7 @@ import { main } from "../../cli/main.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { startDemoSim } from "../support/sim.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 /**
  * docs/samples/test-connection-failing.txt is the CLI's text report for the demo's failing profile (Fabrikam), made
@@ -15,7 +16,7 @@ import { startDemoSim } from "../support/sim.js";
  * aside); `UPDATE_SAMPLES=1 npx vitest run test/cli/sample-report.test.ts` rewrites it.
  */
 const samplePath = new URL("../../docs/samples/test-connection-failing.txt", import.meta.url);
-const wrongPassword = "not-the-password";
+const wrongPassword = throwawaySecret("wrong-password");
 const runs: { args: string[]; env?: Record<string, string> }[] = [
   { args: ["--profile", "fabrikam-ex2019.json", ...["ivan", "mallory", "niaj", "olivia", "rupert", "sybil", "trent"].flatMap((m) => ["--mailbox", `${m}@fabrikam.com`])] },
   { args: ["--profile", "northwind-ex2016.json"] },
@@ -51,7 +52,7 @@ it("the committed sample is the CLI's report of the failing demo profiles", asyn
     const connectTo = simHosts.flatMap((h) => ["--connect-to", `${h}:443:127.0.0.1:${sim.endpoints.httpsPort}`, "--connect-to", `${h}:80:127.0.0.1:${sim.endpoints.httpPort}`]);
     const code = await main(["test-connection", ...args, ...connectTo], io);
     expect(code).toBe(1);
-    const prefix = Object.entries(env).map(([k, v]) => `${k}=${v} `).join("");
+    const prefix = Object.keys(env).map((k) => `${k}='<a wrong password>' `).join("");
     sections.push([`$ ${prefix}exchange-sync-monitor test-connection ${args.join(" ")}`, ...out, `(exit status ${code})`].join("\n"));
   }
   const rendered = `${sections.join("\n\n")}\n`;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadMapFile, mapEntryFor, parseMapFile } from "../../lib/dataverse/map-file.js";
 import { demoDataverseMap, demoProfileIds } from "../../sim/dataverse/index.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 const problemsOf = (text: string): string[] => {
   const parsed = parseMapFile(text);
@@ -32,7 +33,7 @@ describe("Dataverse map file", () => {
       JSON.stringify({
         profiles: [
           { id: "e5000000-0000-4000-8000-000000000001", name: "Both", passwordSetting: "PW" },
-          { name: "Secret inline", password: "hunter2", clientSecretSetting: "not a setting name!" },
+          { name: "Secret inline", password: throwawaySecret("inline-password"), clientSecretSetting: "not a setting name!" },
           { name: "Two secrets", clientSecretSetting: "A", certificatePathSetting: "B", trustedDomains: ["not a domain"] },
           { id: "not-a-guid", auth: "kerberos", owner: "nobody" },
           { name: "both", username: "svc@contoso.com", passwordSetting: "PW" },

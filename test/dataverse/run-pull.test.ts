@@ -8,6 +8,7 @@ import { exitCodeOf, formatPull, runPull, type PullEnvironment } from "../../lib
 import { demoDataverseMap, demoDataverseSettings } from "../../sim/dataverse/index.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { startDataverseSim } from "./support.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 describe("dataverse pull with the app's settings", () => {
   let sim: SimulatedOrg;
@@ -40,10 +41,11 @@ describe("dataverse pull with the app's settings", () => {
 
   it("a refused secret is unreadable (exit 1) with the classified reason", async () => {
     clearTokenCache();
-    const env = { ...demoDataverseSettings(), DEMO_DATAVERSE_SECRET: "not-the-secret" };
+    const wrongSecret = throwawaySecret("wrong-secret");
+    const env = { ...demoDataverseSettings(), DEMO_DATAVERSE_SECRET: wrongSecret };
     const run = await runPull(loadSettings(env).dataverse!, environment(env));
     expect(exitCodeOf(run)).toBe(1);
     expect(run.kind === "unreadable" && run.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000215" });
-    expect(JSON.stringify(run)).not.toContain("not-the-secret");
+    expect(JSON.stringify(run)).not.toContain(wrongSecret);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSettings, SettingsError } from "../../lib/config/settings.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -19,7 +20,7 @@ const app = {
   DATAVERSE_TENANT_ID: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6",
   DATAVERSE_CLIENT_ID: "3c9a7e21-4b5d-4f60-8a1b-2c3d4e5f6a7b",
   DATAVERSE_CLIENT_SECRET_SETTING: "DV_SECRET",
-  DV_SECRET: "value-of-the-secret",
+  DV_SECRET: throwawaySecret("client-secret"),
 };
 
 describe("Dataverse settings", () => {

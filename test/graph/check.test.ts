@@ -3,6 +3,7 @@ import { checkGraphMailboxes } from "../../lib/graph/check.js";
 import type { ProfileConnections } from "../../lib/net/index.js";
 import { startSimulatedOrg, type GraphFault, type SimulatedOrg } from "../../sim/index.js";
 import { clearTokenCache, cloudMailboxes, collect, connectionsFor, credentialsFor, graphOrg, mailboxes, options } from "./support.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 describe("Graph mailbox checks against the simulator", () => {
   let sim: SimulatedOrg;
@@ -150,7 +151,7 @@ describe("Graph mailbox checks against the simulator", () => {
   });
 
   it("a refused secret fails every mailbox as auth-failed with one token request and no Graph request", async () => {
-    const wrong = { ...credentialsFor({ clientId: "3c4d5e6f-7a8b-4c9d-8e0f-000000000001", secret: "not-the-secret" }) };
+    const wrong = { ...credentialsFor({ clientId: "3c4d5e6f-7a8b-4c9d-8e0f-000000000001", secret: throwawaySecret("wrong-secret") }) };
     const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 9)), options(sim, conns, { credentials: wrong }), report));
     expect(seen.size).toBe(9);
     for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "auth-failed", code: "AADSTS7000215" }, channels: { incoming: "failure", outgoing: "failure", appointmentsContactsTasks: "failure" } });

@@ -5,6 +5,7 @@ import { todoNotOffered } from "../../lib/graph/mailbox-result.js";
 import type { ProfileConnections } from "../../lib/net/index.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { clearTokenCache, cloudMailboxes, connectionsFor, credentialsFor, fullApp, graphOrg, mailboxes, noTasksApp, options, tenant } from "./support.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 const now = new Date("2026-11-30T12:00:00Z");
 
@@ -70,7 +71,7 @@ describe("Test Connection through Graph, with readiness", () => {
   });
 
   it("a refused secret fails the token step; the others do not run and every mailbox carries the token's failure", async () => {
-    const wrong = credentialsFor({ clientId: fullApp.clientId, secret: "not-the-secret" });
+    const wrong = credentialsFor({ clientId: fullApp.clientId, secret: throwawaySecret("wrong-secret") });
     const report = await testGraphConnection({ ...options(sim, conns, { credentials: wrong }), mailboxes: mailboxes(cloudMailboxes.slice(0, 2)), now, checkEws: false });
     expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", false], ["graph", null], ["mailbox", null]]);
     expect(report.mailboxes.map((m) => !m.ok && m.error.category)).toEqual(["auth-failed", "auth-failed"]);

@@ -6,6 +6,7 @@ import type { CliIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
 import { uniqueName } from "../support/storage.js";
 import { designExample, exampleWith } from "./fixtures.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 function cli(env: Record<string, string | undefined>, cwd: string) {
   const out: string[] = [];
@@ -51,10 +52,11 @@ describe("exchange-sync-monitor profiles", () => {
       "warning: contoso.json: auth.passwordSetting names the app setting CONTOSO_EWS_PASSWORD, which is not set here: the profile is stored, but its checks fail until the setting holds the secret",
     ]);
     err.length = 0;
-    const withSecret = cli({ ...env, CONTOSO_EWS_PASSWORD: "s3cret-value" }, dir);
+    const secret = throwawaySecret("password");
+    const withSecret = cli({ ...env, CONTOSO_EWS_PASSWORD: secret }, dir);
     expect(await withSecret.run("profiles", "import", "contoso.json")).toBe(0);
     expect(withSecret.err).toEqual([]);
-    expect(withSecret.out.join("\n")).not.toContain("s3cret-value");
+    expect(withSecret.out.join("\n")).not.toContain(secret);
   });
 
   it("refuses every file when one is wrong, naming the file and each field", async () => {

@@ -10,6 +10,7 @@ import type { Storage } from "../../lib/store/storage.js";
 import { readSummary } from "../../lib/store/summaries.js";
 import { testStorage } from "../support/storage.js";
 import { designExample, exampleWith, mailboxesOf } from "./fixtures.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 async function nothingStored(storage: Storage, id: string): Promise<void> {
   expect(await getProfile(storage, id)).toBeUndefined();
@@ -123,6 +124,6 @@ describe("import warnings", () => {
       { field: "auth.clientSecretSetting", message: expect.stringMatching(/^names the app setting APP_SECRET, which is not set here/) },
       { field: "auth.certificatePathSetting", message: "names the app setting APP_CERT, whose Key Vault reference is not resolved: check the app's access to the vault" },
     ]);
-    expect(missingSecretWarnings({ kind: "basic", username: "u@x.com", passwordSetting: "PW" } as never, { PW: "hunter2" })).toEqual([]);
+    expect(missingSecretWarnings({ kind: "basic", username: "u@x.com", passwordSetting: "PW" } as never, { PW: throwawaySecret("password") })).toEqual([]);
   });
 });

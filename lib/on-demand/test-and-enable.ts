@@ -1,13 +1,11 @@
 import { z } from "zod";
-import { formatIssues } from "../config/issues.js";
 import { rollUpCycle } from "../cycle/roll-up.js";
 import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxState } from "../model/mailbox.js";
 import { probeKindFor } from "../probes/choose.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
-import { missingCredentials } from "../profiles/dataverse-lock.js";
 import { withConnectionShare } from "../cycle/connection-share.js";
-import { busyMessage, loadProfile, onDemandShareWaitMs, type OnDemand, type OnDemandContext } from "./outcome.js";
+import { busyMessage, onDemandShareWaitMs, openRequest, type OnDemand, type OnDemandContext } from "./outcome.js";
 
 const body = z.strictObject({ addresses: z.array(z.email("must be an email address")).max(1000).optional() });
 
@@ -19,14 +17,10 @@ export interface TestAndEnableEntry {
 
 /** POST /api/profiles/{id}/mailboxes/test-and-enable: approve, test, and enable or disable each mailbox (all when no list). */
 export async function testAndEnable(ctx: OnDemandContext, profileId: string, input: unknown): Promise<OnDemand<TestAndEnableEntry[]>> {
-  const parsed = body.safeParse(input ?? {});
-  if (!parsed.success) return { kind: "invalid", problems: formatIssues(parsed.error.issues) };
-  const loaded = await loadProfile(ctx.storage, profileId);
-  if (loaded === undefined) return { kind: "not-found" };
-  const needs = missingCredentials(loaded.stored);
-  if (needs !== undefined) return { kind: "invalid", problems: needs };
-  const { stored, profile, mailboxes } = loaded;
-  const wanted = parsed.data.addresses?.map((a) => a.toLowerCase());
+  const request = await openRequest(ctx.storage, profileId, body, input);
+  if (request.kind !== "ready") return request;
+  const { stored, profile, mailboxes } = request.loaded;
+  const wanted = request.body.addresses?.map((a) => a.toLowerCase());
   const byAddress = new Map(mailboxes.map((m) => [m.address, m]));
   const unknown = (wanted ?? []).flatMap((a, i) => (byAddress.has(a) ? [] : [{ field: `addresses[${i}]`, message: `${a} is not a mailbox of profile ${profileId}` }]));
   if (unknown.length > 0) return { kind: "invalid", problems: unknown };

@@ -11,7 +11,8 @@ import { hourKey, hourKeysBetween, hourStart } from "../store/keys.js";
 import { listMailboxes } from "../store/mailboxes.js";
 import type { StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
-import { mergeSummary, readSummary } from "../store/summaries.js";
+import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
+import { withUpdate } from "./summary-update.js";
 
 const hourMs = 60 * 60_000;
 
@@ -21,7 +22,8 @@ const hourMs = 60 * 60_000;
  * `mailboxes`, when the caller holds every mailbox of the profile as it now is, saves listing them again; so does
  * `knownSummary` (the summary as this invocation last read and wrote it) for reading the summary. The fields the
  * roll-up reads are written only by the roll-up and the cycle's Test Connection, except a Dataverse profile's
- * `dynamics`, which the sync may change at any time: such a summary is read again.
+ * `dynamics`, which the sync may change at any time: such a summary is read again. `pending`: summary fields the
+ * caller has not written yet (the cycle's Test Connection), written with the roll-up's and counted in its health.
  */
 export async function rollUpCycle(
   storage: Storage,
@@ -29,13 +31,15 @@ export async function rollUpCycle(
   now: Date,
   mailboxes?: readonly MailboxRecord[],
   knownSummary?: ProfileSummary,
+  pending?: SummaryUpdate,
 ): Promise<void> {
   const id = stored.profile.id;
-  const [{ from, hours, checks, figures }, summary, current] = await Promise.all([
+  const [{ from, hours, checks, figures }, read, current] = await Promise.all([
     readWindow(storage, id, now),
     knownSummary !== undefined && knownSummary.dynamics === undefined ? knownSummary : readSummary(storage, id),
     mailboxes ?? listMailboxes(storage, id),
   ]);
+  const summary = read === undefined || pending === undefined ? read : withUpdate(read, pending);
   const windows = stored.profile.maintenance ?? [];
   const rows = hours.map((hour): HourlyRow => {
     const row = hourlyRow(checks.filter((c) => c.hour === hour), hour);
@@ -62,7 +66,7 @@ export async function rollUpCycle(
   });
   // A profile from Dataverse: Dynamics' verdict beside the probe's, counted again now that the probe moved on.
   const dynamics = summary === undefined ? undefined : await recountDynamics(storage, summary, current, now);
-  await mergeSummary(storage, id, { lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString(), ...(dynamics ? { dynamics } : {}) });
+  await mergeSummary(storage, id, { ...pending, lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString(), ...(dynamics ? { dynamics } : {}) });
 }
 
 export interface LastHour {

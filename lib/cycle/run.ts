@@ -10,11 +10,12 @@ import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
-import { readSummary, type SummaryUpdate } from "../store/summaries.js";
+import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { rollUpCycle } from "./roll-up.js";
 import { ProfileBusy, withConnectionShare } from "./connection-share.js";
+import { withUpdate } from "./summary-update.js";
 
 export interface ProbeDeps {
   storage: Storage;
@@ -62,6 +63,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
   let peakConnections = 0;
   let knownSummary: ProfileSummary | undefined;
+  let pendingSummary: SummaryUpdate | undefined;
 
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them.
@@ -78,7 +80,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
       // administrator, and the mailboxes' state is left alone — they are not at fault.
       if (message.shard.index === 0) {
-        ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "setup", async () =>
+        ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = await runTestConnection(deps, stored, message, "setup", async () =>
           unopenedReport(kind, stored.profile.id, opened.failure),
         ));
       }
@@ -86,13 +88,22 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     }
     const probe = opened.value;
     try {
-      // Test Connection first: run beside the mailbox checks, its Autodiscover and EWS requests would make the
-      // connection budget trade sockets between hosts (more TLS handshakes than connections).
-      if (message.shard.index === 0) {
-        ({ state: testConnectionState, summary: knownSummary } = await runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe)));
-        await dailyReadiness(deps, stored.profile.id, probe, knownSummary);
-      }
-      await probe.checkMailboxes(due, connections, (record, check) => results.add(record, check, deps.now()));
+      // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
+      // it, they would wait a round trip with every other connection idle); a mailbox takes its place when it ends.
+      const connectionRun =
+        message.shard.index === 0
+          ? runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe)).then(async (ran) => {
+              await dailyReadiness(deps, stored.profile.id, probe, ran.summary);
+              return ran;
+            })
+          : undefined;
+      const places = connectionRun === undefined ? connections : { limit: connections, heldUntil: connectionRun };
+      const checked = probe.checkMailboxes(due, places, (record, check) => results.add(record, check, deps.now()));
+      // Both end before the connections close, whichever of them throws.
+      const [ran, all] = await Promise.allSettled([connectionRun, checked]);
+      if (ran.status === "rejected") throw ran.reason;
+      if (all.status === "rejected") throw all.reason;
+      if (ran.value !== undefined) ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = ran.value);
       peakConnections = probe.peakConnections();
     } finally {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.
@@ -106,9 +117,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const rollUp = completion.kind === "last" && !completion.rolledUp;
   if (rollUp) {
     // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
-    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined, knownSummary);
+    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined, knownSummary, pendingSummary);
     await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
-  }
+  } else if (pendingSummary !== undefined) await mergeSummary(deps.storage, message.profileId, pendingSummary);
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -139,7 +150,8 @@ async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenPro
 
 /**
  * Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. Also answers the
- * summary as it now stands, so this shard's readiness check and roll-up need not read it again.
+ * summary as it now stands, so this shard's readiness check and roll-up need not read it again. A cycle of one shard
+ * leaves the summary's fields `pending` for its roll-up to write.
  */
 async function runTestConnection(
   deps: ProbeDeps,
@@ -147,22 +159,15 @@ async function runTestConnection(
   message: ProbeMessage,
   origin: ProfileFailure["origin"],
   run: () => ReturnType<typeof endpointsOf>,
-): Promise<{ state: "ran" | "already-ran"; summary: ProfileSummary | undefined }> {
+): Promise<{ state: "ran" | "already-ran"; summary: ProfileSummary | undefined; pending?: SummaryUpdate }> {
   const summary = await readSummary(deps.storage, stored.profile.id);
   if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return { state: "already-ran", summary };
-  const written = await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin);
-  return { state: "ran", summary: summary === undefined ? undefined : withUpdate(summary, written) };
+  const summaryWrite = message.shard.count === 1 ? "by-the-caller" : "now";
+  const written = await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin, summaryWrite);
+  const known = summary === undefined ? undefined : withUpdate(summary, written);
+  return summaryWrite === "now" ? { state: "ran", summary: known } : { state: "ran", summary: known, pending: written };
 }
 
-/** The summary after a merge of `update` (`profileFailure: null` clears it). */
-function withUpdate(summary: ProfileSummary, update: SummaryUpdate): ProfileSummary {
-  const { profileFailure, ...rest } = update;
-  const { profileFailure: _previous, ...kept } = summary;
-  const next: ProfileSummary = { ...kept, ...rest };
-  const failure = profileFailure === undefined ? summary.profileFailure : (profileFailure ?? undefined);
-  if (failure !== undefined) next.profileFailure = failure;
-  return next;
-}
 
 export function describeProbeResult(result: ProbeRunResult): string {
   if (result.kind === "skipped") return `profile ${result.profileId} cycle ${result.cycle}: skipped (${result.reason})`;

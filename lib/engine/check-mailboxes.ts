@@ -1,5 +1,6 @@
 import { makeFailure } from "../diagnosis/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
+import { limitOf, placeFreed, type Places } from "../util/places.js";
 import { runWorkQueue } from "../util/work-queue.js";
 import { discover, type Discovery } from "./autodiscover.js";
 import { checkMailbox, discoveryFailed, type MailboxCheckResult, type MailboxToCheck } from "./mailbox-check.js";
@@ -9,7 +10,7 @@ import type { ProbeSession } from "./session.js";
 export type Step = { kind: "discover"; record: MailboxRecord } | { kind: "ews"; record: MailboxRecord; toCheck: MailboxToCheck };
 
 /**
- * Checks many mailboxes of one profile within `limit` at a time: first Autodiscover for the mailboxes with no
+ * Checks many mailboxes of one profile within `places` at a time: first Autodiscover for the mailboxes with no
  * cached EWS URL, then EWS for all of them ordered by server. Working one host at a time lets kept-alive
  * connections serve request after request; interleaving Autodiscover and several EWS hosts would make the
  * connection budget trade sockets between hosts and pay a TLS handshake per request. The two steps are one
@@ -20,14 +21,18 @@ export type Step = { kind: "discover"; record: MailboxRecord } | { kind: "ews"; 
 export async function checkMailboxes(
   session: ProbeSession,
   mailboxes: readonly MailboxRecord[],
-  limit: number,
+  places: Places,
   onChecked: (record: MailboxRecord, check: MailboxCheckResult) => Promise<void>,
 ): Promise<void> {
   const withDiscovery = session.profile.autodiscover;
   const initial: Step[] = mailboxes.map((record) =>
     withDiscovery && record.ewsUrl === undefined ? { kind: "discover", record } : { kind: "ews", record, toCheck: toCheck(record, undefined) },
   );
-  await runWorkQueue(initial, limit, stepOrder, async (step, add) => {
+  // Discoveries (another host) beside Test Connection's requests would make the budget trade sockets between
+  // hosts, more TLS handshakes than connections: with any to do, the checks start once Test Connection is done.
+  const discovering = initial.some((step) => step.kind === "discover");
+  if (discovering) await placeFreed(places);
+  await runWorkQueue(initial, discovering ? limitOf(places) : places, stepOrder, async (step, add) => {
     const { record } = step;
     if (step.kind === "discover") {
       const found = await discover(session, record.address).catch((error: unknown) => ({ ok: false as const, failure: unexpected(record, error) }));

@@ -13,6 +13,7 @@ import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.
 import { inParallel } from "../util/in-parallel.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
 import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
+import type { Places } from "../util/places.js";
 
 export interface GraphMailbox {
   address: string;
@@ -37,7 +38,7 @@ export interface GraphCheckOptions {
   credentials: OAuthCredentials;
   cloud: GraphCloudName;
   /** Batches in flight at once: the profile's Maximum Concurrent Connections. */
-  limit: number;
+  limit: Places;
   retry?: Partial<RetryPolicy>;
   /** What the remediation may name beside the mailbox (serverType). */
   context?: RemediationContext;

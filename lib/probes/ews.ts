@@ -14,7 +14,7 @@ export const ewsKind: ProbeKind = {
     const session = opened.value;
     return succeed({
       checkEndpoints: (options = {}) => testConnection(session, options.mailboxes === undefined ? {} : { mailboxes: [...options.mailboxes] }),
-      checkMailboxes: (mailboxes, limit, onChecked) => checkMailboxes(session, mailboxes, limit, (record, check) => onChecked(record, publicCheck(check))),
+      checkMailboxes: (mailboxes, places, onChecked) => checkMailboxes(session, mailboxes, places, (record, check) => onChecked(record, publicCheck(check))),
       peakConnections: () => session.connections.stats().peakSockets,
       close: () => session.close(),
     });

@@ -4,6 +4,7 @@ import type { MailboxCheck, StepName, TestConnectionReport } from "../model/conn
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import type { Outcome } from "../model/result.js";
+import type { Places } from "../util/places.js";
 
 export type { ProbeEnvironment };
 
@@ -48,10 +49,11 @@ export interface OpenProbe {
   /** Exchange Online and hybrid profiles: the EWS-retirement readiness check (one token, one EWS request). */
   checkReadiness?(): Promise<Readiness>;
   /**
-   * Checks the mailboxes, at most `limit` requests' worth at a time (one by one or in batches, as the kind
+   * Checks the mailboxes, at most `places` requests' worth at a time (one by one or in batches, as the kind
    * likes), and reports each through `onChecked`. A failure of one mailbox, even a bug, is that mailbox's check.
+   * A place held by the cycle's Test Connection is taken by a mailbox when it comes free.
    */
-  checkMailboxes(mailboxes: readonly MailboxRecord[], limit: number, onChecked: OnChecked): Promise<void>;
+  checkMailboxes(mailboxes: readonly MailboxRecord[], places: Places, onChecked: OnChecked): Promise<void>;
   /** The most connections that were open at once so far. */
   peakConnections(): number;
   close(): Promise<void>;

@@ -15,6 +15,7 @@ import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
 import { ProfileConnections } from "../net/index.js";
 import type { ConnectionBudget, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
+import { limitOf, withLimit, type Places } from "../util/places.js";
 
 /** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
 export type Route = (profile: Profile, mailbox: Pick<MailboxConfig, "location"> | undefined, cachedEwsUrl?: string) => ProbeApi;
@@ -96,7 +97,7 @@ class RoutedProbe implements OpenProbe {
     });
   }
 
-  #graphOptions(limit: number): GraphCheckOptions {
+  #graphOptions(limit: Places): GraphCheckOptions {
     return { connections: this.#connections, credentials: this.credentials, cloud: this.profile.auth.kind === "oauth" ? this.profile.auth.cloud : "public", limit, context: { serverType: this.profile.serverType }, secrets: this.#secrets };
   }
 
@@ -180,10 +181,12 @@ class RoutedProbe implements OpenProbe {
   }
 
   /**
-   * Graph mailboxes go four to a batch, EWS mailboxes one request at a time; with both, `limit` is shared between
-   * them in proportion to their requests (at least one each), and the shared connections cap them together.
+   * Graph mailboxes go four to a batch, EWS mailboxes one request at a time; with both, the places are shared between
+   * them in proportion to their requests (at least one each; a held place is Graph's), and the shared connections
+   * cap them together.
    */
-  async checkMailboxes(mailboxes: readonly MailboxRecord[], limit: number, onChecked: OnChecked): Promise<void> {
+  async checkMailboxes(mailboxes: readonly MailboxRecord[], places: Places, onChecked: OnChecked): Promise<void> {
+    const limit = limitOf(places);
     const viaGraph: MailboxRecord[] = [];
     const viaEws: MailboxRecord[] = [];
     for (const record of mailboxes) (this.route(this.profile, record, record.ewsUrl) === "graph" ? viaGraph : viaEws).push(record);
@@ -200,7 +203,7 @@ class RoutedProbe implements OpenProbe {
       }
       await onChecked(record, check);
     };
-    const graphPart = (graphLimit: number) =>
+    const graphPart = (graphLimit: Places) =>
       viaGraph.length === 0
         ? Promise.resolve()
         : checkGraphMailboxes(
@@ -208,13 +211,13 @@ class RoutedProbe implements OpenProbe {
             this.#graphOptions(graphLimit),
             reportGraph,
           ).then(() => undefined);
-    const ewsPart = (ewsLimit: number) =>
+    const ewsPart = (ewsLimit: Places) =>
       viaEws.length === 0 ? Promise.resolve() : checkEwsMailboxes(this.#session, viaEws, ewsLimit, (record, check) => onChecked(record, publicCheck(check)));
     const split = splitLimit(limit, Math.ceil(viaGraph.length / 4), viaEws.length);
     if (split.kind === "one-after-the-other") {
-      await graphPart(limit);
-      await ewsPart(limit);
-    } else await Promise.all([graphPart(split.graph), ewsPart(split.ews)]);
+      await graphPart(places);
+      await ewsPart(viaGraph.length === 0 ? places : limit);
+    } else await Promise.all([graphPart(withLimit(places, split.graph, true)), ewsPart(split.ews)]);
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 

@@ -51,7 +51,8 @@ export async function recordConnectionRun(storage: Storage, report: TestConnecti
  * as failed for the cycle: a failed check row each at the run's time, so the hour's figures, the >50% rule and the
  * owner's email see it; mailbox records are not touched (their own checks, if any ran, apply the policy).
  * `origin`: "setup" when the probe could not even start (the monitor's own fault), else "exchange".
- * Returns the summary fields it wrote.
+ * Returns the summary fields; `summaryWrite` "by-the-caller" leaves writing them to the caller (a cycle of one shard
+ * writes them with its roll-up: one summary write instead of two).
  */
 export async function recordCycleConnectionRun(
   storage: Storage,
@@ -60,6 +61,7 @@ export async function recordCycleConnectionRun(
   at: string,
   previousOk: boolean | undefined,
   origin: ProfileFailure["origin"] = "exchange",
+  summaryWrite: "now" | "by-the-caller" = "now",
 ): Promise<SummaryUpdate> {
   let profileFailure = profileFailureOf(report, at, origin, 0);
   if (profileFailure !== undefined) {
@@ -76,7 +78,7 @@ export async function recordCycleConnectionRun(
     profileFailure: profileFailure ?? null,
   };
   if (report.server !== undefined) summary.server = report.server;
-  await mergeSummary(storage, profile.id, summary);
+  if (summaryWrite === "now") await mergeSummary(storage, profile.id, summary);
   if (previousOk !== undefined && previousOk !== report.ok) await recordAlerts(storage, [transitionAlert(profile, report, at)]);
   return summary;
 }

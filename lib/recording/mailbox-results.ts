@@ -46,7 +46,8 @@ export class MailboxResults {
     this.#alerts.push(...outcome.alerts);
     this.#records.push(outcome.record);
     this.#updated.set(outcome.record.address, outcome.record);
-    if (this.#records.length >= flushEvery) return this.flush();
+    // Written behind the checks: the next mailbox's request does not wait for storage.
+    if (this.#records.length >= flushEvery) void this.flush();
     return Promise.resolve();
   }
 

@@ -1,15 +1,18 @@
+import { limitOf, placeFreed, type Places } from "./places.js";
+
 /**
- * Runs work items with at most `limit` at a time, taking the first item in `before` order each time a place
+ * Runs work items with at most `places` at a time, taking the first item in `before` order each time a place
  * frees up. A running item may add items (`add`); they take their place in that order among the items still
  * waiting. Resolves when nothing waits and nothing runs. One item's exception never stops the others; they are
  * thrown together at the end.
  */
 export async function runWorkQueue<T>(
   initial: readonly T[],
-  limit: number,
+  places: Places,
   before: (a: T, b: T) => number,
   work: (item: T, add: (item: T) => void) => Promise<void>,
 ): Promise<void> {
+  const limit = limitOf(places);
   const waiting = [...initial].sort(before);
   const errors: unknown[] = [];
   let running = 0;
@@ -18,7 +21,8 @@ export async function runWorkQueue<T>(
     waiting.splice(insertionPoint(waiting, item, before), 0, item);
     wake?.();
   };
-  const worker = async (): Promise<void> => {
+  const worker = async (held?: Promise<unknown>): Promise<void> => {
+    if (held !== undefined) await held;
     for (;;) {
       const item = waiting.shift();
       if (item === undefined) {
@@ -48,7 +52,8 @@ export async function runWorkQueue<T>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  const freed = placeFreed(places);
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, (_, i) => worker(i === 0 ? freed : undefined)));
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} work items failed unexpectedly`);
 }
 

@@ -49,4 +49,44 @@ describe("the EWS probe kind", () => {
     expect(opened.ok).toBe(false);
     expect(opened.ok ? "" : opened.failure.message).toContain("CONTOSO_EWS_PASSWORD");
   });
+
+  it("checks mailboxes in the free places while Test Connection holds one; with Autodiscover to do, only after it", async () => {
+    const profile = demoProfile("contoso-ex2016");
+    const addresses = ["alice@contoso.com", "bob@contoso.com", "carol@contoso.com", "dave@contoso.com"];
+    const opened = await ewsKind.open(profile, { maxConnections: 2 }, simEnvironment(sim));
+    if (!opened.ok) throw new Error(opened.failure.message);
+    const probe = opened.value;
+    try {
+      const cached = addresses.map((a) => ({ ...enabledMailbox(profile.id, a), ewsUrl: "https://mail.contoso.com/EWS/Exchange.asmx" }));
+      let open!: () => void;
+      const heldUntil = new Promise<void>((resolve) => (open = resolve));
+      const checked: string[] = [];
+      const allChecked = new Promise<void>((resolve) => {
+        void probe.checkMailboxes(cached, { limit: 2, heldUntil }, async (record) => {
+          checked.push(record.address);
+          if (checked.length === addresses.length) resolve();
+        });
+      });
+      // Every mailbox is checked through the one free place while the other is still held.
+      await allChecked;
+      expect(checked.sort()).toEqual([...addresses].sort());
+      open();
+
+      const uncached = addresses.map((a) => enabledMailbox(profile.id, a));
+      let openToo!: () => void;
+      const heldToo = new Promise<void>((resolve) => (openToo = resolve));
+      const requestsBefore = sim.counters.requestCount();
+      const discovered: string[] = [];
+      const run = probe.checkMailboxes(uncached, { limit: 2, heldUntil: heldToo }, async (record) => void discovered.push(record.address));
+      // Long enough for a discovery to reach the simulator (a few ms), were one started.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sim.counters.requestCount()).toBe(requestsBefore);
+      expect(discovered).toEqual([]);
+      openToo();
+      await run;
+      expect(discovered.sort()).toEqual([...addresses].sort());
+    } finally {
+      await probe.close();
+    }
+  });
 });

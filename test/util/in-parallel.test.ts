@@ -47,4 +47,27 @@ describe("the bounded worker pool", () => {
   it("does nothing for no items", async () => {
     expect(await settleInParallel([], 4, async () => 1)).toEqual([]);
   });
+
+  it("leaves one place to other work until it settles, then uses it too", async () => {
+    let open!: () => void;
+    const heldUntil = new Promise<void>((resolve) => (open = resolve));
+    let running = 0;
+    const peaks: number[] = [];
+    const items = Array.from({ length: 30 }, (_, i) => i);
+    const run = settleInParallel(items, { limit: 3, heldUntil }, async (i) => {
+      running += 1;
+      peaks[i] = running;
+      await tick();
+      await tick();
+      running -= 1;
+      return i;
+    });
+    for (let k = 0; k < 10; k++) await tick();
+    open();
+    const settled = await run;
+    expect(settled.every((s) => s.ok)).toBe(true);
+    // Early items ran two at a time; once the place came free, three.
+    expect(Math.max(...peaks.slice(0, 6))).toBe(2);
+    expect(Math.max(...peaks)).toBe(3);
+  });
 });

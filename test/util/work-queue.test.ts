@@ -76,4 +76,53 @@ describe("runWorkQueue", () => {
     await runWorkQueue([], 4, byName, async () => void (calls += 1));
     expect(calls).toBe(0);
   });
+
+  it("a held place (Test Connection's) is taken by an item only when its work settles, even when that work fails", async () => {
+    for (const outcome of ["resolves", "rejects"] as const) {
+      const held = gate();
+      const heldUntil = outcome === "resolves" ? held.promise : held.promise.then(() => Promise.reject(new Error("Test Connection threw")));
+      let running = 0;
+      let peak = 0;
+      const finished: number[] = [];
+      const done = runWorkQueue([1, 2, 3, 4, 5, 6], { limit: 3, heldUntil }, (a, b) => a - b, async (item) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await settle();
+        running -= 1;
+        finished.push(item);
+      });
+      for (let i = 0; i < 20; i++) await settle();
+      // Two places did everything while the third was held.
+      expect(finished).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(peak).toBe(2);
+      let ended = false;
+      void done.then(() => (ended = true));
+      await settle();
+      expect(ended).toBe(false);
+      held.open();
+      await done;
+    }
+  });
+
+  it("with a held place and more items than the free places, the freed place takes the next item", async () => {
+    const held = gate();
+    const items = Array.from({ length: 8 }, (_, i) => i);
+    const blockers = items.map(() => gate());
+    let running = 0;
+    let peak = 0;
+    const done = runWorkQueue(items, { limit: 2, heldUntil: held.promise }, (a, b) => a - b, async (item) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await blockers[item]!.promise;
+      running -= 1;
+    });
+    await settle();
+    expect(running).toBe(1);
+    held.open();
+    for (let i = 0; i < 5; i++) await settle();
+    expect(running).toBe(2);
+    for (const b of blockers) b.open();
+    await done;
+    expect(peak).toBe(2);
+  });
 });

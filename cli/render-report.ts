@@ -1,6 +1,7 @@
 import type { ChannelStatus, TestAddressSource, TestConnectionReport } from "../lib/model/connection.js";
 import type { Failure } from "../lib/model/failure.js";
-import type { AppRef, Readiness } from "../lib/model/readiness.js";
+import { speaksForText } from "../lib/graph/readiness.js";
+import type { Readiness } from "../lib/model/readiness.js";
 
 const mark = { true: "PASS", false: "FAIL", null: "SKIP" } as const;
 
@@ -66,7 +67,6 @@ const ewsWords: Record<Readiness["ews"], string> = {
 
 /** Readiness for the EWS shutdown: what EWS says to the app, which Graph permissions it lacks, and whose app this is. */
 export function renderReadiness(r: Readiness): string[] {
-  const app = (a: AppRef) => `app ${a.clientId} in tenant ${a.tenantId}`;
   const lines = [`Readiness for the EWS shutdown in Exchange Online on ${r.ewsShutdown} (${r.ewsDaysLeft} days left)`];
   lines.push(`  EWS:               ${ewsWords[r.ews]}${r.ewsReason ? ` — ${r.ewsReason}` : ""}`);
   const p = r.graphPermissions;
@@ -75,10 +75,6 @@ export function renderReadiness(r: Readiness): string[] {
     lines.push(`  Graph permissions: ${p.missing.length === 0 ? "every permission server-side synchronization needs is granted" : `MISSING ${p.missing.join(", ")}`}`);
     if (p.missing.length > 0) lines.push("                     grant them to the app registration (API permissions > Microsoft Graph > Application) and grant admin consent");
   }
-  lines.push(
-    r.speaksFor.kind === "sync-app"
-      ? `  Speaks for:        server-side synchronization itself (the monitor signs in as its ${app(r.speaksFor.app)})`
-      : `  Speaks for:        the monitor's ${app(r.speaksFor.app)} only; ${r.speaksFor.syncApp === "unknown" ? "synchronization's own app registration is unknown" : `synchronization uses ${app(r.speaksFor.syncApp)}`}: check that one the same way`,
-  );
+  lines.push(`  Speaks for:        ${speaksForText(r.speaksFor)}`);
   return lines;
 }

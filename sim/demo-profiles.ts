@@ -1,5 +1,5 @@
 import type { ProfileInput } from "../lib/config/profile.js";
-import { demoClientId, demoClientSecret, demoPasswords, demoTenant, wingtipClientId, wingtipClientSecret, wingtipTenant } from "./demo.js";
+import { demoClientId, demoClientSecret, demoPasswords, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipClientSecret, wingtipTenant } from "./demo.js";
 
 const mailbox = (address: string) => ({ address, approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true });
 
@@ -42,6 +42,8 @@ export function demoProfiles(): ProfileInput[] {
       incomingUrl: "https://outlook.office365.com/EWS/Exchange.asmx",
       outgoingUrl: "https://outlook.office365.com/EWS/Exchange.asmx",
       auth: { kind: "oauth", tenantId: demoTenant, clientId: demoClientId, clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
+      // Synchronization signs in as another app than the monitor: readiness speaks for the monitor's app and names it.
+      syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId },
       pollingIntervalMinutes: 1,
       mailboxes: ["yara", "zach", "quinn"].map((n) => mailbox(`${n}@tailspintoys.com`)),
     },
@@ -53,6 +55,8 @@ export function demoProfiles(): ProfileInput[] {
       owner: "m365-admin@wingtiptoys.com",
       autodiscover: false,
       auth: { kind: "oauth", tenantId: wingtipTenant, clientId: wingtipClientId, clientSecretSetting: "WINGTIP_CLIENT_SECRET" },
+      // The monitor signs in as synchronization's own app: readiness speaks for synchronization itself.
+      syncApp: { tenantId: wingtipTenant, clientId: wingtipClientId },
       pollingIntervalMinutes: 1,
       mailboxes: ["amara", "bruno", "chen"].map((n) => mailbox(`${n}@wingtiptoys.com`)),
     },

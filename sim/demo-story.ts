@@ -19,9 +19,13 @@ export const demoStories: Readonly<Record<string, DemoStory>> = {
     ownerAlerted: true,
   },
   "northwind-ex2016": { shows: "Exchange 2016 with Basic authentication off on EWS: every mailbox fails", health: "failing", ownerAlerted: true },
-  "tailspin-online": { shows: "Exchange Online probed through Microsoft Graph with Entra app credentials, healthy", health: "ok", ownerAlerted: false },
+  "tailspin-online": {
+    shows: "Exchange Online probed through Microsoft Graph with the monitor's own Entra app, healthy; synchronization uses another app, so readiness speaks for the monitor's and names both",
+    health: "ok",
+    ownerAlerted: false,
+  },
   "wingtip-online": {
-    shows: "Exchange Online on Microsoft Graph: EWS blocks its app by policy and it lacks Tasks.ReadWrite.All, so every mailbox fails its tasks (see readiness)",
+    shows: "Exchange Online on Microsoft Graph, signed in as synchronization's own app: EWS blocks it by policy and it lacks Tasks.ReadWrite.All, so every mailbox fails its tasks (readiness speaks for synchronization itself)",
     health: "failing",
     ownerAlerted: true,
   },

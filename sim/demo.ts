@@ -5,6 +5,11 @@ import { throwawaySecret } from "./throwaway-secret.js";
 export const demoTenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
 export const demoClientId = "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5";
 export const demoClientSecret = throwawaySecret("demo-client");
+/**
+ * The app registration Tailspin's server-side synchronization signs in as. The monitor does not: it signs in as its
+ * own app (demoClientId), so Tailspin's readiness speaks for the monitor's app and names this one.
+ */
+export const tailspinSyncClientId = "2b6d9e14-7a3c-4f58-9d0e-6c1f2a3b4d5e";
 
 /** Wingtip Toys: another Exchange Online tenant, whose app is kept off EWS and lacks Tasks.ReadWrite.All. */
 export const wingtipTenant = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { agreementKinds } from "../lib/model/dynamics.js";
 import { headerOf } from "../local/demo/smtp-sink.js";
 import { demoStories } from "../sim/demo-story.js";
+import { tailspinSyncClientId } from "../sim/demo.js";
 
 let stop: () => void = () => {};
 let finished: Promise<number> | undefined;
@@ -84,18 +85,19 @@ describe("npm start with nothing configured but local.settings.sample.json copie
     const metrics = await (await fetch(`${url}/api/metrics`, { headers: { "x-functions-key": key } })).text();
     expect(metrics).toMatch(/exchange_sync_dynamics_agreement_mailboxes\{profile="fabrikam-ex2019",class="both-fail"\} [1-9]/);
 
-    // Tailspin and Wingtip run on Microsoft Graph; Test Connection shows Wingtip's EWS block and missing permission.
+    // Tailspin and Wingtip run on Microsoft Graph; Test Connection shows Wingtip's EWS block and missing permission,
+    // and whose answers they are: Tailspin's monitor signs in as its own app, Wingtip's as synchronization's.
     const adminKey = /admin key: +(\S+)/.exec(banner)?.[1] ?? "";
     const testConnection = async (id: string) => {
       const response = await fetch(`${url}/api/profiles/${id}/test-connection`, { method: "POST", headers: { "x-functions-key": adminKey, "content-type": "application/json" }, body: "{}" });
-      return (await response.json()) as { steps: { step: string; ok: boolean | null }[]; readiness?: { ews: string; graphPermissions: { missing: string[] } } };
+      return (await response.json()) as { steps: { step: string; ok: boolean | null }[]; readiness?: { ews: string; graphPermissions: { missing: string[] }; speaksFor: { kind: string } } };
     };
     const tailspin = await testConnection("tailspin-online");
     expect(tailspin.steps.map((step) => [step.step, step.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
-    expect(tailspin.readiness).toMatchObject({ ews: "allowed", graphPermissions: { missing: [] } });
+    expect(tailspin.readiness).toMatchObject({ ews: "allowed", graphPermissions: { missing: [] }, speaksFor: { kind: "monitor-app", syncApp: { clientId: tailspinSyncClientId } } });
     const wingtip = await testConnection("wingtip-online");
     expect(wingtip.steps.map((step) => [step.step, step.ok])).toEqual([["token", true], ["graph", true], ["mailbox", false]]);
-    expect(wingtip.readiness).toMatchObject({ ews: "blocked-by-policy", graphPermissions: { missing: ["Tasks.ReadWrite.All"] } });
+    expect(wingtip.readiness).toMatchObject({ ews: "blocked-by-policy", graphPermissions: { missing: ["Tasks.ReadWrite.All"] }, speaksFor: { kind: "sync-app" } });
 
     const alerted = status.profiles.filter((p) => demoStories[p.profileId]?.ownerAlerted);
     expect(alerted.length).toBeGreaterThan(0);

@@ -5,8 +5,10 @@ import { oauthClouds, profileSchema } from "./profile.js";
 
 /**
  * DATAVERSE_MAP_FILE: what Dataverse cannot tell about a profile — the app setting that holds its secret (and the
- * user name, tenant or client where Dataverse has none), the owner when the profile's owner has no address, and
- * further trusted domains. Entries are matched by profile id (emailserverprofileid) or name.
+ * user name where Dataverse has none), the owner when the profile's owner has no address, and further trusted
+ * domains. `tenantId` / `clientId` name the app the monitor signs in as when it is not synchronization's own
+ * (Dataverse's exchangeonlinetenantid / oauthclientid), or where Dataverse has none. Entries are matched by profile
+ * id (emailserverprofileid) or name.
  *
  * { "profiles": [
  *     { "id": "<guid>", "username": "svc-crm@contoso.com", "passwordSetting": "CONTOSO_EWS_PASSWORD" },
@@ -26,6 +28,7 @@ const entry = z
     auth: z.enum(["basic", "ntlm", "oauth"], "must be basic, ntlm or oauth").optional(),
     username: z.email("must be a user principal name (UPN) such as svc-crm@contoso.com").optional(),
     passwordSetting: settingName.optional(),
+    /** The monitor's own app registration, when it does not sign in as synchronization's (Dataverse's). */
     tenantId: z.string().regex(/^([0-9a-f-]{36}|[a-z0-9.-]+\.[a-z]{2,})$/i, "must be a tenant GUID or a verified domain").optional(),
     clientId: z.uuid("must be the application (client) id, a GUID").optional(),
     clientSecretSetting: settingName.optional(),

@@ -72,6 +72,17 @@ const oauthAuth = z
     }
   });
 
+/**
+ * The app registration server-side synchronization itself signs in as (for administrators who know it; Dataverse
+ * profiles take it from the email server profile's exchangeonlinetenantid and oauthclientid). Readiness speaks for
+ * synchronization only when the monitor signs in as this same app. Any 8-4-4-4-12 GUID: Microsoft's own apps'
+ * ids are not RFC 9562 UUIDs.
+ */
+export const syncAppSchema = z.strictObject({
+  tenantId: z.guid("must be the tenant id that synchronization's app signs in to, a GUID"),
+  clientId: z.guid("must be the application (client) id synchronization signs in as, a GUID"),
+});
+
 export const mailboxLocations = ["cloud", "on-premises"] as const;
 
 const mailbox = z.strictObject({
@@ -108,6 +119,8 @@ export const profileSchema = z
     mailboxes: z.array(mailbox).max(100_000).default([]),
     /** Planned work: probes still run and are recorded, but no email is sent and the hours do not count. */
     maintenance: maintenanceSchema,
+    /** The app registration synchronization uses, when known: readiness then says whether it speaks for it. */
+    syncApp: syncAppSchema.optional(),
   })
   .superRefine((profile, ctx) => {
     // A profile probed through Graph alone never asks EWS, so it needs no EWS URL.
@@ -131,6 +144,13 @@ export const profileSchema = z
       ctx.addIssue({ code: "custom", path: ["api"], message: "Exchange Server on-premises has no Microsoft Graph; use \"ews\" or \"auto\"" });
     } else if (profile.api === "graph" && profile.auth.kind !== "oauth") {
       ctx.addIssue({ code: "custom", path: ["api"], message: "Microsoft Graph needs Microsoft Entra app credentials (auth kind \"oauth\")" });
+    }
+    if (profile.syncApp !== undefined && (profile.serverType === "exchange-server" || profile.auth.kind !== "oauth")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["syncApp"],
+        message: "applies to Exchange Online and hybrid profiles with app credentials (auth kind \"oauth\") only: readiness is checked for those alone",
+      });
     }
     const seen = new Set<string>();
     profile.mailboxes.forEach((m, index) => {

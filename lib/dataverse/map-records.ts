@@ -4,6 +4,7 @@ import { parseProfile, type MailboxConfig, type Profile, type ProfileInput } fro
 import { mapEntryFor, type DataverseMap, type MapEntry } from "./map-file.js";
 import { serverTypeOf, type ServerType } from "./server-type.js";
 import type { DataverseSource, ProfileLastTest } from "../model/dynamics.js";
+import type { AppRef } from "../model/readiness.js";
 import { dynamicsVerdictOf, lastTestOf, type DynamicsMailboxVerdict } from "./verdict.js";
 import type { MailboxRecordWire, ProfileRecord, TraceLogRecord } from "./wire.js";
 
@@ -77,10 +78,12 @@ export function monitorProfileId(emailserverprofileid: string): string {
 
 type AuthPlan = { ok: true; auth: ProfileInput["auth"] } | { ok: false; pending: PendingAuth; needs: string };
 
-const protocolKinds: Record<number, "basic" | "ntlm" | "oauth"> = { 1: "ntlm", 2: "ntlm", 3: "basic", 4: "oauth" };
+type AuthKind = "basic" | "ntlm" | "oauth";
+
+const protocolKinds: Record<number, AuthKind> = { 1: "ntlm", 2: "ntlm", 3: "basic", 4: "oauth" };
 const protocolNames: Record<number, string> = { 0: "Auto Detect", 1: "Negotiate", 2: "NTLM", 3: "Basic", 4: "OAuth" };
 
-function authKindOf(record: ProfileRecord, serverType: ServerType, entry: MapEntry | undefined): "basic" | "ntlm" | "oauth" {
+function authKindOf(record: ProfileRecord, serverType: ServerType, entry: MapEntry | undefined): AuthKind {
   if (serverType === "exchange-online") return "oauth";
   const fromDataverse = record.incomingauthenticationprotocol === null ? undefined : protocolKinds[record.incomingauthenticationprotocol];
   if (fromDataverse !== undefined) return fromDataverse;
@@ -94,8 +97,9 @@ function authOf(record: ProfileRecord, serverType: ServerType, entry: MapEntry |
   const protocol = protocolNames[record.incomingauthenticationprotocol ?? 0] ?? String(record.incomingauthenticationprotocol);
   const why = `the profile authenticates with ${kind === "oauth" ? "OAuth (app credentials)" : kind === "ntlm" ? "Windows (NTLM)" : "Basic"} (Dataverse: ${protocol})`;
   if (kind === "oauth") {
-    const tenantId = record.exchangeonlinetenantid ?? entry?.tenantId;
-    const clientId = record.oauthclientid ?? entry?.clientId;
+    // The map file's tenantId / clientId name the monitor's own app; without them it signs in as synchronization's.
+    const tenantId = entry?.tenantId ?? record.exchangeonlinetenantid;
+    const clientId = entry?.clientId ?? record.oauthclientid;
     const pending: PendingAuth = { kind: "oauth", ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}) };
     const secret = entry?.clientSecretSetting !== undefined ? { clientSecretSetting: entry.clientSecretSetting } : entry?.certificatePathSetting !== undefined ? { certificatePathSetting: entry.certificatePathSetting } : undefined;
     const needs: string[] = [];
@@ -110,6 +114,17 @@ function authOf(record: ProfileRecord, serverType: ServerType, entry: MapEntry |
     return { ok: false, pending, needs: `${why}: the map file must give username and passwordSetting` };
   }
   return { ok: true, auth: { kind, username: entry.username, passwordSetting: entry.passwordSetting } };
+}
+
+/**
+ * The app registration server-side synchronization signs in as, as the email server profile names it
+ * (exchangeonlinetenantid, oauthclientid; both validated as GUIDs when read): for profiles with app credentials on
+ * Exchange Online or hybrid, where readiness is checked; unknown when Dataverse lacks either.
+ */
+export function syncAppOf(record: Pick<ProfileRecord, "exchangeonlinetenantid" | "oauthclientid">, serverType: ServerType, authKind: AuthKind): AppRef | undefined {
+  if (serverType === "exchange-server" || authKind !== "oauth") return undefined;
+  if (record.exchangeonlinetenantid === null || record.oauthclientid === null) return undefined;
+  return { tenantId: record.exchangeonlinetenantid, clientId: record.oauthclientid };
 }
 
 export function placeholderAuth(pending: PendingAuth): ProfileInput["auth"] {
@@ -231,6 +246,8 @@ export function mapRecords(input: MapInput): MapOutput {
       mailboxes: mailboxes.map((m) => m.config),
     };
     if (record.minpollingintervalinminutes !== null && record.minpollingintervalinminutes > 0) draft.pollingIntervalMinutes = clamp(record.minpollingintervalinminutes, 1, 1440);
+    const syncApp = syncAppOf(record, serverType, authKindOf(record, serverType, entry));
+    if (syncApp !== undefined) draft.syncApp = syncApp;
     // The placeholder auth of a profile without credentials is valid, so every problem named here is a real one.
     const parsed = parseProfile(draft);
     if (!parsed.ok) {

@@ -1,4 +1,5 @@
 import type { Failure } from "../model/failure.js";
+import type { AppRef } from "../model/readiness.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { DataverseClient } from "./client.js";
 import type { DataverseMap } from "./map-file.js";
@@ -118,6 +119,8 @@ export interface PulledProfileSummary {
   mailboxCount: number;
   approvedCount: number;
   dynamics: { lastTest: LastTest; failingMailboxes: number };
+  /** The app registration synchronization signs in as (exchangeonlinetenantid, oauthclientid), when Dataverse names it. */
+  syncApp?: AppRef;
 }
 
 /** The object `exchange-sync-monitor dataverse pull --json` prints. */
@@ -149,5 +152,6 @@ export function summarize(p: ImportedProfile): PulledProfileSummary {
     mailboxCount: p.mailboxes.length,
     approvedCount: p.mailboxes.filter((m) => m.config.approved).length,
     dynamics: { lastTest: p.lastTest.status, failingMailboxes: p.mailboxes.filter((m) => isFailing(m.dynamics)).length },
+    ...(p.profile.syncApp === undefined ? {} : { syncApp: p.profile.syncApp }),
   };
 }

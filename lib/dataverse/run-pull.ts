@@ -64,7 +64,8 @@ export function formatPull(json: PullJson): string {
   const lines = json.profiles.map(
     (p) =>
       `${p.name} (${p.id}) ${p.serverType}, ${p.credentials === "mapped" ? "credentials mapped" : "NEEDS CREDENTIALS"}: ` +
-      `${p.mailboxCount} mailboxes, ${p.approvedCount} approved; Dynamics: last Test Connection ${p.dynamics.lastTest}, ${p.dynamics.failingMailboxes} failing`,
+      `${p.mailboxCount} mailboxes, ${p.approvedCount} approved; Dynamics: last Test Connection ${p.dynamics.lastTest}, ${p.dynamics.failingMailboxes} failing` +
+      (p.syncApp === undefined ? "" : `; synchronization signs in as app ${p.syncApp.clientId} in tenant ${p.syncApp.tenantId}`),
   );
   if (json.skipped.length > 0) lines.push("", `skipped (${json.skipped.length}):`, ...json.skipped.map((s) => `  ${s.id}: ${s.reason}`));
   return lines.join("\n");

@@ -11,6 +11,15 @@ const text = z.string().nullish().transform((v) => v ?? null);
 const int = z.number().int().nullish().transform((v) => v ?? null);
 const flag = z.boolean().nullish().transform((v) => v ?? null);
 const lookup = guid.nullish().transform((v) => v ?? null);
+/**
+ * A GUID that Dataverse keeps in a text column (exchangeonlinetenantid, oauthclientid): blank is none, surrounding
+ * spaces are dropped, anything else must be a GUID — the record is skipped with the column named, the others stay.
+ */
+const guidText = z
+  .string()
+  .nullish()
+  .transform((v) => (v === null || v === undefined || v.trim() === "" ? null : v.trim()))
+  .pipe(guid.nullable());
 
 export const profileColumns = [
   "emailserverprofileid",
@@ -42,8 +51,8 @@ export const profileRecord = z.object({
   outgoingserverlocation: text,
   incomingauthenticationprotocol: int,
   incomingcredentialretrieval: int,
-  exchangeonlinetenantid: text,
-  oauthclientid: text,
+  exchangeonlinetenantid: guidText,
+  oauthclientid: guidText,
   maxconcurrentconnections: int,
   minpollingintervalinminutes: int,
   sendemailalert: flag,
@@ -134,11 +143,16 @@ export const errorBody = z.object({ error: z.object({ code: z.string(), message:
 
 export type RecordCheck<T> = { ok: true; record: T } | { ok: false; id: string; reason: string };
 
-/** Validates one record; a failure names the record (its key when it has one) and every wrong column. */
+/** Validates one record; a failure names the record (its key when it has one, and its name) and every wrong column. */
 export function checkRecord<T>(schema: z.ZodType<T>, key: string, raw: unknown): RecordCheck<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, record: parsed.data };
-  const id = typeof raw === "object" && raw !== null && typeof (raw as Record<string, unknown>)[key] === "string" ? String((raw as Record<string, unknown>)[key]) : "(no id)";
+  const column = (name: string): string | undefined => {
+    const value = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
+    return typeof value === "string" ? value : undefined;
+  };
+  const id = column(key) ?? "(no id)";
+  const name = column("name")?.trim();
   const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "(record)"}: ${i.message}`).join("; ");
-  return { ok: false, id, reason: `invalid record: ${reason}` };
+  return { ok: false, id, reason: `invalid record${name ? ` "${name.slice(0, 200)}"` : ""}: ${reason}` };
 }

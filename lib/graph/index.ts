@@ -3,7 +3,7 @@ export { graphFolders, folderPaths, folderPermissions, graphFoldersFor, type Gra
 export { batchBody, planEntries, parseBatchAnswer, maxBatchRequests, mailboxesPerBatch, type BatchEntry, type ItemAnswer } from "./batch.js";
 export { classifyGraphAnswer, readGraphError, type GraphError } from "./classify.js";
 export { readTokenClaims, type TokenClaims } from "./token-roles.js";
-export { syncGraphPermissions, graphPermissionsFrom, ewsReadinessFrom, ewsDaysLeft, speaksFor, buildReadiness } from "./readiness.js";
+export { syncGraphPermissions, graphPermissionsFrom, ewsReadinessFrom, ewsDaysLeft, speaksFor, speaksForText, monitorAppOf, buildReadiness } from "./readiness.js";
 export { checkGraphMailboxes, defaultRetry, type GraphCheckOptions, type GraphMailbox, type GraphRunStats, type MailboxReport, type RetryPolicy } from "./check.js";
 export { testGraphConnection, checkReadiness, type GraphConnectionTest, type GraphConnectionTestOptions, type ReadinessOptions } from "./test-connection.js";
 export { graphToken } from "./token.js";

@@ -57,11 +57,42 @@ export function ewsDaysLeft(now: Date): number {
   return Math.max(0, Math.round((Date.parse(`${ewsShutdownDate}T00:00:00Z`) - today) / dayMs));
 }
 
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 /** Readiness speaks for synchronization itself only when the monitor signs in as sync's own app registration. */
 export function speaksFor(monitor: AppRef, syncApp?: AppRef): SpeaksFor {
-  const same = (a: AppRef, b: AppRef) => a.tenantId.toLowerCase() === b.tenantId.toLowerCase() && a.clientId.toLowerCase() === b.clientId.toLowerCase();
+  const same = (a: AppRef, b: AppRef) => sameId(a.tenantId, b.tenantId) && sameId(a.clientId, b.clientId);
   if (syncApp !== undefined && same(monitor, syncApp)) return { kind: "sync-app", app: monitor };
   return { kind: "monitor-app", app: monitor, syncApp: syncApp ?? "unknown" };
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The app the monitor signed in as. A profile may name its tenant by a verified domain (contoso.onmicrosoft.com);
+ * the tenant's id then comes from the token Entra gave (`tid`), so that it compares with synchronization's app,
+ * which Dataverse and the profile name by tenant id.
+ */
+export function monitorAppOf(configured: AppRef, tokenTenantId?: string): AppRef {
+  if (guidPattern.test(configured.tenantId) || tokenTenantId === undefined || !guidPattern.test(tokenTenantId)) return configured;
+  return { tenantId: tokenTenantId, clientId: configured.clientId };
+}
+
+/**
+ * Whose readiness this is, in one sentence for the command line and the owner's email: synchronization's own app,
+ * or the monitor's — then naming both apps (sync uses X; the monitor signed in as Y, so the answers are Y's).
+ */
+export function speaksForText(s: SpeaksFor): string {
+  if (s.kind === "sync-app") return `server-side synchronization itself: the monitor signed in as synchronization's own app ${s.app.clientId} in tenant ${s.app.tenantId}`;
+  if (s.syncApp === "unknown") {
+    return `the monitor's app ${s.app.clientId} in tenant ${s.app.tenantId} only: which app registration synchronization uses is not known (the profile's syncApp names it; for a profile from Dataverse, the email server profile's exchangeonlinetenantid and oauthclientid), so check that one the same way`;
+  }
+  const oneTenant = sameId(s.app.tenantId, s.syncApp.tenantId);
+  const app = (a: AppRef) => (oneTenant ? `app ${a.clientId}` : `app ${a.clientId} in tenant ${a.tenantId}`);
+  return (
+    `the monitor's app, not synchronization's: synchronization uses ${app(s.syncApp)}; the monitor signed in as ${app(s.app)}` +
+    `${oneTenant ? ` (both in tenant ${s.app.tenantId})` : ""}, so these answers are for ${app(s.app)} — check ${app(s.syncApp)} the same way`
+  );
 }
 
 export interface ReadinessInput {

@@ -10,9 +10,9 @@ import { checkBatch, checkGraphMailboxes, startRun, wantedOf, type GraphCheckOpt
 import { graphClouds, type GraphCloudName } from "./clouds.js";
 import { askEws } from "./ews-policy.js";
 import { mailboxFailed } from "./mailbox-result.js";
-import { buildReadiness, ewsReadinessFrom, graphPermissionsFrom, graphPermissionsNotChecked, type EwsReadiness } from "./readiness.js";
+import { buildReadiness, ewsReadinessFrom, graphPermissionsFrom, graphPermissionsNotChecked, monitorAppOf, type EwsReadiness } from "./readiness.js";
 import { graphToken } from "./token.js";
-import { readTokenClaims } from "./token-roles.js";
+import { readTokenClaims, type TokenRead } from "./token-roles.js";
 
 export interface ReadinessOptions {
   connections: ProfileConnections;
@@ -34,19 +34,20 @@ export async function checkReadiness(options: ReadinessOptions, graphTokenOutcom
   const cloud = graphClouds[options.cloud];
   const secrets = options.secrets ?? SecretBook.of(options.credentials);
   const token = graphTokenOutcome ?? (await graphToken(options.connections, options.credentials, cloud, secrets));
+  const claims = token.ok ? readTokenClaims(token.value) : undefined;
   const input = {
     ews: redactDeep(await ewsReadiness({ ...options, secrets }), secrets.redact),
-    graphPermissions: permissionsOf(token),
+    graphPermissions: permissionsOf(token, claims),
     now: options.now ?? new Date(),
-    monitorApp: { tenantId: options.credentials.tenantId, clientId: options.credentials.clientId },
+    monitorApp: monitorAppOf({ tenantId: options.credentials.tenantId, clientId: options.credentials.clientId }, claims?.ok === true ? claims.claims.tenantId : undefined),
   };
   return buildReadiness(options.syncApp === undefined ? input : { ...input, syncApp: options.syncApp });
 }
 
-function permissionsOf(token: Outcome<string>): GraphPermissions {
+function permissionsOf(token: Outcome<string>, claims: TokenRead | undefined): GraphPermissions {
   if (!token.ok) return graphPermissionsNotChecked(`no Graph token: ${token.failure.message}`);
-  const claims = readTokenClaims(token.value);
-  return claims.ok ? graphPermissionsFrom(claims.claims.roles) : graphPermissionsNotChecked(claims.reason);
+  if (claims === undefined || !claims.ok) return graphPermissionsNotChecked(claims?.reason ?? "the access token was not read");
+  return graphPermissionsFrom(claims.claims.roles);
 }
 
 async function ewsReadiness(options: ReadinessOptions): Promise<EwsReadiness> {

@@ -1,3 +1,4 @@
+import { speaksForText } from "../graph/readiness.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { AgreementKind } from "../model/dynamics.js";
 import { agreementKinds } from "../model/dynamics.js";
@@ -257,7 +258,7 @@ function readinessSection(input: EmailInput): Section | undefined {
   if (r.graphPermissions.status === "checked" && r.graphPermissions.missing.length > 0) {
     items.push([text("Microsoft Graph application permissions missing: "), ...r.graphPermissions.missing.flatMap((m, i) => [...(i > 0 ? [text(", ")] : []), code(m)]), text(" (grant them with admin consent).")]);
   }
-  if (r.speaksFor.kind === "monitor-app") items.push([text("These answers are for the monitor's own app registration, not necessarily the one server-side synchronization uses.")]);
+  items.push([text("Speaks for: "), text(sentence(speaksForText(r.speaksFor)))]);
   return { title: "EWS readiness: something is missing", blocks: [{ kind: "list", items }, p(text("Checked at "), time(r.checkedAt), text(` by the ${r.checkedBy === "daily-check" ? "daily check" : "Test Connection"}.`))] };
 }
 

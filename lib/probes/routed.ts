@@ -123,6 +123,7 @@ class RoutedProbe implements OpenProbe {
     const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.#graphOptions(1).cloud, secrets: this.#secrets };
     const address = this.#readinessAddress();
     if (address !== undefined) options.address = address;
+    if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;
     return checkReadiness(options);
   }
 
@@ -147,7 +148,7 @@ class RoutedProbe implements OpenProbe {
     if (runGraph) {
       const testAddress = graph.requested[0] ?? (graph.configured.find((m) => m.approved) ?? graph.configured[0])?.address;
       const list = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])].map((address) => ({ address, wanted: this.#wantedOf(address) }));
-      const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness });
+      const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness, ...(this.profile.syncApp === undefined ? {} : { syncApp: this.profile.syncApp }) });
       const from: TestAddressSource = graph.requested.length > 0 ? "requested" : graph.configured.some((m) => m.approved) ? "first-approved-mailbox" : "first-mailbox";
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && testAddress !== undefined ? { ...s, address: testAddress, addressFrom: from } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);

@@ -4,7 +4,7 @@ import { listMailboxes } from "../store/mailboxes.js";
 import { getProfile, type ProfileSettings } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 
-/** A profile file as exported: the design's field order; `trustedDomains` and `maintenance` only when there are some. */
+/** A profile file as exported: the design's field order; `trustedDomains` and `maintenance` only when there are some, `api` and `syncApp` when given. */
 export type ProfileDocument = Omit<Profile, "trustedDomains" | "maintenance"> & { trustedDomains?: string[]; maintenance?: Profile["maintenance"] };
 
 /** The profile file of a stored profile, mailboxes included (in address order); undefined when there is none. */
@@ -26,6 +26,7 @@ export function toDocument(p: ProfileSettings, mailboxes: readonly MailboxRecord
     auth: orderedAuth(p.auth),
     // Profiles stored before the api field existed read as "auto"; an explicit choice is written back.
     ...(p.api !== undefined ? { api: p.api } : {}),
+    ...(p.syncApp !== undefined ? { syncApp: { tenantId: p.syncApp.tenantId, clientId: p.syncApp.clientId } } : {}),
     maxConcurrentConnections: p.maxConcurrentConnections,
     pollingIntervalMinutes: p.pollingIntervalMinutes,
     notifyOwner: p.notifyOwner,

@@ -1,4 +1,4 @@
-import { demoClientId, demoTenant, wingtipClientId, wingtipTenant } from "../demo.js";
+import { demoClientId, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipTenant } from "../demo.js";
 import type { OrgSpec } from "../spec.js";
 import { throwawaySecret } from "../throwaway-secret.js";
 import { dvId, idKinds } from "./ids.js";
@@ -44,6 +44,8 @@ const hoursFromNow = (now: number, hours: number): string => new Date(now + hour
  * - northwind: Basic is off on EWS; Dynamics fails uma and walter, has not run xena yet.
  * - tailspin (Exchange Online): yara awaits the Microsoft 365 admin's approval; quinn's outgoing email is switched
  *   off in the mailbox settings while its delivery method is server-side sync (Dynamics fails, Exchange fine).
+ *   Synchronization signs in as tailspinSyncClientId, the monitor as its own app: readiness speaks for the monitor's.
+ * - wingtip (Exchange Online): the monitor signs in as synchronization's own app: readiness speaks for synchronization.
  */
 export function demoDataverse(now = Date.now()): DataverseSpec {
   const ids = demoProfileIds;
@@ -133,7 +135,8 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
         incomingauthenticationprotocol: 4,
         incomingcredentialretrieval: 2,
         exchangeonlinetenantid: demoTenant,
-        oauthclientid: demoClientId,
+        // Synchronization's own app; the monitor signs in as another (the map file's clientId).
+        oauthclientid: tailspinSyncClientId,
         maxconcurrentconnections: 108,
         minpollingintervalinminutes: 1,
       }),
@@ -181,7 +184,9 @@ export function demoDataverseMap(options: { monitorIds?: boolean } = {}): unknow
       { id: demoProfileIds.contoso, ...id("contoso"), username: "svc-crm@contoso.com", passwordSetting: "CONTOSO_EWS_PASSWORD" },
       { name: "Fabrikam Exchange 2019", ...id("fabrikam"), username: "svc-crm@fabrikam.com", passwordSetting: "FABRIKAM_EWS_PASSWORD", trustedDomains: ["contoso.com"] },
       { name: "Northwind Exchange 2016", ...id("northwind"), username: "svc-crm@northwind.com", passwordSetting: "NORTHWIND_EWS_PASSWORD" },
-      { name: "Tailspin Toys Exchange Online", ...id("tailspin"), clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
+      // Tailspin: the monitor signs in as its own app, not as synchronization's (readiness names both).
+      { name: "Tailspin Toys Exchange Online", ...id("tailspin"), clientId: demoClientId, clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
+      // Wingtip: the monitor signs in as synchronization's own app (Dataverse's), so readiness speaks for synchronization.
       { name: "Wingtip Toys Exchange Online", ...id("wingtip"), clientSecretSetting: "WINGTIP_CLIENT_SECRET" },
       // Woodgrove: no credentials (it is shown as "needs credentials"), only its readable id.
       ...(options.monitorIds === true ? [{ name: "Woodgrove Exchange 2019", ...id("woodgrove") }] : []),

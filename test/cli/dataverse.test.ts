@@ -6,7 +6,7 @@ import type { CliIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
 import { clearTokenCache } from "../../lib/auth/index.js";
 import { demoDataverseMap, demoDataverseSettings, demoProfileIds } from "../../sim/dataverse/index.js";
-import type { SimulatedOrg } from "../../sim/index.js";
+import { demoClientId, demoTenant, tailspinSyncClientId, type SimulatedOrg } from "../../sim/index.js";
 import { startDataverseSim } from "../dataverse/support.js";
 import { testSettings } from "../support/storage.js";
 import { listProfiles } from "../../lib/store/profiles.js";
@@ -52,9 +52,11 @@ describe("exchange-sync-monitor dataverse", () => {
       dynamics: { lastTest: "success", failingMailboxes: 2 },
     });
     expect(json.skipped.some((s) => /unsupported server type 1/.test(s.reason))).toBe(true);
+    expect(json.profiles.find((p) => p.id === demoProfileIds.tailspin)).toMatchObject({ syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId } });
     const text = await run(["pull"]);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/Woodgrove Exchange 2019 .* NEEDS CREDENTIALS/);
+    expect(text.out).toContain(`failing; synchronization signs in as app ${tailspinSyncClientId} in tenant ${demoTenant}`);
   });
 
   it("names each wrong setting and exits 2: no DATAVERSE_URL, a broken map file, an unknown action", async () => {
@@ -91,5 +93,24 @@ describe("exchange-sync-monitor dataverse", () => {
     const stored = await listProfiles(createStorage(settings.storage, { tablePrefix: settings.tablePrefix }));
     expect(stored.map((p) => p.origin?.source.name).sort()).toEqual(["Contoso Exchange 2016", "Fabrikam Exchange 2019", "Northwind Exchange 2016", "Tailspin Toys Exchange Online", "Wingtip Toys Exchange Online", "Woodgrove Exchange 2019"]);
     expect((await run(["sync"], storageEnv)).out).toMatch(/profiles: 0 created, 0 updated, 0 removed, 6 unchanged/);
+  });
+
+  it("sync skips a profile whose app id is not a GUID, naming the column, and writes the others with the app synchronization uses", async () => {
+    const settings = testSettings();
+    const storageEnv = { AzureWebJobsStorage: (settings.storage as { connectionString: string }).connectionString, TABLE_PREFIX: settings.tablePrefix };
+    const wingtip = { ...sim.dataverse!.row("emailserverprofiles", demoProfileIds.wingtip)! };
+    sim.dataverse!.put("emailserverprofiles", { ...wingtip, oauthclientid: "wingtip-crm-sync" });
+    try {
+      const { code, out } = await run(["sync"], storageEnv);
+      expect(code).toBe(0);
+      expect(out).toMatch(/profiles: 5 created, 0 updated, 0 removed, 0 unchanged/);
+      expect(out).toContain(`  ${demoProfileIds.wingtip}: emailserverprofiles: invalid record "Wingtip Toys Exchange Online": oauthclientid: must be a GUID`);
+      const stored = await listProfiles(createStorage(settings.storage, { tablePrefix: settings.tablePrefix }));
+      expect(stored.map((p) => p.origin?.source.name)).not.toContain("Wingtip Toys Exchange Online");
+      const tailspin = stored.find((p) => p.origin?.source.id === demoProfileIds.tailspin);
+      expect(tailspin?.profile).toMatchObject({ auth: { kind: "oauth", tenantId: demoTenant, clientId: demoClientId }, syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId } });
+    } finally {
+      sim.dataverse!.put("emailserverprofiles", wingtip);
+    }
   });
 });

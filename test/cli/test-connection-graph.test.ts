@@ -6,7 +6,7 @@ import type { CliIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
 import { clearTokenCache } from "../../lib/auth/index.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
-import { demoClientSecret, wingtipClientSecret, type SimulatedOrg } from "../../sim/index.js";
+import { demoClientId, demoClientSecret, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipClientSecret, wingtipTenant, type SimulatedOrg } from "../../sim/index.js";
 import { startDemoSim } from "../support/sim.js";
 
 let sim: SimulatedOrg;
@@ -42,9 +42,14 @@ describe("test-connection on an Exchange Online profile (through Microsoft Graph
       ewsShutdown: "2027-04-01",
       ewsDaysLeft: expect.any(Number),
       graphPermissions: { status: "checked", granted: expect.arrayContaining(["Mail.ReadWrite", "Tasks.ReadWrite.All"]), missing: [] },
-      speaksFor: { kind: "monitor-app", app: { tenantId: expect.any(String), clientId: expect.any(String) }, syncApp: "unknown" },
+      // The profile names synchronization's app (syncApp), which is not the one the monitor signs in as.
+      speaksFor: { kind: "monitor-app", app: { tenantId: demoTenant, clientId: demoClientId }, syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId } },
     });
     expect(out).not.toContain(demoClientSecret);
+    const text = await run(["--profile", "tailspin-online.json", "--mailbox", "zach@tailspintoys.com"]);
+    expect(text.out).toContain(
+      `Speaks for:        the monitor's app, not synchronization's: synchronization uses app ${tailspinSyncClientId}; the monitor signed in as app ${demoClientId} (both in tenant ${demoTenant}), so these answers are for app ${demoClientId} — check app ${tailspinSyncClientId} the same way`,
+    );
   });
 
   it("exits 1 for Wingtip Toys and says why in text: EWS blocked by policy, Tasks.ReadWrite.All missing, the tasks channel failing", async () => {
@@ -59,6 +64,8 @@ describe("test-connection on an Exchange Online profile (through Microsoft Graph
     expect(out).toMatch(/Readiness for the EWS shutdown in Exchange Online on 2027-04-01 \(\d+ days left\)/);
     expect(out).toMatch(/EWS: +BLOCKED BY POLICY.*EWS is blocked by policy for this user or tenant/);
     expect(out).toMatch(/Graph permissions: MISSING Tasks\.ReadWrite\.All/);
+    // The monitor signs in as synchronization's own app (the profile's syncApp): the answers are synchronization's.
+    expect(out).toContain(`Speaks for:        server-side synchronization itself: the monitor signed in as synchronization's own app ${wingtipClientId} in tenant ${wingtipTenant}`);
     expect(out).not.toContain(wingtipClientSecret);
   });
 });

@@ -97,4 +97,46 @@ describe("profile validation", () => {
     const hybrid = parseProfile({ ...online, serverType: "exchange-online-hybrid" });
     expect(!hybrid.ok && hybrid.problems.map((p) => p.field)).toEqual(["incomingUrl", "outgoingUrl"]);
   });
+
+  describe("syncApp: the app registration server-side synchronization uses", () => {
+    const online = {
+      ...valid,
+      serverType: "exchange-online",
+      autodiscover: false,
+      auth: { kind: "oauth", tenantId: "contoso.onmicrosoft.com", clientId: "6731de76-14a6-49ae-97bc-6eba6914391e", clientSecretSetting: "CONTOSO_APP_SECRET" },
+    };
+    const syncApp = { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "2b6d9e14-7a3c-4f58-9d0e-6c1f2a3b4d5e" };
+
+    it("is optional, and kept as given when both ids are GUIDs (Microsoft's own app ids too)", () => {
+      const without = parseProfile(online);
+      expect(without.ok && without.profile.syncApp).toBeUndefined();
+      const given = parseProfile({ ...online, syncApp });
+      expect(given.ok && given.profile.syncApp).toEqual(syncApp);
+      const firstParty = parseProfile({ ...online, syncApp: { ...syncApp, clientId: "00000007-0000-0000-c000-000000000000" } });
+      expect(firstParty.ok).toBe(true);
+    });
+
+    it("names each wrong field: ids that are not GUIDs, a missing id, an unknown field", () => {
+      const wrong = parseProfile({ ...online, syncApp: { tenantId: "contoso.onmicrosoft.com", clientId: "sync-app" } });
+      expect(!wrong.ok && wrong.problems).toEqual([
+        { field: "syncApp.tenantId", message: "must be the tenant id that synchronization's app signs in to, a GUID" },
+        { field: "syncApp.clientId", message: "must be the application (client) id synchronization signs in as, a GUID" },
+      ]);
+      const missing = parseProfile({ ...online, syncApp: { tenantId: syncApp.tenantId, appId: syncApp.clientId } });
+      expect(!missing.ok && missing.problems).toEqual([
+        { field: "syncApp.clientId", message: "is required and must be the application (client) id synchronization signs in as, a GUID" },
+        { field: "syncApp.appId", message: "is not a known field" },
+      ]);
+      const notObject = parseProfile({ ...online, syncApp: "2b6d9e14-7a3c-4f58-9d0e-6c1f2a3b4d5e" });
+      expect(!notObject.ok && notObject.problems.map((p) => p.field)).toEqual(["syncApp"]);
+    });
+
+    it("applies only where readiness is checked: Exchange Online or hybrid with app credentials", () => {
+      const onPrem = parseProfile({ ...valid, syncApp });
+      expect(!onPrem.ok && onPrem.problems).toEqual([{ field: "syncApp", message: expect.stringMatching(/^applies to Exchange Online and hybrid profiles with app credentials/) }]);
+      const hybridBasic = parseProfile({ ...valid, serverType: "exchange-online-hybrid", syncApp });
+      expect(!hybridBasic.ok && hybridBasic.problems.map((p) => p.field)).toEqual(["syncApp"]);
+      expect(parseProfile({ ...online, serverType: "exchange-online-hybrid", autodiscover: true, syncApp }).ok).toBe(true);
+    });
+  });
 });

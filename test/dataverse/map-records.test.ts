@@ -67,6 +67,34 @@ describe("Dataverse records → monitor profiles", () => {
     expect(online.credentials === "mapped" && online.profile.auth).toEqual({ kind: "oauth", tenantId: tenant, clientId: app, clientSecretSetting: "APP_SECRET", cloud: "public" });
   });
 
+  it("carries synchronization's app (exchangeonlinetenantid, oauthclientid); the monitor signs in as it unless the map file names the monitor's own", () => {
+    const online = { servertype: 0, incomingauthenticationprotocol: 4, incomingcredentialretrieval: 2, exchangeonlinetenantid: tenant, oauthclientid: app };
+    const same = only(run(online, [], map([{ id: profileId, clientSecretSetting: "SYNC_APP_SECRET" }])));
+    expect(same.profile.syncApp).toEqual({ tenantId: tenant, clientId: app });
+    expect(same.credentials === "mapped" && same.profile.auth).toMatchObject({ kind: "oauth", tenantId: tenant, clientId: app });
+
+    const monitorApp = "6731de76-14a6-49ae-97bc-6eba6914391e";
+    const own = only(run(online, [], map([{ id: profileId, clientId: monitorApp, clientSecretSetting: "MONITOR_APP_SECRET" }])));
+    expect(own.profile.syncApp).toEqual({ tenantId: tenant, clientId: app });
+    expect(own.credentials === "mapped" && own.profile.auth).toMatchObject({ kind: "oauth", tenantId: tenant, clientId: monitorApp, clientSecretSetting: "MONITOR_APP_SECRET" });
+
+    // Without credentials the profile is still imported, and what synchronization uses is known all the same.
+    const pending = only(run(online, [], emptyMap));
+    expect(pending.credentials).toBe("missing");
+    expect(pending.profile.syncApp).toEqual({ tenantId: tenant, clientId: app });
+  });
+
+  it("leaves synchronization's app unknown where Dataverse lacks either id, and where readiness is never checked", () => {
+    const oauthEntry = map([{ id: profileId, tenantId: tenant, clientId: app, clientSecretSetting: "S" }]);
+    expect(only(run({ incomingauthenticationprotocol: 4, exchangeonlinetenantid: tenant }, [], oauthEntry)).profile.syncApp).toBeUndefined();
+    expect(only(run({ incomingauthenticationprotocol: 4, oauthclientid: app }, [], oauthEntry)).profile.syncApp).toBeUndefined();
+    // Exchange Server, and a hybrid profile that signs in with a password, have no readiness to speak for anyone.
+    expect(only(run({ servertype: 2, incomingauthenticationprotocol: 2, exchangeonlinetenantid: tenant, oauthclientid: app }, [])).profile.syncApp).toBeUndefined();
+    const hybridBasic = only(run({ servertype: 3, incomingauthenticationprotocol: 3, exchangeonlinetenantid: tenant, oauthclientid: app }, []));
+    expect(hybridBasic.profile).toMatchObject({ serverType: "exchange-online-hybrid", auth: { kind: "basic" } });
+    expect(hybridBasic.profile.syncApp).toBeUndefined();
+  });
+
   it("maps server types and skips POP3, IMAP and unknown values with a clear reason", () => {
     expect(only(run({ servertype: 2, incomingauthenticationprotocol: 2 }, [])).profile).toMatchObject({ serverType: "exchange-server", auth: { kind: "ntlm" } });
     expect(only(run({ servertype: 3, incomingauthenticationprotocol: 3 }, [])).profile.serverType).toBe("exchange-online-hybrid");

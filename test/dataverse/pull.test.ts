@@ -3,7 +3,7 @@ import { parseMapFile } from "../../lib/dataverse/map-file.js";
 import { isEmptyPlan, planSync, type StoredMailboxState, type StoredProfileState } from "../../lib/dataverse/diff.js";
 import { buildPull, readEnvironment } from "../../lib/dataverse/pull.js";
 import { demoDataverseMap, demoProfileIds } from "../../sim/dataverse/index.js";
-import type { SimulatedOrg } from "../../sim/index.js";
+import { demoClientId, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipTenant, type SimulatedOrg } from "../../sim/index.js";
 import { simClient, startDataverseSim } from "./support.js";
 
 function demoMap() {
@@ -51,6 +51,14 @@ describe("dataverse pull of the demo environment over HTTPS", () => {
 
     const tailspin = pull.profiles.find((p) => p.source.id === demoProfileIds.tailspin);
     expect(tailspin?.credentials === "mapped" && tailspin.profile.auth).toMatchObject({ kind: "oauth", clientSecretSetting: "TAILSPIN_CLIENT_SECRET", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6" });
+    // The app synchronization signs in as (exchangeonlinetenantid, oauthclientid): Tailspin's monitor signs in as
+    // another one (the map file's clientId), Wingtip's as synchronization's own.
+    expect(tailspin?.profile.syncApp).toEqual({ tenantId: demoTenant, clientId: tailspinSyncClientId });
+    expect(tailspin?.credentials === "mapped" && tailspin.profile.auth.kind === "oauth" && tailspin.profile.auth.clientId).toBe(demoClientId);
+    const wingtip = pull.profiles.find((p) => p.source.id === demoProfileIds.wingtip);
+    expect(wingtip?.profile.syncApp).toEqual({ tenantId: wingtipTenant, clientId: wingtipClientId });
+    expect(wingtip?.credentials === "mapped" && wingtip.profile.auth).toMatchObject({ tenantId: wingtipTenant, clientId: wingtipClientId });
+    expect(pull.profiles.find((p) => p.source.id === demoProfileIds.contoso)?.profile.syncApp).toBeUndefined();
     const mallory = pull.profiles.find((p) => p.source.id === demoProfileIds.fabrikam)?.mailboxes.find((m) => m.config.address === "mallory@fabrikam.com");
     expect(mallory?.alerts.map((a) => a.level)).toEqual(["error"]);
     expect(mallory?.alerts[0]?.text).toMatch(/does not exist/);

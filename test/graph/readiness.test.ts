@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildReadiness, ewsDaysLeft, ewsReadinessFrom, graphPermissionsFrom, speaksFor, syncGraphPermissions } from "../../lib/graph/readiness.js";
+import { buildReadiness, ewsDaysLeft, ewsReadinessFrom, graphPermissionsFrom, monitorAppOf, speaksFor, speaksForText, syncGraphPermissions } from "../../lib/graph/readiness.js";
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
@@ -59,6 +59,37 @@ describe("readiness", () => {
     expect(speaksFor(monitor, { tenantId: "t", clientId: "a" })).toEqual({ kind: "sync-app", app: monitor });
     expect(speaksFor(monitor, { tenantId: "T", clientId: "B" })).toEqual({ kind: "monitor-app", app: monitor, syncApp: { tenantId: "T", clientId: "B" } });
     expect(speaksFor(monitor)).toEqual({ kind: "monitor-app", app: monitor, syncApp: "unknown" });
+  });
+
+  it("says whose answers they are in words: synchronization's own app, or the monitor's with synchronization's named", () => {
+    const tenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
+    const monitor = { tenantId: tenant, clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
+    const sync = { tenantId: tenant, clientId: "2b6d9e14-7a3c-4f58-9d0e-6c1f2a3b4d5e" };
+    expect(speaksForText(speaksFor(monitor, { ...monitor, clientId: monitor.clientId.toUpperCase() }))).toBe(
+      `server-side synchronization itself: the monitor signed in as synchronization's own app ${monitor.clientId} in tenant ${tenant}`,
+    );
+    expect(speaksForText(speaksFor(monitor, sync))).toBe(
+      `the monitor's app, not synchronization's: synchronization uses app ${sync.clientId}; the monitor signed in as app ${monitor.clientId} (both in tenant ${tenant}), ` +
+        `so these answers are for app ${monitor.clientId} — check app ${sync.clientId} the same way`,
+    );
+    const otherTenant = { tenantId: "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f", clientId: sync.clientId };
+    expect(speaksForText(speaksFor(monitor, otherTenant))).toBe(
+      `the monitor's app, not synchronization's: synchronization uses app ${sync.clientId} in tenant ${otherTenant.tenantId}; the monitor signed in as app ${monitor.clientId} in tenant ${tenant}, ` +
+        `so these answers are for app ${monitor.clientId} in tenant ${tenant} — check app ${sync.clientId} in tenant ${otherTenant.tenantId} the same way`,
+    );
+    expect(speaksForText(speaksFor(monitor))).toMatch(new RegExp(`^the monitor's app ${monitor.clientId} in tenant ${tenant} only: which app registration synchronization uses is not known`));
+  });
+
+  it("compares by tenant id: a tenant named by its domain takes the id from the token Entra gave", () => {
+    const tenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
+    const byDomain = { tenantId: "tailspintoys.onmicrosoft.com", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
+    expect(monitorAppOf(byDomain, tenant)).toEqual({ tenantId: tenant, clientId: byDomain.clientId });
+    expect(speaksFor(monitorAppOf(byDomain, tenant), { tenantId: tenant, clientId: byDomain.clientId }).kind).toBe("sync-app");
+    // Without a token (or a tid that is no GUID) the configured tenant stays; a configured GUID is never replaced.
+    expect(monitorAppOf(byDomain)).toEqual(byDomain);
+    expect(monitorAppOf(byDomain, "not-a-guid")).toEqual(byDomain);
+    const byId = { tenantId: tenant, clientId: byDomain.clientId };
+    expect(monitorAppOf(byId, "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f")).toEqual(byId);
   });
 
   it("builds the contract's readiness object", () => {

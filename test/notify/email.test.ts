@@ -229,6 +229,29 @@ describe("what the owner email says (issue 15)", () => {
     expect(allowed.text).not.toContain("EWS readiness");
   });
 
+  it("says whose readiness answers these are: synchronization's own app, or the monitor's with synchronization's named", () => {
+    const tenant = "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6";
+    const monitor = { tenantId: tenant, clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
+    const sync = { tenantId: tenant, clientId: "2b6d9e14-7a3c-4f58-9d0e-6c1f2a3b4d5e" };
+    const readiness = (speaksFor: CheckedReadiness["speaksFor"]): CheckedReadiness => ({
+      ews: "disabled",
+      ewsShutdown: "2027-04-01",
+      ewsDaysLeft: 120,
+      graphPermissions: { status: "checked", granted: [], missing: [] },
+      speaksFor,
+      checkedAt: "2025-03-04T06:00:00.000Z",
+      checkedBy: "test-connection",
+    });
+    const own = renderEmail(base({ summary: { lastTestConnection: passed, readiness: readiness({ kind: "sync-app", app: monitor }) } }));
+    expect(own.text).toContain(`Speaks for: server-side synchronization itself: the monitor signed in as synchronization's own app ${monitor.clientId} in tenant ${tenant}.`);
+    const other = renderEmail(base({ summary: { lastTestConnection: passed, readiness: readiness({ kind: "monitor-app", app: monitor, syncApp: sync }) } }));
+    const words = `Speaks for: the monitor's app, not synchronization's: synchronization uses app ${sync.clientId}; the monitor signed in as app ${monitor.clientId} (both in tenant ${tenant}), so these answers are for app ${monitor.clientId} — check app ${sync.clientId} the same way.`;
+    expect(other.text).toContain(words);
+    expect(other.html).toContain(words.replaceAll("'", "&#39;"));
+    const unknown = renderEmail(base({ summary: { lastTestConnection: passed, readiness: readiness({ kind: "monitor-app", app: monitor, syncApp: "unknown" }) } }));
+    expect(unknown.text).toContain(`Speaks for: the monitor's app ${monitor.clientId} in tenant ${tenant} only: which app registration synchronization uses is not known`);
+  });
+
   it("puts Dynamics' verdict beside the probe's for each failing mailbox, and lists the CRM-side ones", () => {
     const dynamics: DynamicsProfileSummary = {
       source: { kind: "dataverse", environment: "https://contoso.crm.dynamics.com", id: "0f0e", name: "Contoso Exchange 2016", servertype: 0 },

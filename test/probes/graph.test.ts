@@ -3,7 +3,7 @@ import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/
 import type { MailboxCheck } from "../../lib/model/connection.js";
 import type { MailboxRecord } from "../../lib/model/mailbox.js";
 import { probeKindFor } from "../../lib/probes/choose.js";
-import { graphKind, hybridKind } from "../../lib/probes/graph.js";
+import { ewsOnlineKind, graphKind, hybridKind } from "../../lib/probes/graph.js";
 import type { OpenProbe, ProbeEnvironment, ProbeKind } from "../../lib/probes/kind.js";
 import { splitLimit } from "../../lib/probes/routed.js";
 import { startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
@@ -154,6 +154,35 @@ describe("the Graph probe kind", () => {
     } finally {
       sim.setServer("graph.microsoft.com", { echoSecrets: false });
     }
+  });
+});
+
+describe("whose readiness it is: the profile's syncApp against the app the probe signs in as", () => {
+  const monitorApp = { tenantId: tenant, clientId: fullApp.clientId };
+  const otherSyncApp = { tenantId: tenant, clientId: "6731de76-14a6-49ae-97bc-6eba6914391e" };
+
+  it("Test Connection speaks for synchronization itself when the profile's syncApp is the app the monitor signs in as", async () => {
+    const run = await withProbe(graphKind, profileOf({ syncApp: { tenantId: tenant.toUpperCase(), clientId: fullApp.clientId } }), 4, (probe) => probe.checkEndpoints());
+    expect(run.readiness?.speaksFor).toEqual({ kind: "sync-app", app: monitorApp });
+  });
+
+  it("Test Connection speaks for the monitor's app and names synchronization's when they differ, and says it is unknown without one", async () => {
+    const run = await withProbe(graphKind, profileOf({ syncApp: otherSyncApp }), 4, (probe) => probe.checkEndpoints());
+    expect(run.readiness?.speaksFor).toEqual({ kind: "monitor-app", app: monitorApp, syncApp: otherSyncApp });
+    const unknown = await withProbe(graphKind, profileOf({}), 4, (probe) => probe.checkEndpoints());
+    expect(unknown.readiness?.speaksFor).toEqual({ kind: "monitor-app", app: monitorApp, syncApp: "unknown" });
+  });
+
+  it("the cycle's daily check carries it too, on the Graph wire and on EWS by choice (api ews)", async () => {
+    const daily = await withProbe(graphKind, profileOf({ syncApp: otherSyncApp }), 4, (probe) => probe.checkReadiness!());
+    expect(daily.speaksFor).toEqual({ kind: "monitor-app", app: monitorApp, syncApp: otherSyncApp });
+    const ewsUrl = "https://outlook.office365.com/EWS/Exchange.asmx";
+    const viaEws = profileOf({ api: "ews", incomingUrl: ewsUrl, outgoingUrl: ewsUrl, syncApp: monitorApp });
+    expect(probeKindFor(viaEws)).toBe(ewsOnlineKind);
+    const ewsDaily = await withProbe(ewsOnlineKind, viaEws, 4, (probe) => probe.checkReadiness!());
+    expect(ewsDaily.speaksFor).toEqual({ kind: "sync-app", app: monitorApp });
+    const ewsTest = await withProbe(ewsOnlineKind, viaEws, 4, (probe) => probe.checkEndpoints());
+    expect(ewsTest.readiness?.speaksFor).toEqual({ kind: "sync-app", app: monitorApp });
   });
 });
 

@@ -11,7 +11,7 @@ import { readSummary } from "../../lib/store/summaries.js";
 import { startLocalHost, type LocalHost } from "../../local/host.js";
 import { defaultHostConfig } from "../../local/host-config.js";
 import { demoDataverseMap, demoDataverseSettings, demoMonitorIds, withDemoDataverse } from "../../sim/dataverse/index.js";
-import { demoOrganisation, startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
+import { demoClientId, demoOrganisation, demoTenant, startSimulatedOrg, tailspinSyncClientId, wingtipClientId, wingtipTenant, type SimulatedOrg } from "../../sim/index.js";
 import { simEnvironment } from "../support/sim.js";
 import { testSettings } from "../support/storage.js";
 
@@ -62,5 +62,15 @@ describe("the demo's Dynamics verdicts beside the probe's after a real cycle", (
     const woodgrove = await readSummary(context.storage, demoMonitorIds.woodgrove);
     expect(woodgrove?.dynamics).toMatchObject({ credentials: "missing", agreement: { "not-compared": 2 } });
     expect(woodgrove?.health).toBe("unknown");
+  });
+
+  it("the cycle's daily readiness check says whose answers they are, from the app each email server profile names", async () => {
+    const tailspin = await readSummary(context.storage, demoMonitorIds.tailspin);
+    expect(tailspin?.readiness).toMatchObject({
+      checkedBy: "daily-check",
+      speaksFor: { kind: "monitor-app", app: { tenantId: demoTenant, clientId: demoClientId }, syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId } },
+    });
+    const wingtip = await readSummary(context.storage, demoMonitorIds.wingtip);
+    expect(wingtip?.readiness).toMatchObject({ checkedBy: "daily-check", ews: "blocked-by-policy", speaksFor: { kind: "sync-app", app: { tenantId: wingtipTenant, clientId: wingtipClientId } } });
   });
 });

@@ -57,6 +57,17 @@ describe("profile import and export", () => {
     expect(exported).not.toMatch(/secret|password/i);
   });
 
+  it("round-trips the app registration synchronization uses (syncApp), after auth and api", async () => {
+    const storage = testStorage();
+    const auth = { kind: "oauth", tenantId: "fabrikam.onmicrosoft.com", clientId: "6f1d1c1a-1b2c-4d5e-8f90-123456789abc", clientSecretSetting: "FABRIKAM_APP_SECRET", cloud: "public" };
+    const { auth: _a, maxConcurrentConnections: _m, ...rest } = exampleWith({ id: "fabrikam-sync", serverType: "exchange-online" }) as Record<string, unknown>;
+    const document = { ...rest, auth, api: "graph", syncApp: { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "2b6d9e14-7a3c-4f58-9d0e-6c1f2a3b4d5e" }, maxConcurrentConnections: 10 };
+    expect((await importProfile(storage, document)).ok).toBe(true);
+    const exported = await exportProfile(storage, "fabrikam-sync");
+    expect(exported).toEqual(document);
+    expect(Object.keys(exported!)).toEqual(Object.keys(designExample).flatMap((k) => (k === "auth" ? ["auth", "api", "syncApp"] : [k])));
+  });
+
   it("round-trips a hybrid profile's api and each mailbox's location, and forgets a location the file drops", async () => {
     const storage = testStorage();
     const auth = { kind: "oauth", tenantId: "contoso.onmicrosoft.com", clientId: "6f1d1c1a-1b2c-4d5e-8f90-123456789abc", clientSecretSetting: "CONTOSO_APP_SECRET", cloud: "public" };

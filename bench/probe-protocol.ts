@@ -1,5 +1,6 @@
 /** Messages between the probe benchmark (parent: Azurite, simulator, counters) and its worker (the app). */
 import type { ChildProcess } from "node:child_process";
+import type { FloorResult, FloorTarget, FloorWork } from "./floor.js";
 
 export interface WorkerInit {
   type: "init";
@@ -58,8 +59,15 @@ export interface CycleReport {
   storageTrace?: Record<string, number>;
 }
 
-export type ToWorker = WorkerInit | CycleRequest | { type: "exit" };
-export type FromWorker = { type: "ready" } | CycleReport | { type: "error"; message: string };
+/** A bare client's pass over the same requests, from the worker's process (bench/floor.ts). */
+export interface FloorRequest {
+  type: "floor";
+  target: FloorTarget;
+  work: FloorWork;
+}
+
+export type ToWorker = WorkerInit | CycleRequest | FloorRequest | { type: "exit" };
+export type FromWorker = { type: "ready" } | CycleReport | ({ type: "floor-done" } & FloorResult) | { type: "error"; message: string };
 
 /** One request to the worker and its answer; an error reply or the worker's exit rejects. */
 export function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {

@@ -11,6 +11,7 @@ import { createAppContext, type AppContext } from "../lib/app-context.js";
 import { decodeQueuePayload } from "../lib/cycle/message.js";
 import { createStorage } from "../lib/store/storage.js";
 import type { CycleReport, FromWorker, ToWorker, WorkerInit } from "./probe-protocol.js";
+import { measureFloor } from "./floor.js";
 
 /**
  * The app side of the probe benchmark, in its own process so that its RSS and event loop are the app's alone
@@ -110,6 +111,9 @@ async function handle(message: ToWorker): Promise<void> {
       // The warm-up cycle (index 0) is left out of the profile: the profile shows the steady state.
       if (message.index === 1) await profiler.start();
       send(await cycle(message.index));
+      return;
+    case "floor":
+      send({ type: "floor-done", ...(await measureFloor(message.target, message.work)) });
       return;
     case "exit":
       await profiler.stop();

@@ -7,7 +7,8 @@ import { createStorage } from "../lib/store/storage.js";
 import type { RunningAzurite } from "../local/azurite.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../sim/index.js";
 import type { BenchOptions } from "./args.js";
-import { autodiscoverHostOf, benchOrganisation, benchProfile, benchSecrets, domainOf, ewsHostOf, stragglerCount } from "./probe-org.js";
+import type { FloorResult } from "./floor.js";
+import { autodiscoverHostOf, benchOrganisation, benchPassword, benchProfile, benchSecrets, domainOf, ewsHostOf, stragglerCount } from "./probe-org.js";
 import { runPeer, type PeerRun } from "./peer.js";
 import { rpc, type CycleReport, type ToWorker } from "./probe-protocol.js";
 import { fixed, mb, median, ms, printTable, verdict } from "./report.js";
@@ -36,6 +37,8 @@ export interface ProbeSizeResult {
   stragglerBoundMs: number;
   warmUp: MeasuredCycle;
   cycles: MeasuredCycle[];
+  /** One profile with latency: a bare client's pass over the same M requests (bench/floor.ts). */
+  floor?: FloorResult;
 }
 
 /**
@@ -101,6 +104,8 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       if (report.storageTrace !== undefined) console.error(`    storage requests: ${Object.entries(report.storageTrace).map(([k, n]) => `${k} ${n}`).join(", ")}`);
       return measured;
     };
+    const floor = size.profiles === 1 && options.latencyMs > 0 && options.stragglers === 0 ? await measureFloorOf(call, sim, size.mailboxes, options.connections) : undefined;
+    if (floor !== undefined) console.error(`  floor (a bare client, the same ${floor.requests} requests): ${ms(floor.wallMs)}, ${fixed(floor.perRequestMs)} ms per request and connection`);
     const warmUp = await measure(0);
     const cycles: MeasuredCycle[] = [];
     for (let i = 1; i <= options.cycles; i++) cycles.push(await measure(i));
@@ -121,11 +126,19 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       stragglerBoundMs: S === 0 ? Math.ceil(size.mailboxes / C) * L : Math.max(T, Math.ceil(((size.mailboxes - S) * L + S * T) / C)),
       warmUp,
       cycles,
+      ...(floor === undefined ? {} : { floor }),
     };
   } finally {
     if (worker.exitCode === null) worker.kill();
     await sim.stop();
   }
+}
+
+async function measureFloorOf(call: ReturnType<typeof rpc>, sim: SimulatedOrg, mailboxes: number, connections: number): Promise<FloorResult> {
+  const authorization = `Basic ${Buffer.from(`svc@${domainOf(0)}:${benchPassword}`).toString("base64")}`;
+  const target = { httpsPort: sim.endpoints.httpsPort, caPem: sim.endpoints.caPem, connections };
+  const work = { kind: "ews-getfolder" as const, host: ewsHostOf(0), domain: domainOf(0), authorization, mailboxes };
+  return (await call({ type: "floor", target, work })) as FloorResult;
 }
 
 /**
@@ -165,7 +178,9 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
     const peak = Math.max(...r.cycles.map((c) => c.peakConnections));
     const ewsHs = Math.max(...r.cycles.map((c) => c.ewsHandshakesMax));
     const adHs = Math.max(...r.cycles.map((c) => c.autodiscoverHandshakesMax));
-    const perCheck = Math.max(...r.cycles.map((c) => c.tableRequests / Math.max(1, c.checked)));
+    const perCheckOf = (c: MeasuredCycle) => c.tableRequests / Math.max(1, c.checked);
+    const perCheck = r.cycles.reduce((n, c) => n + c.tableRequests, 0) / Math.max(1, r.cycles.reduce((n, c) => n + c.checked, 0));
+    const perCheckMax = Math.max(...r.cycles.map(perCheckOf));
     const maxRss = Math.max(...r.cycles.map((c) => c.maxRss));
     const ewsPerMailbox = median(r.cycles.map((c) => c.ewsRequests / Math.max(1, c.checked)));
     const cpuPerCheck = median(r.cycles.map((c) => c.cpuMs / Math.max(1, c.checked)));
@@ -174,11 +189,13 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
       `${ms(wall)} (${ms(Math.min(...walls))}–${ms(Math.max(...walls))})`,
       ms(r.lowerBoundMs),
       r.lowerBoundMs > 0 ? `${fixed(ratio)} ${verdict(ratio <= 1.1)}` : "—",
+      r.floor === undefined ? "—" : `${ms(r.floor.wallMs)} (${fixed(r.floor.wallMs / r.lowerBoundMs)})`,
+      r.floor === undefined ? "—" : fixed(wall / r.floor.wallMs),
       Math.round((checked / wall) * 1000),
       `${peak} ${verdict(peak <= C)}`,
       `${ewsHs} / ${adHs} ${verdict(ewsHs <= C && adHs <= C)}`,
       fixed(ewsPerMailbox),
-      `${fixed(perCheck, 3)} ${verdict(perCheck <= 0.05)}`,
+      `${fixed(perCheck, 3)} ${verdict(perCheck <= 0.05)} (max ${fixed(perCheckMax, 3)})`,
       fixed(cpuPerCheck, 3),
       `${mb(maxRss)}${r.mailboxes >= 10_000 ? ` ${verdict(maxRss <= 256 * 1024 * 1024)}` : ""}`,
       loadRange(r.cycles),
@@ -191,11 +208,13 @@ function printProbe(options: BenchOptions, results: ProbeSizeResult[]): void {
       "wall (min–max)",
       "lower bound",
       "ratio ≤1.10",
+      "floor: bare client (÷ bound)",
+      "wall ÷ floor",
       "mailboxes/s",
       "peak conns/profile ≤C",
       "TLS hs/origin EWS / AD ≤C",
       "EWS req/mailbox",
-      "table req/check ≤0.05",
+      "table req/check ≤0.05 (max cycle)",
       "app CPU ms/check",
       "peak RSS",
       "load avg (1 min)",

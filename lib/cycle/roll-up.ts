@@ -1,4 +1,5 @@
 import type { MailboxRecord } from "../model/mailbox.js";
+import type { StateCounts } from "../store/cycles.js";
 import type { HourlyRow, ProfileFailure, ProfileSummary, WindowFigures } from "../model/summary.js";
 import { countStates } from "../profiles/import.js";
 import { hourInMaintenance } from "../maintenance/in-force.js";
@@ -19,7 +20,8 @@ const hourMs = 60 * 60_000;
 /**
  * After the last shard of a cycle: the clock-hour rows of the hours the last 60 minutes touch, the rolling
  * last-60-minutes figure, mailbox states and health, written to the profile's summary for the status API.
- * `mailboxes`, when the caller holds every mailbox of the profile as it now is, saves listing them again; so does
+ * `known`: every mailbox of the profile as it now is, or (a sharded cycle) how many are in each state, saves listing
+ * them again (a profile from Dataverse, whose verdicts are counted against the mailboxes, lists them); so does
  * `knownSummary` (the summary as this invocation last read and wrote it) for reading the summary. The fields the
  * roll-up reads are written only by the roll-up and the cycle's Test Connection, except a Dataverse profile's
  * `dynamics`, which the sync may change at any time: such a summary is read again. `pending`: summary fields the
@@ -29,16 +31,18 @@ export async function rollUpCycle(
   storage: Storage,
   stored: StoredProfile,
   now: Date,
-  mailboxes?: readonly MailboxRecord[],
+  known?: KnownMailboxes,
   knownSummary?: ProfileSummary,
   pending?: SummaryUpdate,
 ): Promise<void> {
   const id = stored.profile.id;
-  const [{ from, hours, checks, figures }, read, current] = await Promise.all([
+  const fromDataverse = stored.origin !== undefined || knownSummary?.dynamics !== undefined;
+  const [{ from, hours, checks, figures }, read, listed] = await Promise.all([
     readWindow(storage, id, now),
     knownSummary !== undefined && knownSummary.dynamics === undefined ? knownSummary : readSummary(storage, id),
-    mailboxes ?? listMailboxes(storage, id),
+    known?.kind === "records" ? known.records : known?.kind === "states" && !fromDataverse ? undefined : listMailboxes(storage, id),
   ]);
+  const current = listed ?? [];
   const summary = read === undefined || pending === undefined ? read : withUpdate(read, pending);
   const windows = stored.profile.maintenance ?? [];
   const rows = hours.map((hour): HourlyRow => {
@@ -56,7 +60,7 @@ export async function rollUpCycle(
   for (const m of failingMailboxes(checks, from, now)) failedByCategory[m.lastError?.category ?? "unknown"] = (failedByCategory[m.lastError?.category ?? "unknown"] ?? 0) + 1;
   const lastHour = { ...figures, from: from.toISOString(), to: now.toISOString(), failedByCategory };
   const hourly = lastDay([...(summary?.hourly ?? []).filter((h) => !hours.includes(h.hour)), ...rows], now);
-  const mailboxStates = countStates(current);
+  const mailboxStates = listed === undefined && known?.kind === "states" ? known.states : countStates(current);
   const certificateDays = (summary?.certificates ?? []).map((c) => c.daysLeft);
   const health = healthOf({
     lastHour,
@@ -65,9 +69,12 @@ export async function rollUpCycle(
     ...(certificateDays.length > 0 ? { minCertDaysLeft: Math.min(...certificateDays) } : {}),
   });
   // A profile from Dataverse: Dynamics' verdict beside the probe's, counted again now that the probe moved on.
-  const dynamics = summary === undefined ? undefined : await recountDynamics(storage, summary, current, now);
+  const dynamics = summary === undefined || listed === undefined ? undefined : await recountDynamics(storage, summary, current, now);
   await mergeSummary(storage, id, { ...pending, lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString(), ...(dynamics ? { dynamics } : {}) });
 }
+
+/** What the caller knows of the profile's mailboxes after the cycle: every record, or only the counts per state. */
+export type KnownMailboxes = { kind: "records"; records: readonly MailboxRecord[] } | { kind: "states"; states: StateCounts };
 
 export interface LastHour {
   from: Date;

@@ -1,29 +1,23 @@
 import type { Profile } from "../config/profile.js";
 import type { MailboxRecord } from "../model/mailbox.js";
-import type { ProfileFailure, ProfileSummary } from "../model/summary.js";
+import type { ProfileSummary } from "../model/summary.js";
 import { probeKindFor } from "../probes/choose.js";
-import type { OpenProbe, ProbeEnvironment } from "../probes/kind.js";
-import { publicReport, recordCycleConnectionRun, unopenedReport } from "../recording/connection-run.js";
+import type { OnChecked } from "../probes/kind.js";
+import { unopenedReport } from "../recording/connection-run.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
-import { readinessDue, recordReadiness } from "../recording/readiness.js";
 import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
-import type { Storage } from "../store/storage.js";
-import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
+import { mergeSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
-import { rollUpCycle } from "./roll-up.js";
+import { rollUpCycle, type KnownMailboxes } from "./roll-up.js";
+import { countStates } from "../profiles/import.js";
 import { ProfileBusy, withConnectionShare } from "./connection-share.js";
-import { withUpdate } from "./summary-update.js";
+import type { ProbeDeps } from "./probe-deps.js";
+import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
 
-export interface ProbeDeps {
-  storage: Storage;
-  probe: ProbeEnvironment;
-  now(): Date;
-  /** How long a shard waits for a share of the profile's connections before its message is tried again later (60 s). */
-  shareWaitMs?: number;
-}
+export type { ProbeDeps };
 
 export type ProbeRunResult =
   | { kind: "skipped"; reason: "profile-not-found" | "superseded"; profileId: string; cycle: number }
@@ -88,19 +82,14 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     }
     const probe = opened.value;
     try {
+      const onChecked: OnChecked = (record, check) => results.add(record, check, deps.now());
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place when it ends.
-      const connectionRun =
-        message.shard.index === 0
-          ? runTestConnection(deps, stored, message, "exchange", () => endpointsOf(probe)).then(async (ran) => {
-              await dailyReadiness(deps, stored.profile.id, probe, ran.summary);
-              return ran;
-            })
-          : undefined;
-      const places = connectionRun === undefined ? connections : { limit: connections, heldUntil: connectionRun };
-      const checked = probe.checkMailboxes(due, places, (record, check) => results.add(record, check, deps.now()));
+      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, due, onChecked) : undefined;
+      const places = connectionRun === undefined ? connections : { limit: connections, heldUntil: connectionRun.done };
+      const checked = probe.checkMailboxes(connectionRun?.others ?? due, places, onChecked);
       // Both end before the connections close, whichever of them throws.
-      const [ran, all] = await Promise.allSettled([connectionRun, checked]);
+      const [ran, all] = await Promise.allSettled([connectionRun?.done, checked]);
       if (ran.status === "rejected") throw ran.reason;
       if (all.status === "rejected") throw all.reason;
       if (ran.value !== undefined) ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = ran.value);
@@ -113,11 +102,14 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // Thrown, the message comes back after its visibility timeout, when the connections may be free.
   if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
 
-  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard);
+  // A cycle of one shard holds every mailbox as it now is; a sharded one adds up the states its shards left.
+  const after = results.merged(mine);
+  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard, message.shard.count === 1 ? undefined : countStates(after));
   const rollUp = completion.kind === "last" && !completion.rolledUp;
   if (rollUp) {
-    // A cycle of one shard holds every mailbox as it now is; a sharded one lists them again.
-    await rollUpCycle(deps.storage, stored, deps.now(), message.shard.count === 1 ? results.merged(mine) : undefined, knownSummary, pendingSummary);
+    const known: KnownMailboxes | undefined =
+      message.shard.count === 1 ? { kind: "records", records: after } : completion.kind === "last" && completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
+    await rollUpCycle(deps.storage, stored, deps.now(), known, knownSummary, pendingSummary);
     await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
   } else if (pendingSummary !== undefined) await mergeSummary(deps.storage, message.profileId, pendingSummary);
   return {
@@ -133,41 +125,6 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     peakConnections,
   };
 }
-
-async function endpointsOf(probe: OpenProbe) {
-  return publicReport(await probe.checkEndpoints({ readiness: false }));
-}
-
-/** Exchange Online and hybrid profiles: readiness once a day (Test Connection on demand checks it too). */
-async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenProbe, summary: ProfileSummary | undefined): Promise<void> {
-  if (probe.checkReadiness === undefined || !readinessDue((summary ?? (await readSummary(deps.storage, profileId)))?.readiness, deps.now())) return;
-  try {
-    await recordReadiness(deps.storage, profileId, await probe.checkReadiness(), deps.now(), "daily-check");
-  } catch {
-    // Readiness is advice, never a reason to leave the mailboxes unchecked; the next cycle tries again.
-  }
-}
-
-/**
- * Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. Also answers the
- * summary as it now stands, so this shard's readiness check and roll-up need not read it again. A cycle of one shard
- * leaves the summary's fields `pending` for its roll-up to write.
- */
-async function runTestConnection(
-  deps: ProbeDeps,
-  stored: StoredProfile,
-  message: ProbeMessage,
-  origin: ProfileFailure["origin"],
-  run: () => ReturnType<typeof endpointsOf>,
-): Promise<{ state: "ran" | "already-ran"; summary: ProfileSummary | undefined; pending?: SummaryUpdate }> {
-  const summary = await readSummary(deps.storage, stored.profile.id);
-  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return { state: "already-ran", summary };
-  const summaryWrite = message.shard.count === 1 ? "by-the-caller" : "now";
-  const written = await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin, summaryWrite);
-  const known = summary === undefined ? undefined : withUpdate(summary, written);
-  return summaryWrite === "now" ? { state: "ran", summary: known } : { state: "ran", summary: known, pending: written };
-}
-
 
 export function describeProbeResult(result: ProbeRunResult): string {
   if (result.kind === "skipped") return `profile ${result.profileId} cycle ${result.cycle}: skipped (${result.reason})`;

@@ -117,7 +117,7 @@ function withUrl<T extends object>(value: T, url: string | undefined): T & { url
 }
 
 /** The mailbox Test Connection opens: the first one asked for, else the profile's first approved one, first one, or its service account. */
-function testMailbox(session: ProbeSession, requested: string[]): { address: string; addressFrom: TestAddressSource } | undefined {
+export function testMailbox(session: ProbeSession, requested: string[]): { address: string; addressFrom: TestAddressSource } | undefined {
   const { profile } = session;
   if (requested[0] !== undefined) return { address: requested[0], addressFrom: "requested" };
   const approved = profile.mailboxes.find((m) => m.approved)?.address;

@@ -1,6 +1,6 @@
 import { checkMailboxes } from "../engine/check-mailboxes.js";
 import { openSession } from "../engine/open-session.js";
-import { publicCheck, testConnection } from "../engine/test-connection.js";
+import { publicCheck, testConnection, testMailbox } from "../engine/test-connection.js";
 import { fail, succeed } from "../model/result.js";
 import type { ProbeKind } from "./kind.js";
 
@@ -15,6 +15,7 @@ export const ewsKind: ProbeKind = {
     return succeed({
       checkEndpoints: (options = {}) => testConnection(session, options.mailboxes === undefined ? {} : { mailboxes: [...options.mailboxes] }),
       checkMailboxes: (mailboxes, places, onChecked) => checkMailboxes(session, mailboxes, places, (record, check) => onChecked(record, publicCheck(check))),
+      testMailboxes: () => [testMailbox(session, [])?.address ?? []].flat(),
       peakConnections: () => session.connections.stats().peakSockets,
       close: () => session.close(),
     });

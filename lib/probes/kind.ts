@@ -54,6 +54,11 @@ export interface OpenProbe {
    * A place held by the cycle's Test Connection is taken by a mailbox when it comes free.
    */
   checkMailboxes(mailboxes: readonly MailboxRecord[], places: Places, onChecked: OnChecked): Promise<void>;
+  /**
+   * The mailboxes Test Connection opens when none is asked for (its test mailboxes): the cycle checks them after it,
+   * never beside it.
+   */
+  testMailboxes(): string[];
   /** The most connections that were open at once so far. */
   peakConnections(): number;
   close(): Promise<void>;

@@ -127,6 +127,12 @@ class RoutedProbe implements OpenProbe {
     return checkReadiness(options);
   }
 
+  /** Graph's test mailbox and EWS's (the first approved mailbox on each side, else the first), as checkEndpoints opens them. */
+  testMailboxes(): string[] {
+    const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api));
+    return [on("graph"), on("ews")].filter((a): a is string => a !== undefined);
+  }
+
   async checkEndpoints(options: { mailboxes?: readonly string[]; readiness?: boolean } = {}): Promise<TestConnectionReport> {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
@@ -146,7 +152,7 @@ class RoutedProbe implements OpenProbe {
     let readiness: Readiness | undefined;
 
     if (runGraph) {
-      const testAddress = graph.requested[0] ?? (graph.configured.find((m) => m.approved) ?? graph.configured[0])?.address;
+      const testAddress = graph.requested[0] ?? testMailboxOf(graph.configured);
       const list = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])].map((address) => ({ address, wanted: this.#wantedOf(address) }));
       const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness, ...(this.profile.syncApp === undefined ? {} : { syncApp: this.profile.syncApp }) });
       const from: TestAddressSource = graph.requested.length > 0 ? "requested" : graph.configured.some((m) => m.approved) ? "first-approved-mailbox" : "first-mailbox";
@@ -229,6 +235,10 @@ class RoutedProbe implements OpenProbe {
   close(): Promise<void> {
     return this.#connections.close();
   }
+}
+
+function testMailboxOf(mailboxes: readonly MailboxConfig[]): string | undefined {
+  return (mailboxes.find((m) => m.approved) ?? mailboxes[0])?.address;
 }
 
 export type LimitSplit = { kind: "one-after-the-other" } | { kind: "side-by-side"; graph: number; ews: number };

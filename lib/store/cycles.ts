@@ -1,3 +1,4 @@
+import type { MailboxState } from "../model/mailbox.js";
 import { decodeKeyPart, encodeKeyPart } from "./keys.js";
 import { ignoreNotFound, statusOf } from "./batch.js";
 import { getOrUndefined } from "./rows.js";
@@ -8,7 +9,11 @@ import type { Storage } from "./storage.js";
  * so that exactly one shard — the last — rolls the cycle up. ETag-guarded; a redelivered shard counts once.
  */
 
-type CycleEntity = { cycle: number; shardsDone: string; shards?: number; startedAt?: string; rolledUp?: boolean };
+/** `states`: each finished shard's mailbox states (JSON, by shard index), summed by the last for the roll-up. */
+type CycleEntity = { cycle: number; shardsDone: string; shards?: number; startedAt?: string; rolledUp?: boolean; states?: string };
+
+/** How many of a shard's mailboxes are in each state once it has checked them. */
+export type StateCounts = Record<MailboxState, number>;
 
 export interface CycleProgress {
   cycle: number;
@@ -57,16 +62,24 @@ export async function listCycles(storage: Storage): Promise<Map<string, CyclePro
  * written with the roll-up's mark (see markShardDone).
  */
 export type ShardCompletion =
-  | { kind: "last"; rolledUp: boolean; etag?: string; doneDeferred?: true }
+  | { kind: "last"; rolledUp: boolean; etag?: string; doneDeferred?: true; states?: StateCounts }
   | { kind: "not-last"; done: number; of: number }
   | { kind: "superseded" };
 
 /**
  * Records that a shard finished and says whether it was the cycle's last. A cycle of one shard has nothing to race
  * with: its completion is not written here but by `markRolledUp` together with the roll-up's mark (one write instead
- * of two; a roll-up that throws leaves the shard undone, and the redelivered message finishes it).
+ * of two; a roll-up that throws leaves the shard undone, and the redelivered message finishes it). With `states`, each
+ * shard's mailbox states go in the row, and the last shard is answered their sum when every shard left its own (so the
+ * roll-up need not list every mailbox of the profile again).
  */
-export async function markShardDone(storage: Storage, profileId: string, cycle: number, shard: { index: number; count: number }): Promise<ShardCompletion> {
+export async function markShardDone(
+  storage: Storage,
+  profileId: string,
+  cycle: number,
+  shard: { index: number; count: number },
+  states?: StateCounts,
+): Promise<ShardCompletion> {
   const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -77,6 +90,7 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
       if (stored.shards !== undefined && stored.shards !== null) rest.shards = Number(stored.shards);
       if (typeof stored.startedAt === "string") rest.startedAt = stored.startedAt;
       if (stored.rolledUp === true) rest.rolledUp = true;
+      if (typeof stored.states === "string") rest.states = stored.states;
       current = { cycle: Number(stored.cycle), done: JSON.parse(stored.shardsDone) as number[], etag: stored.etag, rest };
     }
     if (current.cycle > cycle) return { kind: "superseded" };
@@ -85,7 +99,9 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
     if (done.has(shard.index)) return done.size >= shard.count ? { kind: "last", rolledUp } : { kind: "not-last", done: done.size, of: shard.count };
     if (shard.count === 1 && current.etag !== undefined && current.cycle === cycle) return { kind: "last", rolledUp: false, etag: current.etag, doneDeferred: true };
     done.add(shard.index);
-    const entity = { ...key, ...(current.cycle === cycle ? current.rest : {}), cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)) };
+    const byShard = current.cycle === cycle ? statesByShard(current.rest.states) : {};
+    if (states !== undefined) byShard[shard.index] = states;
+    const entity = { ...key, ...(current.cycle === cycle ? current.rest : {}), cycle, shardsDone: JSON.stringify([...done].sort((a, b) => a - b)), states: JSON.stringify(byShard) };
     let written: { etag?: string };
     try {
       written = current.etag === undefined ? await table.createEntity(entity) : await table.updateEntity(entity, "Replace", { etag: current.etag });
@@ -95,9 +111,35 @@ export async function markShardDone(storage: Storage, profileId: string, cycle: 
       throw error;
     }
     if (done.size < shard.count) return { kind: "not-last", done: done.size, of: shard.count };
-    return written.etag === undefined ? { kind: "last", rolledUp } : { kind: "last", rolledUp, etag: written.etag };
+    const summed = sumStates(byShard, done);
+    return { kind: "last", rolledUp, ...(written.etag === undefined ? {} : { etag: written.etag }), ...(summed === undefined ? {} : { states: summed }) };
   }
   throw new Error(`Could not record shard ${shard.index} of cycle ${cycle} for ${profileId}: too much contention`);
+}
+
+function statesByShard(json: string | undefined): Record<number, StateCounts> {
+  if (json === undefined) return {};
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<number, StateCounts>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The shards' states added up, when every finished shard left its own. */
+function sumStates(byShard: Record<number, StateCounts>, done: ReadonlySet<number>): StateCounts | undefined {
+  const sum: StateCounts = { "pending-approval": 0, enabled: 0, retrying: 0, disabled: 0 };
+  for (const index of done) {
+    const counts = byShard[index];
+    if (counts === undefined) return undefined;
+    for (const state of Object.keys(sum) as MailboxState[]) {
+      const n = counts[state];
+      if (!Number.isInteger(n) || n < 0) return undefined;
+      sum[state] += n;
+    }
+  }
+  return sum;
 }
 
 /**

@@ -20,9 +20,12 @@ export interface GraphContext {
 /**
  * Microsoft Graph on one host: `GET /v1.0/users/{address}/...` and `POST /v1.0/$batch`. Every
  * request takes its places in the per-app-and-mailbox concurrency limit for as long as the host's
- * latency lasts; the places it cannot get are answered 429 ApplicationThrottled.
+ * latency lasts; the places it cannot get are answered 429 ApplicationThrottled. The latency runs from
+ * the request's arrival, as EWS's does: reading and admitting it are part of it.
  */
 export async function handleGraph(ctx: GraphContext, server: ServerState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const arrived = performance.now();
+  const latency = () => delay(server.knobs.latencyMs - (performance.now() - arrived));
   const body = await readBody(req);
   ctx.counters.graph.httpRequests++;
   const clientRequestId = header(req, "client-request-id");
@@ -30,12 +33,12 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
   const authorization = header(req, "authorization");
   if (server.knobs.echoSecrets === "authorization-400" && authorization !== undefined) {
     // A front end that quotes the request back: the Bearer token in Graph's own error message.
-    await delay(server.knobs.latencyMs);
+    await latency();
     return reply(res, graphError(400, "BadRequest", `The request header Authorization: ${authorization} is not valid here.`, clientRequestId));
   }
   const parsed: Parsed = caller.kind === "refused" ? { kind: "error", reply: caller.reply } : parse(req, path, body, clientRequestId);
   if (parsed.kind === "error" || caller.kind === "refused") {
-    await delay(server.knobs.latencyMs);
+    await latency();
     if (!answerServerFault(server.knobs, res) && parsed.kind === "error") reply(res, parsed.reply);
     return;
   }
@@ -43,7 +46,7 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
   if (parsed.kind === "batch") ctx.counters.graph.batches++;
   const admission = admit(ctx, caller.app.clientId, items, parsed.kind === "batch");
   try {
-    await delay(server.knobs.latencyMs);
+    await latency();
     if (answerServerFault(server.knobs, res)) return;
     const answers = items.map((item): GraphReply => {
       ctx.counters.graph.requests++;

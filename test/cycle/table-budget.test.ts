@@ -13,7 +13,7 @@ import { testSettings, testStorage } from "../support/storage.js";
 
 let sim: SimulatedOrg;
 beforeAll(async () => {
-  sim = await startSimulatedOrg(cycleOrganisation(500));
+  sim = await startSimulatedOrg(cycleOrganisation(1000));
 });
 afterAll(async () => {
   await sim.stop();
@@ -70,5 +70,38 @@ describe("table requests of a cycle (Azurite, simulator)", () => {
     expect(summary?.hourly.find((h) => h.hour === "2026113010")).toMatchObject({ processed: 500, failed: 0 });
     clock += 6 * 60_000;
     expect((await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 }))[0]).toMatchObject({ kind: "enqueued", cycle: 3 });
+  }, 120_000);
+
+  it("a steady cycle of 1,000 mailboxes in two shards stays within 0.05 too: the last shard adds up the states the shards left", async () => {
+    const settings = testSettings();
+    const storage = testStorage(settings);
+    const addresses = Array.from({ length: 1000 }, (_, i) => `user${i}@litware.com`);
+    // A few mailboxes wait for approval (never checked), so the states differ from shard to shard.
+    const profile = litwareProfile(addresses);
+    expect((await importProfile(storage, { ...profile, mailboxes: profile.mailboxes.map((m, i) => (i % 250 === 7 ? { ...m, approved: false } : m)) })).ok).toBe(true);
+    let clock = Date.parse("2026-11-30T10:10:00Z");
+    const now = () => new Date((clock += 5));
+    const deps = { storage, probe: simEnvironment(sim, cycleSecrets), now };
+    const cycle = async () => {
+      await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
+      const messages = await drain(storage, settings.probeQueue);
+      expect(messages).toHaveLength(2);
+      return Promise.all(messages.map((m) => runProbe(deps, m)));
+    };
+
+    await cycle();
+    clock += 6 * 60_000;
+    const before = storage.requests.table;
+    const shards = await cycle();
+    const spent = storage.requests.table - before;
+    expect(shards.map((r) => (r.kind === "probed" ? r.checked : -1)).reduce((a, b) => a + b, 0)).toBe(996);
+    expect(shards.filter((r) => r.kind === "probed" && r.rolledUp)).toHaveLength(1);
+    expect(spent).toBeLessThanOrEqual(1000 * 0.05);
+
+    const stored = await listMailboxes(storage, "litware");
+    const truth = { "pending-approval": 0, enabled: 0, retrying: 0, disabled: 0 };
+    for (const m of stored) truth[m.state] += 1;
+    expect(truth).toMatchObject({ "pending-approval": 4, enabled: 996 });
+    expect((await readSummary(storage, "litware"))?.mailboxStates).toEqual(truth);
   }, 120_000);
 });

@@ -1,0 +1,71 @@
+import type { MailboxRecord } from "../model/mailbox.js";
+import type { ProfileFailure, ProfileSummary } from "../model/summary.js";
+import type { OnChecked, OpenProbe } from "../probes/kind.js";
+import { publicReport, recordCycleConnectionRun } from "../recording/connection-run.js";
+import { readinessDue, recordReadiness } from "../recording/readiness.js";
+import type { StoredProfile } from "../store/profiles.js";
+import { readSummary, type SummaryUpdate } from "../store/summaries.js";
+import type { ProbeMessage } from "./message.js";
+import type { ProbeDeps } from "./probe-deps.js";
+import { withUpdate } from "./summary-update.js";
+
+export interface ConnectionRunOutcome {
+  state: "ran" | "already-ran";
+  summary: ProfileSummary | undefined;
+  /** Summary fields a cycle of one shard writes with its roll-up. */
+  pending?: SummaryUpdate;
+}
+
+/**
+ * The first shard's Test Connection in one of the shard's places, beside the mailbox checks: the run, the daily
+ * readiness check, then the mailboxes the run opened (its test mailbox), checked only now so that no mailbox is
+ * asked twice at once (Graph allows four requests at a time per mailbox). `others` are for the other places.
+ */
+export function testConnectionInItsPlace(
+  deps: ProbeDeps,
+  stored: StoredProfile,
+  message: ProbeMessage,
+  probe: OpenProbe,
+  due: readonly MailboxRecord[],
+  onChecked: OnChecked,
+): { done: Promise<ConnectionRunOutcome>; others: MailboxRecord[] } {
+  const opened = new Set(probe.testMailboxes().map((a) => a.toLowerCase()));
+  const afterIt = due.filter((m) => opened.has(m.address.toLowerCase()));
+  const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
+  const done = runTestConnection(deps, stored, message, "exchange", async () => publicReport(await probe.checkEndpoints({ readiness: false }))).then(async (ran) => {
+    await dailyReadiness(deps, stored.profile.id, probe, ran.summary);
+    if (afterIt.length > 0) await probe.checkMailboxes(afterIt, 1, onChecked);
+    return ran;
+  });
+  return { done, others };
+}
+
+/** Exchange Online and hybrid profiles: readiness once a day (Test Connection on demand checks it too). */
+async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenProbe, summary: ProfileSummary | undefined): Promise<void> {
+  if (probe.checkReadiness === undefined || !readinessDue((summary ?? (await readSummary(deps.storage, profileId)))?.readiness, deps.now())) return;
+  try {
+    await recordReadiness(deps.storage, profileId, await probe.checkReadiness(), deps.now(), "daily-check");
+  } catch {
+    // Readiness is advice, never a reason to leave the mailboxes unchecked; the next cycle tries again.
+  }
+}
+
+/**
+ * Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. Also answers the
+ * summary as it now stands, so this shard's readiness check and roll-up need not read it again. A cycle of one shard
+ * leaves the summary's fields `pending` for its roll-up to write.
+ */
+export async function runTestConnection(
+  deps: ProbeDeps,
+  stored: StoredProfile,
+  message: ProbeMessage,
+  origin: ProfileFailure["origin"],
+  run: () => Promise<ReturnType<typeof publicReport>>,
+): Promise<ConnectionRunOutcome> {
+  const summary = await readSummary(deps.storage, stored.profile.id);
+  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return { state: "already-ran", summary };
+  const summaryWrite = message.shard.count === 1 ? "by-the-caller" : "now";
+  const written = await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin, summaryWrite);
+  const known = summary === undefined ? undefined : withUpdate(summary, written);
+  return summaryWrite === "now" ? { state: "ran", summary: known } : { state: "ran", summary: known, pending: written };
+}

@@ -8,6 +8,8 @@ import type { RunningAzurite } from "../local/azurite.js";
 import { startSimulatedOrg, throwawaySecret, type OrgSpec } from "../sim/index.js";
 import type { BenchOptions } from "./args.js";
 import { workerFlags } from "./probe.js";
+import { Agent, request } from "undici";
+import type { FloorResult } from "./floor.js";
 import { rpc, type CycleReport, type ToWorker } from "./probe-protocol.js";
 import { fixed, median, ms, printTable, verdict } from "./report.js";
 
@@ -47,6 +49,8 @@ interface WireResult {
   lowerBoundMs: number;
   warmUp: GraphCycle;
   cycles: GraphCycle[];
+  /** A bare client's pass over the same requests (bench/floor.ts). */
+  floor: FloorResult;
 }
 
 function organisation(mailboxes: number, latencyMs: number): OrgSpec {
@@ -143,24 +147,44 @@ async function benchWire(options: BenchOptions, azurite: RunningAzurite, wire: W
       );
       return measured;
     };
+    const floor = await measureWireFloor(call, sim, wire, mailboxes, C);
+    console.error(`  ${wire} floor (a bare client, the same ${floor.requests} requests): ${ms(floor.wallMs)}, ${fixed(floor.perRequestMs)} ms per request and connection`);
     const warmUp = await cycle(0);
     const cycles: GraphCycle[] = [];
     for (let i = 1; i <= options.cycles; i++) cycles.push(await cycle(i));
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.send({ type: "exit" } satisfies ToWorker);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    return { wire, mailboxes, lowerBoundMs: wire === "graph" ? graphLowerBoundMs(mailboxes, C, L) : ewsLowerBoundMs(mailboxes, C, L), warmUp, cycles };
+    return { wire, mailboxes, lowerBoundMs: wire === "graph" ? graphLowerBoundMs(mailboxes, C, L) : ewsLowerBoundMs(mailboxes, C, L), warmUp, cycles, floor };
   } finally {
     if (worker.exitCode === null) worker.kill();
     await sim.stop();
   }
 }
 
+/** The floor for one wire: an app token from the simulated Entra, then the wire's requests from the worker's process. */
+async function measureWireFloor(call: ReturnType<typeof rpc>, sim: Awaited<ReturnType<typeof startSimulatedOrg>>, wire: Wire, mailboxes: number, connections: number): Promise<FloorResult> {
+  const host = wire === "graph" ? "graph.microsoft.com" : "outlook.office365.com";
+  const login = new Agent({ connect: { ca: sim.endpoints.caPem, servername: "login.microsoftonline.com" } });
+  const answer = await request(`https://127.0.0.1:${sim.endpoints.httpsPort}/${tenant}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { host: "login.microsoftonline.com", "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: secret, scope: `https://${host}/.default` }).toString(),
+    dispatcher: login,
+  });
+  const token = ((await answer.body.json()) as { access_token?: string }).access_token;
+  await login.close();
+  if (token === undefined) throw new Error(`floor: no token for ${host} (HTTP ${answer.statusCode})`);
+  const target = { httpsPort: sim.endpoints.httpsPort, caPem: sim.endpoints.caPem, connections };
+  const work = { kind: wire === "graph" ? ("graph-batch" as const) : ("ews-getfolder" as const), host, domain, authorization: `Bearer ${token}`, mailboxes };
+  return (await call({ type: "floor", target, work })) as FloorResult;
+}
+
 function printGraph(options: BenchOptions, results: WireResult[]): void {
   const C = options.connections;
   printTable(
     `Exchange Online probe cycle, Microsoft Graph beside EWS (latency ${options.latencyMs} ms per Graph batch and per EWS request, C=${C}, one shard, median of ${options.cycles} cycles after a warm-up cycle)`,
-    ["1 × M", "wire", "wall (min–max)", "lower bound", "ratio ≤1.10", "before / during / after Exchange", "during ÷ bound", "app CPU", "mailboxes/s", "Graph req/mailbox ≤0.3", "EWS req/mailbox", "throttled", "peak conns ≤C", "failed"],
+    ["1 × M", "wire", "wall (min–max)", "lower bound", "ratio ≤1.10", "floor: bare client (÷ bound)", "wall ÷ floor", "before / during / after Exchange", "during ÷ bound", "app CPU", "mailboxes/s", "Graph req/mailbox ≤0.3", "EWS req/mailbox", "throttled", "peak conns ≤C", "failed"],
     results.map((r) => {
       const walls = r.cycles.map((c) => c.wallMs);
       const wall = median(walls);
@@ -174,6 +198,8 @@ function printGraph(options: BenchOptions, results: WireResult[]): void {
         `${ms(wall)} (${ms(Math.min(...walls))}–${ms(Math.max(...walls))})`,
         `${ms(r.lowerBoundMs)} ${r.wire === "graph" ? "(1 + ⌈⌈M/4⌉/C⌉) × L" : "⌈M/C⌉ × L"}`,
         `${fixed(ratio)} ${verdict(ratio <= 1.1)}`,
+        `${ms(r.floor.wallMs)} (${fixed(r.floor.wallMs / r.lowerBoundMs)})`,
+        fixed(wall / r.floor.wallMs),
         [(c: GraphCycle) => c.phases.beforeMs, (c: GraphCycle) => c.phases.exchangeMs, (c: GraphCycle) => c.phases.afterMs].map((f) => ms(median(r.cycles.map(f)))).join(" / "),
         fixed(median(r.cycles.map((c) => c.phases.exchangeMs)) / r.lowerBoundMs),
         ms(median(r.cycles.map((c) => c.cpuMs))),

@@ -1,3 +1,4 @@
+import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { ProfileFailure, ProfileSummary } from "../model/summary.js";
 import type { OnChecked, OpenProbe } from "../probes/kind.js";
@@ -18,8 +19,9 @@ export interface ConnectionRunOutcome {
 
 /**
  * The first shard's Test Connection in one of the shard's places, beside the mailbox checks: the run, the daily
- * readiness check, then the mailboxes the run opened (its test mailbox), checked only now so that no mailbox is
- * asked twice at once (Graph allows four requests at a time per mailbox). `others` are for the other places.
+ * readiness check, then the mailboxes the run opened (its test mailboxes). They are left out of the other places, so
+ * that no mailbox is asked twice at once (Graph allows four requests at a time per mailbox); the run's own full
+ * check of each is recorded as its check for the cycle, and only one the run did not check is checked afterwards.
  */
 export function testConnectionInItsPlace(
   deps: ProbeDeps,
@@ -32,9 +34,21 @@ export function testConnectionInItsPlace(
   const opened = new Set(probe.testMailboxes().map((a) => a.toLowerCase()));
   const afterIt = due.filter((m) => opened.has(m.address.toLowerCase()));
   const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
-  const done = runTestConnection(deps, stored, message, "exchange", async () => publicReport(await probe.checkEndpoints({ readiness: false }))).then(async (ran) => {
+  let tested: MailboxCheck[] = [];
+  const run = async () => {
+    const report = await probe.checkEndpoints({ readiness: false });
+    tested = report.testMailboxChecks ?? [];
+    return publicReport(report);
+  };
+  const done = runTestConnection(deps, stored, message, "exchange", run).then(async (ran) => {
     await dailyReadiness(deps, stored.profile.id, probe, ran.summary);
-    if (afterIt.length > 0) await probe.checkMailboxes(afterIt, 1, onChecked);
+    const checks = new Map(tested.map((check) => [check.address.toLowerCase(), check]));
+    for (const record of afterIt) {
+      const check = checks.get(record.address.toLowerCase());
+      if (check !== undefined) await onChecked(record, check);
+    }
+    const unchecked = afterIt.filter((m) => !checks.has(m.address.toLowerCase()));
+    if (unchecked.length > 0) await probe.checkMailboxes(unchecked, 1, onChecked);
     return ran;
   });
   return { done, others };

@@ -14,7 +14,8 @@ export interface TestConnectionOptions {
   mailboxes?: string[];
 }
 
-export type TestConnectionResult = TestConnectionReport & { ewsUrl?: string; mailboxResults: MailboxCheckResult[] };
+/** `tested`: the test mailbox's check, when the mailbox step ran (a full check, as a cycle's). */
+export type TestConnectionResult = TestConnectionReport & { ewsUrl?: string; mailboxResults: MailboxCheckResult[]; tested?: MailboxCheckResult };
 
 /** Test Connection's three steps — Autodiscover / HTTPS, EWS, mailbox — and then the mailboxes asked for. */
 export async function testConnection(session: ProbeSession, options: TestConnectionOptions = {}): Promise<TestConnectionResult> {
@@ -103,6 +104,8 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   };
   if (server !== undefined) report.server = serverInfo(server);
   if (ewsUrl !== undefined) report.ewsUrl = ewsUrl;
+  const tested = testAddress === undefined ? undefined : checks.get(testAddress);
+  if (tested !== undefined) report.tested = tested;
   return report;
 }
 

@@ -13,7 +13,10 @@ export const ewsKind: ProbeKind = {
     if (!opened.ok) return fail(opened.failure);
     const session = opened.value;
     return succeed({
-      checkEndpoints: (options = {}) => testConnection(session, options.mailboxes === undefined ? {} : { mailboxes: [...options.mailboxes] }),
+      checkEndpoints: async (options = {}) => {
+        const run = await testConnection(session, options.mailboxes === undefined ? {} : { mailboxes: [...options.mailboxes] });
+        return run.tested === undefined ? run : { ...run, testMailboxChecks: [publicCheck(run.tested)] };
+      },
       checkMailboxes: (mailboxes, places, onChecked) => checkMailboxes(session, mailboxes, places, (record, check) => onChecked(record, publicCheck(check))),
       testMailboxes: () => [testMailbox(session, [])?.address ?? []].flat(),
       peakConnections: () => session.connections.stats().peakSockets,

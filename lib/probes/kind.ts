@@ -20,7 +20,10 @@ export interface ConnectionBudget {
  * A kind's Test Connection: the public report (its steps named as the kind names them), plus whatever else the
  * kind keeps; `publicReport` in lib/recording picks the contract's fields.
  */
-export type ConnectionRun = TestConnectionReport;
+export type ConnectionRun = TestConnectionReport & {
+  /** The test mailboxes' checks, full ones as a cycle's (the cycle records them instead of asking again). */
+  testMailboxChecks?: MailboxCheck[];
+};
 
 /** Called once for every mailbox checked, in any order; the cycle and Test & Enable record through it. */
 export type OnChecked = (record: MailboxRecord, check: MailboxCheck) => Promise<void>;

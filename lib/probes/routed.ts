@@ -14,7 +14,7 @@ import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
 import { ProfileConnections } from "../net/index.js";
-import type { ConnectionBudget, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
+import type { ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
 import { limitOf, withLimit, type Places } from "../util/places.js";
 
 /** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
@@ -133,7 +133,7 @@ class RoutedProbe implements OpenProbe {
     return [on("graph"), on("ews")].filter((a): a is string => a !== undefined);
   }
 
-  async checkEndpoints(options: { mailboxes?: readonly string[]; readiness?: boolean } = {}): Promise<TestConnectionReport> {
+  async checkEndpoints(options: { mailboxes?: readonly string[]; readiness?: boolean } = {}): Promise<ConnectionRun> {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
@@ -149,6 +149,7 @@ class RoutedProbe implements OpenProbe {
 
     const report: TestConnectionReport = { profile: this.profile.id, ok: false, elapsedMs: 0, steps: [], mailboxes: [], certificates: [] };
     const checks = new Map<string, MailboxCheck>();
+    const tested: MailboxCheck[] = [];
     let readiness: Readiness | undefined;
 
     if (runGraph) {
@@ -158,6 +159,7 @@ class RoutedProbe implements OpenProbe {
       const from: TestAddressSource = graph.requested.length > 0 ? "requested" : graph.configured.some((m) => m.approved) ? "first-approved-mailbox" : "first-mailbox";
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && testAddress !== undefined ? { ...s, address: testAddress, addressFrom: from } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
+      tested.push(...run.mailboxes.filter((m) => m.address === testAddress));
       if (wantReadiness) readiness = run.readiness;
     }
     if (runEws) {
@@ -170,6 +172,7 @@ class RoutedProbe implements OpenProbe {
       const run = await testConnection(this.#sessionFor(view), { mailboxes: ews.requested });
       report.steps.push(...run.steps);
       for (const check of run.mailboxes) checks.set(check.address, check);
+      if (run.tested !== undefined) tested.push(publicCheck(run.tested));
       if (run.server !== undefined) report.server = run.server;
     }
     if (wantReadiness && readiness === undefined) readiness = await this.checkReadiness();
@@ -179,7 +182,7 @@ class RoutedProbe implements OpenProbe {
     report.ok = report.steps.every((s) => s.ok === true) && report.mailboxes.every((m) => m.ok);
     report.elapsedMs = Math.round(performance.now() - started);
     if (readiness !== undefined) report.readiness = readiness;
-    return redactDeep(report, this.#secrets.redact);
+    return redactDeep(tested.length === 0 ? report : { ...report, testMailboxChecks: tested }, this.#secrets.redact);
   }
 
   #wantedOf(address: string): GraphMailbox["wanted"] {

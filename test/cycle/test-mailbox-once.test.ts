@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clearTokenCache } from "../../lib/auth/index.js";
+import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
+import { runProbe, type ProbeRunResult } from "../../lib/cycle/run.js";
+import { runSchedule } from "../../lib/cycle/schedule.js";
+import { importProfile } from "../../lib/profiles/import.js";
+import { listMailboxes } from "../../lib/store/mailboxes.js";
+import type { Storage } from "../../lib/store/storage.js";
+import { demoProfiles } from "../../sim/demo-profiles.js";
+import type { SimulatedOrg } from "../../sim/index.js";
+import { simEnvironment, startDemoSim } from "../support/sim.js";
+import { testSettings, testStorage } from "../support/storage.js";
+
+let sim: SimulatedOrg;
+beforeAll(async () => {
+  sim = await startDemoSim();
+});
+afterAll(() => sim.stop());
+
+async function nextMessage(storage: Storage, queueName: string, now: Date): Promise<ProbeMessage> {
+  await runSchedule({ storage, now: () => now, probeQueue: queueName, shardSize: 500 });
+  const queue = await storage.queue(queueName);
+  const item = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems[0]!;
+  await queue.deleteMessage(item.messageId, item.popReceipt);
+  const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
+  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+  return parsed.message;
+}
+
+/** Two cycles of one demo profile; the second (steady: EWS URLs cached, token cached) is counted at the simulator. */
+async function steadyCycle(profileId: string): Promise<{ result: Extract<ProbeRunResult, { kind: "probed" }>; storage: Storage; at: Date }> {
+  clearTokenCache();
+  const settings = testSettings();
+  const storage = testStorage(settings);
+  expect((await importProfile(storage, demoProfiles().find((p) => p.id === profileId)!)).ok).toBe(true);
+  let now = new Date();
+  const deps = () => ({ storage, probe: simEnvironment(sim), now: () => now });
+  await runProbe(deps(), await nextMessage(storage, settings.probeQueue, now));
+  now = new Date(now.getTime() + 6 * 60_000);
+  const message = await nextMessage(storage, settings.probeQueue, now);
+  sim.counters.reset();
+  const result = await runProbe(deps(), message);
+  if (result.kind !== "probed") throw new Error(`not probed: ${result.reason}`);
+  return { result, storage, at: now };
+}
+
+describe("the cycle's Test Connection and its test mailbox", () => {
+  it("EWS: the test mailbox is asked once, by Test Connection's mailbox step, and that check is the cycle's", async () => {
+    const { result, storage, at } = await steadyCycle("contoso-ex2016");
+    expect(result.testConnection).toBe("ran");
+    expect(result.checked).toBeGreaterThan(1);
+    // One GetFolder per mailbox checked, and Test Connection's own "ews" step: none for the test mailbox twice.
+    expect(sim.counters.requestCount(undefined, "/EWS/Exchange.asmx")).toBe(result.checked + 1);
+    const mailboxes = await listMailboxes(storage, "contoso-ex2016");
+    const checked = mailboxes.filter((m) => m.lastCycle === result.cycle);
+    expect(checked).toHaveLength(result.checked);
+    const testMailbox = mailboxes.find((m) => m.approved)!;
+    expect(testMailbox.lastCycle).toBe(result.cycle);
+    expect(Date.parse(testMailbox.lastCheckedAt!)).toBe(at.getTime());
+  });
+
+  it("Graph: the test mailbox's folders go in Test Connection's batch only, never beside another batch for it", async () => {
+    const { result } = await steadyCycle("tailspin-online");
+    expect(result.testConnection).toBe("ran");
+    const cloudChecked = result.checked;
+    expect(cloudChecked).toBeGreaterThan(1);
+    expect(sim.counters.graph.throttled).toBe(0);
+    expect(sim.counters.peakMailboxConcurrency()).toBeLessThanOrEqual(4);
+    // Test Connection's batch (its mailbox), then the others four to a batch.
+    expect(sim.counters.graph.batches).toBe(1 + Math.ceil((cloudChecked - 1) / 4));
+  });
+});

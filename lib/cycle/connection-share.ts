@@ -5,7 +5,8 @@ import type { Storage } from "../store/storage.js";
 /** A share's expiry when its holder stops renewing it (a crashed instance): the connections come free by then. */
 export const shareTtlMs = 60_000;
 
-export type Shared<T> = { kind: "done"; value: T } | { kind: "busy"; holders: ShareHolder[] };
+/** `released`: the share given back (already, unless `releaseAlongside`); it never rejects. */
+export type Shared<T> = { kind: "done"; value: T; released: Promise<void> } | { kind: "busy"; holders: ShareHolder[] };
 
 export interface ShareRequest {
   /** What holds it, for the administrator: "cycle 12 shard 1/3", "test-connection". */
@@ -20,12 +21,14 @@ export interface ShareRequest {
  * one), renewed while it runs and given back after: a cycle's shards, a cycle taken as abandoned that still runs, a
  * redelivered shard and an on-demand Test Connection or Test & Enable together never open more connections to the
  * profile's servers than its limit. Waits up to `waitMs` for a connection to come free, then answers "busy".
+ * `releaseAlongside`: the share is given back while the caller goes on (after `work`, whatever it did), and the
+ * caller awaits `released` before it ends.
  */
 export async function withConnectionShare<T>(
   storage: Storage,
   profileId: string,
   request: ShareRequest,
-  options: { waitMs: number; pollMs?: number; ttlMs?: number },
+  options: { waitMs: number; pollMs?: number; ttlMs?: number; releaseAlongside?: boolean },
   work: (connections: number, how: { waited: boolean }) => Promise<T>,
 ): Promise<Shared<T>> {
   const id = randomUUID();
@@ -40,13 +43,21 @@ export async function withConnectionShare<T>(
         lease = renewed.kind === "renewed" ? renewed.lease : undefined;
       };
       const renewal = setInterval(() => void renew().catch(() => (lease = undefined)), ttlMs / 3);
-      try {
-        return { kind: "done", value: await work(taken.connections, { waited }) };
-      } finally {
+      // Not given back, it frees itself at its expiry.
+      const release = () => {
         clearInterval(renewal);
-        // Not given back, it frees itself at its expiry.
-        await releaseShare(storage, profileId, id, lease).catch(() => undefined);
+        return releaseShare(storage, profileId, id, lease).catch(() => undefined);
+      };
+      let value: T;
+      try {
+        value = await work(taken.connections, { waited });
+      } catch (error) {
+        await release();
+        throw error;
       }
+      const released = release();
+      if (options.releaseAlongside !== true) await released;
+      return { kind: "done", value, released };
     }
     if (Date.now() >= giveUpAt) return { kind: "busy", holders: taken.holders };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));

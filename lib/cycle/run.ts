@@ -62,7 +62,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them.
   const share = { label: `cycle ${message.cycle} shard ${message.shard.index + 1}/${message.shard.count}`, want: message.maxConnections, limit: stored.profile.maxConcurrentConnections };
-  const shared = await withConnectionShare(deps.storage, message.profileId, share, { waitMs: deps.shareWaitMs ?? 60_000 }, async (connections, { waited }) => {
+  const shared = await withConnectionShare(deps.storage, message.profileId, share, { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true }, async (connections, { waited }) => {
     if (waited) {
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
       mine = await listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
@@ -102,16 +102,8 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // Thrown, the message comes back after its visibility timeout, when the connections may be free.
   if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
 
-  // A cycle of one shard holds every mailbox as it now is; a sharded one adds up the states its shards left.
-  const after = results.merged(mine);
-  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard, message.shard.count === 1 ? undefined : countStates(after));
-  const rollUp = completion.kind === "last" && !completion.rolledUp;
-  if (rollUp) {
-    const known: KnownMailboxes | undefined =
-      message.shard.count === 1 ? { kind: "records", records: after } : completion.kind === "last" && completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
-    await rollUpCycle(deps.storage, stored, deps.now(), known, knownSummary, pendingSummary);
-    await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
-  } else if (pendingSummary !== undefined) await mergeSummary(deps.storage, message.profileId, pendingSummary);
+  // The share is given back meanwhile (the results are stored by now); the invocation ends once it is.
+  const rollUp = await finishShard(deps, stored, message, results.merged(mine), { known: knownSummary, pending: pendingSummary }).finally(() => shared.released);
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -124,6 +116,29 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     rolledUp: rollUp,
     peakConnections,
   };
+}
+
+/**
+ * Marks the shard done; the last one rolls the cycle up (a cycle of one shard holds every mailbox as it now is, a
+ * sharded one adds up the states its shards left). Answers whether this shard rolled it up.
+ */
+async function finishShard(
+  deps: ProbeDeps,
+  stored: StoredProfile,
+  message: ProbeMessage,
+  after: MailboxRecord[],
+  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined },
+): Promise<boolean> {
+  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard, message.shard.count === 1 ? undefined : countStates(after));
+  if (completion.kind !== "last" || completion.rolledUp) {
+    if (summary.pending !== undefined) await mergeSummary(deps.storage, message.profileId, summary.pending);
+    return false;
+  }
+  const known: KnownMailboxes | undefined =
+    message.shard.count === 1 ? { kind: "records", records: after } : completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
+  await rollUpCycle(deps.storage, stored, deps.now(), known, summary.known, summary.pending);
+  await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
+  return true;
 }
 
 export function describeProbeResult(result: ProbeRunResult): string {

@@ -31,11 +31,22 @@ describe("the connection lease of a profile (Azurite)", () => {
     await releaseShare(storage, "p", "cycle");
     const seen: number[] = [];
     const done = await withConnectionShare(storage, "p", { label: "test-connection", want: 4, limit: 4 }, { waitMs: 300 }, async (n) => (seen.push(n, (await shareHolders(storage, "p")).length), "ran"));
-    expect(done).toEqual({ kind: "done", value: "ran" });
+    expect(done).toMatchObject({ kind: "done", value: "ran" });
     expect(seen).toEqual([4, 1]);
     const table = await storage.table("leases");
     const rows = [];
     for await (const e of table.listEntities()) rows.push(e);
     expect(rows).toEqual([]);
+  });
+
+  it("with releaseAlongside the share is given back while the caller goes on, and by the time `released` settles", async () => {
+    const storage = testStorage();
+    const done = await withConnectionShare(storage, "p", { label: "cycle 1 shard 1/1", want: 4, limit: 4 }, { waitMs: 300, releaseAlongside: true }, async () => "ran");
+    if (done.kind !== "done") throw new Error("busy");
+    expect(done.value).toBe("ran");
+    await done.released;
+    expect(await shareHolders(storage, "p")).toEqual([]);
+    // A share given back this way is free for the next holder at once.
+    expect(await withConnectionShare(storage, "p", { label: "test-connection", want: 4, limit: 4 }, { waitMs: 0 }, async (n) => n)).toMatchObject({ kind: "done", value: 4 });
   });
 });

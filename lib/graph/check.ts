@@ -96,9 +96,14 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   if (!token.ok) {
     await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
-    // A batch's reports (the cycle records them, flushing to storage every hundred) do not hold up the next batch.
+    // A batch's reports (redacted, then recorded by the cycle) do not hold up the next batch: they are made after
+    // the next batch has gone out (setImmediate runs once the pool's worker has sent it).
     const delivering: Promise<void>[] = [];
-    await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => void delivering.push(deliver((await checkBatch(run, part)).checks)));
+    const afterNextSend = () => new Promise<void>((resolve) => setImmediate(resolve));
+    await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => {
+      const { checks } = await checkBatch(run, part);
+      delivering.push(afterNextSend().then(() => deliver(checks)));
+    });
     await Promise.all(delivering);
   }
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox reports failed`);

@@ -72,7 +72,7 @@ describe("table requests of a cycle (Azurite, simulator)", () => {
     expect((await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 }))[0]).toMatchObject({ kind: "enqueued", cycle: 3 });
   }, 120_000);
 
-  it("a steady cycle of 1,000 mailboxes in two shards stays within 0.05 too: the last shard adds up the states the shards left", async () => {
+  it("a steady cycle of 1,000 mailboxes in two shards (one after the other) stays within 0.05 too: the last shard adds up the states the shards left", async () => {
     const settings = testSettings();
     const storage = testStorage(settings);
     const addresses = Array.from({ length: 1000 }, (_, i) => `user${i}@litware.com`);
@@ -86,7 +86,11 @@ describe("table requests of a cycle (Azurite, simulator)", () => {
       await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
       const messages = await drain(storage, settings.probeQueue);
       expect(messages).toHaveLength(2);
-      return Promise.all(messages.map((m) => runProbe(deps, m)));
+      // One after the other: shards running at once also race for the lease's one row (a read and a write per lost
+      // race, BENCHMARKS.md), which this count is not about.
+      const results = [];
+      for (const m of messages) results.push(await runProbe(deps, m));
+      return results;
     };
 
     await cycle();

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../lib/auth/index.js";
-import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
 import { runProbe } from "../../lib/cycle/run.js";
-import { runSchedule } from "../../lib/cycle/schedule.js";
 import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { readinessDue } from "../../lib/recording/readiness.js";
 import { readSummary } from "../../lib/store/summaries.js";
-import type { Storage } from "../../lib/store/storage.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { simEnvironment, startDemoSim } from "../support/sim.js";
+import { scheduleOneMessage } from "../support/probe-queue.js";
 import { testSettings, testStorage } from "../support/storage.js";
 
 let sim: SimulatedOrg;
@@ -18,17 +16,6 @@ beforeAll(async () => {
   sim = await startDemoSim();
 });
 afterAll(() => sim.stop());
-
-async function nextMessage(storage: Storage, queueName: string, now: Date): Promise<ProbeMessage> {
-  await runSchedule({ storage, now: () => now, probeQueue: queueName, shardSize: 500 });
-  const queue = await storage.queue(queueName);
-  const batch = await queue.receiveMessages({ numberOfMessages: 1 });
-  const item = batch.receivedMessageItems[0]!;
-  await queue.deleteMessage(item.messageId, item.popReceipt);
-  const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  return parsed.message;
-}
 
 /** EWS requests the readiness check sends: one authenticated POST to Exchange Online's EWS per check. */
 const ewsAsks = () => sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx");
@@ -52,7 +39,7 @@ describe("readiness in the probe cycle", () => {
     let now = new Date();
 
     sim.counters.reset();
-    await runProbe(deps(now), await nextMessage(storage, settings.probeQueue, now));
+    await runProbe(deps(now), await scheduleOneMessage(storage, settings.probeQueue, now));
     const first = (await readSummary(storage, "wingtip-online"))!.readiness;
     expect(first).toMatchObject({
       ews: "blocked-by-policy",
@@ -67,12 +54,12 @@ describe("readiness in the probe cycle", () => {
     expect((await readSummary(storage, "wingtip-online"))!.lastTestConnection!.steps.map((s) => s.step)).toEqual(["token", "graph", "mailbox"]);
 
     now = new Date(now.getTime() + 2 * 60_000);
-    await runProbe(deps(now), await nextMessage(storage, settings.probeQueue, now));
+    await runProbe(deps(now), await scheduleOneMessage(storage, settings.probeQueue, now));
     expect(ewsAsks()).toBe(1);
     expect((await readSummary(storage, "wingtip-online"))!.readiness!.checkedAt).toBe(first!.checkedAt);
 
     now = new Date(now.getTime() + 25 * 3_600_000);
-    await runProbe(deps(now), await nextMessage(storage, settings.probeQueue, now));
+    await runProbe(deps(now), await scheduleOneMessage(storage, settings.probeQueue, now));
     expect(ewsAsks()).toBe(2);
     expect((await readSummary(storage, "wingtip-online"))!.readiness!.checkedAt).toBe(now.toISOString());
   });
@@ -92,7 +79,7 @@ describe("readiness in the probe cycle", () => {
     const storage = testStorage(settings);
     expect((await importProfile(storage, demoProfiles().find((p) => p.id === "contoso-ex2016")!)).ok).toBe(true);
     const now = new Date();
-    await runProbe({ storage, probe: simEnvironment(sim), now: () => now }, await nextMessage(storage, settings.probeQueue, now));
+    await runProbe({ storage, probe: simEnvironment(sim), now: () => now }, await scheduleOneMessage(storage, settings.probeQueue, now));
     expect((await readSummary(storage, "contoso-ex2016"))!.readiness).toBeUndefined();
   });
 });

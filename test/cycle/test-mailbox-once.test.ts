@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../lib/auth/index.js";
-import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
 import { runProbe, type ProbeRunResult } from "../../lib/cycle/run.js";
-import { runSchedule } from "../../lib/cycle/schedule.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import type { Storage } from "../../lib/store/storage.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { simEnvironment, startDemoSim } from "../support/sim.js";
+import { scheduleOneMessage } from "../support/probe-queue.js";
 import { testSettings, testStorage } from "../support/storage.js";
 
 let sim: SimulatedOrg;
@@ -16,16 +15,6 @@ beforeAll(async () => {
   sim = await startDemoSim();
 });
 afterAll(() => sim.stop());
-
-async function nextMessage(storage: Storage, queueName: string, now: Date): Promise<ProbeMessage> {
-  await runSchedule({ storage, now: () => now, probeQueue: queueName, shardSize: 500 });
-  const queue = await storage.queue(queueName);
-  const item = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems[0]!;
-  await queue.deleteMessage(item.messageId, item.popReceipt);
-  const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  return parsed.message;
-}
 
 /** Two cycles of one demo profile; the second (steady: EWS URLs cached, token cached) is counted at the simulator. */
 async function steadyCycle(profileId: string): Promise<{ result: Extract<ProbeRunResult, { kind: "probed" }>; storage: Storage; at: Date }> {
@@ -35,9 +24,9 @@ async function steadyCycle(profileId: string): Promise<{ result: Extract<ProbeRu
   expect((await importProfile(storage, demoProfiles().find((p) => p.id === profileId)!)).ok).toBe(true);
   let now = new Date();
   const deps = () => ({ storage, probe: simEnvironment(sim), now: () => now });
-  await runProbe(deps(), await nextMessage(storage, settings.probeQueue, now));
+  await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now));
   now = new Date(now.getTime() + 6 * 60_000);
-  const message = await nextMessage(storage, settings.probeQueue, now);
+  const message = await scheduleOneMessage(storage, settings.probeQueue, now);
   sim.counters.reset();
   const result = await runProbe(deps(), message);
   if (result.kind !== "probed") throw new Error(`not probed: ${result.reason}`);

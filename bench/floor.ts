@@ -27,6 +27,11 @@ export interface FloorResult {
   perRequestMs: number;
 }
 
+/** The floor's line in the benchmark's progress output. */
+export function describeFloor(label: string, floor: FloorResult): string {
+  return `  ${label} (a bare client, the same ${floor.requests} requests): ${Math.round(floor.wallMs)} ms, ${floor.perRequestMs.toFixed(2)} ms per request and connection`;
+}
+
 interface RawRequest {
   path: string;
   headers: Record<string, string>;

@@ -9,8 +9,8 @@ import { startSimulatedOrg, throwawaySecret, type OrgSpec } from "../sim/index.j
 import type { BenchOptions } from "./args.js";
 import { workerFlags } from "./probe.js";
 import { Agent, request } from "undici";
-import type { FloorResult } from "./floor.js";
-import { rpc, type CycleReport, type ToWorker } from "./probe-protocol.js";
+import { describeFloor, type FloorResult } from "./floor.js";
+import { rpc, stopWorker, type CycleReport } from "./probe-protocol.js";
 import { fixed, median, ms, printTable, verdict } from "./report.js";
 
 /**
@@ -148,13 +148,11 @@ async function benchWire(options: BenchOptions, azurite: RunningAzurite, wire: W
       return measured;
     };
     const floor = await measureWireFloor(call, sim, wire, mailboxes, C);
-    console.error(`  ${wire} floor (a bare client, the same ${floor.requests} requests): ${ms(floor.wallMs)}, ${fixed(floor.perRequestMs)} ms per request and connection`);
+    console.error(describeFloor(`${wire} floor`, floor));
     const warmUp = await cycle(0);
     const cycles: GraphCycle[] = [];
     for (let i = 1; i <= options.cycles; i++) cycles.push(await cycle(i));
-    const exited = new Promise((resolve) => worker.once("exit", resolve));
-    worker.send({ type: "exit" } satisfies ToWorker);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await stopWorker(worker);
     return { wire, mailboxes, lowerBoundMs: wire === "graph" ? graphLowerBoundMs(mailboxes, C, L) : ewsLowerBoundMs(mailboxes, C, L), warmUp, cycles, floor };
   } finally {
     if (worker.exitCode === null) worker.kill();

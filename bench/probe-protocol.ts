@@ -69,6 +69,13 @@ export interface FloorRequest {
 export type ToWorker = WorkerInit | CycleRequest | FloorRequest | { type: "exit" };
 export type FromWorker = { type: "ready" } | CycleReport | ({ type: "floor-done" } & FloorResult) | { type: "error"; message: string };
 
+/** Asks the worker to exit (writing its CPU profile, if any) and waits for it, at most 10 s. */
+export async function stopWorker(worker: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  worker.send({ type: "exit" } satisfies ToWorker);
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+}
+
 /** One request to the worker and its answer; an error reply or the worker's exit rejects. */
 export function rpc(worker: ChildProcess): (message: ToWorker) => Promise<FromWorker> {
   return (message) =>

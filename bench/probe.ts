@@ -7,10 +7,10 @@ import { createStorage } from "../lib/store/storage.js";
 import type { RunningAzurite } from "../local/azurite.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../sim/index.js";
 import type { BenchOptions } from "./args.js";
-import type { FloorResult } from "./floor.js";
+import { describeFloor, type FloorResult } from "./floor.js";
 import { autodiscoverHostOf, benchOrganisation, benchPassword, benchProfile, benchSecrets, domainOf, ewsHostOf, stragglerCount } from "./probe-org.js";
 import { runPeer, type PeerRun } from "./peer.js";
-import { rpc, type CycleReport, type ToWorker } from "./probe-protocol.js";
+import { rpc, stopWorker, type CycleReport } from "./probe-protocol.js";
 import { fixed, mb, median, ms, printTable, verdict } from "./report.js";
 
 /** One measured cycle with what the simulator saw during it. */
@@ -105,13 +105,11 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
       return measured;
     };
     const floor = size.profiles === 1 && options.latencyMs > 0 && options.stragglers === 0 ? await measureFloorOf(call, sim, size.mailboxes, options.connections) : undefined;
-    if (floor !== undefined) console.error(`  floor (a bare client, the same ${floor.requests} requests): ${ms(floor.wallMs)}, ${fixed(floor.perRequestMs)} ms per request and connection`);
+    if (floor !== undefined) console.error(describeFloor("floor", floor));
     const warmUp = await measure(0);
     const cycles: MeasuredCycle[] = [];
     for (let i = 1; i <= options.cycles; i++) cycles.push(await measure(i));
-    const exited = new Promise((resolve) => worker.once("exit", resolve));
-    worker.send({ type: "exit" } satisfies ToWorker);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await stopWorker(worker);
     const C = options.connections;
     const L = options.latencyMs;
     const S = stragglerCount(size.mailboxes, options.stragglers);

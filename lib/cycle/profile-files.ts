@@ -17,9 +17,16 @@ const stateKey = Symbol("PROFILE_FILES state");
  * happened, or a refusal not reported before — so each is logged once; a storage failure throws and the next run
  * tries again.
  */
-export async function importProfileFilesAsNeeded(once: Once, storage: Storage, files: readonly string[], now: Date): Promise<FileImport[]> {
+export async function importProfileFilesAsNeeded(
+  once: Once,
+  storage: Storage,
+  files: readonly string[],
+  now: Date,
+  /** The stored profile ids, asked only once some file was imported (the schedule passes the list it reads anyway). */
+  existingIds: () => Promise<readonly string[]> = () => listProfileIds(storage),
+): Promise<FileImport[]> {
   const state = once.get<FilesState>(stateKey, () => ({ imported: new Map(), refused: new Map() }));
-  const existing = state.imported.size === 0 ? new Set<string>() : new Set(await listProfileIds(storage));
+  const existing = state.imported.size === 0 ? new Set<string>() : new Set(await existingIds());
   const wanted = files.filter((file) => {
     const id = state.imported.get(file);
     return id === undefined || !existing.has(id);

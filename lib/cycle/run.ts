@@ -41,14 +41,18 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  const [stored, listed] = await Promise.all([getProfile(deps.storage, message.profileId), listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard))]);
+  const listShard = () => listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
+  const [stored, listed] = await Promise.all([getProfile(deps.storage, message.profileId), listShard()]);
   if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
   if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
 
-  let mine = listed;
-  const dueOf = (list: MailboxRecord[]) => list.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle);
-  let due = dueOf(mine);
-  let alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
+  // The shard's mailboxes, those due now, and how many this cycle already checked (a redelivered message).
+  const workOf = (mine: MailboxRecord[]) => ({
+    mine,
+    due: mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle),
+    alreadyChecked: mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length,
+  });
+  let { mine, due, alreadyChecked } = workOf(listed);
   // The shard's own mailboxes; the other shards' domains still count as the profile's own.
   const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
@@ -65,9 +69,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const shared = await withConnectionShare(deps.storage, message.profileId, share, { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true }, async (connections, { waited }) => {
     if (waited) {
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
-      mine = await listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
-      due = dueOf(mine);
-      alreadyChecked = mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length;
+      ({ mine, due, alreadyChecked } = workOf(await listShard()));
     }
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
     if (!opened.ok) {

@@ -1,7 +1,7 @@
 import type { Settings } from "../config/settings.js";
 import type { Once } from "../util/once.js";
 import { listCycles, startCycle, undoCycleStart } from "../store/cycles.js";
-import { listProfiles, claimSchedule, releaseSchedule } from "../store/profiles.js";
+import { listProfiles, claimSchedule, releaseSchedule, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
 import { importProfileFilesAsNeeded } from "./profile-files.js";
@@ -13,6 +13,8 @@ export interface ScheduleDeps {
   now(): Date;
   probeQueue: string;
   shardSize: number;
+  /** Every stored profile, when the caller has just listed them (else runSchedule lists them). */
+  profiles?: readonly StoredProfile[];
 }
 
 export type ScheduleOutcome =
@@ -34,7 +36,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  */
 export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]> {
   const now = deps.now();
-  const [profiles, summaries, cycles] = await Promise.all([listProfiles(deps.storage), listAllSummaries(deps.storage), listCycles(deps.storage)]);
+  const [profiles, summaries, cycles] = await Promise.all([deps.profiles ?? listProfiles(deps.storage), listAllSummaries(deps.storage), listCycles(deps.storage)]);
   const mailboxCounts = new Map(summaries.map((s) => [s.profileId, Object.values(s.mailboxStates).reduce((a, b) => a + b, 0)]));
   const queue = await deps.storage.queue(deps.probeQueue);
   const outcomes: ScheduleOutcome[] = [];
@@ -99,13 +101,18 @@ export interface TimerLog {
 /** The schedule timer: import PROFILE_FILES (again when their profiles are gone), then enqueue every due profile. */
 export async function scheduleTimer(ctx: ScheduleContext, log: TimerLog): Promise<ScheduleOutcome[]> {
   const { settings, storage } = ctx;
+  // The profiles the import looks at are the ones the schedule goes through, unless it imported one: one read, not two.
+  let listed: StoredProfile[] | undefined;
   if (settings.profileFiles.length > 0) {
-    for (const result of await importProfileFilesAsNeeded(ctx.once, storage, settings.profileFiles, ctx.now())) {
+    const existingIds = async () => (listed = await listProfiles(storage)).map((p) => p.profile.id);
+    const imports = await importProfileFilesAsNeeded(ctx.once, storage, settings.profileFiles, ctx.now(), existingIds);
+    for (const result of imports) {
       if (result.kind === "imported") log.info(`imported ${result.file} as profile ${result.profileId}`);
       else log.warn(`${result.file} was not imported:\n  ${result.problems.join("\n  ")}`);
     }
+    if (imports.some((r) => r.kind === "imported")) listed = undefined;
   }
-  const outcomes = await runSchedule({ storage, now: ctx.now, probeQueue: settings.probeQueue, shardSize: settings.shardSize });
+  const outcomes = await runSchedule({ storage, now: ctx.now, probeQueue: settings.probeQueue, shardSize: settings.shardSize, ...(listed === undefined ? {} : { profiles: listed }) });
   for (const o of outcomes) {
     if (o.kind === "enqueued") log.debug?.(`profile ${o.profileId}: cycle ${o.cycle} enqueued in ${o.messages} message(s)`);
     if (o.kind === "error") log.warn(`profile ${o.profileId} could not be scheduled: ${o.error}`);

@@ -56,8 +56,3 @@ export function instantOf(clock: ZoneClock, local: number, which: Disambiguation
   if (candidates.length === 0) return local - before;
   return which === "earlier" ? candidates[0]! : candidates[candidates.length - 1]!;
 }
-
-/** The local time (as UTC-labelled milliseconds) an instant shows on the zone's wall clock. */
-export function localOf(clock: ZoneClock, instant: number): number {
-  return instant + clock.offsetMs(instant);
-}

@@ -95,3 +95,15 @@ export async function ignoreNotFound(request: () => Promise<unknown>): Promise<b
     throw error;
   }
 }
+
+/** Runs a request conditional on an ETag whose 404 or 412 means another writer moved on first; returns false then. */
+export async function ignoreGoneOrChanged(request: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await request();
+    return true;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404 || status === 412) return false;
+    throw error;
+  }
+}

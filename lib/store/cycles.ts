@@ -1,6 +1,6 @@
 import type { MailboxState } from "../model/mailbox.js";
 import { decodeKeyPart, encodeKeyPart } from "./keys.js";
-import { ignoreNotFound, statusOf } from "./batch.js";
+import { ignoreGoneOrChanged, ignoreNotFound, statusOf } from "./batch.js";
 import { getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
@@ -35,12 +35,7 @@ export async function undoCycleStart(storage: Storage, profileId: string, cycle:
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
   const stored = await getOrUndefined<CycleEntity>(table, key.partitionKey, key.rowKey);
   if (stored === undefined || Number(stored.cycle) !== cycle) return;
-  try {
-    await table.deleteEntity(key.partitionKey, key.rowKey, { etag: stored.etag });
-  } catch (error) {
-    const status = statusOf(error);
-    if (status !== 404 && status !== 412) throw error;
-  }
+  await ignoreGoneOrChanged(() => table.deleteEntity(key.partitionKey, key.rowKey, { etag: stored.etag }));
 }
 
 /** Every profile's current cycle, in one query per 1000 profiles. */
@@ -156,12 +151,7 @@ export async function markRolledUp(storage: Storage, profileId: string, cycle: n
     etag = entity.etag;
   }
   const doneToo = completion?.kind === "last" && completion.doneDeferred === true ? { shardsDone: "[0]" } : {};
-  try {
-    await table.updateEntity({ ...key, ...doneToo, rolledUp: true }, "Merge", { etag });
-  } catch (error) {
-    const status = statusOf(error);
-    if (status !== 404 && status !== 412) throw error;
-  }
+  await ignoreGoneOrChanged(() => table.updateEntity({ ...key, ...doneToo, rolledUp: true }, "Merge", { etag }));
 }
 
 export async function deleteCycle(storage: Storage, profileId: string): Promise<void> {

@@ -1,10 +1,10 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import type { Profile } from "../config/profile.js";
 import type { DataverseOrigin } from "../model/dynamics.js";
-import { ignoreNotFound, statusOf } from "./batch.js";
+import { ignoreGoneOrChanged, ignoreNotFound, statusOf } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
 import { bucketCountsOf } from "./mailboxes.js";
-import { getOrUndefined } from "./rows.js";
+import { allRows, getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -82,23 +82,13 @@ export async function getProfile(storage: Storage, id: string): Promise<StoredPr
 
 /** Every profile, in id order, following continuation tokens. */
 export async function listProfiles(storage: Storage): Promise<StoredProfile[]> {
-  const table = await storage.table("profiles");
-  const out: StoredProfile[] = [];
-  for await (const page of table.listEntities<ProfileEntity>({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'` } }).byPage({ maxPageSize: 1000 })) {
-    out.push(...page.map(decode));
-  }
-  return out;
+  return (await allRows<ProfileEntity>(await storage.table("profiles"), `PartitionKey eq '${partitionKey}'`)).map(decode);
 }
 
 /** Every profile id (keys only). */
 export async function listProfileIds(storage: Storage): Promise<string[]> {
-  const table = await storage.table("profiles");
-  const ids: string[] = [];
-  const query = { filter: `PartitionKey eq '${partitionKey}'`, select: ["RowKey"] };
-  for await (const page of table.listEntities({ queryOptions: query }).byPage({ maxPageSize: 1000 })) {
-    for (const e of page) ids.push(decodeKeyPart(e.rowKey!));
-  }
-  return ids;
+  const rows = await allRows<object>(await storage.table("profiles"), `PartitionKey eq '${partitionKey}'`, ["RowKey"]);
+  return rows.map((e) => decodeKeyPart(e.rowKey!));
 }
 
 /** Deletes the profile entity (what else is stored about it: lib/profiles/delete.ts). False when there was none. */
@@ -140,14 +130,8 @@ export async function releaseSchedule(storage: Storage, id: string, claimedAt: D
   const table = await storage.table("profiles");
   const e = await getOrUndefined<ProfileEntity>(table, partitionKey, encodeKeyPart(id));
   if (e === undefined || e.lastScheduledAt !== claimedAt.toISOString()) return "moved-on";
-  try {
-    await table.updateEntity({ partitionKey, rowKey: encodeKeyPart(id), lastScheduledAt: previous ?? "" }, "Merge", { etag: e.etag });
-    return "released";
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 412 || status === 404) return "moved-on";
-    throw error;
-  }
+  const released = await ignoreGoneOrChanged(() => table.updateEntity({ partitionKey, rowKey: encodeKeyPart(id), lastScheduledAt: previous ?? "" }, "Merge", { etag: e.etag }));
+  return released ? "released" : "moved-on";
 }
 
 function decode(e: TableEntityResult<ProfileEntity>): StoredProfile {

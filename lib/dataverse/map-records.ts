@@ -92,8 +92,7 @@ function authKindOf(record: ProfileRecord, serverType: ServerType, entry: MapEnt
   return serverType === "exchange-online-hybrid" && entry?.passwordSetting === undefined ? "oauth" : "basic";
 }
 
-function authOf(record: ProfileRecord, serverType: ServerType, entry: MapEntry | undefined): AuthPlan {
-  const kind = authKindOf(record, serverType, entry);
+function authOf(record: ProfileRecord, kind: AuthKind, entry: MapEntry | undefined): AuthPlan {
   const protocol = protocolNames[record.incomingauthenticationprotocol ?? 0] ?? String(record.incomingauthenticationprotocol);
   const why = `the profile authenticates with ${kind === "oauth" ? "OAuth (app credentials)" : kind === "ntlm" ? "Windows (NTLM)" : "Basic"} (Dataverse: ${protocol})`;
   if (kind === "oauth") {
@@ -229,7 +228,8 @@ export function mapRecords(input: MapInput): MapOutput {
     }
     const serverType = type.serverType;
     const mailboxes = mapMailboxes(record.name, input.mailboxes.get(id.toLowerCase()) ?? [], alerts, serverType !== "exchange-server", skipped);
-    const auth = authOf(record, serverType, entry);
+    const authKind = authKindOf(record, serverType, entry);
+    const auth = authOf(record, authKind, entry);
     const autodiscover = record.useautodiscover ?? true;
     const draft: ProfileInput = {
       id: entry?.monitorId ?? monitorProfileId(id),
@@ -246,7 +246,7 @@ export function mapRecords(input: MapInput): MapOutput {
       mailboxes: mailboxes.map((m) => m.config),
     };
     if (record.minpollingintervalinminutes !== null && record.minpollingintervalinminutes > 0) draft.pollingIntervalMinutes = clamp(record.minpollingintervalinminutes, 1, 1440);
-    const syncApp = syncAppOf(record, serverType, authKindOf(record, serverType, entry));
+    const syncApp = syncAppOf(record, serverType, authKind);
     if (syncApp !== undefined) draft.syncApp = syncApp;
     // The placeholder auth of a profile without credentials is valid, so every problem named here is a real one.
     const parsed = parseProfile(draft);

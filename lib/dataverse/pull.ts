@@ -1,6 +1,7 @@
 import type { Failure } from "../model/failure.js";
 import type { AppRef } from "../model/readiness.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
+import { inParallel } from "../util/in-parallel.js";
 import type { DataverseClient } from "./client.js";
 import type { DataverseMap } from "./map-file.js";
 import { mapRecords, type ImportedProfile, type Skipped } from "./map-records.js";
@@ -47,13 +48,8 @@ export interface ReadOptions {
 
 const guidOnly = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(workers);
-}
+/** Dynamics fails the mailbox on some channel (status 2 = Failure). */
+const failingInDynamics = (m: MailboxRecordWire): boolean => m.incomingemailstatus === 2 || m.outgoingemailstatus === 2 || m.actstatus === 2;
 
 /**
  * Reads a pull: active profiles page by page, the active mailboxes of each Exchange profile, the profiles'
@@ -75,7 +71,7 @@ export async function readEnvironment(client: DataverseClient, options: ReadOpti
 
   const exchange = read.profiles.filter((p) => serverTypeOf(p).ok);
   let failure: Failure | undefined;
-  await eachLimited(exchange, options.parallelProfiles ?? 4, async (p) => {
+  await inParallel(exchange, options.parallelProfiles ?? 4, async (p) => {
     if (failure) return;
     const id = p.emailserverprofileid.toLowerCase();
     const mailboxes = await client.readAll("mailboxes", { select: mailboxColumns, filter: `_emailserverprofile_value eq ${id} and statecode eq 0` }, mailboxRecord, "mailboxid");
@@ -95,13 +91,12 @@ export async function readEnvironment(client: DataverseClient, options: ReadOpti
     read.owners.set(ownerId, user.value?.internalemailaddress ?? null);
   }
 
-  const anyFailing = [...read.mailboxes.values()].some((list) => list.some((m) => m.incomingemailstatus === 2 || m.outgoingemailstatus === 2 || m.actstatus === 2));
-  if (anyFailing) {
+  const failingIds = new Set<string>();
+  for (const list of read.mailboxes.values()) for (const m of list) if (failingInDynamics(m)) failingIds.add(m.mailboxid.toLowerCase());
+  if (failingIds.size > 0) {
     const since = new Date(now - (options.tracelogHours ?? 24) * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
     const traces = await client.readAll("tracelogs", { select: traceLogColumns, filter: `level eq 3 and createdon gt ${since}`, orderBy: "createdon desc" }, traceLogRecord, "tracelogid");
     if (traces.ok) {
-      const failingIds = new Set<string>();
-      for (const list of read.mailboxes.values()) for (const m of list) if (m.incomingemailstatus === 2 || m.outgoingemailstatus === 2 || m.actstatus === 2) failingIds.add(m.mailboxid.toLowerCase());
       read.tracelogs = traces.value.records.filter((t) => t._regardingobjectid_value !== null && failingIds.has(t._regardingobjectid_value.toLowerCase()));
     } else {
       read.warnings.push(traces.failure);

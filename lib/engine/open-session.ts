@@ -16,10 +16,14 @@ export interface ProbeEnvironment {
 export function openSession(profile: Profile, maxConnections: number, environment: ProbeEnvironment): Outcome<ProbeSession> {
   const credentials = resolveCredentials(profile.auth, environment.env, environment.credentialOverrides);
   if (!credentials.ok) return fail(credentials.failure);
+  return succeed(new ProbeSession(profile, profileConnections(maxConnections, environment), authenticatorFor(credentials.value)));
+}
+
+/** A profile's connection budget over the process's network settings (and its test timeouts, if any). */
+export function profileConnections(maxConnections: number, environment: ProbeEnvironment): ProfileConnections {
   const options: ConstructorParameters<typeof ProfileConnections>[0] = { maxConnections, network: environment.network };
   if (environment.timeouts !== undefined) options.timeouts = environment.timeouts;
-  const connections = new ProfileConnections(options);
-  return succeed(new ProbeSession(profile, connections, authenticatorFor(credentials.value)));
+  return new ProfileConnections(options);
 }
 
 function authenticatorFor(credentials: Credentials): Authenticator {

@@ -78,7 +78,7 @@ export function startRun(options: GraphCheckOptions): GraphRun {
  */
 export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], options: GraphCheckOptions, report: MailboxReport): Promise<GraphRunStats> {
   const run = startRun(options);
-  const unique = [...new Map(mailboxes.map((m) => [m.address.toLowerCase(), { ...m, address: m.address.toLowerCase() }])).values()];
+  const unique = uniqueMailboxes(mailboxes);
   run.stats.mailboxes = unique.length;
   const errors: unknown[] = [];
   const deliver = async (checks: MailboxCheck[]) => {
@@ -110,6 +110,11 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   return run.stats;
 }
 
+/** Each mailbox once, by its lower-case address (the first entry of an address wins). */
+export function uniqueMailboxes(mailboxes: readonly GraphMailbox[]): GraphMailbox[] {
+  return [...new Map(mailboxes.map((m) => [m.address.toLowerCase(), { ...m, address: m.address.toLowerCase() }])).values()];
+}
+
 /** The channels to judge: the wanted ones, or incoming alone when none is wanted (as the EWS check does). */
 export function wantedOf(mailbox: GraphMailbox): ChannelName[] {
   const wanted = channelNames.filter((c) => mailbox.wanted[c]);
@@ -129,7 +134,10 @@ type Sent = { kind: "answers"; answers: Map<string, ItemAnswer> } | { kind: "fai
 /** Up to four mailboxes in one batch, throttled items sent again; one MailboxCheck per mailbox. */
 export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox[]): Promise<BatchResult> {
   const started = performance.now();
-  const plans = mailboxes.map((m) => ({ address: m.address, wanted: wantedOf(m), folders: graphFoldersFor(wantedOf(m), run.cloud.todo) }));
+  const plans = mailboxes.map((m) => {
+    const wanted = wantedOf(m);
+    return { address: m.address, wanted, folders: graphFoldersFor(wanted, run.cloud.todo) };
+  });
   const entries = planEntries(plans);
   const outcomes = new Map<string, FolderOutcome>();
   const url = `${graphBaseUrlOf(run.cloud)}/$batch`;

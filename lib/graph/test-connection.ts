@@ -6,8 +6,8 @@ import type { Failure } from "../model/failure.js";
 import type { AppRef, GraphPermissions, Readiness } from "../model/readiness.js";
 import type { Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
-import { checkBatch, checkGraphMailboxes, startRun, wantedOf, type GraphCheckOptions, type GraphMailbox } from "./check.js";
-import { graphClouds, type GraphCloudName } from "./clouds.js";
+import { checkBatch, checkGraphMailboxes, startRun, uniqueMailboxes, wantedOf, type GraphCheckOptions, type GraphMailbox } from "./check.js";
+import { graphBaseUrlOf, graphClouds, type GraphCloudName } from "./clouds.js";
 import { askEws } from "./ews-policy.js";
 import { mailboxFailed } from "./mailbox-result.js";
 import { buildReadiness, ewsReadinessFrom, graphPermissionsFrom, graphPermissionsNotChecked, monitorAppOf, type EwsReadiness } from "./readiness.js";
@@ -88,7 +88,7 @@ export async function testGraphConnection(given: GraphConnectionTestOptions): Pr
     steps.push(error === undefined ? { step, ok: true, elapsedMs, url } : { step, ok: false, elapsedMs, url, error });
   const skip = (step: StepResult["step"]) => steps.push({ step, ok: null, elapsedMs: 0 });
 
-  const mailboxes = [...new Map(options.mailboxes.map((m) => [m.address.toLowerCase(), { ...m, address: m.address.toLowerCase() }])).values()];
+  const mailboxes = uniqueMailboxes(options.mailboxes);
   const [first, ...rest] = mailboxes;
   const results = new Map<string, MailboxCheck>();
 
@@ -101,14 +101,14 @@ export async function testGraphConnection(given: GraphConnectionTestOptions): Pr
     skip("mailbox");
     for (const m of mailboxes) results.set(m.address, mailboxFailed(m.address, wantedOf(m), token.failure));
   } else if (first === undefined) {
-    push("graph", 0, `https://${cloud.graphHost}/v1.0/$batch`, noAddress());
+    push("graph", 0, `${graphBaseUrlOf(cloud)}/$batch`, noAddress());
     skip("mailbox");
   } else {
     const [batch, batchMs] = await timed(() => checkBatch(startRun(options), [first]));
     const check = batch.checks[0]!;
     results.set(first.address, check);
     push("graph", batchMs, batch.transport.url, batch.transport.ok ? undefined : batch.transport.failure);
-    if (batch.transport.ok) push("mailbox", check.elapsedMs, `https://${cloud.graphHost}/v1.0/users/${encodeURIComponent(first.address)}`, check.ok ? undefined : check.error);
+    if (batch.transport.ok) push("mailbox", check.elapsedMs, `${graphBaseUrlOf(cloud)}/users/${encodeURIComponent(first.address)}`, check.ok ? undefined : check.error);
     else skip("mailbox");
     await checkGraphMailboxes(rest, options, async (address, result) => void results.set(address, result));
   }

@@ -5,15 +5,16 @@ import type { MailboxConfig, Profile } from "../config/profile.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.js";
 import { isHostAllowed, microsoft365Domains } from "../engine/domains.js";
+import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
 import { publicCheck, testConnection } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
-import { checkGraphMailboxes, checkReadiness, graphClouds, mayReceiveCredentials, testGraphConnection, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
+import { checkGraphMailboxes, checkReadiness, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
 import type { MailboxCheck, StepName, TestAddressSource, TestConnectionReport } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
-import { ProfileConnections } from "../net/index.js";
+import type { ProfileConnections } from "../net/index.js";
 import type { ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
 import { limitOf, withLimit, type Places } from "../util/places.js";
 
@@ -43,7 +44,7 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
         );
       }
       // The app's secret goes to the cloud's own authority only, on the Graph side and the EWS side alike.
-      const cloud = graphClouds[profile.auth.kind === "oauth" ? profile.auth.cloud : "public"];
+      const cloud = graphClouds[resolved.value.cloud];
       if (!mayReceiveCredentials(cloud, resolved.value.authorityHost)) {
         return fail(refusedHost(cloud, resolved.value.authorityHost, "The token request (with the app's secret or certificate assertion)"));
       }
@@ -69,9 +70,7 @@ class RoutedProbe implements OpenProbe {
     /** Hybrid: a mailbox Graph says is not in the cloud, with no configured location, is checked through EWS. */
     readonly fallbackToEws: boolean,
   ) {
-    const options: ConstructorParameters<typeof ProfileConnections>[0] = { maxConnections: budget.maxConnections, network: environment.network };
-    if (environment.timeouts !== undefined) options.timeouts = environment.timeouts;
-    this.#connections = new ProfileConnections(options);
+    this.#connections = profileConnections(budget.maxConnections, environment);
     this.#secrets = SecretBook.of(credentials);
     this.#session = this.#sessionFor(profile);
   }
@@ -98,7 +97,7 @@ class RoutedProbe implements OpenProbe {
   }
 
   #graphOptions(limit: Places): GraphCheckOptions {
-    return { connections: this.#connections, credentials: this.credentials, cloud: this.profile.auth.kind === "oauth" ? this.profile.auth.cloud : "public", limit, context: { serverType: this.profile.serverType }, secrets: this.#secrets };
+    return { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context: { serverType: this.profile.serverType }, secrets: this.#secrets };
   }
 
   #configured: Map<string, MailboxConfig> | undefined;
@@ -120,7 +119,7 @@ class RoutedProbe implements OpenProbe {
   }
 
   checkReadiness(): Promise<Readiness> {
-    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.#graphOptions(1).cloud, secrets: this.#secrets };
+    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, secrets: this.#secrets };
     const address = this.#readinessAddress();
     if (address !== undefined) options.address = address;
     if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;
@@ -223,7 +222,7 @@ class RoutedProbe implements OpenProbe {
           ).then(() => undefined);
     const ewsPart = (ewsLimit: Places) =>
       viaEws.length === 0 ? Promise.resolve() : checkEwsMailboxes(this.#session, viaEws, ewsLimit, (record, check) => onChecked(record, publicCheck(check)));
-    const split = splitLimit(limit, Math.ceil(viaGraph.length / 4), viaEws.length);
+    const split = splitLimit(limit, Math.ceil(viaGraph.length / mailboxesPerBatch), viaEws.length);
     if (split.kind === "one-after-the-other") {
       await graphPart(places);
       await ewsPart(viaGraph.length === 0 ? places : limit);

@@ -4,16 +4,15 @@ import type { FieldProblem } from "../config/issues.js";
 import { placeholderAuth, type ImportedProfile, type Skipped } from "../dataverse/map-records.js";
 import { planSync, type StoredMailboxState, type SyncPlan } from "../dataverse/diff.js";
 import { runPull, type PullEnvironment } from "../dataverse/run-pull.js";
-import { dynamicsView } from "../dataverse/view.js";
 import type { Failure } from "../model/failure.js";
 import { noAgreements, type DataverseOrigin, type DynamicsProfileSummary } from "../model/dynamics.js";
-import type { ServerType } from "../dataverse/server-type.js";
-import { deleteDynamics, readDynamics, readDynamicsFingerprints, writeDynamics, type DynamicsRow } from "../store/dynamics.js";
-import { deleteMailboxes, listMailboxes, saveMailboxes } from "../store/mailboxes.js";
+import { deleteDynamics, readDynamicsFingerprints, recountDynamics, writeDynamics, type DynamicsRow } from "../store/dynamics.js";
+import { listMailboxes } from "../store/mailboxes.js";
 import { listProfiles, saveProfile, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
 import { mergeSummary, readSummary, unknownSummary, writeSummary } from "../store/summaries.js";
 import { settleInParallel } from "../util/in-parallel.js";
+import { applyMailboxPlan } from "./apply-mailbox-plan.js";
 import { removeProfile } from "./delete.js";
 import { countStates } from "./import.js";
 import { planMailboxSync } from "./mailbox-sync.js";
@@ -162,8 +161,7 @@ async function applyProfile(storage: Storage, w: ProfileWork, now: Date): Promis
   let records = mailboxesChanged || !w.existed ? await listMailboxes(storage, id) : undefined;
   if (records !== undefined && mailboxesChanged) {
     const plan = planMailboxSync(records, profile);
-    await saveMailboxes(storage, plan.upserts);
-    await deleteMailboxes(storage, id, plan.deletes.map((m) => m.address));
+    await applyMailboxPlan(storage, id, plan);
     records = plan.after;
     const rows: DynamicsRow[] = w.upsert.map(({ mailbox, fingerprint }) => ({
       profileId: id,
@@ -177,7 +175,7 @@ async function applyProfile(storage: Storage, w: ProfileWork, now: Date): Promis
     await deleteDynamics(storage, id, w.deleteAddresses);
   }
 
-  const dynamics: DynamicsProfileSummary = {
+  const pulled: DynamicsProfileSummary = {
     source: w.imported.source,
     credentials: w.imported.credentials,
     ...(w.imported.credentials === "missing" ? { needs: w.imported.needs } : {}),
@@ -186,8 +184,8 @@ async function applyProfile(storage: Storage, w: ProfileWork, now: Date): Promis
     countedAt: now.toISOString(),
   };
   records ??= await listMailboxes(storage, id);
-  const view = dynamicsView(await readDynamics(storage, id), records, profile.serverType as ServerType, w.imported.credentials, now.getTime());
-  dynamics.agreement = view.counts;
+  // The agreement classes counted from the Dynamics rows just written, beside the probe's stored mailbox records.
+  const dynamics = (await recountDynamics(storage, { profileId: id, serverType: profile.serverType, dynamics: pulled }, records, now))!;
   const identity = { name: profile.name, owner: profile.owner, serverType: profile.serverType };
   const summary = await readSummary(storage, id);
   if (summary === undefined) await writeSummary(storage, { ...unknownSummary(profile, now), mailboxStates: countStates(records), dynamics });

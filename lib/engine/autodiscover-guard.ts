@@ -17,7 +17,7 @@ export interface Trail {
 /** A URL we will not send credentials to: not https, outside the profile's domains, or already visited. */
 export function refuseUrl(session: ProbeSession, url: string, address: string, trail: Trail, via: "redirect-url" | "redirect-address" = "redirect-url"): Failure | undefined {
   const parsed = new URL(url);
-  if (via === "redirect-url" && trail.urls.has(visitKey(address, url))) return loop(session, `the URL ${url} came back`);
+  if (via === "redirect-url" && visited(trail, address, url)) return loop(session, `the URL ${url} came back`);
   if (parsed.protocol !== "https:") {
     return makeFailure("insecure-url", { code: via, message: `Autodiscover pointed at ${url}, which is not https; no credentials were sent`, context: session.context({ host: parsed.hostname }) });
   }

@@ -152,11 +152,16 @@ async function askEndpoint(session: ProbeSession, url: string, address: string, 
   if (pox.kind === "failed" && !worthTryingSoap(pox.failure)) return pox;
   const soap = await postAutodiscover(session, soapUrlFor(url), address, "soap");
   if (soap.kind === "answer" && soap.answer.kind !== "invalid") return soap;
-  const poxFailure = pox.kind === "failed" ? pox.failure : (pox.answer as { failure: Failure }).failure;
-  const soapFailure = soap.kind === "failed" ? soap.failure : (soap.answer as { failure: Failure }).failure;
+  const poxFailure = failureOf(pox);
+  const soapFailure = failureOf(soap);
   // POX's 404 only says this host has no POX; SOAP's 401 is what the endpoint thinks of our credentials.
   const failure = mostTelling([poxFailure, soapFailure]);
   return { kind: "failed", url: failure === soapFailure ? soapUrlFor(url) : url, failure };
+}
+
+/** The failure of an attempt that failed, or that answered with something invalid. */
+function failureOf(attempt: Attempt): Failure {
+  return attempt.kind === "failed" ? attempt.failure : (attempt.answer as { failure: Failure }).failure;
 }
 
 function worthTryingSoap(failure: Failure): boolean {

@@ -24,13 +24,14 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   const requested = (options.mailboxes ?? []).map((a) => a.toLowerCase());
   const chosen = testMailbox(session, requested);
   const testAddress = chosen?.address;
-  const target = (url?: string): StepTarget => ({ ...(url === undefined ? {} : { url: session.redact(url) }), ...(chosen ?? {}) });
+  const urlOnly = (url?: string): StepTarget => (url === undefined ? {} : { url: session.redact(url) });
+  const target = (url?: string): StepTarget => ({ ...urlOnly(url), ...(chosen ?? {}) });
   const steps: StepResult[] = [];
   let server: ServerBuild | undefined;
   let ewsUrl: string | undefined;
 
   type StepOutcome = { ok: true; url?: string; skipped?: true } | { ok: false; url?: string; error: Failure };
-  const run = async (step: StepName, body: () => Promise<StepOutcome>, on: (url?: string) => StepTarget = (url) => (url === undefined ? {} : { url: session.redact(url) })) => {
+  const run = async (step: StepName, body: () => Promise<StepOutcome>, on: (url?: string) => StepTarget = urlOnly) => {
     const t = performance.now();
     const outcome = await body();
     const elapsedMs = Math.round(performance.now() - t);

@@ -31,7 +31,7 @@ export interface HttpAnswer {
  * and should go to the protocol parser. A 500 carrying an EWS SOAP fault is classified by its ResponseCode.
  */
 export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
-  const answer = redactedAnswer(input);
+  const answer = redactedHeaders(input);
   const { status, ctx = {} } = answer;
   const code = String(status);
   const fail = (category: Parameters<typeof makeFailure>[0], message: string, extra: Partial<FailureDetails> = {}) =>
@@ -56,7 +56,7 @@ export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
   if (status === 403) {
     // Exchange Online's EWS switch-off says why in its own header (disabled, or the app not on the allow list).
     const policy = header(answer.headers, "x-ews-policy-reason");
-    return fail("access-denied", `HTTP 403 Forbidden${policy ? `; X-EWS-Policy-Reason: ${clip(policy, 200)}` : ""}${diag}${bodyWords(answer.body)}`);
+    return fail("access-denied", `HTTP 403 Forbidden${policy ? `; X-EWS-Policy-Reason: ${clip(policy, 200)}` : ""}${diag}${bodyWords(input)}`);
   }
   if (status === 429 || status === 503) {
     const retryAfterMs = retryAfter(header(answer.headers, "retry-after"), answer.now ?? Date.now());
@@ -71,7 +71,7 @@ export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
     const location = header(answer.headers, "location");
     return fail("http-status", `HTTP ${status} redirect${location ? ` to ${clip(location)}` : ""} where an answer was expected`, { transient: false });
   }
-  return fail("http-status", `HTTP ${status}${diag}${bodyWords(answer.body)}`, { transient: status >= 500 });
+  return fail("http-status", `HTTP ${status}${diag}${bodyWords(input)}`, { transient: status >= 500 });
 }
 
 /** Retry-After as delay-seconds or an HTTP-date, in milliseconds from `now`. */
@@ -84,16 +84,18 @@ export function retryAfter(value: string | undefined, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The answer as the server's words may be quoted: headers and body with the request's secrets taken out. */
-function redactedAnswer(answer: HttpAnswer): HttpAnswer {
+/**
+ * The answer with its headers as they may be quoted: the request's secrets taken out of each one read. The body is
+ * redacted only where its words are quoted (`bodyWords`): a 2xx answer's body is only sniffed for HTML, never quoted.
+ */
+function redactedHeaders(answer: HttpAnswer): HttpAnswer {
   const redact = answer.redact;
   if (redact === undefined || redact === noRedaction) return answer;
   const headers = { get: (name: string) => {
     const value = header(answer.headers, name);
     return value === undefined ? null : redact(value);
   } };
-  const body = answer.body === undefined ? undefined : redact(bodyStart(answer.body, 64 * 1024));
-  return { ...answer, headers, ...(body === undefined ? {} : { body }) };
+  return { ...answer, headers };
 }
 
 /** A SOAP fault's code and words with the request's secrets taken out. */
@@ -114,9 +116,11 @@ function bodyStart(body: Buffer | string | undefined, length = 512): string {
   return (typeof body === "string" ? body.slice(0, length) : body.subarray(0, length).toString("utf8")).replace(/^\uFEFF/, "");
 }
 
-/** A short plain-text rendering of an error page, so the admin sees what the server said. */
-function bodyWords(body: Buffer | string | undefined): string {
-  const words = bodyStart(body)
+/** A short plain-text rendering of an error page, so the admin sees what the server said (secrets taken out before it is clipped). */
+function bodyWords(answer: HttpAnswer): string {
+  const redact = answer.redact ?? noRedaction;
+  const start = redact === noRedaction || answer.body === undefined ? bodyStart(answer.body) : bodyStart(redact(bodyStart(answer.body, 64 * 1024)));
+  const words = start
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
     .replace(/<[^>]*>/g, " ");
   const flat = clip(words, 200);

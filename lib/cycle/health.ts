@@ -1,4 +1,5 @@
 import type { Health, ProfileSummary, TestConnectionSummary, WindowFigures } from "../model/summary.js";
+import type { StoredProfile } from "../store/profiles.js";
 import { shouldNotify } from "./window.js";
 
 /** A certificate that expires within this many days makes a profile degraded. */
@@ -74,6 +75,14 @@ export interface HealthReading {
   lastCycleAgeSeconds: number | null;
 }
 
+/** What a reader of health needs of a profile's settings: its staleness options, and whether it is probed at all. */
+export type StaleRule = StalenessOptions & { notProbed?: boolean };
+
+/** A stored profile's rule: a Dataverse profile without credentials is never probed, so never stale. */
+export function staleRuleOf(stored: Pick<StoredProfile, "profile" | "origin">, scheduleEveryMs: number | undefined): StaleRule {
+  return { pollingIntervalMinutes: stored.profile.pollingIntervalMinutes, scheduleEveryMs, ...(stored.origin?.credentials === "missing" ? { notProbed: true } : {}) };
+}
+
 /**
  * Health evaluated when it is read (issue 10 item 3). `stale` when the last completed cycle is older than
  * staleAfterMs; a profile that never completed a cycle is stale once that long has passed since it was set up
@@ -83,7 +92,7 @@ export interface HealthReading {
 export function healthAt(
   summary: Pick<ProfileSummary, "health" | "updatedAt" | "lastHour">,
   now: Date,
-  options: (StalenessOptions & { notProbed?: boolean }) | undefined,
+  options: StaleRule | undefined,
 ): HealthReading {
   // The roll-up always writes a 60-minute window; a summary made at import has from === to.
   const rolledUp = summary.lastHour.from !== summary.lastHour.to;
@@ -109,4 +118,9 @@ export function cronPeriodMs(expression: string): number | undefined {
   if (hour === "*" && fixed(sec)) return step(min) === undefined ? (fixed(min) ? 3_600_000 : undefined) : step(min)! * 60_000;
   if (fixed(sec) && fixed(min)) return step(hour) === undefined ? undefined : step(hour)! * 3_600_000;
   return undefined;
+}
+
+/** The schedule's period (SCHEDULE_CRON) from the settings, when they carry the schedules and the cron is a regular one. */
+export function scheduleEveryMsOf(settings: { schedules?: { schedule: string } | undefined }): number | undefined {
+  return settings.schedules === undefined ? undefined : cronPeriodMs(settings.schedules.schedule);
 }

@@ -12,7 +12,7 @@ import { ttlCache, type TtlCache } from "../status/ttl-cache.js";
 import type { Storage } from "../store/storage.js";
 import { listAllSummaries } from "../store/summaries.js";
 import { listProfiles } from "../store/profiles.js";
-import { cronPeriodMs } from "../cycle/health.js";
+import { scheduleEveryMsOf } from "../cycle/health.js";
 import type { Once } from "../util/once.js";
 import { invalid, jsonContentType, profileNotFound, type HttpReply } from "./reply.js";
 import { profileIdOf } from "./request.js";
@@ -55,7 +55,7 @@ export function createStatusService(context: StatusContext): StatusService {
   const secrets = secretValues(context.env);
   const snapshots: TtlCache<Snapshot> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: 1 });
   const details: TtlCache<Detail> = ttlCache({ ttlMs: ttl * 1000, now, maxEntries: maxCachedDetails });
-  const scheduleEveryMs = context.settings.schedules === undefined ? undefined : cronPeriodMs(context.settings.schedules.schedule);
+  const scheduleEveryMs = scheduleEveryMsOf(context.settings);
   // Health is judged when read (stale): the summaries and the profiles' settings, 2 queries per snapshot.
   const snapshot = () =>
     snapshots.get("summaries", async () => {

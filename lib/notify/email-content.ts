@@ -184,10 +184,6 @@ export function dashboardUrl(input: Pick<EmailInput, "statusBaseUrl" | "profile"
   return input.statusBaseUrl === undefined ? undefined : `${input.statusBaseUrl}/api/dashboard/${encodeURIComponent(input.profile.id)}`;
 }
 
-export function statusUrl(input: Pick<EmailInput, "statusBaseUrl" | "profile">): string | undefined {
-  return input.statusBaseUrl === undefined ? undefined : `${input.statusBaseUrl}/api/status/${encodeURIComponent(input.profile.id)}`;
-}
-
 export function testAndEnableUrl(input: Pick<EmailInput, "statusBaseUrl" | "profile">): string {
   return `${input.statusBaseUrl ?? "https://<function app>"}/api/profiles/${encodeURIComponent(input.profile.id)}/mailboxes/test-and-enable`;
 }

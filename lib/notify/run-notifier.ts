@@ -24,7 +24,7 @@ import { settleInParallel } from "../util/in-parallel.js";
 import { decideEmail, type QuietReason } from "./alert-story.js";
 import { renderEmail } from "./email.js";
 import type { Mailer, SendOutcome } from "./mailer.js";
-import { healthAt } from "../cycle/health.js";
+import { healthAt, staleRuleOf } from "../cycle/health.js";
 
 export interface NotifierDeps {
   storage: Storage;
@@ -81,8 +81,7 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
   const [lastHour, summary, basis] = await Promise.all([readLastHour(storage, profileId, now), readSummary(storage, profileId), readLedgerForUpdate(storage, profileId)]);
   const { from, checks, figures } = lastHour;
   // The status's own reading (lib/cycle/health.ts): a Dataverse profile without credentials is never probed, never stale.
-  const notProbed = stored.origin?.credentials === "missing";
-  const reading = summary === undefined ? undefined : healthAt(summary, now, { pollingIntervalMinutes: profile.pollingIntervalMinutes, scheduleEveryMs: deps.scheduleEveryMs, notProbed });
+  const reading = summary === undefined ? undefined : healthAt(summary, now, staleRuleOf(stored, deps.scheduleEveryMs));
   const stale = { stale: reading?.health === "stale", lastCycleAt: reading?.lastCycleAt ?? undefined };
   const story = ledgerOf(basis).story;
   const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now });

@@ -2,7 +2,7 @@ import type { Settings } from "../config/settings.js";
 import type { Storage } from "../store/storage.js";
 import { createMailer } from "./mailer.js";
 import { runNotifier, type NotifierDeps, type ProfileNotifyResult } from "./run-notifier.js";
-import { cronPeriodMs } from "../cycle/health.js";
+import { scheduleEveryMsOf } from "../cycle/health.js";
 
 export type NotifierRun = { kind: "off"; reason: string } | { kind: "ran"; results: ProfileNotifyResult[] };
 
@@ -31,7 +31,7 @@ export async function notifyTimer(rt: NotifyContext, log: RunLog): Promise<Notif
   }
   const deps: NotifierDeps = { storage: rt.storage, mailer: createMailer(smtp, rt.env), now: rt.now };
   if (rt.settings.statusBaseUrl !== undefined) deps.statusBaseUrl = rt.settings.statusBaseUrl;
-  const scheduleEveryMs = rt.settings.schedules === undefined ? undefined : cronPeriodMs(rt.settings.schedules.schedule);
+  const scheduleEveryMs = scheduleEveryMsOf(rt.settings);
   if (scheduleEveryMs !== undefined) deps.scheduleEveryMs = scheduleEveryMs;
   const results = await runNotifier(deps);
   for (const result of results) {

@@ -1,5 +1,4 @@
 import type { AlertRecord } from "../model/alert.js";
-import type { Failure } from "../model/failure.js";
 import { recentAlerts } from "../store/alerts.js";
 import { readDynamics } from "../store/dynamics.js";
 import { dynamicsView } from "../dataverse/view.js";
@@ -8,7 +7,7 @@ import { listMailboxes } from "../store/mailboxes.js";
 import type { Storage } from "../store/storage.js";
 import { readSummary } from "../store/summaries.js";
 import { strongEtag } from "./etag.js";
-import { failingMailboxes, mailboxList } from "./mailbox-view.js";
+import { diagnosis, failingMailboxes, mailboxList, type Diagnosis } from "./mailbox-view.js";
 import { redactJson } from "./redact.js";
 import type { Rendered } from "./snapshot.js";
 import { getProfile } from "../store/profiles.js";
@@ -26,18 +25,17 @@ export interface AlertStatus {
   audiences: AlertRecord["audiences"];
   address: string | null;
   message: string;
-  diagnosis: Pick<Failure, "category" | "code" | "message" | "remediation" | "transient"> | null;
+  diagnosis: Diagnosis | null;
 }
 
 function alertStatus(a: AlertRecord): AlertStatus {
-  const f = a.failure;
   return {
     at: a.at,
     kind: a.kind,
     audiences: a.audiences,
     address: a.address ?? null,
     message: a.message,
-    diagnosis: f === undefined ? null : { category: f.category, code: f.code, message: f.message, remediation: f.remediation, transient: f.transient },
+    diagnosis: diagnosis(a.failure),
   };
 }
 

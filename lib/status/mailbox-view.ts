@@ -46,7 +46,7 @@ function mailboxStatus(m: MailboxRecord): MailboxStatus {
   };
 }
 
-function diagnosis(f: Failure | undefined): Diagnosis | null {
+export function diagnosis(f: Failure | undefined): Diagnosis | null {
   return f === undefined ? null : { category: f.category, code: f.code, message: f.message, remediation: f.remediation, transient: f.transient };
 }
 

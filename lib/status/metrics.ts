@@ -1,5 +1,6 @@
 import { agreementKinds } from "../model/dynamics.js";
 import { mailboxStates } from "../model/mailbox.js";
+import { emailOutcomes } from "../model/notification.js";
 import { healthOrder, type Overall, type ProfileStatus } from "./view.js";
 import type { MetricFamily, MetricType, Sample } from "./prometheus.js";
 
@@ -67,7 +68,7 @@ const perProfile: { name: string; type: MetricType; help: string; samples: PerPr
     name: "emails_total",
     type: "counter",
     help: "Email attempts to the profile's owner by outcome: sent (accepted), refused (the server said no), uncertain (no answer after the message was sent).",
-    samples: (p) => (["sent", "refused", "uncertain"] as const).map((outcome) => one(p, p.emailOutcomes[outcome], { outcome })),
+    samples: (p) => emailOutcomes.map((outcome) => one(p, p.emailOutcomes[outcome], { outcome })),
   },
   {
     name: "last_email_timestamp_seconds",

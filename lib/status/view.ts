@@ -3,12 +3,12 @@ import type { Failure } from "../model/failure.js";
 import type { DynamicsProfileSummary } from "../model/dynamics.js";
 import type { ProfileSummary, ProfileFailure } from "../model/summary.js";
 import type { CheckedReadiness } from "../model/readiness.js";
-import type { EmailAttempt, EmailOutcome, EmailOutcomeCounts } from "../model/notification.js";
+import { emailOutcomes, type EmailAttempt, type EmailOutcomeCounts } from "../model/notification.js";
 import type { MaintenanceWindow } from "../maintenance/window.js";
 import { occurrenceAt } from "../maintenance/in-force.js";
 import { hourKey } from "../store/keys.js";
 import type { StoredProfile } from "../store/profiles.js";
-import { healthAt, type HealthNow, type StalenessOptions } from "../cycle/health.js";
+import { healthAt, staleRuleOf, type HealthNow } from "../cycle/health.js";
 
 /** What the status endpoints show for one profile, built from its summary only. */
 export interface ProfileStatus
@@ -63,9 +63,6 @@ export type Health = HealthNow;
 
 export const healthOrder: readonly Health[] = ["ok", "degraded", "failing", "stale", "unknown"];
 
-/** What the status needs of a profile's settings to judge staleness (absent when the profile is gone: the stored word stays). */
-export type StaleRule = (StalenessOptions & { notProbed?: boolean }) | undefined;
-
 export interface Overall {
   /** One light for a dashboard: failing if any profile fails, else stale if any is, else degraded if any is, else ok if any is ok, else unknown. */
   health: Health;
@@ -74,8 +71,6 @@ export interface Overall {
 }
 
 const hoursShown = 24;
-
-const emailOutcomes: readonly EmailOutcome[] = ["sent", "refused", "uncertain"];
 
 /** The 24 clock hours ending with the one `now` is in, from the summary's rows (keys yyyyMMddHH), zeros where none. */
 export function lastDayHours(rows: ProfileSummary["hourly"], now: Date): HourStatus[] {
@@ -100,10 +95,8 @@ export function lastDayHours(rows: ProfileSummary["hourly"], now: Date): HourSta
  * (stale), the maintenance window in force. `scheduleEveryMs`: the schedule's period (default one minute).
  */
 export function profileStatus(s: ProfileSummary, now: Date, stored: StoredProfile | undefined, scheduleEveryMs?: number): ProfileStatus {
-  const rule: StaleRule =
-    stored === undefined
-      ? undefined
-      : { pollingIntervalMinutes: stored.profile.pollingIntervalMinutes, scheduleEveryMs, ...(stored.origin?.credentials === "missing" ? { notProbed: true } : {}) };
+  // Without its settings (the profile is gone) the stored word stays.
+  const rule = stored === undefined ? undefined : staleRuleOf(stored, scheduleEveryMs);
   const windows = stored?.profile.maintenance ?? [];
   const inForce = occurrenceAt(windows, now);
   const storedHealth = healthOrder.includes(s.health) ? s.health : "unknown";

@@ -1,4 +1,3 @@
-import { dynamicsNote } from "./overview-page.js";
 import type { MaintenanceWindow } from "../../maintenance/window.js";
 import type { StepResult } from "../../model/connection.js";
 import { chartAxis, chartLegend, hourlyChart } from "./chart.js";
@@ -8,7 +7,7 @@ import { html, type Html } from "./html.js";
 import { alertLabel, categoryLabel, serverTypeLabels } from "./labels.js";
 import { page, pageHref } from "./layout.js";
 import { windowText } from "./maintenance-text.js";
-import { certificateCell, healthBadge, lastCycleCell, readinessCell } from "./overview-page.js";
+import { certificateCell, dynamicsNote, healthBadge, lastCycleCell, readinessCell } from "./overview-page.js";
 import type { AlertView, EmailView, FailingMailboxView, ProfilePageModel, TestConnectionView } from "./view-model.js";
 
 function mailboxState(m: FailingMailboxView, now: Date): Html {

@@ -32,6 +32,15 @@ const owners: DvSystemUser[] = [
   { systemuserid: dvId(idKinds.user, 6), fullname: "Wingtip Microsoft 365 admin", internalemailaddress: "m365-admin@wingtiptoys.com" },
 ];
 
+/** The columns an Exchange Online profile has in common: autodiscover off, EWS at Office 365, protocol 4 and retrieval 2. */
+const exchangeOnlineColumns = {
+  useautodiscover: false,
+  incomingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
+  outgoingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
+  incomingauthenticationprotocol: 4,
+  incomingcredentialretrieval: 2,
+};
+
 const hoursFromNow = (now: number, hours: number): string => new Date(now + hours * 3_600_000).toISOString();
 
 /**
@@ -129,11 +138,7 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
         emailserverprofileid: ids.tailspin,
         name: "Tailspin Toys Exchange Online",
         _ownerid_value: owners[3]!.systemuserid,
-        useautodiscover: false,
-        incomingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
-        outgoingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
-        incomingauthenticationprotocol: 4,
-        incomingcredentialretrieval: 2,
+        ...exchangeOnlineColumns,
         exchangeonlinetenantid: demoTenant,
         // Synchronization's own app; the monitor signs in as another (the map file's clientId).
         oauthclientid: tailspinSyncClientId,
@@ -144,11 +149,7 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
         emailserverprofileid: ids.wingtip,
         name: "Wingtip Toys Exchange Online",
         _ownerid_value: owners[5]!.systemuserid,
-        useautodiscover: false,
-        incomingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
-        outgoingserverlocation: "https://outlook.office365.com/EWS/Exchange.asmx",
-        incomingauthenticationprotocol: 4,
-        incomingcredentialretrieval: 2,
+        ...exchangeOnlineColumns,
         exchangeonlinetenantid: wingtipTenant,
         oauthclientid: wingtipClientId,
         minpollingintervalinminutes: 1,

@@ -7,10 +7,9 @@ import { main } from "../../cli/main.js";
 import { clearTokenCache } from "../../lib/auth/index.js";
 import { demoDataverseMap, demoDataverseSettings, demoProfileIds } from "../../sim/dataverse/index.js";
 import { demoClientId, demoTenant, tailspinSyncClientId, type SimulatedOrg } from "../../sim/index.js";
-import { startDataverseSim } from "../dataverse/support.js";
-import { testSettings } from "../support/storage.js";
+import { demoContosoPull, startDataverseSim } from "../dataverse/support.js";
+import { testSettings, testStorage } from "../support/storage.js";
 import { listProfiles } from "../../lib/store/profiles.js";
-import { createStorage } from "../../lib/store/storage.js";
 import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 let sim: SimulatedOrg;
@@ -42,15 +41,7 @@ describe("exchange-sync-monitor dataverse", () => {
     const { code, out } = await run(["pull", "--json"]);
     expect(code).toBe(0);
     const json = JSON.parse(out) as { profiles: { id: string; credentials: string; mailboxCount: number; approvedCount: number; dynamics: object }[]; skipped: { id: string; reason: string }[] };
-    expect(json.profiles.find((p) => p.id === demoProfileIds.contoso)).toEqual({
-      id: demoProfileIds.contoso,
-      name: "Contoso Exchange 2016",
-      serverType: "exchange-server",
-      credentials: "mapped",
-      mailboxCount: 8,
-      approvedCount: 7,
-      dynamics: { lastTest: "success", failingMailboxes: 2 },
-    });
+    expect(json.profiles.find((p) => p.id === demoProfileIds.contoso)).toEqual(demoContosoPull);
     expect(json.skipped.some((s) => /unsupported server type 1/.test(s.reason))).toBe(true);
     expect(json.profiles.find((p) => p.id === demoProfileIds.tailspin)).toMatchObject({ syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId } });
     const text = await run(["pull"]);
@@ -90,7 +81,7 @@ describe("exchange-sync-monitor dataverse", () => {
     const { code, out } = await run(["sync"], storageEnv);
     expect(code).toBe(0);
     expect(out).toMatch(/profiles: 6 created, 0 updated, 0 removed, 0 unchanged/);
-    const stored = await listProfiles(createStorage(settings.storage, { tablePrefix: settings.tablePrefix }));
+    const stored = await listProfiles(testStorage(settings));
     expect(stored.map((p) => p.origin?.source.name).sort()).toEqual(["Contoso Exchange 2016", "Fabrikam Exchange 2019", "Northwind Exchange 2016", "Tailspin Toys Exchange Online", "Wingtip Toys Exchange Online", "Woodgrove Exchange 2019"]);
     expect((await run(["sync"], storageEnv)).out).toMatch(/profiles: 0 created, 0 updated, 0 removed, 6 unchanged/);
   });
@@ -105,7 +96,7 @@ describe("exchange-sync-monitor dataverse", () => {
       expect(code).toBe(0);
       expect(out).toMatch(/profiles: 5 created, 0 updated, 0 removed, 0 unchanged/);
       expect(out).toContain(`  ${demoProfileIds.wingtip}: emailserverprofiles: invalid record "Wingtip Toys Exchange Online": oauthclientid: must be a GUID`);
-      const stored = await listProfiles(createStorage(settings.storage, { tablePrefix: settings.tablePrefix }));
+      const stored = await listProfiles(testStorage(settings));
       expect(stored.map((p) => p.origin?.source.name)).not.toContain("Wingtip Toys Exchange Online");
       const tailspin = stored.find((p) => p.origin?.source.id === demoProfileIds.tailspin);
       expect(tailspin?.profile).toMatchObject({ auth: { kind: "oauth", tenantId: demoTenant, clientId: demoClientId }, syncApp: { tenantId: demoTenant, clientId: tailspinSyncClientId } });

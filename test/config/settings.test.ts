@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { loadSettings, SettingsError } from "../../lib/config/settings.js";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems.map((p) => `${p.field}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+import { loadSettings } from "../../lib/config/settings.js";
+import { settingsProblems } from "../support/settings.js";
 
 describe("settings", () => {
   it("has a working default for everything", () => {
@@ -37,12 +28,12 @@ describe("settings", () => {
   });
 
   it("names a non-numeric SMTP port", () => {
-    const problems = problemsOf({ SMTP_HOST: "smtp.contoso.com", SMTP_FROM: "monitor@contoso.com", SMTP_PORT: "twenty-five" });
+    const problems = settingsProblems({ SMTP_HOST: "smtp.contoso.com", SMTP_FROM: "monitor@contoso.com", SMTP_PORT: "twenty-five" });
     expect(problems).toEqual(["SMTP_PORT: must be a whole number from 1 to 65535"]);
   });
 
   it("names every wrong setting in one error", () => {
-    const problems = problemsOf({
+    const problems = settingsProblems({
       SMTP_PORT: "70000",
       SMTP_TLS: "maybe",
       SMTP_FROM: "not-an-address",
@@ -71,11 +62,11 @@ describe("settings", () => {
   });
 
   it("requires the from address and the password setting that SMTP needs", () => {
-    expect(problemsOf({ SMTP_HOST: "smtp.contoso.com", SMTP_USER: "monitor" }).sort()).toEqual([
+    expect(settingsProblems({ SMTP_HOST: "smtp.contoso.com", SMTP_USER: "monitor" }).sort()).toEqual([
       "SMTP_FROM: is required when SMTP_HOST is set",
       "SMTP_PASSWORD_SETTING: is required when SMTP_USER is set",
     ]);
-    expect(problemsOf({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW" })).toEqual([
+    expect(settingsProblems({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW" })).toEqual([
       "SMTP_PASSWORD_SETTING: names an app setting that is not set (it must hold the SMTP password)",
     ]);
   });
@@ -83,11 +74,11 @@ describe("settings", () => {
   it("reads the status cache period: default 10 s, 0 to 300", () => {
     expect(loadSettings({}).statusCacheSeconds).toBe(10);
     expect(loadSettings({ STATUS_CACHE_SECONDS: "0" }).statusCacheSeconds).toBe(0);
-    for (const bad of ["301", "-1", "1.5", "soon"]) expect(problemsOf({ STATUS_CACHE_SECONDS: bad })[0]).toMatch(/^STATUS_CACHE_SECONDS: /);
+    for (const bad of ["301", "-1", "1.5", "soon"]) expect(settingsProblems({ STATUS_CACHE_SECONDS: bad })[0]).toMatch(/^STATUS_CACHE_SECONDS: /);
   });
 
   it("never lets the SMTP password go in clear", () => {
-    expect(problemsOf({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW", SMTP_PW: "x", SMTP_TLS: "none" })).toEqual([
+    expect(settingsProblems({ SMTP_HOST: "h", SMTP_FROM: "a@b.co", SMTP_USER: "u", SMTP_PASSWORD_SETTING: "SMTP_PW", SMTP_PW: "x", SMTP_TLS: "none" })).toEqual([
       "SMTP_TLS: must be starttls or tls when SMTP_USER is set: the SMTP password is never sent in clear",
     ]);
   });
@@ -102,24 +93,24 @@ describe("settings", () => {
   });
 
   it("refuses a storage connection string that cannot work, without quoting it", () => {
-    expect(problemsOf({ AzureWebJobsStorage: "garbage" })).toEqual([
+    expect(settingsProblems({ AzureWebJobsStorage: "garbage" })).toEqual([
       "AzureWebJobsStorage: must be a storage connection string (DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net) or UseDevelopmentStorage=true",
     ]);
-    expect(problemsOf({ AzureWebJobsStorage: "AccountName=contoso;AccountKey=not base64!" })).toEqual(["AzureWebJobsStorage: AccountKey must be the account's Base64 key"]);
-    expect(problemsOf({ AzureWebJobsStorage: "AccountName=contoso;TableEndpoint=ftp://x;AccountKey=a2V5" })).toEqual(["AzureWebJobsStorage: TableEndpoint must be an http(s) URL"]);
-    expect(problemsOf({ AzureWebJobsStorage: "DefaultEndpointsProtocol=https;AccountName=contoso" })[0]).toMatch(/AccountKey \(or SharedAccessSignature\) is missing/);
-    expect(problemsOf({ AzureWebJobsStorage: "Password=hunter2;AccountName=x" })[0]).toMatch(/"Password" is not a connection string key/);
-    expect(problemsOf({ AzureWebJobsStorage: "SharedAccessSignature=sv=2020&sig=abc;TableEndpoint=https://a.table.core.windows.net" })).toEqual([
+    expect(settingsProblems({ AzureWebJobsStorage: "AccountName=contoso;AccountKey=not base64!" })).toEqual(["AzureWebJobsStorage: AccountKey must be the account's Base64 key"]);
+    expect(settingsProblems({ AzureWebJobsStorage: "AccountName=contoso;TableEndpoint=ftp://x;AccountKey=a2V5" })).toEqual(["AzureWebJobsStorage: TableEndpoint must be an http(s) URL"]);
+    expect(settingsProblems({ AzureWebJobsStorage: "DefaultEndpointsProtocol=https;AccountName=contoso" })[0]).toMatch(/AccountKey \(or SharedAccessSignature\) is missing/);
+    expect(settingsProblems({ AzureWebJobsStorage: "Password=hunter2;AccountName=x" })[0]).toMatch(/"Password" is not a connection string key/);
+    expect(settingsProblems({ AzureWebJobsStorage: "SharedAccessSignature=sv=2020&sig=abc;TableEndpoint=https://a.table.core.windows.net" })).toEqual([
       "AzureWebJobsStorage: with SharedAccessSignature, QueueEndpoint must be given",
     ]);
-    expect(problemsOf({ AzureWebJobsStorage: "AccountName=x;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;Junk" }).join()).not.toContain("c2VjcmV0");
+    expect(settingsProblems({ AzureWebJobsStorage: "AccountName=x;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;Junk" }).join()).not.toContain("c2VjcmV0");
     for (const fine of [
       "UseDevelopmentStorage=true",
       "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c2VjcmV0a2V5Cg==;EndpointSuffix=core.windows.net",
       "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;",
       "SharedAccessSignature=sv=2020&sig=abc;TableEndpoint=https://a.table.core.windows.net;QueueEndpoint=https://a.queue.core.windows.net",
     ]) {
-      expect(problemsOf({ AzureWebJobsStorage: fine })).toEqual([]);
+      expect(settingsProblems({ AzureWebJobsStorage: fine })).toEqual([]);
     }
   });
 
@@ -132,7 +123,7 @@ describe("settings", () => {
     const wrong = join(dir, "wrong.json");
     await writeFile(notJson, "{ nope");
     await writeFile(wrong, JSON.stringify({ id: "x", name: "X", serverType: "exchange-server", owner: "nobody", auth: { kind: "basic", username: "svc@x.com", passwordSetting: "X_PW" }, mailboxes: [] }));
-    const problems = problemsOf({ PROFILE_FILES: `/nope.json;${notJson};${wrong};${dir}`, AzureWebJobsStorage: "garbage" });
+    const problems = settingsProblems({ PROFILE_FILES: `/nope.json;${notJson};${wrong};${dir}`, AzureWebJobsStorage: "garbage" });
     expect(problems[0]).toMatch(/^AzureWebJobsStorage: must be a storage connection string/);
     expect(problems.slice(1)).toEqual([
       "PROFILE_FILES: /nope.json does not exist",
@@ -146,7 +137,7 @@ describe("settings", () => {
     expect(loadSettings({}).logLevel).toBe("info");
     expect(loadSettings({ LOG_LEVEL: "Debug" }).logLevel).toBe("debug");
     expect(loadSettings({ LOG_LEVEL: " " }).logLevel).toBe("info");
-    expect(problemsOf({ LOG_LEVEL: "verbose" })).toEqual(["LOG_LEVEL: must be one of error, warn, info, debug"]);
+    expect(settingsProblems({ LOG_LEVEL: "verbose" })).toEqual(["LOG_LEVEL: must be one of error, warn, info, debug"]);
   });
 
   it("chooses implicit TLS on port 465 and STARTTLS elsewhere", () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
 import { runProbe } from "../../lib/cycle/run.js";
 import { runSchedule } from "../../lib/cycle/schedule.js";
 import { testAndEnable } from "../../lib/on-demand/test-and-enable.js";
@@ -9,6 +8,7 @@ import { shareHolders } from "../../lib/store/leases.js";
 import type { Storage } from "../../lib/store/storage.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
+import { drainProbeMessages } from "../support/probe-queue.js";
 import { simEnvironment } from "../support/sim.js";
 import { testSettings, testStorage } from "../support/storage.js";
 
@@ -35,20 +35,8 @@ async function setUp(clock: { now: number }) {
   const now = () => new Date(clock.now);
   const deps = { storage, probe: simEnvironment(sim, cycleSecrets), now };
   const schedule = () => runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
-  const drain = () => drainQueue(storage, settings.probeQueue);
+  const drain = () => drainProbeMessages(storage, settings.probeQueue);
   return { storage, deps, schedule, drain };
-}
-
-async function drainQueue(storage: Storage, queueName: string): Promise<ProbeMessage[]> {
-  const queue = await storage.queue(queueName);
-  const out: ProbeMessage[] = [];
-  for (const item of (await queue.receiveMessages({ numberOfMessages: 32 })).receivedMessageItems) {
-    const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
-    if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-    out.push(parsed.message);
-    await queue.deleteMessage(item.messageId, item.popReceipt);
-  }
-  return out;
 }
 
 /** Resolves once a cycle holds its share and its connections are open at the simulator: the overlap has begun. */

@@ -3,9 +3,8 @@ import { runSchedule } from "../../lib/cycle/schedule.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { listCycles } from "../../lib/store/cycles.js";
 import { getProfile } from "../../lib/store/profiles.js";
-import { createStorage } from "../../lib/store/storage.js";
 import { contosoProfile } from "../support/cycle-org.js";
-import { testSettings } from "../support/storage.js";
+import { testSettings, testStorage } from "../support/storage.js";
 import { endpointOf, TcpProxy, withEndpoint } from "../support/tcp-proxy.js";
 
 let proxy: TcpProxy | undefined;
@@ -21,7 +20,7 @@ describe("a queue that refuses the cycle's message", () => {
     const connectionString = inject("storageConnectionString");
     proxy = await new TcpProxy(endpointOf(connectionString, "QueueEndpoint")).start();
     const settings = testSettings({ AzureWebJobsStorage: withEndpoint(connectionString, "QueueEndpoint", proxy.port) });
-    const storage = createStorage(settings.storage, { tablePrefix: settings.tablePrefix });
+    const storage = testStorage(settings);
     expect((await importProfile(storage, contosoProfile())).ok).toBe(true);
     const deps = (now: Date) => ({ storage, now: () => now, probeQueue: settings.probeQueue, shardSize: 500 });
 

@@ -1,27 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decodeQueuePayload, parseProbeMessage, type ProbeMessage } from "../../lib/cycle/message.js";
 import { runSchedule } from "../../lib/cycle/schedule.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { bucketCountsOf, listMailboxesOfShard } from "../../lib/store/mailboxes.js";
 import { getProfile } from "../../lib/store/profiles.js";
-import type { Storage } from "../../lib/store/storage.js";
 import { litwareProfile } from "../support/cycle-org.js";
+import { drainProbeMessages } from "../support/probe-queue.js";
 import { testSettings, testStorage } from "../support/storage.js";
-
-async function drain(storage: Storage, queueName: string): Promise<ProbeMessage[]> {
-  const queue = await storage.queue(queueName);
-  const messages: ProbeMessage[] = [];
-  for (;;) {
-    const batch = await queue.receiveMessages({ numberOfMessages: 32 });
-    if (batch.receivedMessageItems.length === 0) return messages.sort((a, b) => a.shard.index - b.shard.index);
-    for (const item of batch.receivedMessageItems) {
-      const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
-      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-      messages.push(parsed.message);
-      await queue.deleteMessage(item.messageId, item.popReceipt);
-    }
-  }
-}
 
 describe("shard balance (Azurite)", () => {
   it("gives each shard of a 2,000-mailbox cycle mailboxes in proportion to its connections, every mailbox once", async () => {
@@ -33,7 +17,7 @@ describe("shard balance (Azurite)", () => {
     expect((await getProfile(storage, "litware"))?.bucketCounts).toEqual(counts);
 
     await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
-    const messages = await drain(storage, settings.probeQueue);
+    const messages = (await drainProbeMessages(storage, settings.probeQueue)).sort((a, b) => a.shard.index - b.shard.index);
     expect(messages.map((m) => m.maxConnections)).toEqual([3, 3, 2, 2]);
 
     const shards = await Promise.all(messages.map((m) => listMailboxesOfShard(storage, "litware", m.buckets!)));

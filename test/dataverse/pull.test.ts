@@ -4,7 +4,7 @@ import { isEmptyPlan, planSync, type StoredMailboxState, type StoredProfileState
 import { buildPull, readEnvironment } from "../../lib/dataverse/pull.js";
 import { demoDataverseMap, demoProfileIds } from "../../sim/dataverse/index.js";
 import { demoClientId, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipTenant, type SimulatedOrg } from "../../sim/index.js";
-import { simClient, startDataverseSim } from "./support.js";
+import { demoContosoPull, simClient, startDataverseSim } from "./support.js";
 
 function demoMap() {
   const parsed = parseMapFile(JSON.stringify(demoDataverseMap()));
@@ -26,15 +26,7 @@ describe("dataverse pull of the demo environment over HTTPS", () => {
     if (!read.ok) return;
     const pull = buildPull(read.value, demoMap());
     const byId = new Map(pull.json.profiles.map((p) => [p.id, p]));
-    expect(byId.get(demoProfileIds.contoso)).toEqual({
-      id: demoProfileIds.contoso,
-      name: "Contoso Exchange 2016",
-      serverType: "exchange-server",
-      credentials: "mapped",
-      mailboxCount: 8,
-      approvedCount: 7,
-      dynamics: { lastTest: "success", failingMailboxes: 2 },
-    });
+    expect(byId.get(demoProfileIds.contoso)).toEqual(demoContosoPull);
     expect(byId.get(demoProfileIds.tailspin)).toMatchObject({ serverType: "exchange-online", credentials: "mapped", mailboxCount: 3, approvedCount: 2, dynamics: { failingMailboxes: 2 } });
     expect(byId.get(demoProfileIds.northwind)?.dynamics).toEqual({ lastTest: "failure", failingMailboxes: 2 });
     expect(byId.get(demoProfileIds.woodgrove)).toMatchObject({ credentials: "missing", mailboxCount: 2 });

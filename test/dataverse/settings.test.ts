@@ -2,18 +2,9 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSettings, SettingsError } from "../../lib/config/settings.js";
+import { loadSettings } from "../../lib/config/settings.js";
+import { settingsProblems } from "../support/settings.js";
 import { throwawaySecret } from "../../sim/throwaway-secret.js";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems.map((p) => `${p.field}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const app = {
   DATAVERSE_URL: "https://contoso.crm.dynamics.com/",
@@ -55,7 +46,7 @@ describe("Dataverse settings", () => {
   });
 
   it("name every wrong Dataverse setting at once", () => {
-    const problems = problemsOf({
+    const problems = settingsProblems({
       DATAVERSE_URL: "http://contoso.crm.dynamics.com/api/data/v9.2",
       DATAVERSE_TENANT_ID: "not a tenant",
       DATAVERSE_CLIENT_ID: "12345",
@@ -70,27 +61,27 @@ describe("Dataverse settings", () => {
   });
 
   it("name the cross-setting mistakes", () => {
-    expect(problemsOf({ DATAVERSE_TENANT_ID: app.DATAVERSE_TENANT_ID, DATAVERSE_MAP_FILE: "m.json" }).sort()).toEqual([
+    expect(settingsProblems({ DATAVERSE_TENANT_ID: app.DATAVERSE_TENANT_ID, DATAVERSE_MAP_FILE: "m.json" }).sort()).toEqual([
       "DATAVERSE_MAP_FILE: is set but DATAVERSE_URL is not: name the Dataverse environment to read",
       "DATAVERSE_TENANT_ID: is set but DATAVERSE_URL is not: name the Dataverse environment to read",
     ]);
-    expect(problemsOf({ DATAVERSE_URL: app.DATAVERSE_URL, DATAVERSE_CLIENT_SECRET_SETTING: "DV_SECRET" }).sort()).toEqual([
+    expect(settingsProblems({ DATAVERSE_URL: app.DATAVERSE_URL, DATAVERSE_CLIENT_SECRET_SETTING: "DV_SECRET" }).sort()).toEqual([
       "DATAVERSE_CLIENT_ID: is required with an app secret or certificate",
       "DATAVERSE_CLIENT_SECRET_SETTING: names the app setting DV_SECRET, which is not set",
       "DATAVERSE_TENANT_ID: is required with an app secret or certificate",
     ]);
-    expect(problemsOf({ ...app, DATAVERSE_CERTIFICATE_PATH_SETTING: "DV_CERT", DV_CERT: "/c.pem" })).toEqual([
+    expect(settingsProblems({ ...app, DATAVERSE_CERTIFICATE_PATH_SETTING: "DV_CERT", DV_CERT: "/c.pem" })).toEqual([
       "DATAVERSE_CERTIFICATE_PATH_SETTING: name either DATAVERSE_CLIENT_SECRET_SETTING or DATAVERSE_CERTIFICATE_PATH_SETTING, not both",
     ]);
   });
 
   it("check the map file at start: a missing file, invalid JSON by line and column, and every wrong field by its path", async () => {
     const dir = await mkdtemp(join(tmpdir(), "dv-map-start-"));
-    expect(problemsOf({ ...app, DATAVERSE_MAP_FILE: join(dir, "absent.json") })).toEqual([`DATAVERSE_MAP_FILE: cannot read ${join(dir, "absent.json")} (ENOENT)`]);
+    expect(settingsProblems({ ...app, DATAVERSE_MAP_FILE: join(dir, "absent.json") })).toEqual([`DATAVERSE_MAP_FILE: cannot read ${join(dir, "absent.json")} (ENOENT)`]);
     await writeFile(join(dir, "broken.json"), '{\n  "profiles": [\n    { "name": "x", }\n  ]\n}');
-    expect(problemsOf({ ...app, DATAVERSE_MAP_FILE: join(dir, "broken.json") })).toEqual([expect.stringMatching(/^DATAVERSE_MAP_FILE \(document\): is not valid JSON at line 3, column \d+/)]);
+    expect(settingsProblems({ ...app, DATAVERSE_MAP_FILE: join(dir, "broken.json") })).toEqual([expect.stringMatching(/^DATAVERSE_MAP_FILE \(document\): is not valid JSON at line 3, column \d+/)]);
     await writeFile(join(dir, "wrong.json"), JSON.stringify({ profiles: [{ name: "Contoso", passwordSetting: "PW" }, { id: "nope", clientSecretSetting: "S" }] }));
-    expect(problemsOf({ ...app, DATAVERSE_MAP_FILE: join(dir, "wrong.json") }).sort()).toEqual([
+    expect(settingsProblems({ ...app, DATAVERSE_MAP_FILE: join(dir, "wrong.json") }).sort()).toEqual([
       "DATAVERSE_MAP_FILE profiles[0].username: is required with passwordSetting",
       "DATAVERSE_MAP_FILE profiles[1].id: must be the emailserverprofileid (a GUID)",
     ]);

@@ -2,9 +2,20 @@ import { DataverseClient, dataverseConnections, type DataverseClientOptions } fr
 import { Secret } from "../../lib/auth/index.js";
 import type { DataverseIdentity } from "../../lib/dataverse/token.js";
 import { demoOrganisation, demoTenant, startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
-import { demoDataverseClientId, demoDataverseHost, demoDataverseSecret, withDemoDataverse, type DataverseSpec } from "../../sim/dataverse/index.js";
+import { demoDataverseClientId, demoDataverseHost, demoDataverseSecret, demoProfileIds, withDemoDataverse, type DataverseSpec } from "../../sim/dataverse/index.js";
 
 export const environment = `https://${demoDataverseHost}`;
+
+/** What a pull of the demo environment says of Contoso (the library's pull and `dataverse pull --json` alike), written out by hand. */
+export const demoContosoPull = {
+  id: demoProfileIds.contoso,
+  name: "Contoso Exchange 2016",
+  serverType: "exchange-server",
+  credentials: "mapped",
+  mailboxCount: 8,
+  approvedCount: 7,
+  dynamics: { lastTest: "success", failingMailboxes: 2 },
+};
 
 /** The demo organisation with a Dataverse environment (the demo's, unless another is given) and extra app registrations. */
 export function dataverseOrg(dataverse?: DataverseSpec, extraApps: NonNullable<OrgSpec["oauthApps"]> = []): OrgSpec {

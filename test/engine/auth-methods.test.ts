@@ -2,35 +2,19 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../lib/auth/oauth.js";
 import type { ProfileInput } from "../../lib/config/profile.js";
 import type { OrgSpec } from "../../sim/index.js";
-import { checkOne, clientId, clientSecret, direct, essentials, expectNoLeak, org, profile, tenant, withOrg, type Expected } from "./support.js";
+import { checkOne, direct, essentials, expectNoLeak, ntlmAt, onlineEws, onlineOrg, onlineProfile, org, profile, withOrg, type Expected } from "./support.js";
 
 /** The same mailbox check with Basic, NTLM and OAuth, and each one's wrong secret. */
 
 const ews = "https://mail.contoso.com/EWS/Exchange.asmx";
-const onlineEws = "https://outlook.office365.com/EWS/Exchange.asmx";
 const loginHost = "login.microsoftonline.com";
 
 const onPrem = (basicDisabled: boolean): OrgSpec =>
   org({ servers: [{ name: "mail.contoso.com", knobs: { basicDisabled } }], mailboxes: [{ address: "user@contoso.com", server: "mail.contoso.com" }] });
 
-const online: OrgSpec = {
-  domains: [{ name: "tailspintoys.com" }],
-  servers: [{ name: "outlook.office365.com", build: "15.20.7452.28", auth: ["bearer"], group: "tailspintoys.com" }],
-  mailboxes: [{ address: "user@tailspintoys.com", server: "outlook.office365.com" }],
-  oauthApps: [{ tenant, clientId, clientSecret, impersonation: ["@tailspintoys.com"] }],
-};
-
-const ntlm = (p: ProfileInput): ProfileInput => direct(ews)({ ...p, auth: { kind: "ntlm", username: "svc@contoso.com", passwordSetting: "ENGINE_PASSWORD" } });
-const oauth = (p: ProfileInput): ProfileInput => ({
-  ...p,
-  serverType: "exchange-online",
-  owner: "admin@tailspintoys.com",
-  autodiscover: false,
-  incomingUrl: onlineEws,
-  outgoingUrl: onlineEws,
-  auth: { kind: "oauth", tenantId: tenant, clientId, clientSecretSetting: "ENGINE_CLIENT_SECRET" },
-  mailboxes: [{ address: "user@tailspintoys.com", approved: true }],
-});
+const online = onlineOrg();
+const ntlm = ntlmAt(ews);
+const oauth = onlineProfile;
 
 interface Method {
   name: string;

@@ -7,16 +7,15 @@ import type { MailboxKnobs, MailboxSpec, OrgSpec, ServerKnobs, ServerSpec } from
 import { startSimulatedOrg } from "../../sim/index.js";
 import {
   checkOne,
-  clientSecret,
-  clientId,
   direct,
   environment,
   essentials,
   expectNoLeak,
+  onlineOrg,
+  onlineProfile,
   org,
   profile,
   shortTimeouts,
-  tenant,
   withOrg,
   type Expected,
 } from "./support.js";
@@ -38,22 +37,7 @@ const ewsOnly = (server: Partial<ServerKnobs> = {}, mailbox: Partial<MailboxKnob
 const discovered = (mailbox: Partial<MailboxKnobs> = {}, servers: ServerSpec[] = []) =>
   org({ servers: [adServer, mailServer(), ...servers], mailboxes: [user(mailbox)] });
 
-const online = (knobs: Partial<ServerKnobs>): OrgSpec => ({
-  domains: [{ name: "tailspintoys.com" }],
-  servers: [{ name: "outlook.office365.com", build: "15.20.7452.28", auth: ["bearer"], group: "tailspintoys.com", knobs }],
-  mailboxes: [{ address: "user@tailspintoys.com", server: "outlook.office365.com" }],
-  oauthApps: [{ tenant, clientId, clientSecret, impersonation: "all" }],
-});
-const onlineProfile = (p: ProfileInput): ProfileInput => ({
-  ...p,
-  serverType: "exchange-online",
-  owner: "admin@tailspintoys.com",
-  autodiscover: false,
-  incomingUrl: "https://outlook.office365.com/EWS/Exchange.asmx",
-  outgoingUrl: "https://outlook.office365.com/EWS/Exchange.asmx",
-  auth: { kind: "oauth", tenantId: tenant, clientId, clientSecretSetting: "ENGINE_CLIENT_SECRET" },
-  mailboxes: [{ address: "user@tailspintoys.com", approved: true }],
-});
+const online = (knobs: Partial<ServerKnobs>): OrgSpec => onlineOrg(knobs, "all");
 
 interface Case {
   name: string;

@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../lib/auth/oauth.js";
-import type { ProfileInput } from "../../lib/config/profile.js";
 import { testConnection } from "../../lib/engine/test-connection.js";
 import { SecretBook } from "../../lib/auth/index.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import type { ServerKnobs, OrgSpec } from "../../sim/index.js";
-import { checkOne, clientId, clientSecret, direct, org, password, profile, tenant, withOrg } from "./support.js";
+import { checkOne, clientSecret, direct, ntlmAt, onlineOrg, onlineProfile, org, password, profile, withOrg } from "./support.js";
 
 /**
  * Issue 10 item 9 at the engine: a server inside the profile's domains that quotes back what it was sent (a 400 with
@@ -14,7 +13,6 @@ import { checkOne, clientId, clientSecret, direct, org, password, profile, tenan
  */
 
 const ews = "https://mail.contoso.com/EWS/Exchange.asmx";
-const onlineEws = "https://outlook.office365.com/EWS/Exchange.asmx";
 const basicValue = Buffer.from(`svc@contoso.com:${password}`).toString("base64");
 const ntlmMessage = /TlRMTVNT[A-Za-z0-9+/=]{8,}/; // Base64 of "NTLMSSP\0"
 const jwt = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
@@ -28,22 +26,9 @@ function expectNoSecret(text: string): void {
 
 const onPrem = (echo: ServerKnobs["echoSecrets"]): OrgSpec =>
   org({ servers: [{ name: "mail.contoso.com", knobs: { echoSecrets: echo } }], mailboxes: [{ address: "user@contoso.com", server: "mail.contoso.com" }] });
-const online = (echo: ServerKnobs["echoSecrets"]): OrgSpec => ({
-  domains: [{ name: "tailspintoys.com" }],
-  servers: [{ name: "outlook.office365.com", build: "15.20.7452.28", auth: ["bearer"], group: "tailspintoys.com", knobs: { echoSecrets: echo } }],
-  mailboxes: [{ address: "user@tailspintoys.com", server: "outlook.office365.com" }],
-  oauthApps: [{ tenant, clientId, clientSecret, impersonation: ["@tailspintoys.com"] }],
-});
-const ntlm = (p: ProfileInput): ProfileInput => direct(ews)({ ...p, auth: { kind: "ntlm", username: "svc@contoso.com", passwordSetting: "ENGINE_PASSWORD" } });
-const oauth = (p: ProfileInput): ProfileInput => ({
-  ...p,
-  serverType: "exchange-online",
-  autodiscover: false,
-  incomingUrl: onlineEws,
-  outgoingUrl: onlineEws,
-  auth: { kind: "oauth", tenantId: tenant, clientId, clientSecretSetting: "ENGINE_CLIENT_SECRET" },
-  mailboxes: [{ address: "user@tailspintoys.com", approved: true }],
-});
+const online = (echo: ServerKnobs["echoSecrets"]): OrgSpec => onlineOrg({ echoSecrets: echo });
+const ntlm = ntlmAt(ews);
+const oauth = onlineProfile;
 
 const cases = [
   { name: "Basic", spec: onPrem, change: direct(ews), address: "user@contoso.com" },

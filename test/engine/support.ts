@@ -6,7 +6,8 @@ import type { Timeouts } from "../../lib/net/index.js";
 import { checkMailbox, type MailboxCheckResult } from "../../lib/engine/mailbox-check.js";
 import { openSession, type ProbeEnvironment } from "../../lib/engine/open-session.js";
 import type { ProbeSession } from "../../lib/engine/session.js";
-import { startSimulatedOrg, type MailboxSpec, type OrgSpec, type ServerSpec, type SimulatedOrg } from "../../sim/index.js";
+import { startSimulatedOrg, type MailboxSpec, type OrgSpec, type ServerKnobs, type ServerSpec, type SimulatedOrg } from "../../sim/index.js";
+import type { ImpersonationScope } from "../../sim/spec.js";
 
 /** Small organisations built per case: one service account that may impersonate everyone. */
 export const password = throwawaySecret("engine");
@@ -48,6 +49,37 @@ export function profile(change: (p: ProfileInput) => ProfileInput = (p) => p): P
 /** Autodiscover off: EWS at this URL for incoming and outgoing. */
 export function direct(url: string): (p: ProfileInput) => ProfileInput {
   return (p) => ({ ...p, autodiscover: false, incomingUrl: url, outgoingUrl: url });
+}
+
+/** NTLM as svc@contoso.com, with autodiscover off and EWS at this URL. */
+export function ntlmAt(url: string): (p: ProfileInput) => ProfileInput {
+  return (p) => direct(url)({ ...p, auth: { kind: "ntlm", username: "svc@contoso.com", passwordSetting } });
+}
+
+export const onlineEws = "https://outlook.office365.com/EWS/Exchange.asmx";
+
+/** Exchange Online for tailspintoys.com: user@tailspintoys.com on outlook.office365.com, and the test app (tenant, clientId). */
+export function onlineOrg(knobs?: Partial<ServerKnobs>, impersonation: ImpersonationScope = ["@tailspintoys.com"]): OrgSpec {
+  return {
+    domains: [{ name: "tailspintoys.com" }],
+    servers: [{ name: "outlook.office365.com", build: "15.20.7452.28", auth: ["bearer"], group: "tailspintoys.com", ...(knobs === undefined ? {} : { knobs }) }],
+    mailboxes: [{ address: "user@tailspintoys.com", server: "outlook.office365.com" }],
+    oauthApps: [{ tenant, clientId, clientSecret, impersonation }],
+  };
+}
+
+/** An Exchange Online profile for user@tailspintoys.com: the test app's client secret, autodiscover off, EWS at onlineEws. */
+export function onlineProfile(p: ProfileInput): ProfileInput {
+  return {
+    ...p,
+    serverType: "exchange-online",
+    owner: "admin@tailspintoys.com",
+    autodiscover: false,
+    incomingUrl: onlineEws,
+    outgoingUrl: onlineEws,
+    auth: { kind: "oauth", tenantId: tenant, clientId, clientSecretSetting: "ENGINE_CLIENT_SECRET" },
+    mailboxes: [{ address: "user@tailspintoys.com", approved: true }],
+  };
 }
 
 export interface SessionOptions {

@@ -1,37 +1,25 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkGraphMailboxes } from "../../lib/graph/check.js";
-import type { ProfileConnections } from "../../lib/net/index.js";
-import { startSimulatedOrg, type GraphFault, type SimulatedOrg } from "../../sim/index.js";
-import { clearTokenCache, cloudMailboxes, collect, connectionsFor, credentialsFor, graphOrg, mailboxes, options } from "./support.js";
+import type { GraphFault } from "../../sim/index.js";
+import { cloudMailboxes, collect, connectionsFor, credentialsFor, graphSimPerTest, mailboxes, options } from "./support.js";
 import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 describe("Graph mailbox checks against the simulator", () => {
-  let sim: SimulatedOrg;
-  let conns: ProfileConnections;
-  beforeAll(async () => {
-    sim = await startSimulatedOrg(graphOrg());
-  });
-  beforeEach(() => {
-    clearTokenCache();
-    sim.counters.reset();
-    conns = connectionsFor(sim);
-  });
-  afterEach(() => conns.close());
-  afterAll(() => sim.stop());
+  const world = graphSimPerTest();
 
   it("checks mailboxes four to a batch, within the limit, and reports each with the EWS check's shape", async () => {
     const ten = cloudMailboxes.slice(0, 10);
     let stats;
-    const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes(ten), options(sim, conns, { limit: 2 }), report)));
+    const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes(ten), options(world.sim, world.conns, { limit: 2 }), report)));
     expect([...seen.keys()].sort()).toEqual(ten);
     for (const check of seen.values()) {
       expect(check).toMatchObject({ ok: true, channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" } });
       expect(check).not.toHaveProperty("ewsUrl");
     }
     expect(stats).toEqual({ mailboxes: 10, batches: 3, retries: 0 });
-    expect(sim.counters.graph).toMatchObject({ batches: 3, requests: 50, throttled: 0 });
-    expect(sim.counters.requestCount("graph.microsoft.com") / ten.length).toBeLessThanOrEqual(0.3);
-    expect(sim.counters.requestCount("login.microsoftonline.com", `/${"2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"}/oauth2/v2.0/token`)).toBe(1);
+    expect(world.sim.counters.graph).toMatchObject({ batches: 3, requests: 50, throttled: 0 });
+    expect(world.sim.counters.requestCount("graph.microsoft.com") / ten.length).toBeLessThanOrEqual(0.3);
+    expect(world.sim.counters.requestCount("login.microsoftonline.com", `/${"2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"}/oauth2/v2.0/token`)).toBe(1);
   });
 
   it.each<[GraphFault, string, string, RegExp]>([
@@ -44,9 +32,9 @@ describe("Graph mailbox checks against the simulator", () => {
     ["InvalidAuthenticationToken", "auth-failed", "InvalidAuthenticationToken", /Microsoft Graph refused the app's token/],
   ])("%s lands in %s with remediation and Graph's request-id", async (fault, category, code, remediation) => {
     const address = cloudMailboxes[3]!;
-    sim.setMailbox(address, { graphFault: fault });
+    world.sim.setMailbox(address, { graphFault: fault });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes([address, cloudMailboxes[4]!]), options(sim, conns), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes([address, cloudMailboxes[4]!]), options(world.sim, world.conns), report));
       const check = seen.get(address)!;
       expect(check.ok).toBe(false);
       if (check.ok) return;
@@ -55,25 +43,25 @@ describe("Graph mailbox checks against the simulator", () => {
       expect(check.error.remediation).toMatch(remediation);
       expect(seen.get(cloudMailboxes[4]!)!.ok).toBe(true);
     } finally {
-      sim.setMailbox(address, { graphFault: null });
+      world.sim.setMailbox(address, { graphFault: null });
     }
   });
 
   it("an on-premises mailbox is mailbox-not-in-cloud and an unknown one mailbox-not-found", async () => {
-    const seen = await collect((report) => checkGraphMailboxes(mailboxes(["onprem@tailspintoys.com", "nobody@tailspintoys.com"]), options(sim, conns), report));
+    const seen = await collect((report) => checkGraphMailboxes(mailboxes(["onprem@tailspintoys.com", "nobody@tailspintoys.com"]), options(world.sim, world.conns), report));
     expect(seen.get("onprem@tailspintoys.com")).toMatchObject({ ok: false, error: { category: "mailbox-not-in-cloud", code: "MailboxNotEnabledForRESTAPI" } });
     expect(seen.get("nobody@tailspintoys.com")).toMatchObject({ ok: false, error: { category: "mailbox-not-found", code: "ErrorInvalidUser" } });
   });
 
   it("splits a batch mixing successes, 404s, 403s and a 429 per mailbox, and sends only the throttled items again", async () => {
     const [good, missing, policy, busy] = cloudMailboxes.slice(5, 9) as [string, string, string, string];
-    sim.setMailbox(missing, { graphFault: "ErrorInvalidUser" });
-    sim.setMailbox(policy, { graphFault: "ODataDisabled" });
-    sim.setMailbox(busy, { graphThrottled: { requests: 2, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
+    world.sim.setMailbox(missing, { graphFault: "ErrorInvalidUser" });
+    world.sim.setMailbox(policy, { graphFault: "ODataDisabled" });
+    world.sim.setMailbox(busy, { graphThrottled: { requests: 2, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
     try {
       let stats;
       const started = performance.now();
-      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes([good, missing, policy, busy]), options(sim, conns), report)));
+      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes([good, missing, policy, busy]), options(world.sim, world.conns), report)));
       const elapsed = performance.now() - started;
       expect(seen.get(good)).toMatchObject({ ok: true });
       expect(seen.get(missing)).toMatchObject({ ok: false, error: { category: "mailbox-not-found" } });
@@ -81,93 +69,95 @@ describe("Graph mailbox checks against the simulator", () => {
       expect(seen.get(busy)).toMatchObject({ ok: true, channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" } });
       expect(stats).toEqual({ mailboxes: 4, batches: 2, retries: 1 });
       // The first batch had 20 requests; the second only the two that were throttled.
-      expect(sim.counters.graph).toMatchObject({ batches: 2, requests: 22, throttled: 2 });
+      expect(world.sim.counters.graph).toMatchObject({ batches: 2, requests: 22, throttled: 2 });
       expect(elapsed).toBeGreaterThanOrEqual(1_000);
     } finally {
-      for (const a of [missing, policy]) sim.setMailbox(a, { graphFault: null });
-      sim.setMailbox(busy, { graphThrottled: null });
+      for (const a of [missing, policy]) world.sim.setMailbox(a, { graphFault: null });
+      world.sim.setMailbox(busy, { graphThrottled: null });
     }
   });
 
   it("a 429 that does not clear within the tries is a transient server-busy with the server's Retry-After", async () => {
     const busy = cloudMailboxes[9]!;
-    sim.setMailbox(busy, { graphThrottled: { requests: 100, retryAfterSeconds: 1, code: "TooManyRequests" } });
+    world.sim.setMailbox(busy, { graphThrottled: { requests: 100, retryAfterSeconds: 1, code: "TooManyRequests" } });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(sim, conns, { retry: { maxTries: 2 } }), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(world.sim, world.conns, { retry: { maxTries: 2 } }), report));
       expect(seen.get(busy)).toMatchObject({ ok: false, error: { category: "server-busy", code: "TooManyRequests", transient: true, retryAfterMs: 1000 } });
-      expect(sim.counters.graph.batches).toBe(2);
-      sim.counters.reset();
-      const impatient = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(sim, conns, { retry: { maxWaitMs: 500 } }), report));
+      expect(world.sim.counters.graph.batches).toBe(2);
+      world.sim.counters.reset();
+      const impatient = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(world.sim, world.conns, { retry: { maxWaitMs: 500 } }), report));
       expect(impatient.get(busy)).toMatchObject({ ok: false, error: { category: "server-busy" } });
-      expect(sim.counters.graph.batches).toBe(1);
+      expect(world.sim.counters.graph.batches).toBe(1);
     } finally {
-      sim.setMailbox(busy, { graphThrottled: null });
+      world.sim.setMailbox(busy, { graphThrottled: null });
     }
   });
 
   it("never has more than four requests in flight for a mailbox, nor more sockets than the limit", async () => {
-    sim.setServer("graph.microsoft.com", { latencyMs: 100 });
-    const narrow = connectionsFor(sim, 3);
+    world.sim.setServer("graph.microsoft.com", { latencyMs: 100 });
+    const narrow = connectionsFor(world.sim, 3);
     try {
       const doubled = [...cloudMailboxes, ...cloudMailboxes.map((a) => a.toUpperCase())];
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes(doubled), options(sim, narrow, { limit: 3 }), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(doubled), options(world.sim, narrow, { limit: 3 }), report));
       expect(seen.size).toBe(16);
       expect([...seen.values()].every((c) => c.ok)).toBe(true);
-      expect(sim.counters.peakMailboxConcurrency()).toBe(4);
-      expect(sim.counters.graph.throttled).toBe(0);
+      expect(world.sim.counters.peakMailboxConcurrency()).toBe(4);
+      expect(world.sim.counters.graph.throttled).toBe(0);
       expect(narrow.stats().peakSockets).toBeLessThanOrEqual(3);
     } finally {
-      sim.setServer("graph.microsoft.com", { latencyMs: 0 });
+      world.sim.setServer("graph.microsoft.com", { latencyMs: 0 });
       await narrow.close();
     }
   });
 
   it("asks only the wanted channels' folders", async () => {
     const seen = await collect((report) =>
-      checkGraphMailboxes([{ address: cloudMailboxes[0]!, wanted: { incoming: true, outgoing: false, appointmentsContactsTasks: false } }], options(sim, conns), report),
+      checkGraphMailboxes([{ address: cloudMailboxes[0]!, wanted: { incoming: true, outgoing: false, appointmentsContactsTasks: false } }], options(world.sim, world.conns), report),
     );
     expect(seen.get(cloudMailboxes[0]!)).toMatchObject({ ok: true, channels: { incoming: "success", outgoing: "not-run", appointmentsContactsTasks: "not-run" } });
-    expect(sim.counters.graph.requests).toBe(1);
+    expect(world.sim.counters.graph.requests).toBe(1);
   });
 
   it("a malformed batch answer is invalid-response for its mailboxes, not a crash", async () => {
-    sim.setServer("graph.microsoft.com", { malformedBody: "not-xml" });
+    world.sim.setServer("graph.microsoft.com", { malformedBody: "not-xml" });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(sim, conns), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(world.sim, world.conns), report));
+      expect(seen.size).toBe(2);
       for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "invalid-response", code: "GraphBatchInvalid", transient: true } });
     } finally {
-      sim.setServer("graph.microsoft.com", { malformedBody: false });
+      world.sim.setServer("graph.microsoft.com", { malformedBody: false });
     }
   });
 
   it("an answer past the body cap is response-too-large for its mailboxes", async () => {
-    sim.setServer("graph.microsoft.com", { hugeBody: 3 * 1024 * 1024 });
+    world.sim.setServer("graph.microsoft.com", { hugeBody: 3 * 1024 * 1024 });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(sim, conns), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(world.sim, world.conns), report));
+      expect(seen.size).toBe(2);
       for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "response-too-large" } });
     } finally {
-      sim.setServer("graph.microsoft.com", { hugeBody: false });
+      world.sim.setServer("graph.microsoft.com", { hugeBody: false });
     }
   });
 
   it("a refused secret fails every mailbox as auth-failed with one token request and no Graph request", async () => {
     const wrong = { ...credentialsFor({ clientId: "3c4d5e6f-7a8b-4c9d-8e0f-000000000001", secret: throwawaySecret("wrong-secret") }) };
-    const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 9)), options(sim, conns, { credentials: wrong }), report));
+    const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 9)), options(world.sim, world.conns, { credentials: wrong }), report));
     expect(seen.size).toBe(9);
     for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "auth-failed", code: "AADSTS7000215" }, channels: { incoming: "failure", outgoing: "failure", appointmentsContactsTasks: "failure" } });
-    expect(sim.counters.requestCount("graph.microsoft.com")).toBe(0);
-    expect(sim.counters.credentials.filter((c) => c.scheme === "client_secret")).toHaveLength(1);
+    expect(world.sim.counters.requestCount("graph.microsoft.com")).toBe(0);
+    expect(world.sim.counters.credentials.filter((c) => c.scheme === "client_secret")).toHaveLength(1);
   });
 
   it("no mailboxes, no request at all", async () => {
-    const stats = await checkGraphMailboxes([], options(sim, conns), async () => undefined);
+    const stats = await checkGraphMailboxes([], options(world.sim, world.conns), async () => undefined);
     expect(stats).toEqual({ mailboxes: 0, batches: 0, retries: 0 });
-    expect(sim.counters.requests).toEqual([]);
+    expect(world.sim.counters.requests).toEqual([]);
   });
 
   it("one report that throws never stops the others", async () => {
     const reported: string[] = [];
-    const run = checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 6)), options(sim, conns), async (address) => {
+    const run = checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 6)), options(world.sim, world.conns), async (address) => {
       reported.push(address);
       if (address === cloudMailboxes[1]) throw new Error("store down");
     });

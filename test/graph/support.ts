@@ -1,9 +1,10 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { clearTokenCache, resolveCredentials, type OAuthCredentials } from "../../lib/auth/index.js";
 import type { GraphCheckOptions, GraphMailbox } from "../../lib/graph/check.js";
 import type { GraphCloudName } from "../../lib/graph/clouds.js";
 import { ProfileConnections } from "../../lib/net/index.js";
 import type { MailboxCheck } from "../../lib/model/connection.js";
-import { throwawaySecret, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
+import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
 
 export const tenant = "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e";
 export const syncRoles = ["Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite", "Calendars.ReadWrite", "Contacts.ReadWrite", "Tasks.ReadWrite.All", "MailboxConfigItem.ReadWrite"];
@@ -65,6 +66,33 @@ export async function collect(run: (report: (a: string, c: MailboxCheck) => Prom
   const seen = new Map<string, MailboxCheck>();
   await run(async (address, check) => void seen.set(address, check));
   return seen;
+}
+
+/**
+ * One simulated Graph organisation for the describe block that calls this; before each test an empty token cache,
+ * counters at zero and fresh connections (closed after it). Read `sim` and `conns` inside the tests.
+ */
+export function graphSimPerTest(): { readonly sim: SimulatedOrg; readonly conns: ProfileConnections } {
+  let sim: SimulatedOrg;
+  let conns: ProfileConnections;
+  beforeAll(async () => {
+    sim = await startSimulatedOrg(graphOrg());
+  });
+  beforeEach(() => {
+    clearTokenCache();
+    sim.counters.reset();
+    conns = connectionsFor(sim);
+  });
+  afterEach(() => conns.close());
+  afterAll(() => sim.stop());
+  return {
+    get sim() {
+      return sim;
+    },
+    get conns() {
+      return conns;
+    },
+  };
 }
 
 export { clearTokenCache };

@@ -12,3 +12,19 @@ export async function scheduleOneMessage(storage: Storage, queueName: string, no
   if (!parsed.ok) throw new Error(parsed.problems.join("; "));
   return parsed.message;
 }
+
+/** Takes every probe message the queue holds, parsed, in the order the queue gave them; the queue is empty after. */
+export async function drainProbeMessages(storage: Storage, queueName: string): Promise<ProbeMessage[]> {
+  const queue = await storage.queue(queueName);
+  const messages: ProbeMessage[] = [];
+  for (;;) {
+    const batch = await queue.receiveMessages({ numberOfMessages: 32 });
+    if (batch.receivedMessageItems.length === 0) return messages;
+    for (const item of batch.receivedMessageItems) {
+      const parsed = parseProbeMessage(decodeQueuePayload(item.messageText));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      messages.push(parsed.message);
+      await queue.deleteMessage(item.messageId, item.popReceipt);
+    }
+  }
+}

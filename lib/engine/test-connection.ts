@@ -120,15 +120,23 @@ function withUrl<T extends object>(value: T, url: string | undefined): T & { url
   return url === undefined ? value : { ...value, url };
 }
 
+export type TestAddress = { address: string; addressFrom: TestAddressSource };
+
 /** The mailbox Test Connection opens: the first one asked for, else the profile's first approved one, first one, or its service account. */
-export function testMailbox(session: ProbeSession, requested: string[]): { address: string; addressFrom: TestAddressSource } | undefined {
+export function testMailbox(session: ProbeSession, requested: string[]): TestAddress | undefined {
   const { profile } = session;
   if (requested[0] !== undefined) return { address: requested[0], addressFrom: "requested" };
-  const approved = profile.mailboxes.find((m) => m.approved)?.address;
-  if (approved !== undefined) return { address: approved, addressFrom: "first-approved-mailbox" };
-  const first = profile.mailboxes[0]?.address;
-  if (first !== undefined) return { address: first, addressFrom: "first-mailbox" };
+  const configured = testMailboxOf(profile.mailboxes);
+  if (configured !== undefined) return configured;
   return profile.auth.username === undefined ? undefined : { address: profile.auth.username, addressFrom: "service-account" };
+}
+
+/** Of these mailboxes, the one Test Connection opens when none is asked for: the first approved one, else the first. */
+export function testMailboxOf(mailboxes: readonly { address: string; approved: boolean }[]): TestAddress | undefined {
+  const approved = mailboxes.find((m) => m.approved)?.address;
+  if (approved !== undefined) return { address: approved, addressFrom: "first-approved-mailbox" };
+  const first = mailboxes[0]?.address;
+  return first === undefined ? undefined : { address: first, addressFrom: "first-mailbox" };
 }
 
 function noAddress(session: ProbeSession): Failure {

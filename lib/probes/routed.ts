@@ -7,10 +7,10 @@ import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.j
 import { isHostAllowed, microsoft365Domains } from "../engine/domains.js";
 import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
-import { publicCheck, testConnection } from "../engine/test-connection.js";
+import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
 import { checkGraphMailboxes, checkReadiness, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
-import type { MailboxCheck, StepName, TestAddressSource, TestConnectionReport } from "../model/connection.js";
+import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
@@ -128,7 +128,7 @@ class RoutedProbe implements OpenProbe {
 
   /** Graph's test mailbox and EWS's (the first approved mailbox on each side, else the first), as checkEndpoints opens them. */
   testMailboxes(): string[] {
-    const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api));
+    const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api))?.address;
     return [on("graph"), on("ews")].filter((a): a is string => a !== undefined);
   }
 
@@ -152,11 +152,11 @@ class RoutedProbe implements OpenProbe {
     let readiness: Readiness | undefined;
 
     if (runGraph) {
-      const testAddress = graph.requested[0] ?? testMailboxOf(graph.configured);
+      const chosen: TestAddress | undefined = graph.requested[0] !== undefined ? { address: graph.requested[0], addressFrom: "requested" } : testMailboxOf(graph.configured);
+      const testAddress = chosen?.address;
       const list = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])].map((address) => ({ address, wanted: this.#wantedOf(address) }));
       const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness, ...(this.profile.syncApp === undefined ? {} : { syncApp: this.profile.syncApp }) });
-      const from: TestAddressSource = graph.requested.length > 0 ? "requested" : graph.configured.some((m) => m.approved) ? "first-approved-mailbox" : "first-mailbox";
-      report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && testAddress !== undefined ? { ...s, address: testAddress, addressFrom: from } : s)));
+      report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && chosen !== undefined ? { ...s, ...chosen } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
       tested.push(...run.mailboxes.filter((m) => m.address === testAddress));
       if (wantReadiness) readiness = run.readiness;
@@ -226,7 +226,7 @@ class RoutedProbe implements OpenProbe {
     if (split.kind === "one-after-the-other") {
       await graphPart(places);
       await ewsPart(viaGraph.length === 0 ? places : limit);
-    } else await Promise.all([graphPart(withLimit(places, split.graph, true)), ewsPart(split.ews)]);
+    } else await Promise.all([graphPart(withLimit(places, split.graph)), ewsPart(split.ews)]);
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 
@@ -237,10 +237,6 @@ class RoutedProbe implements OpenProbe {
   close(): Promise<void> {
     return this.#connections.close();
   }
-}
-
-function testMailboxOf(mailboxes: readonly MailboxConfig[]): string | undefined {
-  return (mailboxes.find((m) => m.approved) ?? mailboxes[0])?.address;
 }
 
 export type LimitSplit = { kind: "one-after-the-other" } | { kind: "side-by-side"; graph: number; ews: number };

@@ -9,8 +9,7 @@ export const limitOf = (places: Places): number => (typeof places === "number" ?
 /** When the held place comes free; undefined when no place is held. */
 export const placeFreed = (places: Places): Promise<void> | undefined => (typeof places === "number" ? undefined : places.heldUntil.then(noop, noop));
 
-/** The same places with `limit` changed (a share of them), still holding the held place if `keepHeld`. */
-export const withLimit = (places: Places, limit: number, keepHeld: boolean): Places =>
-  typeof places === "number" || !keepHeld ? limit : { limit, heldUntil: places.heldUntil };
+/** The same places with `limit` changed (a share of them), still holding the held place. */
+export const withLimit = (places: Places, limit: number): Places => (typeof places === "number" ? limit : { limit, heldUntil: places.heldUntil });
 
 const noop = (): void => undefined;

@@ -6,7 +6,7 @@ import { handleEws } from "./ews/handler.js";
 import { handleGraph } from "./graph/handler.js";
 import type { InFlight } from "./graph/in-flight.js";
 import { answerServerFault, echoSecrets } from "./http/faults.js";
-import { delay, readBody, send } from "./http/io.js";
+import { answerAfter, readBody, send } from "./http/io.js";
 import { handleDataverse } from "./dataverse/handler.js";
 import type { DataverseState } from "./dataverse/state.js";
 import { handleLogin } from "./login.js";
@@ -26,6 +26,7 @@ export function hostOf(req: IncomingMessage): string {
 
 /** Answers one request on either listener: the Host header picks the server, the path picks the service. */
 export async function route(ctx: RouterContext, req: IncomingMessage, res: ServerResponse, protocol: UrlProtocol): Promise<void> {
+  const arrived = performance.now();
   const host = hostOf(req);
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   ctx.counters.recordRequest({ host, method: req.method ?? "GET", path, protocol });
@@ -38,7 +39,7 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
   if (protocol === "https" && server.spec.graph) {
     return handleGraph({ org: ctx.org, counters: ctx.counters, tokenSecret: ctx.tokenSecret, inFlight: ctx.graphInFlight }, server, req, res, path);
   }
-  await delay(server.knobs.latencyMs);
+  answerAfter(res, arrived, server.knobs.latencyMs);
   if (answerServerFault(server.knobs, res)) return;
   if (protocol === "http") return plainHttp(server, res);
   if (ctx.org.isLoginHost(host)) {

@@ -14,6 +14,8 @@ export interface ShareRequest {
   want: number;
   /** The profile's Maximum Concurrent Connections. */
   limit: number;
+  /** Where the share's connections start among the profile's (a cycle's shard: the plan's place for it). */
+  firstSlot?: number;
 }
 
 /**
@@ -35,11 +37,12 @@ export async function withConnectionShare<T>(
   const ttlMs = options.ttlMs ?? shareTtlMs;
   const giveUpAt = Date.now() + options.waitMs;
   for (let waited = false; ; waited = true) {
-    const taken = await takeShare(storage, profileId, { id, label: request.label, want: request.want, limit: request.limit, ttlMs });
+    const taken = await takeShare(storage, profileId, { id, ...request, ttlMs });
     if (taken.kind === "granted") {
       let lease: Written | undefined = taken.lease;
       const renew = async () => {
-        const renewed = await renewShare(storage, profileId, id, ttlMs);
+        if (lease === undefined) return;
+        const renewed = await renewShare(storage, profileId, lease, ttlMs);
         lease = renewed.kind === "renewed" ? renewed.lease : undefined;
       };
       const renewal = setInterval(() => void renew().catch(() => (lease = undefined)), ttlMs / 3);

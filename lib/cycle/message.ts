@@ -14,6 +14,8 @@ export interface ProbeMessage {
    */
   buckets?: { from: number; to: number };
   scheduledAt: string;
+  /** A cycle of one shard: the cycle row's ETag as the schedule wrote it (store `startCycle`). Optional. */
+  cycleEtag?: string;
 }
 
 const messageSchema = z.strictObject({
@@ -26,6 +28,7 @@ const messageSchema = z.strictObject({
     .refine((b) => b.from <= b.to, "from must not be above to")
     .optional(),
   scheduledAt: z.iso.datetime(),
+  cycleEtag: z.string().min(1).max(256).optional(),
 });
 
 export type MessageParse = { ok: true; message: ProbeMessage } | { ok: false; problems: string[] };

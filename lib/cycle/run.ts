@@ -14,6 +14,7 @@ import { isDue } from "./policy.js";
 import { rollUpCycle, type KnownMailboxes } from "./roll-up.js";
 import { countStates } from "../profiles/import.js";
 import { ProfileBusy, withConnectionShare } from "./connection-share.js";
+import { firstConnectionOf } from "./shard-sizes.js";
 import type { ProbeDeps } from "./probe-deps.js";
 import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
 
@@ -62,13 +63,21 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let peakConnections = 0;
   let knownSummary: ProfileSummary | undefined;
   let pendingSummary: SummaryUpdate | undefined;
+  let ranAlongside = false;
 
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them.
-  const share = { label: `cycle ${message.cycle} shard ${message.shard.index + 1}/${message.shard.count}`, want: message.maxConnections, limit: stored.profile.maxConcurrentConnections };
+  const limit = stored.profile.maxConcurrentConnections;
+  const share = {
+    label: `cycle ${message.cycle} shard ${message.shard.index + 1}/${message.shard.count}`,
+    want: message.maxConnections,
+    limit,
+    firstSlot: firstConnectionOf(limit, message.shard.count, message.shard.index),
+  };
   const shared = await withConnectionShare(deps.storage, message.profileId, share, { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true }, async (connections, { waited }) => {
     if (waited) {
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
+      ranAlongside = true;
       ({ mine, due, alreadyChecked } = workOf(await listShard()));
     }
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
@@ -105,7 +114,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
 
   // The share is given back meanwhile (the results are stored by now); the invocation ends once it is.
-  const rollUp = await finishShard(deps, stored, message, results.merged(mine), { known: knownSummary, pending: pendingSummary }).finally(() => shared.released);
+  // A first delivery of a sole shard knows the cycle row as the schedule left it; a redelivery reads it.
+  const scheduledEtag = alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
+  const rollUp = await finishShard(deps, stored, message, results.merged(mine), { known: knownSummary, pending: pendingSummary }, scheduledEtag).finally(() => shared.released);
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -130,8 +141,10 @@ async function finishShard(
   message: ProbeMessage,
   after: MailboxRecord[],
   summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined },
+  scheduledEtag: string | undefined,
 ): Promise<boolean> {
-  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard, message.shard.count === 1 ? undefined : countStates(after));
+  const states = message.shard.count === 1 ? undefined : countStates(after);
+  const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard, states, scheduledEtag);
   if (completion.kind !== "last" || completion.rolledUp) {
     if (summary.pending !== undefined) await mergeSummary(deps.storage, message.profileId, summary.pending);
     return false;

@@ -59,8 +59,9 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
         outcomes.push({ kind: "claimed-elsewhere", profileId: profile.id });
         continue;
       }
-      const messages: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts);
-      await startCycle(deps.storage, profile.id, stored.cycle + 1, messages.length, now);
+      const planned: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts);
+      const cycleEtag = await startCycle(deps.storage, profile.id, stored.cycle + 1, planned.length, now);
+      const messages = planned.length === 1 && cycleEtag !== undefined ? [{ ...planned[0]!, cycleEtag }] : planned;
       const sent = await Promise.allSettled(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));
       const refused = sent.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       if (refused.length === messages.length) {

@@ -42,6 +42,12 @@ export function shardShares(sizing: ShardSizing): ShardShare[] {
   return connections.map((c, index) => ({ index, count, connections: c, buckets: { from: cuts[index]!, to: cuts[index + 1]! } }));
 }
 
+/** Where shard `index`'s connections start among the profile's `limit` (the connections of the shards before it). */
+export function firstConnectionOf(limit: number, count: number, index: number): number {
+  const base = Math.floor(limit / count);
+  return index * base + Math.min(index, limit % count);
+}
+
 /** count + 1 bucket boundaries, from 0 to bucketCount, where the cumulative share of connections falls. */
 function cutPoints(connections: readonly number[], limit: number, bucketCounts: readonly number[] | undefined): number[] {
   const counts = bucketCounts !== undefined && bucketCounts.length === bucketCount ? bucketCounts : undefined;

@@ -23,10 +23,14 @@ export interface CycleProgress {
   startedAt?: string;
 }
 
-/** The schedule records a new cycle with its number of shards before enqueuing it (undone if no message is accepted). */
-export async function startCycle(storage: Storage, profileId: string, cycle: number, shards: number, at: Date): Promise<void> {
+/**
+ * The schedule records a new cycle with its number of shards before enqueuing it (undone if no message is accepted).
+ * Answers the row's ETag: a cycle of one shard carries it in its message, so its end needs no read of the row.
+ */
+export async function startCycle(storage: Storage, profileId: string, cycle: number, shards: number, at: Date): Promise<string | undefined> {
   const table = await storage.table("cycles");
-  await table.upsertEntity({ partitionKey: encodeKeyPart(profileId), rowKey: "current", cycle, shards, shardsDone: "[]", startedAt: at.toISOString() }, "Replace");
+  const written = await table.upsertEntity({ partitionKey: encodeKeyPart(profileId), rowKey: "current", cycle, shards, shardsDone: "[]", startedAt: at.toISOString() }, "Replace");
+  return written.etag;
 }
 
 /** The queue refused every message of the cycle: its record goes, so no phantom cycle holds the next one back. */
@@ -66,7 +70,9 @@ export type ShardCompletion =
  * with: its completion is not written here but by `markRolledUp` together with the roll-up's mark (one write instead
  * of two; a roll-up that throws leaves the shard undone, and the redelivered message finishes it). With `states`, each
  * shard's mailbox states go in the row, and the last shard is answered their sum when every shard left its own (so the
- * roll-up need not list every mailbox of the profile again).
+ * roll-up need not list every mailbox of the profile again). `scheduledEtag`: the row's ETag as the schedule wrote it,
+ * for a sole shard's first delivery: its completion is then known without reading the row (a row changed since makes
+ * `markRolledUp`'s write fail, and the roll-up in between only computes again what the stored checks say).
  */
 export async function markShardDone(
   storage: Storage,
@@ -74,7 +80,9 @@ export async function markShardDone(
   cycle: number,
   shard: { index: number; count: number },
   states?: StateCounts,
+  scheduledEtag?: string,
 ): Promise<ShardCompletion> {
+  if (shard.count === 1 && scheduledEtag !== undefined) return { kind: "last", rolledUp: false, etag: scheduledEtag, doneDeferred: true };
   const table = await storage.table("cycles");
   const key = { partitionKey: encodeKeyPart(profileId), rowKey: "current" };
   for (let attempt = 0; attempt < 20; attempt++) {

@@ -1,12 +1,20 @@
-import { ignoreNotFound, statusOf } from "./batch.js";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
+import { ignoreGoneOrChanged, statusOf } from "./batch.js";
 import { encodeKeyPart } from "./keys.js";
-import { getOrUndefined } from "./rows.js";
+import { allRows } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
- * The `leases` table (partition: profile id, row "connections"): who holds which share of the profile's Maximum
- * Concurrent Connections right now — the cycle's shards, an on-demand Test Connection or Test & Enable — each share
- * with an expiry its holder renews while it runs, so a holder that died frees its share by itself. ETag-guarded.
+ * The `leases` table (partition: profile id): one row per connection of the profile in use ("slot-007"), naming its
+ * holder — a cycle's shard, an on-demand Test Connection or Test & Enable — with an expiry the holder renews while it
+ * runs, so a holder that died frees its connections by itself. A connection is a slot index below the profile's
+ * Maximum Concurrent Connections, so no two live holders can together hold more: taking slots is one transaction of
+ * inserts (of free slots) and ETag-guarded replaces (of expired ones), all or nothing. The shards of a cycle start at
+ * the slots the plan gives them, so they take their shares at once without reading or racing each other (one row for
+ * every holder made four shards starting together read and write it again for each race they lost). When the limit
+ * is lowered while a run holds slots above the new one, those slots count against it here, but a run that finds its
+ * own slots free takes them without looking: until that run ends, the profile may see up to the old limit.
  */
 
 export interface ShareHolder {
@@ -17,115 +25,149 @@ export interface ShareHolder {
   expiresAt: number;
 }
 
-type LeaseEntity = { holders: string };
+type SlotEntity = { holder: string; label: string; expiresAt: number; takenAt: number };
+type StoredSlot = SlotEntity & { index: number; etag: string };
 
-const rowKey = "connections";
-
-function live(entity: LeaseEntity | undefined, now: number): ShareHolder[] {
-  if (entity === undefined) return [];
-  const holders = JSON.parse(entity.holders) as ShareHolder[];
-  return holders.filter((h) => h.expiresAt > now);
-}
-
+/** What a holder took: its slots with their ETags, and when they expire unless renewed. */
 export interface Written {
-  holders: ShareHolder[];
-  etag: string | undefined;
+  slots: { index: number; etag: string }[];
+  expiresAt: number;
 }
 
-async function update(storage: Storage, profileId: string, change: (holders: ShareHolder[], now: number) => ShareHolder[] | undefined): Promise<Written | undefined> {
-  const table = await storage.table("leases");
-  const partitionKey = encodeKeyPart(profileId);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const stored = await getOrUndefined<LeaseEntity>(table, partitionKey, rowKey);
-    const now = Date.now();
-    const next = change(live(stored, now), now);
-    if (next === undefined) return undefined;
-    const entity = { partitionKey, rowKey, holders: JSON.stringify(next) };
-    try {
-      const written = stored === undefined ? await table.createEntity(entity) : await table.updateEntity(entity, "Replace", { etag: stored.etag });
-      return { holders: next, etag: written.etag };
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 409 || status === 412) continue;
-      throw error;
+const slotPrefix = "slot-";
+const slotKey = (index: number) => `${slotPrefix}${String(index).padStart(3, "0")}`;
+/** The single row earlier versions kept every holder in; only removed now. */
+const legacyRowKey = "connections";
+/**
+ * A holder gives its slots back without ETags while it is this far from their expiry: nobody else takes a slot
+ * before it has expired by their clock, and clocks of the instances are within this of each other.
+ */
+const releaseMarginMs = 10_000;
+
+async function listSlots(table: TableClient, partitionKey: string): Promise<StoredSlot[]> {
+  const rows = await allRows<SlotEntity>(table, odata`PartitionKey eq ${partitionKey} and RowKey ge ${slotPrefix} and RowKey lt ${"slot."}`);
+  return rows.map((r) => ({ index: Number(r.rowKey!.slice(slotPrefix.length)), holder: r.holder, label: r.label, expiresAt: Number(r.expiresAt), takenAt: Number(r.takenAt), etag: r.etag }));
+}
+
+function holdersOf(slots: readonly StoredSlot[]): ShareHolder[] {
+  const byId = new Map<string, ShareHolder & { takenAt: number }>();
+  for (const s of slots) {
+    const held = byId.get(s.holder);
+    if (held === undefined) byId.set(s.holder, { id: s.holder, label: s.label, connections: 1, expiresAt: s.expiresAt, takenAt: s.takenAt });
+    else {
+      held.connections += 1;
+      held.expiresAt = Math.max(held.expiresAt, s.expiresAt);
     }
   }
-  throw new Error(`The connection leases of ${profileId} are too contended`);
+  return [...byId.values()].sort((a, b) => a.takenAt - b.takenAt || a.id.localeCompare(b.id)).map(({ takenAt: _, ...h }) => h);
 }
 
-/** A share taken: its connections, and what the lease looked like after (so an uncontended release costs one request). */
+/** The transaction's outcome: the slots' new ETags, or "lost" when another holder changed one of them first. */
+async function submit(table: TableClient, actions: TransactionAction[]): Promise<Map<string, string> | "lost"> {
+  try {
+    const answer = await table.submitTransaction(actions);
+    return new Map((answer.subResponses ?? []).map((r) => [r.rowKey ?? "", r.etag ?? ""]));
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404 || status === 409 || status === 412) return "lost";
+    throw error;
+  }
+}
+
+function writtenOf(indexes: readonly number[], etags: Map<string, string>, expiresAt: number): Written {
+  return { slots: indexes.map((index) => ({ index, etag: etags.get(slotKey(index)) ?? "" })), expiresAt };
+}
+
+/** A share taken: its connections, and its slots (so that giving them back costs one request). */
 export type ShareTake = { kind: "granted"; connections: number; lease: Written } | { kind: "full"; holders: ShareHolder[] };
+
+export interface ShareWanted {
+  id: string;
+  label: string;
+  want: number;
+  /** The profile's Maximum Concurrent Connections. */
+  limit: number;
+  ttlMs: number;
+  /** The slot to start at (a cycle's shard: the connections of the shards before it), 0 when not given. */
+  firstSlot?: number;
+}
 
 /**
  * Takes up to `want` of the profile's `limit` connections, at least one: what the live holders leave free. Lease
- * times are the wall clock's (real concurrency), whatever clock the app's use cases run on. Nobody holding any
- * (the lease row is removed by the last holder) costs one request.
+ * times are the wall clock's (real concurrency), whatever clock the app's use cases run on. When the slots from
+ * `firstSlot` on are free (nobody holds them, and nobody died holding them) it costs one request.
  */
-export async function takeShare(storage: Storage, profileId: string, holder: { id: string; label: string; want: number; limit: number; ttlMs: number }): Promise<ShareTake> {
-  const mine = (connections: number, now: number): ShareHolder => ({ id: holder.id, label: holder.label, connections, expiresAt: now + holder.ttlMs });
-  const first = Math.min(holder.want, holder.limit);
-  try {
-    const holders = [mine(first, Date.now())];
-    const written = await (await storage.table("leases")).createEntity({ partitionKey: encodeKeyPart(profileId), rowKey, holders: JSON.stringify(holders) });
-    return { kind: "granted", connections: first, lease: { holders, etag: written.etag } };
-  } catch (error) {
-    if (statusOf(error) !== 409) throw error;
+export async function takeShare(storage: Storage, profileId: string, wanted: ShareWanted): Promise<ShareTake> {
+  const table = await storage.table("leases");
+  const partitionKey = encodeKeyPart(profileId);
+  const entity = (index: number, now: number) => ({ partitionKey, rowKey: slotKey(index), holder: wanted.id, label: wanted.label, expiresAt: now + wanted.ttlMs, takenAt: now });
+  const first = Math.min(wanted.want, wanted.limit);
+  const start = Math.max(0, Math.min(wanted.firstSlot ?? 0, wanted.limit - first));
+  if (first >= 1) {
+    const now = Date.now();
+    const indexes = Array.from({ length: first }, (_, i) => start + i);
+    const created = await submit(table, indexes.map((i): TransactionAction => ["create", entity(i, now)]));
+    if (created !== "lost") return { kind: "granted", connections: first, lease: writtenOf(indexes, created, now + wanted.ttlMs) };
   }
-  let granted = 0;
-  let seen: ShareHolder[] = [];
-  const lease = await update(storage, profileId, (holders, now) => {
-    seen = holders;
-    const others = holders.filter((h) => h.id !== holder.id);
-    granted = Math.min(holder.want, holder.limit - others.reduce((n, h) => n + h.connections, 0));
-    return granted < 1 ? undefined : [...others, mine(granted, now)];
-  });
-  return lease !== undefined ? { kind: "granted", connections: granted, lease } : { kind: "full", holders: seen };
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const slots = await listSlots(table, partitionKey);
+    const now = Date.now();
+    const live = slots.filter((s) => s.expiresAt > now && s.holder !== wanted.id);
+    const granted = Math.min(wanted.want, wanted.limit - live.length);
+    if (granted < 1) return { kind: "full", holders: holdersOf(live) };
+    const taken = new Set(live.map((s) => s.index));
+    const order = Array.from({ length: wanted.limit }, (_, i) => (start + i) % wanted.limit);
+    const indexes = order.filter((i) => !taken.has(i)).slice(0, granted);
+    const stored = new Map(slots.map((s) => [s.index, s]));
+    const actions = indexes.map((i) => {
+      const expired = stored.get(i);
+      return expired === undefined ? (["create", entity(i, now)] as TransactionAction) : (["update", entity(i, now), "Replace", { etag: expired.etag }] as TransactionAction);
+    });
+    const written = await submit(table, actions);
+    if (written !== "lost") return { kind: "granted", connections: granted, lease: writtenOf(indexes, written, now + wanted.ttlMs) };
+  }
+  throw new Error(`The connection leases of ${profileId} are too contended`);
 }
 
-/** Moves a live share's expiry on; "lost" when it had already expired (another holder may have its connections now). */
-export async function renewShare(storage: Storage, profileId: string, holderId: string, ttlMs: number): Promise<{ kind: "renewed"; lease: Written } | { kind: "lost" }> {
-  const lease = await update(storage, profileId, (holders, now) => (holders.some((h) => h.id === holderId) ? holders.map((h) => (h.id === holderId ? { ...h, expiresAt: now + ttlMs } : h)) : undefined));
-  return lease === undefined ? { kind: "lost" } : { kind: "renewed", lease };
+/** Moves a live share's expiry on; "lost" when one of its slots had expired and another holder took it. */
+export async function renewShare(storage: Storage, profileId: string, lease: Written, ttlMs: number): Promise<{ kind: "renewed"; lease: Written } | { kind: "lost" }> {
+  const table = await storage.table("leases");
+  const partitionKey = encodeKeyPart(profileId);
+  const expiresAt = Date.now() + ttlMs;
+  const written = await submit(
+    table,
+    lease.slots.map((s): TransactionAction => ["update", { partitionKey, rowKey: slotKey(s.index), expiresAt }, "Merge", { etag: s.etag }]),
+  );
+  if (written === "lost") return { kind: "lost" };
+  return { kind: "renewed", lease: writtenOf(lease.slots.map((s) => s.index), written, expiresAt) };
 }
 
-/** Gives a share back; the last holder removes the row (one request when nothing changed since `known`). */
+/**
+ * Gives a share back: its slot rows go (one request while the share is well before its expiry; otherwise each slot
+ * still its own, by ETag). Without `known`, the holder's slots are looked up.
+ */
 export async function releaseShare(storage: Storage, profileId: string, holderId: string, known?: Written): Promise<void> {
   const table = await storage.table("leases");
   const partitionKey = encodeKeyPart(profileId);
-  if (known?.etag !== undefined && known.holders.every((h) => h.id === holderId)) {
-    try {
-      await table.deleteEntity(partitionKey, rowKey, { etag: known.etag });
-      return;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 404) return;
-      if (status !== 412) throw error;
-    }
+  if (known !== undefined && known.slots.length > 0 && Date.now() < known.expiresAt - releaseMarginMs) {
+    const deleted = await submit(table, known.slots.map((s): TransactionAction => ["delete", { partitionKey, rowKey: slotKey(s.index) }]));
+    if (deleted !== "lost") return;
   }
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const stored = await getOrUndefined<LeaseEntity>(table, partitionKey, rowKey);
-    if (stored === undefined) return;
-    const rest = live(stored, Date.now()).filter((h) => h.id !== holderId);
-    try {
-      if (rest.length === 0) await table.deleteEntity(partitionKey, rowKey, { etag: stored.etag });
-      else await table.updateEntity({ partitionKey, rowKey, holders: JSON.stringify(rest) }, "Replace", { etag: stored.etag });
-      return;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 404) return;
-      if (status !== 412) throw error;
-    }
+  for (const slot of (await listSlots(table, partitionKey)).filter((s) => s.holder === holderId)) {
+    await ignoreGoneOrChanged(() => table.deleteEntity(partitionKey, slotKey(slot.index), { etag: slot.etag }));
   }
-  throw new Error(`The connection leases of ${profileId} are too contended`);
 }
 
 /** The live holders of a profile's connections (tests and status). */
 export async function shareHolders(storage: Storage, profileId: string): Promise<ShareHolder[]> {
-  return live(await getOrUndefined<LeaseEntity>(await storage.table("leases"), encodeKeyPart(profileId), rowKey), Date.now());
+  const now = Date.now();
+  return holdersOf((await listSlots(await storage.table("leases"), encodeKeyPart(profileId))).filter((s) => s.expiresAt > now));
 }
 
 /** The profile is being deleted. */
 export async function deleteLeases(storage: Storage, profileId: string): Promise<void> {
   const table = await storage.table("leases");
-  await ignoreNotFound(() => table.deleteEntity(encodeKeyPart(profileId), rowKey));
+  const partitionKey = encodeKeyPart(profileId);
+  for (const slot of await listSlots(table, partitionKey)) await ignoreGoneOrChanged(() => table.deleteEntity(partitionKey, slotKey(slot.index)));
+  await ignoreGoneOrChanged(() => table.deleteEntity(partitionKey, legacyRowKey));
 }

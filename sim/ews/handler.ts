@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { delay, sendXml } from "../http/io.js";
+import { answerLater, sendXml } from "../http/io.js";
 import type { OrgState, Principal, ServerState } from "../state.js";
 import { decideGetFolder, parseEwsRequest } from "./decide.js";
 import { ewsFault, ewsResponse } from "./xml.js";
@@ -12,7 +12,7 @@ export async function handleEws(org: OrgState, server: ServerState, principal: P
   const parsed = parseEwsRequest(body);
   if (parsed.kind === "invalid") return sendXml(res, 500, ewsFault(server.build, "ErrorSchemaValidation", parsed.reason));
   const stallMs = parsed.request.impersonated === undefined ? false : org.mailbox(parsed.request.impersonated)?.knobs.stallMs;
-  if (typeof stallMs === "number") await delay(stallMs);
+  if (typeof stallMs === "number") answerLater(res, stallMs);
   const answer = decideGetFolder(org, server, principal, parsed.request);
   if (answer.kind === "fault") return sendXml(res, 500, ewsFault(server.build, answer.code, answer.message, answer.backOffMs));
   const target = parsed.request.impersonated ?? (principal.kind === "account" ? principal.account.upn : "");

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { verifyToken } from "../auth/tokens.js";
 import type { Counters } from "../counters.js";
 import { answerServerFault } from "../http/faults.js";
-import { delay, readBody, sendJson } from "../http/io.js";
+import { delay, readBody, send, sendJson } from "../http/io.js";
 import type { OAuthAppSpec } from "../spec.js";
 import type { OrgState, ServerState } from "../state.js";
 import { decideGraph } from "./decide.js";
@@ -21,7 +21,7 @@ export interface GraphContext {
  * Microsoft Graph on one host: `GET /v1.0/users/{address}/...` and `POST /v1.0/$batch`. Every
  * request takes its places in the per-app-and-mailbox concurrency limit for as long as the host's
  * latency lasts; the places it cannot get are answered 429 ApplicationThrottled. The latency runs from
- * the request's arrival, as EWS's does: reading and admitting it are part of it.
+ * the request's arrival, as EWS's does: reading, admitting and deciding it are part of it.
  */
 export async function handleGraph(ctx: GraphContext, server: ServerState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const arrived = performance.now();
@@ -46,8 +46,6 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
   if (parsed.kind === "batch") ctx.counters.graph.batches++;
   const admission = admit(ctx, caller.app.clientId, items, parsed.kind === "batch");
   try {
-    await latency();
-    if (answerServerFault(server.knobs, res)) return;
     const answers = items.map((item): GraphReply => {
       ctx.counters.graph.requests++;
       const answer = admission.throttled.has(item)
@@ -58,9 +56,14 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
       if (answer.status === 429) ctx.counters.graph.throttled++;
       return answer;
     });
-    if (parsed.kind === "single") return reply(res, answers[0]!);
-    const responses = answers.map((a, i) => ({ id: items[i]!.id, status: a.status, headers: a.headers, body: a.body }));
-    sendJson(res, 200, { responses: shuffle(responses) }, { "Cache-Control": "private" });
+    const answer: GraphReply =
+      parsed.kind === "single"
+        ? answers[0]!
+        : { status: 200, headers: { "Cache-Control": "private" }, body: { responses: shuffle(answers.map((a, i) => ({ id: items[i]!.id, status: a.status, headers: a.headers, body: a.body }))) } };
+    const payload = JSON.stringify(answer.body);
+    await latency();
+    if (answerServerFault(server.knobs, res)) return;
+    send(res, answer.status, "application/json; charset=utf-8", payload, answer.headers);
   } finally {
     admission.release();
   }

@@ -3,7 +3,7 @@ import type { AuthOutcome } from "../auth/authenticate.js";
 import { ewsFault } from "../ews/xml.js";
 import type { ServerKnobs } from "../spec.js";
 import type { ServerState } from "../state.js";
-import { esc, send, sendXml } from "./io.js";
+import { esc, send, sendXml, whenAnswerDue } from "./io.js";
 
 /** Server-wide misbehaviour that comes before authentication, as a proxy or broken server would show it. */
 
@@ -21,6 +21,7 @@ const malformed: Record<Exclude<ServerKnobs["malformedBody"], false>, string> = 
 };
 
 function streamHuge(res: ServerResponse, bytes: number): void {
+  if (res.destroyed) return;
   res.writeHead(200, { "Content-Type": "text/xml; charset=utf-8" });
   const head = Buffer.from(`<?xml version="1.0" encoding="utf-8"?><Autodiscover><!--`);
   const chunk = Buffer.alloc(64 * 1024, " ");
@@ -54,7 +55,8 @@ export function answerServerFault(knobs: ServerKnobs, res: ServerResponse): bool
     return true;
   }
   if (knobs.hugeBody !== false) {
-    streamHuge(res, knobs.hugeBody);
+    const bytes = knobs.hugeBody;
+    whenAnswerDue(res, () => streamHuge(res, bytes));
     return true;
   }
   if (knobs.malformedBody !== false) {

@@ -13,11 +13,38 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * When each answer may leave. A server's latency runs from the request's arrival and its own work of answering is
+ * part of it: the answer is made at once and held until then, so the simulator's CPU time (two processes and
+ * Azurite share the machine's cores) is not added to the latency the benchmarks' bound assumes.
+ */
+const answerTimes = new WeakMap<ServerResponse, number>();
+
+/** The answer to `res` leaves no earlier than `latencyMs` after `arrived` (a `performance.now()` time). */
+export function answerAfter(res: ServerResponse, arrived: number, latencyMs: number): void {
+  answerTimes.set(res, arrived + latencyMs);
+}
+
+/** The answer to `res` leaves `ms` later than it was going to (a mailbox that stalls). */
+export function answerLater(res: ServerResponse, ms: number): void {
+  answerTimes.set(res, (answerTimes.get(res) ?? performance.now()) + ms);
+}
+
+/** Runs `write` when the answer to `res` may leave. */
+export function whenAnswerDue(res: ServerResponse, write: () => void): void {
+  const wait = (answerTimes.get(res) ?? 0) - performance.now();
+  if (wait > 0) setTimeout(write, wait);
+  else write();
+}
+
 export function send(res: ServerResponse, status: number, contentType: string, body: string, headers: OutgoingHttpHeaders = {}): void {
   if (res.headersSent || res.destroyed) return;
   const payload = Buffer.from(body, "utf8");
-  res.writeHead(status, { "Content-Type": contentType, "Content-Length": payload.length, ...headers });
-  res.end(payload);
+  whenAnswerDue(res, () => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { "Content-Type": contentType, "Content-Length": payload.length, ...headers });
+    res.end(payload);
+  });
 }
 
 export const sendXml = (res: ServerResponse, status: number, xml: string, headers: OutgoingHttpHeaders = {}): void =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importProfile } from "../../lib/profiles/import.js";
 import { runProbe } from "../../lib/cycle/run.js";
 import { runSchedule } from "../../lib/cycle/schedule.js";
+import { startCycle } from "../../lib/store/cycles.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { readSummary } from "../../lib/store/summaries.js";
 import type { Storage } from "../../lib/store/storage.js";
@@ -65,6 +66,30 @@ describe("probe cycle invariants", () => {
     const again = await runProbe(deps(storage), message!);
     expect(again).toMatchObject({ kind: "probed", checked: 0, alreadyChecked: 6, testConnection: "already-ran" });
     expect(await snapshot(storage)).toEqual(before);
+  });
+
+  it("a sole shard marks its cycle done with the ETag the schedule gave it, never over a cycle row written since", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile(), litwareProfile(Array.from({ length: 600 }, (_, i) => `user${i}@litware.com`)));
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const messages = await drain(storage, settings.probeQueue);
+    const contoso = messages.find((m) => m.profileId === "contoso")!;
+    expect(contoso.cycleEtag).toEqual(expect.any(String));
+    // Shards of one cycle race for the row: only a sole shard carries the schedule's ETag.
+    expect(messages.filter((m) => m.profileId === "litware").map((m) => m.cycleEtag)).toEqual([undefined, undefined]);
+    const cycles = await storage.table("cycles");
+    const row = () => cycles.getEntity<{ cycle: number; shardsDone: string; rolledUp?: boolean }>("contoso", "current");
+
+    expect(await runProbe(deps(storage), contoso)).toMatchObject({ kind: "probed", checked: 6, rolledUp: true });
+    expect(await row()).toMatchObject({ cycle: 1, shardsDone: "[0]", rolledUp: true });
+
+    // The next cycle's row is written after its message was made (another schedule run took over): the sole shard's
+    // roll-up leaves it as it is, and a redelivery reads the row instead of trusting the message.
+    await runSchedule({ storage, now: () => new Date(Date.now() + 6 * 60_000), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [next] = (await drain(storage, settings.probeQueue)).filter((m) => m.profileId === "contoso");
+    await startCycle(storage, "contoso", 3, 1, new Date());
+    await runProbe(deps(storage), next!);
+    expect(await row()).toMatchObject({ cycle: 3, shardsDone: "[]" });
+    expect((await row()).rolledUp).toBeUndefined();
   });
 
   it("a roll-up that failed is done by the redelivered message", async () => {

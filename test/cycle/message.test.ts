@@ -9,6 +9,15 @@ describe("probe message buckets", () => {
     expect(parseProbeMessage(base)).toEqual({ ok: true, message: base });
   });
 
+  it("reads a sole shard's cycle ETag and refuses one that is empty or not text", () => {
+    const etag = `W/"datetime'2026-11-30T18%3A00%3A00.1234567Z'"`;
+    expect(parseProbeMessage({ ...base, cycleEtag: etag })).toEqual({ ok: true, message: { ...base, cycleEtag: etag } });
+    for (const cycleEtag of ["", 12, "x".repeat(257)]) {
+      const parsed = parseProbeMessage({ ...base, cycleEtag });
+      expect(parsed.ok ? [] : parsed.problems).toEqual([expect.stringMatching(/^cycleEtag: /)]);
+    }
+  });
+
   it("refuses a range that is reversed, outside 0–1000 or not whole, naming the field", () => {
     const problems = (buckets: unknown) => {
       const parsed = parseProbeMessage({ ...base, buckets });

@@ -61,9 +61,10 @@ describe("table requests of a cycle (Azurite, simulator)", () => {
     expect(second[0]).toMatchObject({ kind: "probed", checked: 500, failed: 0, rolledUp: true, testConnection: "ran" });
     // Schedule 5 (three lists, the claim, the cycle row), profile and mailboxes 2, Test Connection 2 (the summary read,
     // the run's row; its summary fields go with the roll-up's), results 10 (checks and mailboxes, 100 a transaction),
-    // the cycle row 2, the roll-up 2 (the hour's checks, the summary), the share of the profile's connections 2 (taken
-    // and given back: issue 10 item 14).
-    expect(spent).toBeLessThanOrEqual(500 * 0.05);
+    // the cycle row 1 (marked done with the ETag the schedule put in the message), the roll-up 2 (the hour's checks,
+    // the summary), the share of the profile's connections 2 (taken and given back: issue 10 item 14). One under
+    // 0.05 × 500, so the one cycle an hour that also writes the new hour's row stays within it.
+    expect(spent).toBeLessThanOrEqual(500 * 0.05 - 1);
 
     // Nothing was skipped to get there: every mailbox recorded in cycle 2, the summary and the cycle marked done.
     const stored = await listMailboxes(storage, "litware");

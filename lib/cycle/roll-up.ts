@@ -5,7 +5,7 @@ import { countStates } from "../profiles/import.js";
 import { hourInMaintenance } from "../maintenance/in-force.js";
 import { healthOf } from "./health.js";
 import { failingMailboxes, hourlyRow, windowFigures } from "./window.js";
-import { readChecksForHours, type StoredHourCheck } from "../store/checks.js";
+import { readChecksForHours, withRecordedChecks, type CheckResult, type StoredHourCheck } from "../store/checks.js";
 import { recountDynamics } from "../store/dynamics.js";
 import { upsertHourly } from "../store/hourly.js";
 import { hourKey, hourKeysBetween, hourStart } from "../store/keys.js";
@@ -34,11 +34,12 @@ export async function rollUpCycle(
   known?: KnownMailboxes,
   knownSummary?: ProfileSummary,
   pending?: SummaryUpdate,
+  checksSoFar?: ChecksSoFar,
 ): Promise<void> {
   const id = stored.profile.id;
   const fromDataverse = stored.origin !== undefined || knownSummary?.dynamics !== undefined;
   const [{ from, hours, checks, figures }, read, listed] = await Promise.all([
-    readWindow(storage, id, now),
+    windowFrom(checksSoFar, now) ?? readWindow(storage, id, now),
     knownSummary !== undefined && knownSummary.dynamics === undefined ? knownSummary : readSummary(storage, id),
     known?.kind === "records" ? known.records : known?.kind === "states" && !fromDataverse ? undefined : listMailboxes(storage, id),
   ]);
@@ -71,6 +72,38 @@ export async function rollUpCycle(
   // A profile from Dataverse: Dynamics' verdict beside the probe's, counted again now that the probe moved on.
   const dynamics = summary === undefined || listed === undefined ? undefined : await recountDynamics(storage, summary, current, now);
   await mergeSummary(storage, id, { ...pending, lastHour, hourly, mailboxStates, health, name: stored.profile.name, owner: stored.profile.owner, updatedAt: now.toISOString(), ...(dynamics ? { dynamics } : {}) });
+}
+
+/**
+ * A cycle of one shard reads the window's check rows while it probes (`readChecksEarly`) and adds its own results
+ * to them when it rolls up (`withRecordedChecks`), instead of reading every row again after its last write. Rows
+ * another run writes meanwhile (an on-demand Test & Enable) reach the summary at the next roll-up; the notifier
+ * reads the table at its own time.
+ */
+export interface ChecksSoFar {
+  read: { hours: string[]; checks: StoredHourCheck[] };
+  recorded: readonly CheckResult[];
+}
+
+/** The window's check rows as they are now, or undefined when they cannot be read (the roll-up reads them then). */
+export function readChecksEarly(storage: Storage, profileId: string, now: Date): Promise<ChecksSoFar["read"] | undefined> {
+  const hours = hourKeysBetween(new Date(now.getTime() - hourMs), now);
+  return readChecksForHours(storage, profileId, hours).then(
+    (checks) => ({ hours, checks }),
+    () => undefined,
+  );
+}
+
+/** The window from the rows read early and the results recorded since; undefined when the read misses an hour. */
+function windowFrom(soFar: ChecksSoFar | undefined, now: Date): LastHour | undefined {
+  if (soFar === undefined) return undefined;
+  const from = new Date(now.getTime() - hourMs);
+  const hours = hourKeysBetween(from, now);
+  const newestRead = soFar.read.hours[soFar.read.hours.length - 1] ?? "";
+  // An hour after the read began during the cycle: only this cycle's results are in it.
+  if (!hours.every((h) => soFar.read.hours.includes(h) || h > newestRead)) return undefined;
+  const checks = withRecordedChecks(soFar.read.checks, soFar.recorded).filter((c) => hours.includes(c.hour));
+  return { from, hours, checks, figures: windowFigures(checks, from, now) };
 }
 
 /** What the caller knows of the profile's mailboxes after the cycle: every record, or only the counts per state. */

@@ -11,7 +11,7 @@ import { getProfile, type StoredProfile } from "../store/profiles.js";
 import { mergeSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
-import { rollUpCycle, type KnownMailboxes } from "./roll-up.js";
+import { readChecksEarly, rollUpCycle, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
 import { countStates } from "../profiles/import.js";
 import { ProfileBusy, withConnectionShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
@@ -64,6 +64,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let knownSummary: ProfileSummary | undefined;
   let pendingSummary: SummaryUpdate | undefined;
   let ranAlongside = false;
+  let checksRead: Promise<ChecksSoFar["read"] | undefined> | undefined;
 
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them.
@@ -80,6 +81,8 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       ranAlongside = true;
       ({ mine, due, alreadyChecked } = workOf(await listShard()));
     }
+    // A sole shard reads the window's checks while it probes: its roll-up adds its own results to them.
+    if (message.shard.count === 1) checksRead = readChecksEarly(deps.storage, message.profileId, deps.now());
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
     if (!opened.ok) {
       // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
@@ -116,7 +119,13 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // The share is given back meanwhile (the results are stored by now); the invocation ends once it is.
   // A first delivery of a sole shard knows the cycle row as the schedule left it; a redelivery reads it.
   const scheduledEtag = alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
-  const rollUp = await finishShard(deps, stored, message, results.merged(mine), { known: knownSummary, pending: pendingSummary }, scheduledEtag).finally(() => shared.released);
+  const read = await checksRead;
+  // A Test Connection that failed for the whole profile wrote a failed check for every mailbox itself: read them all.
+  const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
+  const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults };
+  const rollUp = await finishShard(deps, stored, message, results.merged(mine), { known: knownSummary, pending: pendingSummary, checksSoFar }, scheduledEtag).finally(
+    () => shared.released,
+  );
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -140,7 +149,7 @@ async function finishShard(
   stored: StoredProfile,
   message: ProbeMessage,
   after: MailboxRecord[],
-  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined },
+  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined },
   scheduledEtag: string | undefined,
 ): Promise<boolean> {
   const states = message.shard.count === 1 ? undefined : countStates(after);
@@ -151,7 +160,7 @@ async function finishShard(
   }
   const known: KnownMailboxes | undefined =
     message.shard.count === 1 ? { kind: "records", records: after } : completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
-  await rollUpCycle(deps.storage, stored, deps.now(), known, summary.known, summary.pending);
+  await rollUpCycle(deps.storage, stored, deps.now(), known, summary.known, summary.pending, summary.checksSoFar);
   await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
   return true;
 }

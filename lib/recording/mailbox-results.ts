@@ -27,6 +27,7 @@ export class MailboxResults {
   checked = 0;
   failed = 0;
   #checks: CheckResult[] = [];
+  #allChecks: CheckResult[] = [];
   #alerts: AlertRecord[] = [];
   #records: MailboxRecord[] = [];
   #updated = new Map<string, MailboxRecord>();
@@ -42,7 +43,9 @@ export class MailboxResults {
     const outcome = applyCheck(record, check, at, this.scope.cycle);
     this.checked += 1;
     if (!check.ok) this.failed += 1;
-    this.#checks.push({ address: record.address, at, outcome: check.ok ? { ok: true } : { ok: false, failure: check.error } });
+    const result: CheckResult = { address: record.address, at, outcome: check.ok ? { ok: true } : { ok: false, failure: check.error } };
+    this.#checks.push(result);
+    this.#allChecks.push(result);
     this.#alerts.push(...outcome.alerts);
     this.#records.push(outcome.record);
     this.#updated.set(outcome.record.address, outcome.record);
@@ -55,6 +58,11 @@ export class MailboxResults {
   async finish(): Promise<void> {
     await this.flush();
     if (this.#failed !== undefined) throw this.#failed;
+  }
+
+  /** Every check result added, written or not. */
+  get checkResults(): readonly CheckResult[] {
+    return this.#allChecks;
   }
 
   /** The given mailboxes with the results so far applied. */

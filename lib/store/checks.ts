@@ -34,24 +34,45 @@ export const checksPartition = (profileId: string, hour: string): string => `${e
  * Returns the number of transactions sent.
  */
 export async function recordChecks(storage: Storage, profileId: string, results: readonly CheckResult[]): Promise<number> {
-  const entities = new Map<string, CheckEntity>();
-  for (const { address, at, outcome } of results) {
-    const partitionKey = checksPartition(profileId, hourKey(at));
-    const rowKey = encodeKeyPart(address.toLowerCase());
-    const key = `${partitionKey}/${rowKey}`;
-    const entity = entities.get(key) ?? { partitionKey, rowKey };
-    const time = at.toISOString();
-    if (outcome.ok) {
-      if (entity.lastSuccessAt === undefined || entity.lastSuccessAt < time) entity.lastSuccessAt = time;
-    } else if (entity.lastFailureAt === undefined || entity.lastFailureAt < time) {
-      entity.lastFailureAt = time;
-      entity.lastError = failureColumn("lastError", outcome.failure);
-    }
-    entities.set(key, entity);
-  }
-  const actions: TransactionAction[] = [...entities.values()].map((e) => ["upsert", e, "Merge"]);
+  const actions: TransactionAction[] = [...hourChecksOf(results).values()].map((c) => {
+    const entity: CheckEntity = { partitionKey: checksPartition(profileId, c.hour), rowKey: encodeKeyPart(c.address) };
+    if (c.lastSuccessAt !== undefined) entity.lastSuccessAt = c.lastSuccessAt;
+    if (c.lastFailureAt !== undefined) entity.lastFailureAt = c.lastFailureAt;
+    if (c.lastError !== undefined) entity.lastError = failureColumn("lastError", c.lastError);
+    return ["upsert", entity, "Merge"];
+  });
   if (actions.length === 0) return 0;
   return submitInTransactions(await storage.table("checks"), actions);
+}
+
+/** Results coalesced by hour and mailbox (lower case): the latest success, the latest failure with its error. */
+function hourChecksOf(results: readonly CheckResult[]): Map<string, StoredHourCheck> {
+  const checks = new Map<string, StoredHourCheck>();
+  for (const { address, at, outcome } of results) {
+    const hour = hourKey(at);
+    const lower = address.toLowerCase();
+    const key = `${hour}/${lower}`;
+    const check = checks.get(key) ?? { hour, address: lower };
+    const time = at.toISOString();
+    if (outcome.ok) {
+      if (check.lastSuccessAt === undefined || check.lastSuccessAt < time) check.lastSuccessAt = time;
+    } else if (check.lastFailureAt === undefined || check.lastFailureAt < time) {
+      check.lastFailureAt = time;
+      check.lastError = outcome.failure;
+    }
+    checks.set(key, check);
+  }
+  return checks;
+}
+
+/**
+ * What the table holds once `results` are recorded over the `stored` rows (`recordChecks`' merge: a column the
+ * results set replaces the stored one), without reading it again.
+ */
+export function withRecordedChecks(stored: readonly StoredHourCheck[], results: readonly CheckResult[]): StoredHourCheck[] {
+  const rows = new Map(stored.map((c) => [`${c.hour}/${c.address}`, c]));
+  for (const [key, written] of hourChecksOf(results)) rows.set(key, { ...rows.get(key), ...written });
+  return [...rows.values()];
 }
 
 /** The checks of the given hours (`yyyyMMddHH`): one range query per run of consecutive hours, only the needed columns. */

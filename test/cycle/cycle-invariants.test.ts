@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importProfile } from "../../lib/profiles/import.js";
 import { runProbe } from "../../lib/cycle/run.js";
 import { runSchedule } from "../../lib/cycle/schedule.js";
+import { readChecksEarly, readLastHour, rollUpCycle } from "../../lib/cycle/roll-up.js";
+import { makeFailure } from "../../lib/diagnosis/failure.js";
+import { recordChecks } from "../../lib/store/checks.js";
+import { getProfile } from "../../lib/store/profiles.js";
+import { hourlyRow } from "../../lib/cycle/window.js";
 import { startCycle } from "../../lib/store/cycles.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { readSummary } from "../../lib/store/summaries.js";
@@ -90,6 +95,51 @@ describe("probe cycle invariants", () => {
     await runProbe(deps(storage), next!);
     expect(await row()).toMatchObject({ cycle: 3, shardsDone: "[]" });
     expect((await row()).rolledUp).toBeUndefined();
+  });
+
+  it("a sole shard's roll-up, from the rows read while it probed and its own results, equals the table's, across an hour too", async () => {
+    const addresses = Array.from({ length: 12 }, (_, i) => `user${900 + i}@litware.com`);
+    const { settings, storage } = await freshStorage(litwareProfile(addresses));
+    let clock = Date.parse("2026-11-30T10:40:00Z");
+    const now = () => new Date((clock += 3));
+    const agreesWithTheTable = async () => {
+      const summary = (await readSummary(storage, "litware"))!;
+      const truth = await readLastHour(storage, "litware", new Date(summary.lastHour.to));
+      expect(summary.lastHour).toMatchObject({ processed: truth.figures.processed, failed: truth.figures.failed });
+      for (const hour of truth.hours) {
+        const row = hourlyRow(truth.checks.filter((c) => c.hour === hour), hour);
+        expect(summary.hourly.find((h) => h.hour === hour)).toMatchObject({ processed: row.processed, failed: row.failed });
+      }
+      return summary;
+    };
+    const cycle = async (failing: number[]) => {
+      for (const i of failing) sim.setMailbox(addresses[i]!, { busy: 100 });
+      try {
+        await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
+        for (const m of await drain(storage, settings.probeQueue)) expect(await runProbe(deps(storage, now), m)).toMatchObject({ kind: "probed", rolledUp: true });
+      } finally {
+        for (const i of failing) sim.setMailbox(addresses[i]!, { busy: false });
+      }
+      return agreesWithTheTable();
+    };
+    expect((await cycle([1, 2, 3])).lastHour).toMatchObject({ processed: 12, failed: 3 });
+    clock += 6 * 60_000;
+    // The three recover; two others fail now, but each had a success in the window: none counts as failed.
+    expect((await cycle([4, 5])).lastHour).toMatchObject({ processed: 12, failed: 0 });
+
+    // Read at 10:59:59, rolled up at 11:00:01: the new hour holds only what was recorded since the read.
+    const read = await readChecksEarly(storage, "litware", new Date("2026-11-30T10:59:59Z"));
+    expect(read?.hours).toEqual(["2026113009", "2026113010"]);
+    const busy = makeFailure("server-busy", { code: "ErrorServerBusy", message: "busy" });
+    const recorded = [
+      { address: addresses[6]!, at: new Date("2026-11-30T11:00:00.500Z"), outcome: { ok: false as const, failure: busy } },
+      { address: addresses[7]!, at: new Date("2026-11-30T10:59:59.500Z"), outcome: { ok: true as const } },
+    ];
+    await recordChecks(storage, "litware", recorded);
+    const stored = (await getProfile(storage, "litware"))!;
+    await rollUpCycle(storage, stored, new Date("2026-11-30T11:00:01Z"), undefined, undefined, undefined, { read: read!, recorded });
+    const across = await agreesWithTheTable();
+    expect(across.hourly.find((h) => h.hour === "2026113011")).toMatchObject({ processed: 1, failed: 1 });
   });
 
   it("a roll-up that failed is done by the redelivered message", async () => {

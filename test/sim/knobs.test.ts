@@ -93,4 +93,22 @@ describe("simulated server knobs", () => {
     sim.setServer("mail.contoso.com", { latencyMs: 0 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(240);
   });
+
+  it("latency runs from the request's arrival and a stalled mailbox answers that much later again; a server fault waits the latency too", async () => {
+    sim.setServer("mail.contoso.com", { latencyMs: 250 });
+    sim.setMailbox("alice@contoso.com", { stallMs: 300 });
+    try {
+      let started = performance.now();
+      expect((await ews()).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(540);
+      sim.setMailbox("alice@contoso.com", { stallMs: false });
+      sim.setServer("mail.contoso.com", { status503: 1 });
+      started = performance.now();
+      expect((await ews()).status).toBe(503);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(240);
+    } finally {
+      sim.setMailbox("alice@contoso.com", { stallMs: false });
+      sim.setServer("mail.contoso.com", { latencyMs: 0, status503: false });
+    }
+  });
 });

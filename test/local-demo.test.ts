@@ -42,7 +42,11 @@ describe("npm start with nothing configured but local.settings.sample.json copie
       stderr: (line) => out.push(line),
       stopSignal,
     });
-    const url = await until("the host to start", async () => /running on (http:\/\/localhost:\d+)/.exec(out.join("\n"))?.[1]);
+    // The walkthrough is printed after the host's list (it reads the profiles first): wait for both.
+    const url = await until("the host to start and the demo walkthrough", async () => {
+      const text = out.join("\n");
+      return text.includes("DEMO:") ? /running on (http:\/\/localhost:\d+)/.exec(text)?.[1] : undefined;
+    });
     const banner = out.join("\n");
     expect(banner).toContain("DEMO:");
     // The sample's blank keys are random keys, and an empty key is refused.

@@ -143,7 +143,7 @@ async function benchWire(options: BenchOptions, azurite: RunningAzurite, wire: W
       console.error(
         `  ${wire} cycle ${index}${index === 0 ? " (warm-up: token, readiness)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
           `${measured.graphRequests} Graph / ${measured.ewsRequests} EWS requests, ${measured.throttled} throttled, peak ${measured.peakConnections} connections; ` +
-          `before / during / after Exchange ${ms(p.beforeMs)} / ${ms(p.exchangeMs)} / ${ms(p.afterMs)}; app CPU ${ms(report.cpuMs)}`,
+          `before / during / after Exchange ${ms(p.beforeMs)} / ${ms(p.exchangeMs)} / ${ms(p.afterMs)}; on the wire ${report.phases.wireMs.toFixed(2)} ms per request, between requests ${report.phases.gapMs.mean.toFixed(2)} ms (p90 ${report.phases.gapMs.p90.toFixed(2)}); app CPU ${ms(report.cpuMs)}`,
       );
       return measured;
     };

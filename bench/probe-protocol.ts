@@ -53,6 +53,10 @@ export interface CycleReport {
     storageDuring: number;
     storageAfter: number;
     exchangeRequests: number;
+    /** Mean time of an Exchange request on the wire: headers sent to the answer's last byte. */
+    wireMs: number;
+    /** A connection's idle time between an answer's last byte and its next request's headers (the app's turn). */
+    gapMs: { mean: number; p50: number; p90: number; p99: number };
   };
   errors: string[];
   /** BENCH_TABLE_TRACE=1: the cycle's storage requests (tables and queue) by method and table or queue. */

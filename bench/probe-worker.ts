@@ -30,6 +30,31 @@ let clockOffsetMs = 0;
 const timeline = { exchange: [] as number[], exchangeEnd: [] as number[], storage: [] as number[] };
 diagnostics.subscribe("undici:request:create", () => timeline.exchange.push(performance.now()));
 diagnostics.subscribe("undici:request:trailers", () => timeline.exchangeEnd.push(performance.now()));
+
+/**
+ * Each Exchange request's time on the wire: from its headers leaving the app to its answer's last byte. What a
+ * connection spends beyond that between two requests is the app's own (handling the answer, sending the next).
+ */
+const wire = { sentAt: new WeakMap<object, number>(), socketOf: new WeakMap<object, object>(), endedAt: new WeakMap<object, number>(), totalMs: 0, requests: 0, gaps: [] as number[] };
+diagnostics.subscribe("undici:client:sendHeaders", (message) => {
+  const { request, socket } = message as { request: object; socket: object };
+  const now = performance.now();
+  wire.sentAt.set(request, now);
+  wire.socketOf.set(request, socket);
+  const ended = wire.endedAt.get(socket);
+  if (ended !== undefined) wire.gaps.push(now - ended);
+});
+diagnostics.subscribe("undici:request:trailers", (message) => {
+  const { request } = message as { request: object };
+  const sent = wire.sentAt.get(request);
+  if (sent === undefined) return;
+  const now = performance.now();
+  wire.totalMs += now - sent;
+  wire.requests += 1;
+  const socket = wire.socketOf.get(request);
+  if (socket !== undefined) wire.endedAt.set(socket, now);
+});
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 diagnostics.subscribe("http.client.request.start", (message) => {
   timeline.storage.push(performance.now());
   if (tableTrace !== undefined) traceTableRequest(message as { request: { method: string; path: string; host?: string } });
@@ -50,6 +75,12 @@ function traceTableRequest({ request }: { request: { method: string; path: strin
 }
 
 const send = (message: FromWorker) => process.send!(message);
+
+function gapsOf(gaps: number[]): { mean: number; p50: number; p90: number; p99: number } {
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const mean = sorted.length === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return { mean, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99) };
+}
 
 /** BENCH_CPU_PROFILE=DIR: a .cpuprofile of the measured cycles only (not start-up, not the warm-up), written to DIR. */
 const profiler = cycleProfiler(process.env.BENCH_CPU_PROFILE);
@@ -137,6 +168,9 @@ async function cycle(index: number): Promise<CycleReport> {
   const requestsBefore = rt.storage.requests.table;
   const errors: string[] = [];
   for (const list of Object.values(timeline)) list.length = 0;
+  wire.totalMs = 0;
+  wire.requests = 0;
+  wire.gaps = [];
   tableTrace?.clear();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -172,6 +206,8 @@ async function cycle(index: number): Promise<CycleReport> {
     storageDuring: timeline.storage.filter((t) => t >= firstExchange && t <= lastExchange).length,
     storageAfter: timeline.storage.filter((t) => t > lastExchange).length,
     exchangeRequests: timeline.exchange.length,
+    wireMs: wire.requests === 0 ? 0 : wire.totalMs / wire.requests,
+    gapMs: gapsOf(wire.gaps),
   };
   const probed = results.filter((r): r is Extract<ProbeRunResult, { kind: "probed" }> => r?.kind === "probed");
   const tableRequests = rt.storage.requests.table - requestsBefore;

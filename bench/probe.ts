@@ -99,7 +99,9 @@ async function benchSize(options: BenchOptions, azurite: RunningAzurite, size: {
         `  cycle ${index}${index === 0 ? " (warm-up, Autodiscover)" : ""}: ${ms(report.wallMs)}, ${report.checked} checked, ${report.failed} failed, ` +
           `load ${fixed(measured.load, 1)}, ${report.tableRequests} table requests, CPU ${fixed(report.cpuMs / Math.max(1, report.checked), 3)} ms/check (system ${fixed(report.cpuSystemMs / Math.max(1, report.checked), 3)}), peak ${measured.peakConnections} connections, rss ${mb(report.rss)} (peak ${mb(report.sampledPeakRss)}: heap ${mb(report.sampledPeakHeapTotal)}, external ${mb(report.sampledPeakExternal)}); ` +
           `before/during/after Exchange ${ms(report.phases.beforeExchangeMs)} / ${ms(report.phases.exchangeMs)} / ${ms(report.phases.afterExchangeMs)} ` +
-          `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter})`,
+          `(storage requests ${report.phases.storageBefore} / ${report.phases.storageDuring} / ${report.phases.storageAfter}); ` +
+          `on the wire ${report.phases.wireMs.toFixed(2)} ms per request, ` +
+          `between requests ${report.phases.gapMs.mean.toFixed(2)} ms (p50 ${report.phases.gapMs.p50.toFixed(2)}, p90 ${report.phases.gapMs.p90.toFixed(2)}, p99 ${report.phases.gapMs.p99.toFixed(2)})`,
       );
       if (report.storageTrace !== undefined) console.error(`    storage requests: ${Object.entries(report.storageTrace).map(([k, n]) => `${k} ${n}`).join(", ")}`);
       return measured;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { releaseShare, renewShare, takeShare, type ShareHolder, type Written } from "../store/leases.js";
+import { releaseShare, renewShare, takeShare, type ShareHolder, type ShareTake, type Written } from "../store/leases.js";
 import type { Storage } from "../store/storage.js";
 
 /** A share's expiry when its holder stops renewing it (a crashed instance): the connections come free by then. */
@@ -18,26 +18,48 @@ export interface ShareRequest {
   firstSlot?: number;
 }
 
+/** A share asked for ahead of the work (`startShare`): its holder id, and the answer to the first ask. */
+export interface StartedShare {
+  id: string;
+  first: Promise<ShareTake>;
+}
+
+/** Asks for a share now, so the caller can read what it needs meanwhile; `withConnectionShare` takes it from there. */
+export function startShare(storage: Storage, profileId: string, request: ShareRequest, ttlMs = shareTtlMs): StartedShare {
+  const id = randomUUID();
+  const first = takeShare(storage, profileId, { id, ...request, ttlMs });
+  // Whoever goes on with it awaits it; a share dropped unawaited must not be an unhandled rejection.
+  first.catch(() => undefined);
+  return { id, first };
+}
+
+/** Gives back a share started but not used (the profile is gone, or its limit changed since the share was asked for). */
+export async function dropShare(storage: Storage, profileId: string, started: StartedShare): Promise<void> {
+  const taken = await started.first.catch(() => undefined);
+  if (taken?.kind === "granted") await releaseShare(storage, profileId, started.id, taken.lease).catch(() => undefined);
+}
+
 /**
  * Runs `work` with a share of the profile's connections (what the live holders leave free, up to `want`, at least
  * one), renewed while it runs and given back after: a cycle's shards, a cycle taken as abandoned that still runs, a
  * redelivered shard and an on-demand Test Connection or Test & Enable together never open more connections to the
  * profile's servers than its limit. Waits up to `waitMs` for a connection to come free, then answers "busy".
  * `releaseAlongside`: the share is given back while the caller goes on (after `work`, whatever it did), and the
- * caller awaits `released` before it ends.
+ * caller awaits `released` before it ends. `started`: the share asked for already (`startShare`, with the same request).
  */
 export async function withConnectionShare<T>(
   storage: Storage,
   profileId: string,
   request: ShareRequest,
-  options: { waitMs: number; pollMs?: number; ttlMs?: number; releaseAlongside?: boolean },
+  options: { waitMs: number; pollMs?: number; ttlMs?: number; releaseAlongside?: boolean; started?: StartedShare },
   work: (connections: number, how: { waited: boolean }) => Promise<T>,
 ): Promise<Shared<T>> {
-  const id = randomUUID();
   const ttlMs = options.ttlMs ?? shareTtlMs;
+  const started = options.started ?? startShare(storage, profileId, request, ttlMs);
+  const id = started.id;
   const giveUpAt = Date.now() + options.waitMs;
   for (let waited = false; ; waited = true) {
-    const taken = await takeShare(storage, profileId, { id, ...request, ttlMs });
+    const taken = waited ? await takeShare(storage, profileId, { id, ...request, ttlMs }) : await started.first;
     if (taken.kind === "granted") {
       let lease: Written | undefined = taken.lease;
       const renew = async () => {

@@ -16,6 +16,11 @@ export interface ProbeMessage {
   scheduledAt: string;
   /** A cycle of one shard: the cycle row's ETag as the schedule wrote it (store `startCycle`). Optional. */
   cycleEtag?: string;
+  /**
+   * The profile's Maximum Concurrent Connections the shards were planned with: the shard asks for its share while it
+   * reads the profile (a limit changed since gives that share back and asks again). Optional.
+   */
+  profileLimit?: number;
 }
 
 const messageSchema = z.strictObject({
@@ -29,6 +34,7 @@ const messageSchema = z.strictObject({
     .optional(),
   scheduledAt: z.iso.datetime(),
   cycleEtag: z.string().min(1).max(256).optional(),
+  profileLimit: z.number().int().min(1).max(100).optional(),
 });
 
 export type MessageParse = { ok: true; message: ProbeMessage } | { ok: false; problems: string[] };

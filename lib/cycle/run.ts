@@ -13,7 +13,7 @@ import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { readChecksEarly, rollUpCycle, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
 import { countStates } from "../profiles/import.js";
-import { ProfileBusy, withConnectionShare } from "./connection-share.js";
+import { dropShare, ProfileBusy, startShare, withConnectionShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
 import type { ProbeDeps } from "./probe-deps.js";
 import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
@@ -43,9 +43,29 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
   const listShard = () => listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
-  const [stored, listed] = await Promise.all([getProfile(deps.storage, message.profileId), listShard()]);
-  if (stored === undefined) return { kind: "skipped", reason: "profile-not-found", profileId: message.profileId, cycle: message.cycle };
-  if (stored.cycle > message.cycle) return { kind: "skipped", reason: "superseded", profileId: message.profileId, cycle: message.cycle };
+  // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
+  // taken as abandoned that still runs, or this very message delivered twice never add to them. It is asked for
+  // while the profile and the shard's mailboxes are read, with the limit the cycle was planned with.
+  const shareWith = (limit: number) => ({
+    label: `cycle ${message.cycle} shard ${message.shard.index + 1}/${message.shard.count}`,
+    want: message.maxConnections,
+    limit,
+    firstSlot: firstConnectionOf(limit, message.shard.count, message.shard.index),
+  });
+  const early = message.profileLimit === undefined ? undefined : startShare(deps.storage, message.profileId, shareWith(message.profileLimit));
+  const [stored, listed] = await Promise.all([getProfile(deps.storage, message.profileId), listShard()]).catch(async (error: unknown) => {
+    if (early !== undefined) await dropShare(deps.storage, message.profileId, early);
+    throw error;
+  });
+  const skipped = (reason: "profile-not-found" | "superseded") => ({ kind: "skipped" as const, reason, profileId: message.profileId, cycle: message.cycle });
+  const limit = stored?.profile.maxConcurrentConnections;
+  const started = early !== undefined && limit === message.profileLimit ? early : undefined;
+  if (early !== undefined && started === undefined) await dropShare(deps.storage, message.profileId, early);
+  if (stored === undefined) return skipped("profile-not-found");
+  if (stored.cycle > message.cycle) {
+    if (started !== undefined) await dropShare(deps.storage, message.profileId, started);
+    return skipped("superseded");
+  }
 
   // The shard's mailboxes, those due now, and how many this cycle already checked (a redelivered message).
   const workOf = (mine: MailboxRecord[]) => ({
@@ -66,16 +86,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let ranAlongside = false;
   let checksRead: Promise<ChecksSoFar["read"] | undefined> | undefined;
 
-  // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
-  // taken as abandoned that still runs, or this very message delivered twice never add to them.
-  const limit = stored.profile.maxConcurrentConnections;
-  const share = {
-    label: `cycle ${message.cycle} shard ${message.shard.index + 1}/${message.shard.count}`,
-    want: message.maxConnections,
-    limit,
-    firstSlot: firstConnectionOf(limit, message.shard.count, message.shard.index),
-  };
-  const shared = await withConnectionShare(deps.storage, message.profileId, share, { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true }, async (connections, { waited }) => {
+  const share = shareWith(stored.profile.maxConcurrentConnections);
+  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, ...(started === undefined ? {} : { started }) };
+  const shared = await withConnectionShare(deps.storage, message.profileId, share, shareOptions, async (connections, { waited }) => {
     if (waited) {
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
       ranAlongside = true;

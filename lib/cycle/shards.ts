@@ -48,5 +48,6 @@ export function planShards(
     maxConnections: s.connections,
     buckets: s.buckets,
     scheduledAt: now.toISOString(),
+    profileLimit: profile.maxConcurrentConnections,
   }));
 }

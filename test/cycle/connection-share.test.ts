@@ -3,6 +3,7 @@ import { runProbe } from "../../lib/cycle/run.js";
 import { runSchedule } from "../../lib/cycle/schedule.js";
 import { testAndEnable } from "../../lib/on-demand/test-and-enable.js";
 import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
+import { removeProfile } from "../../lib/profiles/delete.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { shareHolders } from "../../lib/store/leases.js";
 import type { Storage } from "../../lib/store/storage.js";
@@ -100,5 +101,28 @@ describe("one profile's simultaneous connections stay within its limit across ov
     expect((a as { checked: number }).checked + (b as { checked: number }).checked).toBe(44);
     expect(peak()).toBeGreaterThanOrEqual(2);
     expect(peak()).toBeLessThanOrEqual(limit);
+  }, 120_000);
+
+  it("a shard asks for its share while it reads the profile; a limit lowered since the plan gives it back and runs within the new one", async () => {
+    const clock = { now: Date.now() };
+    const { storage, deps, schedule, drain } = await setUp(clock);
+    await schedule();
+    const [message] = await drain();
+    expect(message!.profileLimit).toBe(limit);
+    expect((await importProfile(storage, { ...litwareProfile(mailboxes), maxConcurrentConnections: 2 })).ok).toBe(true);
+    expect(await runProbe(deps, message!)).toMatchObject({ kind: "probed", checked: 44 });
+    expect(peak()).toBe(2);
+    expect(await shareHolders(storage, "litware")).toEqual([]);
+  }, 120_000);
+
+  it("a profile deleted after its cycle was planned: the share asked for meanwhile is given back", async () => {
+    const clock = { now: Date.now() };
+    const { storage, deps, schedule, drain } = await setUp(clock);
+    await schedule();
+    const [message] = await drain();
+    expect(await removeProfile(storage, "litware")).toBe("deleted");
+    expect(await runProbe(deps, message!)).toMatchObject({ kind: "skipped", reason: "profile-not-found" });
+    expect(await shareHolders(storage, "litware")).toEqual([]);
+    expect(sim.counters.connections({ group: "litware.com" }).peak).toBe(0);
   }, 120_000);
 });

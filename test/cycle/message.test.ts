@@ -18,6 +18,14 @@ describe("probe message buckets", () => {
     }
   });
 
+  it("reads the profile's limit the cycle was planned with, and refuses one that is not a whole number from 1 to 100", () => {
+    expect(parseProbeMessage({ ...base, profileLimit: 10 })).toEqual({ ok: true, message: { ...base, profileLimit: 10 } });
+    for (const profileLimit of [0, 101, 2.5, "10"]) {
+      const parsed = parseProbeMessage({ ...base, profileLimit });
+      expect(parsed.ok ? [] : parsed.problems).toEqual([expect.stringMatching(/^profileLimit: /)]);
+    }
+  });
+
   it("refuses a range that is reversed, outside 0–1000 or not whole, naming the field", () => {
     const problems = (buckets: unknown) => {
       const parsed = parseProbeMessage({ ...base, buckets });

@@ -28,7 +28,7 @@ describe("schedule plan", () => {
 
   it("keeps a small profile in one message with the whole connection limit", () => {
     expect(planShards({ id: "p", maxConcurrentConnections: 10 }, 120, 500, 3, now)).toEqual([
-      { profileId: "p", cycle: 3, shard: { index: 0, count: 1 }, maxConnections: 10, buckets: { from: 0, to: 1000 }, scheduledAt: now.toISOString() },
+      { profileId: "p", cycle: 3, shard: { index: 0, count: 1 }, maxConnections: 10, buckets: { from: 0, to: 1000 }, scheduledAt: now.toISOString(), profileLimit: 10 },
     ]);
   });
 

@@ -85,6 +85,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let pendingSummary: SummaryUpdate | undefined;
   let ranAlongside = false;
   let checksRead: Promise<ChecksSoFar["read"] | undefined> | undefined;
+  let resultsStored: Promise<void> = Promise.resolve();
 
   const share = shareWith(stored.profile.maxConcurrentConnections);
   const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, ...(started === undefined ? {} : { started }) };
@@ -121,24 +122,28 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
       if (all.status === "rejected") throw all.reason;
       if (ran.value !== undefined) ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = ran.value);
       peakConnections = probe.peakConnections();
-    } finally {
+    } catch (error) {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.
       await Promise.all([probe.close(), results.finish()]);
+      throw error;
     }
+    // The last results are written while the shard finishes, which awaits them before it counts the cycle done.
+    resultsStored = results.finish();
+    resultsStored.catch(() => undefined);
+    await probe.close();
   });
   // Thrown, the message comes back after its visibility timeout, when the connections may be free.
   if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
 
-  // The share is given back meanwhile (the results are stored by now); the invocation ends once it is.
+  // The share is given back meanwhile; the invocation ends once it is.
   // A first delivery of a sole shard knows the cycle row as the schedule left it; a redelivery reads it.
   const scheduledEtag = alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
   const read = await checksRead;
   // A Test Connection that failed for the whole profile wrote a failed check for every mailbox itself: read them all.
   const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
   const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults };
-  const rollUp = await finishShard(deps, stored, message, results.merged(mine), { known: knownSummary, pending: pendingSummary, checksSoFar }, scheduledEtag).finally(
-    () => shared.released,
-  );
+  const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
+  const rollUp = await finishShard(deps, stored, message, results.merged(mine), summary, scheduledEtag, resultsStored).finally(() => shared.released);
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -155,7 +160,10 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
 
 /**
  * Marks the shard done; the last one rolls the cycle up (a cycle of one shard holds every mailbox as it now is, a
- * sharded one adds up the states its shards left). Answers whether this shard rolled it up.
+ * sharded one adds up the states its shards left). Answers whether this shard rolled it up. `resultsStored`: the
+ * shard's last results being written. A shard counts as done, and a roll-up as made, only once they are stored; a
+ * sole shard that knows the window's checks (`checksSoFar`) computes and writes its roll-up meanwhile (a write that
+ * fails leaves the cycle not rolled up, and the redelivered message rolls it up again from the table).
  */
 async function finishShard(
   deps: ProbeDeps,
@@ -164,16 +172,22 @@ async function finishShard(
   after: MailboxRecord[],
   summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined },
   scheduledEtag: string | undefined,
+  resultsStored: Promise<void>,
 ): Promise<boolean> {
+  const alongside = message.shard.count === 1 && summary.checksSoFar !== undefined;
+  if (!alongside) await resultsStored;
   const states = message.shard.count === 1 ? undefined : countStates(after);
   const completion = await markShardDone(deps.storage, message.profileId, message.cycle, message.shard, states, scheduledEtag);
   if (completion.kind !== "last" || completion.rolledUp) {
+    await resultsStored;
     if (summary.pending !== undefined) await mergeSummary(deps.storage, message.profileId, summary.pending);
     return false;
   }
   const known: KnownMailboxes | undefined =
     message.shard.count === 1 ? { kind: "records", records: after } : completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
-  await rollUpCycle(deps.storage, stored, deps.now(), known, summary.known, summary.pending, summary.checksSoFar);
+  const [rolled, written] = await Promise.allSettled([rollUpCycle(deps.storage, stored, deps.now(), known, summary.known, summary.pending, summary.checksSoFar), resultsStored]);
+  if (written.status === "rejected") throw written.reason;
+  if (rolled.status === "rejected") throw rolled.reason;
   await markRolledUp(deps.storage, message.profileId, message.cycle, completion);
   return true;
 }

@@ -1,3 +1,4 @@
+import type { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importProfile } from "../../lib/profiles/import.js";
 import { runProbe } from "../../lib/cycle/run.js";
@@ -140,6 +141,29 @@ describe("probe cycle invariants", () => {
     await rollUpCycle(storage, stored, new Date("2026-11-30T11:00:01Z"), undefined, undefined, undefined, { read: read!, recorded });
     const across = await agreesWithTheTable();
     expect(across.hourly.find((h) => h.hour === "2026113011")).toMatchObject({ processed: 1, failed: 1 });
+  });
+
+  it("a sole shard's roll-up made while its last results are written is not marked done when they fail to be stored", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [message] = await drain(storage, settings.probeQueue);
+    // The mailbox records cannot be written (the table is there and readable; its transactions are refused).
+    const refuseWrites = (table: TableClient): TableClient =>
+      new Proxy(table, {
+        get: (target, name) => {
+          if (name === "submitTransaction") return () => Promise.reject(new Error("mailboxes: the transaction was refused"));
+          const value: unknown = Reflect.get(target, name, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    const writesDown: Storage = { requests: storage.requests, pending: storage.pending, queue: (n) => storage.queue(n), table: async (n) => (n === "mailboxes" ? refuseWrites(await storage.table(n)) : storage.table(n)) };
+    await expect(runProbe(deps(writesDown), message!)).rejects.toThrow(/transaction was refused/);
+    const cycles = await storage.table("cycles");
+    expect((await cycles.getEntity<{ rolledUp?: boolean }>("contoso", "current")).rolledUp).toBeUndefined();
+    // The redelivered message checks the mailboxes whose records were not stored, and rolls the cycle up.
+    expect(await runProbe(deps(storage), message!)).toMatchObject({ kind: "probed", checked: 6, rolledUp: true });
+    expect((await cycles.getEntity<{ rolledUp?: boolean }>("contoso", "current")).rolledUp).toBe(true);
+    expect((await readSummary(storage, "contoso"))?.lastHour).toMatchObject({ processed: 6, failed: 0 });
   });
 
   it("a roll-up that failed is done by the redelivered message", async () => {

@@ -5,7 +5,7 @@ import type { HttpReply, HttpRequest } from "../net/types.js";
 import { basicAuthorization } from "./basic.js";
 import type { Credentials } from "./credentials.js";
 import { ntlmRequest } from "./ntlm.js";
-import { accessToken } from "./oauth.js";
+import { accessToken, forgetToken } from "./oauth.js";
 import type { SecretBook } from "./secret-book.js";
 
 /**
@@ -30,7 +30,10 @@ export async function authenticatedRequest(conns: ProfileConnections, credential
       if (!token.ok) return token;
       const authorization = `Bearer ${token.value}`;
       book?.add(authorization);
-      return conns.request({ ...secured, headers: { ...request.headers, authorization } });
+      const reply = await conns.request({ ...secured, headers: { ...request.headers, authorization } });
+      // A token the service refused (revoked, or signed with a key it no longer trusts) is not sent again until it expires.
+      if (reply.ok && reply.value.status === 401) forgetToken(credentials, token.value);
+      return reply;
     }
   }
 }

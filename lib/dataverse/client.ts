@@ -7,7 +7,7 @@ import { headerValue, ProfileConnections, type HttpReply, type NetworkSettings, 
 import { redactFailure, type Redact } from "../diagnosis/redact.js";
 import { SecretBook } from "../auth/secret-book.js";
 import { dataverseFailure, fromNetwork, remediations, type DataverseContext } from "./failures.js";
-import { dataverseToken, principalOf, type DataverseIdentity } from "./token.js";
+import { dataverseToken, forgetDataverseToken, principalOf, type DataverseIdentity } from "./token.js";
 import { checkRecord, collectionPage, errorBody } from "./wire.js";
 
 export const apiPath = "/api/data/v9.2/";
@@ -172,6 +172,7 @@ export class DataverseClient {
           return this.#redacted(this.#invalid(reply, `the answer is not JSON (${headerValue(reply.headers, "content-type") ?? "no content type"})`));
         }
       }
+      if (reply.status === 401) forgetDataverseToken(this.#options.identity, scope, this.#options.authorityHost, token.value);
       return this.#redacted(this.#statusFailure(reply));
     }
   }

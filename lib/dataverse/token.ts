@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { OAuthCredentials } from "../auth/credentials.js";
-import { accessToken } from "../auth/oauth.js";
+import { accessToken, forgetToken } from "../auth/oauth.js";
 import { Secret } from "../auth/secret.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
@@ -61,7 +61,15 @@ export async function dataverseToken(
   ctx: DataverseContext,
 ): Promise<Outcome<string>> {
   if (identity.kind === "managed-identity") return managedIdentityToken(identity, scope, ctx);
-  const credentials: OAuthCredentials = {
+  const token = await accessToken(conns, appCredentials(identity, scope, authorityHost));
+  if (token.ok) return token;
+  const failure = token.failure;
+  if (failure.category === "auth-failed") return fail({ ...failure, remediation: tokenRemediation(failure.code, ctx) });
+  return fail(fromNetwork(failure, ctx));
+}
+
+function appCredentials(identity: Exclude<DataverseIdentity, { kind: "managed-identity" }>, scope: string, authorityHost: string): OAuthCredentials {
+  return {
     kind: "oauth",
     tenantId: identity.tenantId,
     clientId: identity.clientId,
@@ -70,11 +78,11 @@ export async function dataverseToken(
     authorityHost,
     scope,
   };
-  const token = await accessToken(conns, credentials);
-  if (token.ok) return token;
-  const failure = token.failure;
-  if (failure.category === "auth-failed") return fail({ ...failure, remediation: tokenRemediation(failure.code, ctx) });
-  return fail(fromNetwork(failure, ctx));
+}
+
+/** Dataverse refused `token` (401): the next request fetches a new one instead of sending it again until it expires. */
+export function forgetDataverseToken(identity: DataverseIdentity, scope: string, authorityHost: string, token: string): void {
+  if (identity.kind !== "managed-identity") forgetToken(appCredentials(identity, scope, authorityHost), token);
 }
 
 async function managedIdentityToken(identity: Extract<DataverseIdentity, { kind: "managed-identity" }>, scope: string, ctx: DataverseContext): Promise<Outcome<string>> {

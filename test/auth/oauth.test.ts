@@ -52,10 +52,14 @@ function entra(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+/** Tokens EWS refuses as if revoked. */
+const refusedTokens = new Set<string>();
+
 function ews(req: IncomingMessage, res: ServerResponse): void {
-  bearerSeen.push(req.headers.authorization ?? "");
+  const authorization = req.headers.authorization ?? "";
+  bearerSeen.push(authorization);
   req.resume();
-  res.writeHead(req.headers.authorization?.startsWith("Bearer token-") ? 200 : 401).end();
+  res.writeHead(authorization.startsWith("Bearer token-") && !refusedTokens.has(authorization.slice("Bearer ".length)) ? 200 : 401).end();
 }
 
 let ca: TestCa;
@@ -112,6 +116,25 @@ describe("OAuth client credentials", () => {
     expect(bearerSeen.slice(-2)).toEqual(["Bearer token-1", "Bearer token-1"]);
     expect(conns.stats().handshakes[`${authority}:443`]).toBeGreaterThanOrEqual(1);
     await conns.close();
+  });
+
+  it("drops a token EWS refused (401), so the next request fetches a new one instead of failing until it expires", async () => {
+    const conns = connections();
+    const creds = credentials(goodSecret);
+    const first = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+    expect(first.ok && first.value.status).toBe(200);
+    refusedTokens.add("token-1");
+    try {
+      const refused = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+      expect(refused.ok && refused.value.status).toBe(401);
+      const next = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+      expect(next.ok && next.value.status).toBe(200);
+      expect(tokenRequests).toHaveLength(2);
+      expect(bearerSeen.slice(-3)).toEqual(["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+    } finally {
+      refusedTokens.clear();
+      await conns.close();
+    }
   });
 
   it("reports a refused secret as auth-failed with Entra's code, never the secret", async () => {

@@ -115,3 +115,27 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     expect(JSON.stringify(read)).not.toMatch(/Bearer (?!\[redacted\])\S/);
   });
 });
+
+describe("a Dataverse token refused (401)", () => {
+  it("is dropped from the cache, so the next read fetches a new token instead of failing until it expires", async () => {
+    clearTokenCache();
+    // The first simulator's token is cached; a second one signs with another key, so it refuses that token.
+    const first = await startDataverseSim();
+    try {
+      expect((await readEnvironment(simClient(first))).ok).toBe(true);
+    } finally {
+      await first.stop();
+    }
+    const second = await startDataverseSim();
+    try {
+      const tokens = () => second.counters.requestCount("login.microsoftonline.com", `/${demoTenant}/oauth2/v2.0/token`);
+      const refused = await readEnvironment(simClient(second));
+      expect(!refused.ok && refused.failure).toMatchObject({ category: "auth-failed", code: "401" });
+      expect(tokens()).toBe(0);
+      expect((await readEnvironment(simClient(second))).ok).toBe(true);
+      expect(tokens()).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+});

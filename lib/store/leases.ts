@@ -62,11 +62,14 @@ function holdersOf(slots: readonly StoredSlot[]): ShareHolder[] {
   return [...byId.values()].sort((a, b) => a.takenAt - b.takenAt || a.id.localeCompare(b.id)).map(({ takenAt: _, ...h }) => h);
 }
 
-/** The transaction's outcome: the slots' new ETags, or "lost" when another holder changed one of them first. */
-async function submit(table: TableClient, actions: TransactionAction[]): Promise<Map<string, string> | "lost"> {
+/**
+ * The transaction's outcome: each action's new ETag, in the actions' order (an update's answer names no row, so they
+ * are matched by position), or "lost" when another holder changed one of the rows first.
+ */
+async function submit(table: TableClient, actions: TransactionAction[]): Promise<string[] | "lost"> {
   try {
     const answer = await table.submitTransaction(actions);
-    return new Map((answer.subResponses ?? []).map((r) => [r.rowKey ?? "", r.etag ?? ""]));
+    return actions.map((_, i) => answer.subResponses[i]?.etag ?? "");
   } catch (error) {
     const status = statusOf(error);
     if (status === 404 || status === 409 || status === 412) return "lost";
@@ -74,8 +77,8 @@ async function submit(table: TableClient, actions: TransactionAction[]): Promise
   }
 }
 
-function writtenOf(indexes: readonly number[], etags: Map<string, string>, expiresAt: number): Written {
-  return { slots: indexes.map((index) => ({ index, etag: etags.get(slotKey(index)) ?? "" })), expiresAt };
+function writtenOf(indexes: readonly number[], etags: readonly string[], expiresAt: number): Written {
+  return { slots: indexes.map((index, i) => ({ index, etag: etags[i] ?? "" })), expiresAt };
 }
 
 /** A share taken: its connections, and its slots (so that giving them back costs one request). */

@@ -84,17 +84,25 @@ describe("the connection slots of a profile (Azurite)", () => {
     const dead = await takeShare(storage, "p", holder("dead", 4, 300));
     if (dead.kind !== "granted") throw new Error("not granted");
     await new Promise((r) => setTimeout(r, 400));
-    expect(await takeShare(storage, "p", holder("next", 4))).toMatchObject({ kind: "granted", connections: 4 });
+    const next = await takeShare(storage, "p", holder("next", 4));
+    if (next.kind !== "granted") throw new Error("not granted");
+    expect(next.connections).toBe(4);
     expect(await renewShare(storage, "p", dead.lease, 60_000)).toEqual({ kind: "lost" });
+    // The new holder replaced the expired slots by ETag, and holds their new ETags: its renewal goes through.
+    expect(await renewShare(storage, "p", next.lease, 60_000)).toMatchObject({ kind: "renewed" });
     await releaseShare(storage, "p", "dead", dead.lease);
     expect((await shareHolders(storage, "p")).map((h) => [h.id, h.connections])).toEqual([["next", 4]]);
   });
 
-  it("renewing moves the expiry on, and the renewed share is given back in one request", async () => {
+  it("renewing moves the expiry on, again and again, and the renewed share is given back in one request", async () => {
     const storage = testStorage();
     const taken = await takeShare(storage, "p", holder("a", 2, 15_000));
     if (taken.kind !== "granted") throw new Error("not granted");
-    const renewed = await renewShare(storage, "p", taken.lease, 60_000);
+    let renewed = await renewShare(storage, "p", taken.lease, 30_000);
+    if (renewed.kind !== "renewed") throw new Error("lost");
+    // Each renewal's ETags are the rows' new ones: the next renewal is conditional on them and goes through.
+    expect(renewed.lease.slots.every((s) => s.etag.startsWith('W/"datetime'))).toBe(true);
+    renewed = await renewShare(storage, "p", renewed.lease, 60_000);
     if (renewed.kind !== "renewed") throw new Error("lost");
     expect(renewed.lease.expiresAt).toBeGreaterThan(taken.lease.expiresAt);
     expect((await shareHolders(storage, "p"))[0]?.expiresAt).toBe(renewed.lease.expiresAt);

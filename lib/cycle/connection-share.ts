@@ -45,13 +45,14 @@ export async function dropShare(storage: Storage, profileId: string, started: St
  * redelivered shard and an on-demand Test Connection or Test & Enable together never open more connections to the
  * profile's servers than its limit. Waits up to `waitMs` for a connection to come free, then answers "busy".
  * `releaseAlongside`: the share is given back while the caller goes on (after `work`, whatever it did), and the
- * caller awaits `released` before it ends. `started`: the share asked for already (`startShare`, with the same request).
+ * caller awaits `released` before it ends; `releaseAfter`: what must settle before it is given back (writes that another
+ * holder must not overtake). `started`: the share asked for already (`startShare`, with the same request).
  */
 export async function withConnectionShare<T>(
   storage: Storage,
   profileId: string,
   request: ShareRequest,
-  options: { waitMs: number; pollMs?: number; ttlMs?: number; releaseAlongside?: boolean; started?: StartedShare },
+  options: { waitMs: number; pollMs?: number; ttlMs?: number; releaseAlongside?: boolean; releaseAfter?: () => Promise<unknown>; started?: StartedShare },
   work: (connections: number, how: { waited: boolean }) => Promise<T>,
 ): Promise<Shared<T>> {
   const ttlMs = options.ttlMs ?? shareTtlMs;
@@ -62,12 +63,21 @@ export async function withConnectionShare<T>(
     const taken = waited ? await takeShare(storage, profileId, { id, ...request, ttlMs }) : await started.first;
     if (taken.kind === "granted") {
       let lease: Written | undefined = taken.lease;
+      let renewing = false;
+      // One renewal at a time; one that fails (storage unreachable) keeps the lease for the next tick to try again.
       const renew = async () => {
-        if (lease === undefined) return;
-        const renewed = await renewShare(storage, profileId, lease, ttlMs);
-        lease = renewed.kind === "renewed" ? renewed.lease : undefined;
+        if (lease === undefined || renewing) return;
+        renewing = true;
+        try {
+          const renewed = await renewShare(storage, profileId, lease, ttlMs);
+          lease = renewed.kind === "renewed" ? renewed.lease : undefined;
+        } catch {
+          // kept
+        } finally {
+          renewing = false;
+        }
       };
-      const renewal = setInterval(() => void renew().catch(() => (lease = undefined)), ttlMs / 3);
+      const renewal = setInterval(() => void renew(), ttlMs / 3);
       // Not given back, it frees itself at its expiry.
       const release = () => {
         clearInterval(renewal);
@@ -80,7 +90,7 @@ export async function withConnectionShare<T>(
         await release();
         throw error;
       }
-      const released = release();
+      const released = (options.releaseAfter === undefined ? Promise.resolve() : options.releaseAfter().catch(() => undefined)).then(release);
       if (options.releaseAlongside !== true) await released;
       return { kind: "done", value, released };
     }

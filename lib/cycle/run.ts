@@ -13,7 +13,7 @@ import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { readChecksEarly, rollUpCycle, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
 import { countStates } from "../profiles/import.js";
-import { dropShare, ProfileBusy, startShare, withConnectionShare } from "./connection-share.js";
+import { dropShare, ProfileBusy, startShare, withConnectionShare, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
 import type { ProbeDeps } from "./probe-deps.js";
 import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
@@ -67,6 +67,25 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     return skipped("superseded");
   }
 
+  const asked = { share: started, handedOver: false };
+  try {
+    return await probeShard(deps, message, stored, listed, shareWith, asked, listShard);
+  } catch (error) {
+    // Thrown before withConnectionShare took the share over (it gives back what it holds itself).
+    if (asked.share !== undefined && !asked.handedOver) await dropShare(deps.storage, message.profileId, asked.share);
+    throw error;
+  }
+}
+
+async function probeShard(
+  deps: ProbeDeps,
+  message: ProbeMessage,
+  stored: StoredProfile,
+  listed: MailboxRecord[],
+  shareWith: (limit: number) => { label: string; want: number; limit: number; firstSlot: number },
+  asked: { share: StartedShare | undefined; handedOver: boolean },
+  listShard: () => Promise<MailboxRecord[]>,
+): Promise<ProbeRunResult> {
   // The shard's mailboxes, those due now, and how many this cycle already checked (a redelivered message).
   const workOf = (mine: MailboxRecord[]) => ({
     mine,
@@ -88,7 +107,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   let resultsStored: Promise<void> = Promise.resolve();
 
   const share = shareWith(stored.profile.maxConcurrentConnections);
-  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, ...(started === undefined ? {} : { started }) };
+  // The share goes back once the last results are stored: a run waiting for it then reads them, never overtakes them.
+  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, releaseAfter: () => resultsStored, ...(asked.share === undefined ? {} : { started: asked.share }) };
+  asked.handedOver = true;
   const shared = await withConnectionShare(deps.storage, message.profileId, share, shareOptions, async (connections, { waited }) => {
     if (waited) {
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
@@ -166,6 +187,23 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
  * fails leaves the cycle not rolled up, and the redelivered message rolls it up again from the table).
  */
 async function finishShard(
+  deps: ProbeDeps,
+  stored: StoredProfile,
+  message: ProbeMessage,
+  after: MailboxRecord[],
+  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined },
+  scheduledEtag: string | undefined,
+  resultsStored: Promise<void>,
+): Promise<boolean> {
+  try {
+    return await finishInOrder(deps, stored, message, after, summary, scheduledEtag, resultsStored);
+  } finally {
+    // Whatever threw, the invocation does not end with the shard's writes still in flight.
+    await resultsStored.catch(() => undefined);
+  }
+}
+
+async function finishInOrder(
   deps: ProbeDeps,
   stored: StoredProfile,
   message: ProbeMessage,

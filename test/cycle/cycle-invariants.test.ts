@@ -9,6 +9,7 @@ import { recordChecks } from "../../lib/store/checks.js";
 import { getProfile } from "../../lib/store/profiles.js";
 import { hourlyRow } from "../../lib/cycle/window.js";
 import { startCycle } from "../../lib/store/cycles.js";
+import { shareHolders } from "../../lib/store/leases.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { readSummary } from "../../lib/store/summaries.js";
 import type { Storage } from "../../lib/store/storage.js";
@@ -164,6 +165,33 @@ describe("probe cycle invariants", () => {
     expect(await runProbe(deps(storage), message!)).toMatchObject({ kind: "probed", checked: 6, rolledUp: true });
     expect((await cycles.getEntity<{ rolledUp?: boolean }>("contoso", "current")).rolledUp).toBe(true);
     expect((await readSummary(storage, "contoso"))?.lastHour).toMatchObject({ processed: 6, failed: 0 });
+  });
+
+  it("a shard gives its connections back only once its last results are stored, so the next holder reads them", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
+    const [message] = await drain(storage, settings.probeQueue);
+    // The mailbox records' transaction is held until the test lets it go.
+    let letGo: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let writing: () => void = () => undefined;
+    const startedWriting = new Promise<void>((resolve) => (writing = resolve));
+    const slowRecords = (table: TableClient): TableClient =>
+      new Proxy(table, {
+        get: (target, name) => {
+          if (name === "submitTransaction") return async (...args: Parameters<TableClient["submitTransaction"]>) => (writing(), await held, target.submitTransaction(...args));
+          const value: unknown = Reflect.get(target, name, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    const slow: Storage = { requests: storage.requests, pending: storage.pending, queue: (n) => storage.queue(n), table: async (n) => (n === "mailboxes" ? slowRecords(await storage.table(n)) : storage.table(n)) };
+    const run = runProbe(deps(slow), message!);
+    await startedWriting;
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await shareHolders(storage, "contoso")).map((h) => h.label)).toEqual(["cycle 1 shard 1/1"]);
+    letGo();
+    expect(await run).toMatchObject({ kind: "probed", checked: 6 });
+    expect(await shareHolders(storage, "contoso")).toEqual([]);
   });
 
   it("a roll-up that failed is done by the redelivered message", async () => {

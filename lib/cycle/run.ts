@@ -13,7 +13,7 @@ import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { readChecksEarly, rollUpCycle, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
 import { countStates } from "../profiles/import.js";
-import { dropShare, ProfileBusy, startShare, withConnectionShare, type StartedShare } from "./connection-share.js";
+import { dropShare, ProfileBusy, startShare, withConnectionShare, type ShareRequest, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
 import type { ProbeDeps } from "./probe-deps.js";
 import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
@@ -82,7 +82,7 @@ async function probeShard(
   message: ProbeMessage,
   stored: StoredProfile,
   listed: MailboxRecord[],
-  shareWith: (limit: number) => { label: string; want: number; limit: number; firstSlot: number },
+  shareWith: (limit: number) => ShareRequest,
   asked: { share: StartedShare | undefined; handedOver: boolean },
   listShard: () => Promise<MailboxRecord[]>,
 ): Promise<ProbeRunResult> {
@@ -164,7 +164,8 @@ async function probeShard(
   const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
   const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults };
   const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
-  const rollUp = await finishShard(deps, stored, message, results.merged(mine), summary, scheduledEtag, resultsStored).finally(() => shared.released);
+  const end = { stored, message, after: results.merged(mine), summary, scheduledEtag, resultsStored };
+  const rollUp = await finishShard(deps, end).finally(() => shared.released);
   return {
     kind: "probed",
     profileId: message.profileId,
@@ -186,32 +187,26 @@ async function probeShard(
  * sole shard that knows the window's checks (`checksSoFar`) computes and writes its roll-up meanwhile (a write that
  * fails leaves the cycle not rolled up, and the redelivered message rolls it up again from the table).
  */
-async function finishShard(
-  deps: ProbeDeps,
-  stored: StoredProfile,
-  message: ProbeMessage,
-  after: MailboxRecord[],
-  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined },
-  scheduledEtag: string | undefined,
-  resultsStored: Promise<void>,
-): Promise<boolean> {
+async function finishShard(deps: ProbeDeps, end: ShardEnd): Promise<boolean> {
   try {
-    return await finishInOrder(deps, stored, message, after, summary, scheduledEtag, resultsStored);
+    return await finishInOrder(deps, end);
   } finally {
     // Whatever threw, the invocation does not end with the shard's writes still in flight.
-    await resultsStored.catch(() => undefined);
+    await end.resultsStored.catch(() => undefined);
   }
 }
 
-async function finishInOrder(
-  deps: ProbeDeps,
-  stored: StoredProfile,
-  message: ProbeMessage,
-  after: MailboxRecord[],
-  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined },
-  scheduledEtag: string | undefined,
-  resultsStored: Promise<void>,
-): Promise<boolean> {
+/** What a shard ends with: its mailboxes as they now are, the summary fields it knows, its last writes. */
+interface ShardEnd {
+  stored: StoredProfile;
+  message: ProbeMessage;
+  after: MailboxRecord[];
+  summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined };
+  scheduledEtag: string | undefined;
+  resultsStored: Promise<void>;
+}
+
+async function finishInOrder(deps: ProbeDeps, { stored, message, after, summary, scheduledEtag, resultsStored }: ShardEnd): Promise<boolean> {
   const alongside = message.shard.count === 1 && summary.checksSoFar !== undefined;
   if (!alongside) await resultsStored;
   const states = message.shard.count === 1 ? undefined : countStates(after);

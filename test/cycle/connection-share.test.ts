@@ -37,7 +37,13 @@ async function setUp(clock: { now: number }) {
   const deps = { storage, probe: simEnvironment(sim, cycleSecrets), now };
   const schedule = () => runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 500 });
   const drain = () => drainProbeMessages(storage, settings.probeQueue);
-  return { storage, deps, schedule, drain };
+  /** The schedule run once; its one message. */
+  const scheduled = async () => {
+    await schedule();
+    const [message] = await drain();
+    return message!;
+  };
+  return { storage, deps, schedule, drain, scheduled };
 }
 
 /** Resolves once a cycle holds its share and its connections are open at the simulator: the overlap has begun. */
@@ -105,23 +111,21 @@ describe("one profile's simultaneous connections stay within its limit across ov
 
   it("a shard asks for its share while it reads the profile; a limit lowered since the plan gives it back and runs within the new one", async () => {
     const clock = { now: Date.now() };
-    const { storage, deps, schedule, drain } = await setUp(clock);
-    await schedule();
-    const [message] = await drain();
-    expect(message!.profileLimit).toBe(limit);
+    const { storage, deps, scheduled } = await setUp(clock);
+    const message = await scheduled();
+    expect(message.profileLimit).toBe(limit);
     expect((await importProfile(storage, { ...litwareProfile(mailboxes), maxConcurrentConnections: 2 })).ok).toBe(true);
-    expect(await runProbe(deps, message!)).toMatchObject({ kind: "probed", checked: 44 });
+    expect(await runProbe(deps, message)).toMatchObject({ kind: "probed", checked: 44 });
     expect(peak()).toBe(2);
     expect(await shareHolders(storage, "litware")).toEqual([]);
   }, 120_000);
 
   it("a profile deleted after its cycle was planned: the share asked for meanwhile is given back", async () => {
     const clock = { now: Date.now() };
-    const { storage, deps, schedule, drain } = await setUp(clock);
-    await schedule();
-    const [message] = await drain();
+    const { storage, deps, scheduled } = await setUp(clock);
+    const message = await scheduled();
     expect(await removeProfile(storage, "litware")).toBe("deleted");
-    expect(await runProbe(deps, message!)).toMatchObject({ kind: "skipped", reason: "profile-not-found" });
+    expect(await runProbe(deps, message)).toMatchObject({ kind: "skipped", reason: "profile-not-found" });
     expect(await shareHolders(storage, "litware")).toEqual([]);
     expect(sim.counters.connections({ group: "litware.com" }).peak).toBe(0);
   }, 120_000);

@@ -34,6 +34,19 @@ async function freshStorage(...profiles: ReturnType<typeof contosoProfile>[]) {
   return { settings, storage };
 }
 
+/** The storage whose `mailboxes` transactions go through `submit` (the table is there and readable). */
+function withMailboxTransactions(storage: Storage, submit: (send: () => ReturnType<TableClient["submitTransaction"]>) => ReturnType<TableClient["submitTransaction"]>): Storage {
+  const wrapped = (table: TableClient): TableClient =>
+    new Proxy(table, {
+      get: (target, name) => {
+        if (name === "submitTransaction") return (...args: Parameters<TableClient["submitTransaction"]>) => submit(() => target.submitTransaction(...args));
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return { requests: storage.requests, pending: storage.pending, queue: (n) => storage.queue(n), table: async (n) => (n === "mailboxes" ? wrapped(await storage.table(n)) : storage.table(n)) };
+}
+
 const deps = (storage: Storage, now = () => new Date()) => ({ storage, probe: simEnvironment(sim, cycleSecrets), now });
 
 describe("probe cycle invariants", () => {
@@ -149,15 +162,7 @@ describe("probe cycle invariants", () => {
     await runSchedule({ storage, now: () => new Date(), probeQueue: settings.probeQueue, shardSize: 500 });
     const [message] = await drain(storage, settings.probeQueue);
     // The mailbox records cannot be written (the table is there and readable; its transactions are refused).
-    const refuseWrites = (table: TableClient): TableClient =>
-      new Proxy(table, {
-        get: (target, name) => {
-          if (name === "submitTransaction") return () => Promise.reject(new Error("mailboxes: the transaction was refused"));
-          const value: unknown = Reflect.get(target, name, target);
-          return typeof value === "function" ? value.bind(target) : value;
-        },
-      });
-    const writesDown: Storage = { requests: storage.requests, pending: storage.pending, queue: (n) => storage.queue(n), table: async (n) => (n === "mailboxes" ? refuseWrites(await storage.table(n)) : storage.table(n)) };
+    const writesDown = withMailboxTransactions(storage, () => Promise.reject(new Error("mailboxes: the transaction was refused")));
     await expect(runProbe(deps(writesDown), message!)).rejects.toThrow(/transaction was refused/);
     const cycles = await storage.table("cycles");
     expect((await cycles.getEntity<{ rolledUp?: boolean }>("contoso", "current")).rolledUp).toBeUndefined();
@@ -176,15 +181,7 @@ describe("probe cycle invariants", () => {
     const held = new Promise<void>((resolve) => (letGo = resolve));
     let writing: () => void = () => undefined;
     const startedWriting = new Promise<void>((resolve) => (writing = resolve));
-    const slowRecords = (table: TableClient): TableClient =>
-      new Proxy(table, {
-        get: (target, name) => {
-          if (name === "submitTransaction") return async (...args: Parameters<TableClient["submitTransaction"]>) => (writing(), await held, target.submitTransaction(...args));
-          const value: unknown = Reflect.get(target, name, target);
-          return typeof value === "function" ? value.bind(target) : value;
-        },
-      });
-    const slow: Storage = { requests: storage.requests, pending: storage.pending, queue: (n) => storage.queue(n), table: async (n) => (n === "mailboxes" ? slowRecords(await storage.table(n)) : storage.table(n)) };
+    const slow = withMailboxTransactions(storage, async (submit) => (writing(), await held, submit()));
     const run = runProbe(deps(slow), message!);
     await startedWriting;
     await new Promise((r) => setTimeout(r, 100));

@@ -58,7 +58,36 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 diagnostics.subscribe("http.client.request.start", (message) => {
   timeline.storage.push(performance.now());
   if (tableTrace !== undefined) traceTableRequest(message as { request: { method: string; path: string; host?: string } });
+  if (storageTimeline !== undefined) storageTimeline.started.set((message as { request: object }).request, performance.now());
 });
+diagnostics.subscribe("http.client.response.finish", (message) => {
+  if (storageTimeline === undefined) return;
+  const { request } = message as { request: { method: string; path: string } };
+  const started = storageTimeline.started.get(request);
+  if (started !== undefined) storageTimeline.spans.push({ what: describeStorageRequest(request), startMs: started, endMs: performance.now() });
+});
+
+/**
+ * BENCH_TIMELINE=1: each measured cycle's storage requests printed in order with their start and end (ms from the
+ * cycle's start), beside the first and last Exchange request: which of them stand before or after the checks.
+ */
+const storageTimeline = process.env.BENCH_TIMELINE ? { started: new WeakMap<object, number>(), spans: [] as { what: string; startMs: number; endMs: number }[] } : undefined;
+
+function describeStorageRequest(request: { method: string; path: string }): string {
+  const prefix = init?.tablePrefix ?? "";
+  const [pathPart, query = ""] = request.path.split("?");
+  const segment = decodeURIComponent(pathPart!.split("/").slice(2).join("/")).replace(prefix, "");
+  return `${request.method} ${segment}${query.includes("comp=") ? ` ?${query.match(/comp=\w+/)![0]}` : ""}`;
+}
+
+function printTimeline(index: number, started: number, firstExchange: number, lastExchange: number): void {
+  if (storageTimeline === undefined) return;
+  const at = (t: number) => (t - started).toFixed(1).padStart(7);
+  const lines = storageTimeline.spans.map((s) => ({ t: s.startMs, line: `${at(s.startMs)} → ${at(s.endMs)}  ${s.what.slice(0, 90)}` }));
+  lines.push({ t: firstExchange, line: `${at(firstExchange)}    first Exchange request` }, { t: lastExchange, line: `${at(lastExchange)}    last Exchange answer` });
+  console.error(`  timeline of cycle ${index}:\n${lines.sort((a, b) => a.t - b.t).map((l) => `    ${l.line}`).join("\n")}`);
+  storageTimeline.spans = [];
+}
 
 /**
  * BENCH_TABLE_TRACE=1: each cycle's storage requests counted by method and table ("POST $batch", "GET mailboxes"),
@@ -172,6 +201,7 @@ async function cycle(index: number): Promise<CycleReport> {
   wire.requests = 0;
   wire.gaps = [];
   tableTrace?.clear();
+  if (storageTimeline !== undefined) storageTimeline.spans = [];
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
 
@@ -198,6 +228,7 @@ async function cycle(index: number): Promise<CycleReport> {
 
   const firstExchange = Math.min(...timeline.exchange);
   const lastExchange = Math.max(...timeline.exchangeEnd);
+  if (index > 0) printTimeline(index, started, firstExchange, lastExchange);
   const phases = {
     beforeExchangeMs: firstExchange - started,
     exchangeMs: lastExchange - firstExchange,

@@ -7,10 +7,16 @@ import { formatBuild, isSupported, productOf, type ServerBuild } from "../exchan
 import type { Failure } from "../model/failure.js";
 import type { ProbeSession } from "./session.js";
 
+/**
+ * How far a failed request got: no HTTP answer (not sent, DNS, TCP, TLS, timeout), an HTTP answer that is not EWS's
+ * (401, 403, a proxy's page), or EWS itself (a SOAP fault, a build too old).
+ */
+export type EwsReach = "no-answer" | "http" | "ews";
+
 /** What one GetFolder said: either per-folder answers, or one failure for the whole request. */
 export type EwsAnswer =
   | { kind: "folders"; url: string; folders: FolderResults; server?: ServerBuild; elapsedMs: number }
-  | { kind: "failed"; url: string; failure: Failure; server?: ServerBuild; elapsedMs: number; reachedEws: boolean };
+  | { kind: "failed"; url: string; failure: Failure; server?: ServerBuild; elapsedMs: number; reached: EwsReach };
 
 /** One GetFolder impersonating `address`, with X-AnchorMailbox, retried once in Exchange 2010's dialect if the server wants it. */
 export async function getFolders(
@@ -44,7 +50,7 @@ async function getFoldersOnce(
       message: `The EWS URL ${url} is outside the profile's domains or not https; no credentials were sent`,
       context,
     });
-    return { kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: false };
+    return { kind: "failed", url, failure, elapsedMs: elapsed(), reached: "no-answer" };
   }
   const reply = await session.sendWithCredentials({
     url,
@@ -52,19 +58,19 @@ async function getFoldersOnce(
     headers: { "content-type": "text/xml; charset=utf-8", "x-anchormailbox": address },
     body: getFolderRequestBody({ address, requestServerVersion: version, folders }),
   });
-  if (!reply.ok) return { kind: "failed", url, failure: reply.failure, elapsedMs: elapsed(), reachedEws: false };
+  if (!reply.ok) return { kind: "failed", url, failure: reply.failure, elapsedMs: elapsed(), reached: "no-answer" };
   const { status, headers, body } = reply.value;
   if (status !== 500) {
     const failure = classifyHttpStatus({ status, headers, body, authUsed: session.authScheme, ctx: context, redact: session.redact });
-    if (failure) return { kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: false };
+    if (failure) return { kind: "failed", url, failure, elapsedMs: elapsed(), reached: "http" };
   }
   const parsed = parseGetFolderResponse(status, body, { folders, context });
   switch (parsed.kind) {
     case "invalid":
-      return { kind: "failed", url, failure: parsed.failure, elapsedMs: elapsed(), reachedEws: false };
+      return { kind: "failed", url, failure: parsed.failure, elapsedMs: elapsed(), reached: "http" };
     case "fault": {
       const failure = classifyEwsError(redactFault(parsed, session.redact), context);
-      return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: true }, parsed.server);
+      return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reached: "ews" }, parsed.server);
     }
     case "folders": {
       if (parsed.server !== undefined && !isSupported(parsed.server)) {
@@ -73,7 +79,7 @@ async function getFoldersOnce(
           message: `${host} runs ${productOf(parsed.server)} (${formatBuild(parsed.server)}), older than Exchange 2010 SP3`,
           context,
         });
-        return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reachedEws: true }, parsed.server);
+        return withServer({ kind: "failed", url, failure, elapsedMs: elapsed(), reached: "ews" }, parsed.server);
       }
       return withServer({ kind: "folders", url, folders: parsed.folders, elapsedMs: elapsed() }, parsed.server);
     }

@@ -6,7 +6,7 @@ import { redactDeep } from "../diagnosis/redact.js";
 import { channelNames, type ChannelName, type ChannelStatuses, type MailboxCheck } from "../model/connection.js";
 import type { Failure, FailureCategory } from "../model/failure.js";
 import { discover, type Discovery } from "./autodiscover.js";
-import { getFolders } from "./ews-check.js";
+import { getFolders, type EwsReach } from "./ews-check.js";
 import type { ProbeSession } from "./session.js";
 
 export interface MailboxToCheck {
@@ -14,11 +14,12 @@ export interface MailboxToCheck {
   wanted: Record<ChannelName, boolean>;
   /** The EWS URL found by an earlier discovery, used until it stops being right. */
   cachedEwsUrl?: string;
-  /** The EWS URL Autodiscover just gave (this cycle): used as is, never rediscovered. */
-  discovered?: Discovery;
+  /** The EWS URL to ask as is, never rediscovered: Autodiscover's answer of this cycle, or the URL Test Connection tests. */
+  discovered?: Pick<Discovery, "ewsUrl" | "server">;
 }
 
-export type MailboxCheckResult = MailboxCheck & { server?: ServerBuild; rediscovered: boolean };
+/** `reached`: how far the check's last request got (Test Connection tells its steps apart by it). */
+export type MailboxCheckResult = MailboxCheck & { server?: ServerBuild; rediscovered: boolean; reached: EwsReach };
 
 /** A cached URL that fails like this means the mailbox lives elsewhere now: ask Autodiscover again. */
 const rediscoverOn: ReadonlySet<FailureCategory> = new Set<FailureCategory>(["mailbox-moved", "dns", "connection-refused", "connect-timeout"]);
@@ -51,7 +52,7 @@ async function checkMailboxOnce(session: ProbeSession, mailbox: MailboxToCheck):
 }
 
 /** A check before its total time and rediscovery flag are known. */
-type CheckSoFar = MailboxCheck & { server?: ServerBuild };
+type CheckSoFar = MailboxCheck & { server?: ServerBuild; reached: EwsReach };
 
 async function checkAt(
   session: ProbeSession,
@@ -62,14 +63,14 @@ async function checkAt(
   knownServer?: ServerBuild,
 ): Promise<CheckSoFar> {
   const targets = await locate(session, address, folders, cachedUrl);
-  if (!targets.ok) return failed(address, wanted, targets.failure);
+  if (!targets.ok) return failed(address, wanted, targets.failure, "no-answer");
 
   const results: FolderResults = {};
   let server: ServerBuild | undefined = targets.server ?? knownServer;
   for (const target of targets.value) {
     const answer = await getFolders(session, target.url, address, target.folders, versionFor(server));
     if (answer.server !== undefined) server = answer.server;
-    if (answer.kind === "failed") return withServer({ ...failed(address, wanted, answer.failure), ewsUrl: target.url }, server);
+    if (answer.kind === "failed") return withServer({ ...failed(address, wanted, answer.failure, answer.reached), ewsUrl: target.url }, server);
     Object.assign(results, answer.folders);
   }
   const channels = channelsFromFolders(results, wanted);
@@ -77,9 +78,9 @@ async function checkAt(
   const folderError = firstFolderError(results);
   if (folderError !== undefined && wanted.some((c) => channels[c] === "failure")) {
     const error = classifyEwsError(redactFault(folderError, session.redact), session.context({ address }));
-    return withServer({ address, ok: false, channels, ewsUrl, elapsedMs: 0, error }, server);
+    return withServer({ address, ok: false, channels, ewsUrl, elapsedMs: 0, error, reached: "ews" }, server);
   }
-  return withServer({ address, ok: true, channels, ewsUrl, elapsedMs: 0 }, server);
+  return withServer({ address, ok: true, channels, ewsUrl, elapsedMs: 0, reached: "ews" }, server);
 }
 
 type Located = { ok: true; value: { url: string; folders: DistinguishedFolder[] }[]; server?: ServerBuild } | { ok: false; failure: Failure };
@@ -109,12 +110,12 @@ function versionFor(server: ServerBuild | undefined) {
 
 /** A mailbox whose discovery failed: the check fails with that diagnosis, every wanted channel failed. */
 export function discoveryFailed(address: string, wantedChannels: Record<ChannelName, boolean>, failure: Failure): MailboxCheckResult {
-  return { ...failed(address, channelNames.filter((c) => wantedChannels[c]), failure), rediscovered: false };
+  return { ...failed(address, channelNames.filter((c) => wantedChannels[c]), failure, "no-answer"), rediscovered: false };
 }
 
-function failed(address: string, wanted: ChannelName[], error: Failure): CheckSoFar {
+function failed(address: string, wanted: ChannelName[], error: Failure, reached: EwsReach): CheckSoFar {
   const channels = Object.fromEntries(channelNames.map((c) => [c, wanted.includes(c) ? "failure" : "not-run"])) as ChannelStatuses;
-  return { address, ok: false, channels, elapsedMs: 0, error };
+  return { address, ok: false, channels, elapsedMs: 0, error, reached };
 }
 
 function withServer<T extends CheckSoFar>(result: T, server: ServerBuild | undefined): T {

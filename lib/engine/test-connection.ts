@@ -3,8 +3,7 @@ import { redactDeep } from "../diagnosis/redact.js";
 import { serverInfo, type ServerBuild } from "../exchange/server-version.js";
 import type { MailboxCheck, StepName, StepResult, StepTarget, TestAddressSource, TestConnectionReport } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
-import { discover } from "./autodiscover.js";
-import { getFolders } from "./ews-check.js";
+import { discover, type Discovery } from "./autodiscover.js";
 import { inParallel } from "../util/in-parallel.js";
 import { checkMailbox, type MailboxCheckResult } from "./mailbox-check.js";
 import type { ProbeSession } from "./session.js";
@@ -31,65 +30,81 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   let ewsUrl: string | undefined;
 
   type StepOutcome = { ok: true; url?: string; skipped?: true } | { ok: false; url?: string; error: Failure };
-  const run = async (step: StepName, body: () => Promise<StepOutcome>, on: (url?: string) => StepTarget = urlOnly) => {
+  const push = (step: StepName, outcome: StepOutcome, elapsedMs: number, on: (url?: string) => StepTarget = urlOnly) => {
+    steps.push(
+      outcome.ok
+        ? { step, ok: true, elapsedMs, ...(outcome.skipped ? { skipped: true as const } : {}), ...on(outcome.url) }
+        : { step, ok: false, elapsedMs, error: redactDeep(outcome.error, session.redact), ...on(outcome.url) },
+    );
+    return outcome.ok;
+  };
+  const run = async (step: StepName, body: () => Promise<StepOutcome>) => {
     const t = performance.now();
     const outcome = await body();
-    const elapsedMs = Math.round(performance.now() - t);
-    const result: StepResult = outcome.ok
-      ? { step, ok: true, elapsedMs, ...(outcome.skipped ? { skipped: true as const } : {}), ...on(outcome.url) }
-      : { step, ok: false, elapsedMs, error: redactDeep(outcome.error, session.redact), ...on(outcome.url) };
-    steps.push(result);
-    return outcome.ok;
+    return push(step, outcome, Math.round(performance.now() - t));
   };
   const skip = (step: StepName) => steps.push({ step, ok: null, elapsedMs: 0 });
 
-  let passed =
-    testAddress === undefined
-      ? await run("autodiscover", async () => ({ ok: false, error: noAddress(session) }))
-      : await run("autodiscover", async () => {
-          if (profile.autodiscover) {
-            const found = await discover(session, testAddress);
-            if (!found.ok) return { ok: false, error: found.failure };
-            ewsUrl = found.value.ewsUrl;
-            server = found.value.server;
-            return { ok: true, url: found.value.via };
-          }
-          // Autodiscover is off: the step only checks that the configured EWS URL answers over HTTPS.
-          ewsUrl = profile.incomingUrl!;
-          const reply = await session.sendAnonymous({ url: ewsUrl, method: "GET" });
-          return reply.ok ? { ok: true, skipped: true, url: ewsUrl } : { ok: false, url: ewsUrl, error: reply.failure };
-        });
-
-  if (passed && testAddress !== undefined && ewsUrl !== undefined) {
-    const url = ewsUrl;
-    passed = await run("ews", async () => {
-      const answer = await getFolders(session, url, testAddress, ["inbox"], server?.major === "14" ? "Exchange2010_SP2" : "Exchange2013_SP1");
-      server = answer.server ?? server;
-      if (answer.kind === "folders" || (answer.reachedEws && answer.failure.category !== "unsupported-version")) return { ok: true, url };
-      return { ok: false, url, error: answer.failure };
-    }, target);
-  } else skip("ews");
-
   const checks = new Map<string, MailboxCheckResult>();
-  const check = async (address: string) => {
+  const check = async (address: string, at?: Pick<Discovery, "ewsUrl" | "server">) => {
     let result = checks.get(address);
     if (result === undefined) {
       const configured = profile.mailboxes.find((m) => m.address === address);
       const wanted = configured ?? { incoming: true, outgoing: true, appointmentsContactsTasks: true };
       const toCheck = { address, wanted: { incoming: wanted.incoming, outgoing: wanted.outgoing, appointmentsContactsTasks: wanted.appointmentsContactsTasks } };
-      result = await checkMailbox(session, address === testAddress && ewsUrl !== undefined ? { ...toCheck, cachedEwsUrl: ewsUrl } : toCheck);
+      result = await checkMailbox(session, at === undefined ? toCheck : { ...toCheck, discovered: at });
       checks.set(address, result);
     }
     return result;
   };
 
-  if (passed && testAddress !== undefined) {
-    await run("mailbox", async () => {
-      const result = await check(testAddress);
-      server = result.server ?? server;
-      return result.ok ? { ok: true, url: result.ewsUrl } : withUrl({ ok: false, error: result.error }, result.ewsUrl);
-    }, target);
-  } else skip("mailbox");
+  let passed: boolean;
+  let at: Pick<Discovery, "ewsUrl" | "server"> | undefined;
+  if (testAddress === undefined) passed = await run("autodiscover", async () => ({ ok: false, error: noAddress(session) }));
+  else if (profile.autodiscover) {
+    passed = await run("autodiscover", async () => {
+      const found = await discover(session, testAddress);
+      if (!found.ok) return { ok: false, error: found.failure };
+      at = found.value;
+      server = found.value.server;
+      return { ok: true, url: found.value.via };
+    });
+  } else {
+    // Autodiscover is off: the step checks that the configured EWS URL answers over HTTPS, which the EWS step's
+    // own request shows; only when that request got no answer does an anonymous GET tell the two steps apart.
+    at = { ewsUrl: profile.incomingUrl! };
+    passed = true;
+  }
+
+  if (passed && testAddress !== undefined && at !== undefined) {
+    // One GetFolder of the test mailbox's folders answers the EWS step and the mailbox step: a cycle's Test
+    // Connection asks Exchange nothing beyond the test mailbox's own check.
+    const url = (ewsUrl = at.ewsUrl);
+    const tested = await check(testAddress, at);
+    server = tested.server ?? server;
+    if (!profile.autodiscover) passed = await httpsStep(url, tested);
+    if (!passed) skip("ews");
+    else if (tested.ok || (tested.reached === "ews" && tested.error.category !== "unsupported-version")) {
+      push("ews", { ok: true, url }, tested.elapsedMs, target);
+      push("mailbox", tested.ok ? { ok: true, url: tested.ewsUrl } : withUrl({ ok: false, error: tested.error }, tested.ewsUrl), tested.elapsedMs, target);
+    } else {
+      push("ews", { ok: false, url, error: tested.error }, tested.elapsedMs, target);
+      passed = false;
+    }
+    if (!passed) skip("mailbox");
+  } else {
+    skip("ews");
+    skip("mailbox");
+  }
+
+  /** The Autodiscover step of a profile that turns it off, from the EWS request (or, if it got no answer, a GET). */
+  async function httpsStep(url: string, tested: MailboxCheckResult): Promise<boolean> {
+    if (tested.reached !== "no-answer") return push("autodiscover", { ok: true, skipped: true, url }, tested.elapsedMs);
+    return run("autodiscover", async () => {
+      const reply = await session.sendAnonymous({ url, method: "GET" });
+      return reply.ok ? { ok: true, skipped: true, url } : { ok: false, url, error: reply.failure };
+    });
+  }
 
   const mailboxResults: MailboxCheckResult[] = [];
   await inParallel(requested, profile.maxConcurrentConnections, async (address) => void mailboxResults.push(await check(address)));
@@ -112,7 +127,7 @@ export async function testConnection(session: ProbeSession, options: TestConnect
 
 /** The contract's mailbox object: no internal fields. */
 export function publicCheck(result: MailboxCheckResult): MailboxCheck {
-  const { server: _s, rediscovered: _r, ...check } = result;
+  const { server: _s, rediscovered: _r, reached: _reached, ...check } = result;
   return check;
 }
 

@@ -195,12 +195,22 @@ interface StepCase {
   env?: Record<string, string>;
   steps: (boolean | null)[];
   expected: Expected;
+  /** Requests that reached mail.contoso.com: one GetFolder answers the HTTPS, EWS and mailbox steps, a GET is added only when it got no answer. */
+  mailServerRequests?: number;
 }
 
 /** Which of Test Connection's three steps names the failure. */
 const steps: StepCase[] = [
   { name: "dns fails the first step", spec: ewsOnly(), change: direct("https://nowhere.contoso.com/EWS/Exchange.asmx"), steps: [false, null, null], expected: { category: "dns", code: "ENOTFOUND", transient: true } },
-  { name: "a wrong password fails the EWS step", spec: ewsOnly(), change: direct(ews), env: { ENGINE_PASSWORD: "wrong" }, steps: [true, false, null], expected: { category: "auth-failed", code: "401", transient: false } },
+  {
+    name: "a wrong password fails the EWS step",
+    spec: ewsOnly(),
+    change: direct(ews),
+    env: { ENGINE_PASSWORD: "wrong" },
+    steps: [true, false, null],
+    expected: { category: "auth-failed", code: "401", transient: false },
+    mailServerRequests: 1,
+  },
   { name: "unsupported-version fails the EWS step", spec: ewsOnly({}, {}, { build: "14.2.247.5" }), change: direct(ews), steps: [true, false, null], expected: { category: "unsupported-version", code: "14.2.247.5", transient: false } },
   {
     name: "impersonation-denied passes EWS and fails the mailbox step",
@@ -208,6 +218,7 @@ const steps: StepCase[] = [
     change: direct(ews),
     steps: [true, true, false],
     expected: { category: "impersonation-denied", code: "ErrorImpersonateUserDenied", transient: false },
+    mailServerRequests: 1,
   },
   { name: "autodiscover-not-found fails the first step", spec: discovered({ notFound: true }), change: (p) => p, steps: [false, null, null], expected: { category: "autodiscover-not-found", code: "500", transient: false } },
 ];
@@ -219,7 +230,25 @@ describe("the failing step of testConnection", () => {
       expect(report.steps.map((s) => s.ok)).toEqual(c.steps);
       const failed = report.steps.find((s) => s.ok === false);
       expect(essentials(failed?.ok === false ? failed.error : undefined)).toEqual(c.expected);
+      if (c.mailServerRequests !== undefined) expect(sim.counters.requestCount("mail.contoso.com")).toBe(c.mailServerRequests);
       expectNoLeak(sim, c.spec, ["contoso.com"]);
+    });
+  });
+
+  it("asks a healthy server once for all three steps (Autodiscover off), and once more only when that request got no answer", async () => {
+    await withOrg(ewsOnly(), profile(direct(ews)), {}, async (sim, session) => {
+      const report = await testConnection(session);
+      expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["autodiscover", true], ["ews", true], ["mailbox", true]]);
+      expect(report.steps[0]).toMatchObject({ skipped: true, url: ews });
+      expect(sim.counters.requestCount("mail.contoso.com")).toBe(1);
+    });
+    // The GetFolder times out: the GET that follows shows the URL answers over HTTPS, so the EWS step names the timeout.
+    await withOrg(ewsOnly({}, { stallMs: 2_000 }), profile(direct(ews)), { timeouts: shortTimeouts }, async (sim, session) => {
+      const report = await testConnection(session);
+      expect(report.steps.map((s) => s.ok)).toEqual([true, false, null]);
+      const ewsStep = report.steps[1]!;
+      expect(ewsStep.ok === false ? ewsStep.error.category : undefined).toBe("timeout");
+      expect(sim.counters.requests.filter((r) => r.host === "mail.contoso.com").map((r) => r.method)).toEqual(["POST", "GET"]);
     });
   });
 });

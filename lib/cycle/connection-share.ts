@@ -18,19 +18,21 @@ export interface ShareRequest {
   firstSlot?: number;
 }
 
-/** A share asked for ahead of the work (`startShare`): its holder id, and the answer to the first ask. */
+/** A share asked for ahead of the work (`startShare`): its holder id, the answer to the first ask, and when it was asked. */
 export interface StartedShare {
   id: string;
   first: Promise<ShareTake>;
+  askedAt: number;
 }
 
 /** Asks for a share now, so the caller can read what it needs meanwhile; `withConnectionShare` takes it from there. */
 export function startShare(storage: Storage, profileId: string, request: ShareRequest, ttlMs = shareTtlMs): StartedShare {
   const id = randomUUID();
+  const askedAt = Date.now();
   const first = takeShare(storage, profileId, { id, ...request, ttlMs });
   // Whoever goes on with it awaits it; a share dropped unawaited must not be an unhandled rejection.
   first.catch(() => undefined);
-  return { id, first };
+  return { id, first, askedAt };
 }
 
 /** Gives back a share started but not used (the profile is gone, or its limit changed since the share was asked for). */
@@ -60,7 +62,7 @@ export async function withConnectionShare<T>(
   const id = started.id;
   const giveUpAt = Date.now() + options.waitMs;
   for (let waited = false; ; waited = true) {
-    const taken = waited ? await takeShare(storage, profileId, { id, ...request, ttlMs }) : await started.first;
+    const taken = waited ? await takeShare(storage, profileId, { id, ...request, ttlMs }) : await stillHeld(storage, profileId, request, started, ttlMs);
     if (taken.kind === "granted") {
       let lease: Written | undefined = taken.lease;
       let renewing = false;
@@ -97,6 +99,19 @@ export async function withConnectionShare<T>(
     if (Date.now() >= giveUpAt) return { kind: "busy", holders: taken.holders };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
+}
+
+/**
+ * The first answer of a share asked for ahead, renewed first when a renewal tick would have been due by now (the
+ * reads it was asked beside were slow): a share that expired meanwhile and was taken is asked for again, never used.
+ */
+async function stillHeld(storage: Storage, profileId: string, request: ShareRequest, started: StartedShare, ttlMs: number): Promise<ShareTake> {
+  const taken = await started.first;
+  if (taken.kind !== "granted" || Date.now() - started.askedAt < ttlMs / 3) return taken;
+  const renewed = await renewShare(storage, profileId, taken.lease, ttlMs).catch(() => undefined);
+  if (renewed === undefined) return taken;
+  if (renewed.kind === "renewed") return { ...taken, lease: renewed.lease };
+  return takeShare(storage, profileId, { id: started.id, ...request, ttlMs });
 }
 
 export class ProfileBusy extends Error {

@@ -62,7 +62,9 @@ export async function withConnectionShare<T>(
   const id = started.id;
   const giveUpAt = Date.now() + options.waitMs;
   for (let waited = false; ; waited = true) {
-    const taken = waited ? await takeShare(storage, profileId, { id, ...request, ttlMs }) : await stillHeld(storage, profileId, request, started, ttlMs);
+    const { taken, retaken } = waited ? { taken: await takeShare(storage, profileId, { id, ...request, ttlMs }), retaken: false } : await stillHeld(storage, profileId, request, started, ttlMs);
+    // A share lost and taken again: another run may have held the connections (and written) meanwhile.
+    if (retaken) waited = true;
     if (taken.kind === "granted") {
       let lease: Written | undefined = taken.lease;
       let renewing = false;
@@ -103,15 +105,16 @@ export async function withConnectionShare<T>(
 
 /**
  * The first answer of a share asked for ahead, renewed first when a renewal tick would have been due by now (the
- * reads it was asked beside were slow): a share that expired meanwhile and was taken is asked for again, never used.
+ * reads it was asked beside were slow). A share that expired meanwhile and was taken, or that cannot be renewed and
+ * is past its expiry, is asked for again (`retaken`), never used.
  */
-async function stillHeld(storage: Storage, profileId: string, request: ShareRequest, started: StartedShare, ttlMs: number): Promise<ShareTake> {
+async function stillHeld(storage: Storage, profileId: string, request: ShareRequest, started: StartedShare, ttlMs: number): Promise<{ taken: ShareTake; retaken: boolean }> {
   const taken = await started.first;
-  if (taken.kind !== "granted" || Date.now() - started.askedAt < ttlMs / 3) return taken;
+  if (taken.kind !== "granted" || Date.now() - started.askedAt < ttlMs / 3) return { taken, retaken: false };
   const renewed = await renewShare(storage, profileId, taken.lease, ttlMs).catch(() => undefined);
-  if (renewed === undefined) return taken;
-  if (renewed.kind === "renewed") return { ...taken, lease: renewed.lease };
-  return takeShare(storage, profileId, { id: started.id, ...request, ttlMs });
+  if (renewed?.kind === "renewed") return { taken: { ...taken, lease: renewed.lease }, retaken: false };
+  if (renewed === undefined && Date.now() < taken.lease.expiresAt) return { taken, retaken: false };
+  return { taken: await takeShare(storage, profileId, { id: started.id, ...request, ttlMs }), retaken: true };
 }
 
 export class ProfileBusy extends Error {

@@ -13,7 +13,7 @@ export interface TestConnectionOptions {
   mailboxes?: string[];
 }
 
-/** `tested`: the test mailbox's check, when the mailbox step ran (a full check, as a cycle's). */
+/** `tested`: the test mailbox's full check (as a cycle's), whenever it ran: it answers the EWS and mailbox steps. */
 export type TestConnectionResult = TestConnectionReport & { ewsUrl?: string; mailboxResults: MailboxCheckResult[]; tested?: MailboxCheckResult };
 
 /** Test Connection's three steps — Autodiscover / HTTPS, EWS, mailbox — and then the mailboxes asked for. */

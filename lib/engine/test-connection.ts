@@ -101,8 +101,7 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   async function httpsStep(url: string, tested: MailboxCheckResult): Promise<boolean> {
     if (tested.reached !== "no-answer") return push("autodiscover", { ok: true, skipped: true, url }, tested.elapsedMs);
     return run("autodiscover", async () => {
-      // After a request that may have waited its whole timeout: a hung server is not waited on as long twice.
-      const reply = await session.sendAnonymous({ url, method: "GET", timeouts: { totalMs: 10_000 } });
+      const reply = await session.sendAnonymous({ url, method: "GET" });
       return reply.ok ? { ok: true, skipped: true, url } : { ok: false, url, error: reply.failure };
     });
   }

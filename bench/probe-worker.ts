@@ -73,11 +73,15 @@ diagnostics.subscribe("http.client.response.finish", (message) => {
  */
 const storageTimeline = process.env.BENCH_TIMELINE ? { started: new WeakMap<object, number>(), spans: [] as { what: string; startMs: number; endMs: number }[] } : undefined;
 
-function describeStorageRequest(request: { method: string; path: string }): string {
-  const prefix = init?.tablePrefix ?? "";
+/** A storage request's path after the account, decoded, without the table prefix: "mailboxes()", "probe/messages". */
+function storagePathOf(request: { path: string }): { resource: string; query: string } {
   const [pathPart, query = ""] = request.path.split("?");
-  const segment = decodeURIComponent(pathPart!.split("/").slice(2).join("/")).replace(prefix, "");
-  return `${request.method} ${segment}${query.includes("comp=") ? ` ?${query.match(/comp=\w+/)![0]}` : ""}`;
+  return { resource: decodeURIComponent(pathPart!.split("/").slice(2).join("/")).replace(init?.tablePrefix ?? "", ""), query };
+}
+
+function describeStorageRequest(request: { method: string; path: string }): string {
+  const { resource, query } = storagePathOf(request);
+  return `${request.method} ${resource}${query.includes("comp=") ? ` ?${query.match(/comp=\w+/)![0]}` : ""}`;
 }
 
 function printTimeline(index: number, started: number, firstExchange: number, lastExchange: number): void {
@@ -96,9 +100,8 @@ function printTimeline(index: number, started: number, firstExchange: number, la
 const tableTrace: Map<string, number> | undefined = process.env.BENCH_TABLE_TRACE ? new Map() : undefined;
 
 function traceTableRequest({ request }: { request: { method: string; path: string } }): void {
-  const prefix = init?.tablePrefix ?? "";
-  const segment = decodeURIComponent(request.path.split("?")[0]!.split("/")[2] ?? "");
-  const table = segment.replace(/\(.*$/, "").replace(prefix, "");
+  const segment = storagePathOf(request).resource.split("/")[0]!;
+  const table = segment.replace(/\(.*$/, "");
   const key = `${request.method} ${table}${segment.includes("(") && !segment.endsWith("()") ? " (one row)" : ""}`;
   tableTrace!.set(key, (tableTrace!.get(key) ?? 0) + 1);
 }

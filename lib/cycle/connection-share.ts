@@ -63,8 +63,6 @@ export async function withConnectionShare<T>(
   const giveUpAt = Date.now() + options.waitMs;
   for (let waited = false; ; waited = true) {
     const { taken, retaken } = waited ? { taken: await takeShare(storage, profileId, { id, ...request, ttlMs }), retaken: false } : await stillHeld(storage, profileId, request, started, ttlMs);
-    // A share lost and taken again: another run may have held the connections (and written) meanwhile.
-    if (retaken) waited = true;
     if (taken.kind === "granted") {
       let lease: Written | undefined = taken.lease;
       let renewing = false;
@@ -89,7 +87,8 @@ export async function withConnectionShare<T>(
       };
       let value: T;
       try {
-        value = await work(taken.connections, { waited });
+        // A share lost and taken again counts as waited for: another run may have held the connections (and written).
+        value = await work(taken.connections, { waited: waited || retaken });
       } catch (error) {
         await release();
         throw error;

@@ -58,14 +58,12 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     throw error;
   });
   const skipped = (reason: "profile-not-found" | "superseded") => ({ kind: "skipped" as const, reason, profileId: message.profileId, cycle: message.cycle });
-  const limit = stored?.profile.maxConcurrentConnections;
-  const started = early !== undefined && limit === message.profileLimit ? early : undefined;
+  // The share asked for early serves only a shard that runs, with the limit it was asked with.
+  const runs = stored !== undefined && stored.cycle <= message.cycle;
+  const started = runs && stored.profile.maxConcurrentConnections === message.profileLimit ? early : undefined;
   if (early !== undefined && started === undefined) await dropShare(deps.storage, message.profileId, early);
   if (stored === undefined) return skipped("profile-not-found");
-  if (stored.cycle > message.cycle) {
-    if (started !== undefined) await dropShare(deps.storage, message.profileId, started);
-    return skipped("superseded");
-  }
+  if (!runs) return skipped("superseded");
 
   const asked = { share: started, handedOver: false };
   try {

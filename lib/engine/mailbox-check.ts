@@ -15,8 +15,11 @@ export interface MailboxToCheck {
   /** The EWS URL found by an earlier discovery, used until it stops being right. */
   cachedEwsUrl?: string;
   /** The EWS URL to ask as is, never rediscovered: Autodiscover's answer of this cycle, or the URL Test Connection tests. */
-  discovered?: Pick<Discovery, "ewsUrl" | "server">;
+  discovered?: EwsLocation;
 }
+
+/** Where a mailbox's EWS is, and the server's build when Autodiscover said it. */
+export type EwsLocation = Pick<Discovery, "ewsUrl" | "server">;
 
 /** `reached`: how far the check's last request got (Test Connection tells its steps apart by it). */
 export type MailboxCheckResult = MailboxCheck & { server?: ServerBuild; rediscovered: boolean; reached: EwsReach };

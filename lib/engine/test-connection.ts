@@ -3,9 +3,9 @@ import { redactDeep } from "../diagnosis/redact.js";
 import { serverInfo, type ServerBuild } from "../exchange/server-version.js";
 import type { MailboxCheck, StepName, StepResult, StepTarget, TestAddressSource, TestConnectionReport } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
-import { discover, type Discovery } from "./autodiscover.js";
+import { discover } from "./autodiscover.js";
 import { inParallel } from "../util/in-parallel.js";
-import { checkMailbox, type MailboxCheckResult } from "./mailbox-check.js";
+import { checkMailbox, type EwsLocation, type MailboxCheckResult } from "./mailbox-check.js";
 import type { ProbeSession } from "./session.js";
 
 export interface TestConnectionOptions {
@@ -27,7 +27,6 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   const target = (url?: string): StepTarget => ({ ...urlOnly(url), ...(chosen ?? {}) });
   const steps: StepResult[] = [];
   let server: ServerBuild | undefined;
-  let ewsUrl: string | undefined;
 
   type StepOutcome = { ok: true; url?: string; skipped?: true } | { ok: false; url?: string; error: Failure };
   const push = (step: StepName, outcome: StepOutcome, elapsedMs: number, on: (url?: string) => StepTarget = urlOnly) => {
@@ -46,20 +45,20 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   const skip = (step: StepName) => steps.push({ step, ok: null, elapsedMs: 0 });
 
   const checks = new Map<string, MailboxCheckResult>();
-  const check = async (address: string, at?: Pick<Discovery, "ewsUrl" | "server">) => {
+  const check = async (address: string, location?: EwsLocation) => {
     let result = checks.get(address);
     if (result === undefined) {
       const configured = profile.mailboxes.find((m) => m.address === address);
       const wanted = configured ?? { incoming: true, outgoing: true, appointmentsContactsTasks: true };
       const toCheck = { address, wanted: { incoming: wanted.incoming, outgoing: wanted.outgoing, appointmentsContactsTasks: wanted.appointmentsContactsTasks } };
-      result = await checkMailbox(session, at === undefined ? toCheck : { ...toCheck, discovered: at });
+      result = await checkMailbox(session, location === undefined ? toCheck : { ...toCheck, discovered: location });
       checks.set(address, result);
     }
     return result;
   };
 
   let passed: boolean;
-  let at: Pick<Discovery, "ewsUrl" | "server"> | undefined;
+  let at: EwsLocation | undefined;
   if (testAddress === undefined) passed = await run("autodiscover", async () => ({ ok: false, error: noAddress(session) }));
   else if (profile.autodiscover) {
     passed = await run("autodiscover", async () => {
@@ -79,7 +78,7 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   if (passed && testAddress !== undefined && at !== undefined) {
     // One GetFolder of the test mailbox's folders answers the EWS step and the mailbox step: a cycle's Test
     // Connection asks Exchange nothing beyond the test mailbox's own check.
-    const url = (ewsUrl = at.ewsUrl);
+    const url = at.ewsUrl;
     const tested = await check(testAddress, at);
     server = tested.server ?? server;
     if (!profile.autodiscover) passed = await httpsStep(url, tested);
@@ -119,7 +118,7 @@ export async function testConnection(session: ProbeSession, options: TestConnect
     mailboxResults,
   };
   if (server !== undefined) report.server = serverInfo(server);
-  if (ewsUrl !== undefined) report.ewsUrl = ewsUrl;
+  if (testAddress !== undefined && at !== undefined) report.ewsUrl = at.ewsUrl;
   const tested = testAddress === undefined ? undefined : checks.get(testAddress);
   if (tested !== undefined) report.tested = tested;
   return report;

@@ -80,11 +80,12 @@ function profile(wire: Wire, mailboxes: number, maxConcurrentConnections: number
 
 /**
  * The bounds the latency model implies for a steady-state cycle (token cached, readiness checked the day before):
- * Graph: (1 + ⌈⌈M/4⌉/C⌉) × L — one round trip for Test Connection's batch (or, in a cold cycle, the token), then
- * ⌈M/4⌉ batches C at a time. EWS: ⌈M/C⌉ × L, as bench/probe.ts counts it (Test Connection's requests left out).
+ * Graph: ⌈⌈M/4⌉/C⌉ × L — ⌈M/4⌉ batches, C at a time; Test Connection's steps are answered by the batch that carries
+ * its test mailbox, one of them. EWS: ⌈M/C⌉ × L, as bench/probe.ts counts it (Test Connection's request is the test
+ * mailbox's check).
  */
 export function graphLowerBoundMs(mailboxes: number, connections: number, latencyMs: number): number {
-  return (1 + Math.ceil(Math.ceil(mailboxes / 4) / connections)) * latencyMs;
+  return Math.ceil(Math.ceil(mailboxes / 4) / connections) * latencyMs;
 }
 export const ewsLowerBoundMs = (mailboxes: number, connections: number, latencyMs: number): number => Math.ceil(mailboxes / connections) * latencyMs;
 
@@ -194,7 +195,7 @@ function printGraph(options: BenchOptions, results: WireResult[]): void {
         `1 × ${r.mailboxes.toLocaleString("en")}`,
         r.wire === "graph" ? "Graph" : "EWS",
         `${ms(wall)} (${ms(Math.min(...walls))}–${ms(Math.max(...walls))})`,
-        `${ms(r.lowerBoundMs)} ${r.wire === "graph" ? "(1 + ⌈⌈M/4⌉/C⌉) × L" : "⌈M/C⌉ × L"}`,
+        `${ms(r.lowerBoundMs)} ${r.wire === "graph" ? "⌈⌈M/4⌉/C⌉ × L" : "⌈M/C⌉ × L"}`,
         `${fixed(ratio)} ${verdict(ratio <= 1.1)}`,
         `${ms(r.floor.wallMs)} (${fixed(r.floor.wallMs / r.lowerBoundMs)})`,
         fixed(wall / r.floor.wallMs),

@@ -8,7 +8,7 @@ import { MailboxResults } from "../recording/mailbox-results.js";
 import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
-import { mergeSummary, type SummaryUpdate } from "../store/summaries.js";
+import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { readChecksEarly, rollUpCycle, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
@@ -42,6 +42,7 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
+  performance.mark("runProbe");
   const listShard = () => listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them. It is asked for
@@ -53,7 +54,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     firstSlot: firstConnectionOf(limit, message.shard.count, message.shard.index),
   });
   const early = message.profileLimit === undefined ? undefined : startShare(deps.storage, message.profileId, shareWith(message.profileLimit));
-  const [stored, listed] = await Promise.all([getProfile(deps.storage, message.profileId), listShard()]).catch(async (error: unknown) => {
+  // The first shard's Test Connection starts from the profile's summary: read beside them, it is in hand when the run can start.
+  const readSummaryOfShard = () => (message.shard.index === 0 ? readSummary(deps.storage, message.profileId) : Promise.resolve(undefined));
+  const [stored, listed, summary] = await Promise.all([getProfile(deps.storage, message.profileId), listShard(), readSummaryOfShard()]).catch(async (error: unknown) => {
     if (early !== undefined) await dropShare(deps.storage, message.profileId, early);
     throw error;
   });
@@ -67,7 +70,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
 
   const asked = { share: started, handedOver: false };
   try {
-    return await probeShard(deps, message, stored, listed, shareWith, asked, listShard);
+    return await probeShard(deps, message, stored, { listed, summary }, shareWith, asked, { listShard, readSummaryOfShard });
   } catch (error) {
     // Thrown before withConnectionShare took the share over (it gives back what it holds itself).
     if (asked.share !== undefined && !asked.handedOver) await dropShare(deps.storage, message.profileId, asked.share);
@@ -79,10 +82,10 @@ async function probeShard(
   deps: ProbeDeps,
   message: ProbeMessage,
   stored: StoredProfile,
-  listed: MailboxRecord[],
+  atStart: { listed: MailboxRecord[]; summary: ProfileSummary | undefined },
   shareWith: (limit: number) => ShareRequest,
   asked: { share: StartedShare | undefined; handedOver: boolean },
-  listShard: () => Promise<MailboxRecord[]>,
+  readAgain: { listShard: () => Promise<MailboxRecord[]>; readSummaryOfShard: () => Promise<ProfileSummary | undefined> },
 ): Promise<ProbeRunResult> {
   // The shard's mailboxes, those due now, and how many this cycle already checked (a redelivered message).
   const workOf = (mine: MailboxRecord[]) => ({
@@ -90,7 +93,8 @@ async function probeShard(
     due: mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle),
     alreadyChecked: mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length,
   });
-  let { mine, due, alreadyChecked } = workOf(listed);
+  let { mine, due, alreadyChecked } = workOf(atStart.listed);
+  let summaryAtStart = atStart.summary;
   // The shard's own mailboxes; the other shards' domains still count as the profile's own.
   const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
@@ -112,7 +116,9 @@ async function probeShard(
     if (waited) {
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
       ranAlongside = true;
-      ({ mine, due, alreadyChecked } = workOf(await listShard()));
+      let listed: MailboxRecord[];
+      [listed, summaryAtStart] = await Promise.all([readAgain.listShard(), readAgain.readSummaryOfShard()]);
+      ({ mine, due, alreadyChecked } = workOf(listed));
     }
     // A sole shard reads the window's checks while it probes: its roll-up adds its own results to them.
     if (message.shard.count === 1) checksRead = readChecksEarly(deps.storage, message.profileId, deps.now());
@@ -121,7 +127,7 @@ async function probeShard(
       // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
       // administrator, and the mailboxes' state is left alone — they are not at fault.
       if (message.shard.index === 0) {
-        ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = await runTestConnection(deps, stored, message, "setup", async () =>
+        ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = await runTestConnection(deps, stored, message, "setup", summaryAtStart, async () =>
           unopenedReport(kind, stored.profile.id, opened.failure),
         ));
       }
@@ -132,8 +138,8 @@ async function probeShard(
       const onChecked: OnChecked = (record, check) => results.add(record, check, deps.now());
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place when it ends.
-      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, due, onChecked) : undefined;
-      const places = connectionRun === undefined ? connections : { limit: connections, heldUntil: connectionRun.done };
+      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, due, summaryAtStart, onChecked) : undefined;
+      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(due.length, results) };
       const checked = probe.checkMailboxes(connectionRun?.others ?? due, places, onChecked);
       // Both end before the connections close, whichever of them throws.
       const [ran, all] = await Promise.allSettled([connectionRun?.done, checked]);
@@ -177,6 +183,14 @@ async function probeShard(
     peakConnections,
   };
 }
+
+/**
+ * A shard's last results are written after its last answer. Once its last requests are out, the results in hand are
+ * written while their answers come, so the end writes only those. That costs a transaction per table; a shard of
+ * fewer than 1,000 mailboxes does not spend them (they would take its storage requests per check past 0.05).
+ */
+const writeEarlyFrom = 1_000;
+const writeEarly = (due: number, results: MailboxResults) => (due >= writeEarlyFrom ? { lastStarted: () => results.writeInHand() } : {});
 
 /**
  * Marks the shard done; the last one rolls the cycle up (a cycle of one shard holds every mailbox as it now is, a

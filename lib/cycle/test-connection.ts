@@ -1,11 +1,10 @@
-import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { ProfileFailure, ProfileSummary } from "../model/summary.js";
 import type { OnChecked, OpenProbe } from "../probes/kind.js";
 import { publicReport, recordCycleConnectionRun } from "../recording/connection-run.js";
 import { readinessDue, recordReadiness } from "../recording/readiness.js";
 import type { StoredProfile } from "../store/profiles.js";
-import { readSummary, type SummaryUpdate } from "../store/summaries.js";
+import type { SummaryUpdate } from "../store/summaries.js";
 import type { ProbeMessage } from "./message.js";
 import type { ProbeDeps } from "./probe-deps.js";
 import { withUpdate } from "./summary-update.js";
@@ -19,9 +18,11 @@ export interface ConnectionRunOutcome {
 
 /**
  * The first shard's Test Connection in one of the shard's places, beside the mailbox checks: the run, the daily
- * readiness check, then the mailboxes the run opened (its test mailboxes). They are left out of the other places, so
- * that no mailbox is asked twice at once (Graph allows four requests at a time per mailbox); the run's own full
- * check of each is recorded as its check for the cycle, and only one the run did not check is checked afterwards.
+ * readiness check, then the mailboxes the run opened (its test mailboxes, and those its own request had room for).
+ * They are left out of the other places, so that no mailbox is asked twice at once (Graph allows four requests at a
+ * time per mailbox); the run's own full check of each is recorded as its check for the cycle, and only one the run
+ * did not check is checked afterwards. The place comes free once those requests end (`placeFreed`), before the run is
+ * recorded: a place held through storage writes would leave a connection idle.
  */
 export function testConnectionInItsPlace(
   deps: ProbeDeps,
@@ -29,34 +30,31 @@ export function testConnectionInItsPlace(
   message: ProbeMessage,
   probe: OpenProbe,
   due: readonly MailboxRecord[],
+  summary: ProfileSummary | undefined,
   onChecked: OnChecked,
-): { done: Promise<ConnectionRunOutcome>; others: MailboxRecord[] } {
-  const opened = new Set(probe.testMailboxes().map((a) => a.toLowerCase()));
+): { done: Promise<ConnectionRunOutcome>; placeFreed: Promise<unknown>; others: MailboxRecord[] } {
+  const opened = new Set(probe.testMailboxes(due).map((a) => a.toLowerCase()));
   const afterIt = due.filter((m) => opened.has(m.address.toLowerCase()));
   const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
-  let tested: MailboxCheck[] = [];
-  const run = async () => {
-    const report = await probe.checkEndpoints({ readiness: false });
-    tested = report.testMailboxChecks ?? [];
-    return publicReport(report);
-  };
-  const done = runTestConnection(deps, stored, message, "exchange", run).then(async (ran) => {
-    await dailyReadiness(deps, stored.profile.id, probe, ran.summary);
-    const checks = new Map(tested.map((check) => [check.address.toLowerCase(), check]));
+  const requests = (async () => {
+    const report = alreadyRan(summary, message) ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt.map((m) => m.address) });
+    await dailyReadiness(deps, stored.profile.id, probe, summary);
+    const checks = new Map((report?.testMailboxChecks ?? []).map((check) => [check.address.toLowerCase(), check]));
     for (const record of afterIt) {
       const check = checks.get(record.address.toLowerCase());
       if (check !== undefined) await onChecked(record, check);
     }
     const unchecked = afterIt.filter((m) => !checks.has(m.address.toLowerCase()));
     if (unchecked.length > 0) await probe.checkMailboxes(unchecked, 1, onChecked);
-    return ran;
-  });
-  return { done, others };
+    return report;
+  })();
+  const done = requests.then((report) => runTestConnection(deps, stored, message, "exchange", summary, async () => publicReport(report!)));
+  return { done, placeFreed: requests, others };
 }
 
 /** Exchange Online and hybrid profiles: readiness once a day (Test Connection on demand checks it too). */
 async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenProbe, summary: ProfileSummary | undefined): Promise<void> {
-  if (probe.checkReadiness === undefined || !readinessDue((summary ?? (await readSummary(deps.storage, profileId)))?.readiness, deps.now())) return;
+  if (probe.checkReadiness === undefined || !readinessDue(summary?.readiness, deps.now())) return;
   try {
     await recordReadiness(deps.storage, profileId, await probe.checkReadiness(), deps.now(), "daily-check");
   } catch {
@@ -64,20 +62,24 @@ async function dailyReadiness(deps: ProbeDeps, profileId: string, probe: OpenPro
   }
 }
 
+/** A redelivered first shard finds the cycle's run already recorded, at the cycle's time. */
+const alreadyRan = (summary: ProfileSummary | undefined, message: ProbeMessage): boolean =>
+  summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt;
+
 /**
- * Once per cycle: a redelivered first shard finds the run already recorded at the cycle's time. Also answers the
- * summary as it now stands, so this shard's readiness check and roll-up need not read it again. A cycle of one shard
- * leaves the summary's fields `pending` for its roll-up to write.
+ * Once per cycle, with the profile's summary as the first shard read it. Also answers the summary as it now stands, so
+ * this shard's roll-up need not read it again. A cycle of one shard leaves the summary's fields `pending` for its
+ * roll-up to write.
  */
 export async function runTestConnection(
   deps: ProbeDeps,
   stored: StoredProfile,
   message: ProbeMessage,
   origin: ProfileFailure["origin"],
+  summary: ProfileSummary | undefined,
   run: () => Promise<ReturnType<typeof publicReport>>,
 ): Promise<ConnectionRunOutcome> {
-  const summary = await readSummary(deps.storage, stored.profile.id);
-  if (summary?.lastTestConnection !== undefined && summary.lastTestConnection.at >= message.scheduledAt) return { state: "already-ran", summary };
+  if (alreadyRan(summary, message)) return { state: "already-ran", summary };
   const summaryWrite = message.shard.count === 1 ? "by-the-caller" : "now";
   const written = await recordCycleConnectionRun(deps.storage, stored.profile, await run(), message.scheduledAt, summary?.lastTestConnection?.ok, origin, summaryWrite);
   const known = summary === undefined ? undefined : withUpdate(summary, written);

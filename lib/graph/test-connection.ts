@@ -6,6 +6,7 @@ import type { Failure } from "../model/failure.js";
 import type { AppRef, GraphPermissions, Readiness } from "../model/readiness.js";
 import type { Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
+import { mailboxesPerBatch } from "./batch.js";
 import { checkBatch, checkGraphMailboxes, startRun, uniqueMailboxes, wantedOf, type GraphCheckOptions, type GraphMailbox } from "./check.js";
 import { graphBaseUrlOf, graphClouds, type GraphCloudName } from "./clouds.js";
 import { askEws } from "./ews-policy.js";
@@ -89,7 +90,10 @@ export async function testGraphConnection(given: GraphConnectionTestOptions): Pr
   const skip = (step: StepResult["step"]) => steps.push({ step, ok: null, elapsedMs: 0 });
 
   const mailboxes = uniqueMailboxes(options.mailboxes);
-  const [first, ...rest] = mailboxes;
+  // The test mailbox's batch has room for three more: the first mailboxes asked for go in it.
+  const firstBatch = mailboxes.slice(0, mailboxesPerBatch);
+  const rest = mailboxes.slice(mailboxesPerBatch);
+  const first = firstBatch[0];
   const results = new Map<string, MailboxCheck>();
 
   const tokenUrl = `${options.credentials.authorityHost}/${options.credentials.tenantId}/oauth2/v2.0/token`;
@@ -104,9 +108,9 @@ export async function testGraphConnection(given: GraphConnectionTestOptions): Pr
     push("graph", 0, `${graphBaseUrlOf(cloud)}/$batch`, noAddress());
     skip("mailbox");
   } else {
-    const [batch, batchMs] = await timed(() => checkBatch(startRun(options), [first]));
-    const check = batch.checks[0]!;
-    results.set(first.address, check);
+    const [batch, batchMs] = await timed(() => checkBatch(startRun(options), firstBatch));
+    for (const result of batch.checks) results.set(result.address, result);
+    const check = results.get(first.address)!;
     push("graph", batchMs, batch.transport.url, batch.transport.ok ? undefined : batch.transport.failure);
     if (batch.transport.ok) push("mailbox", check.elapsedMs, `${graphBaseUrlOf(cloud)}/users/${encodeURIComponent(first.address)}`, check.ok ? undefined : check.error);
     else skip("mailbox");

@@ -42,13 +42,22 @@ export interface ProbeKind {
   open(profile: Profile, budget: ConnectionBudget, environment: ProbeEnvironment): Promise<Outcome<OpenProbe>>;
 }
 
+export interface CheckEndpointsOptions {
+  /** Also checked as Test & Enable would, without changing any state, and listed in the report. */
+  mailboxes?: readonly string[];
+  /** A kind that checks readiness puts it in the run unless this is false (the cycle checks it once a day instead). */
+  readiness?: boolean;
+  /**
+   * The cycle's mailboxes that may ride in the test mailbox's own request where there is room: full checks, in
+   * `testMailboxChecks`, not listed in the report. One there is no room for is left out.
+   */
+  alongside?: readonly string[];
+}
+
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */
 export interface OpenProbe {
-  /**
-   * Test Connection; `mailboxes` are also checked as Test & Enable would, without changing any state. A kind that
-   * checks readiness puts it in the run unless `readiness` is false (the cycle checks it once a day instead).
-   */
-  checkEndpoints(options?: { mailboxes?: readonly string[]; readiness?: boolean }): Promise<ConnectionRun>;
+  /** Test Connection (see CheckEndpointsOptions). */
+  checkEndpoints(options?: CheckEndpointsOptions): Promise<ConnectionRun>;
   /** Exchange Online and hybrid profiles: the EWS-retirement readiness check (one token, one EWS request). */
   checkReadiness?(): Promise<Readiness>;
   /**
@@ -58,10 +67,11 @@ export interface OpenProbe {
    */
   checkMailboxes(mailboxes: readonly MailboxRecord[], places: Places, onChecked: OnChecked): Promise<void>;
   /**
-   * The mailboxes Test Connection opens when none is asked for (its test mailboxes): the cycle checks them after it,
-   * never beside it.
+   * The mailboxes Test Connection opens when none is asked for (its test mailboxes), and those of `due` its own
+   * requests have room for (a Graph batch carries four mailboxes): the cycle has Test Connection check them, as
+   * `alongside`, and checks them nowhere else.
    */
-  testMailboxes(): string[];
+  testMailboxes(due?: readonly MailboxRecord[]): string[];
   /** The most connections that were open at once so far. */
   peakConnections(): number;
   close(): Promise<void>;

@@ -15,7 +15,7 @@ import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
-import type { ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
+import type { CheckEndpointsOptions, ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
 import { limitOf, withLimit, type Places } from "../util/places.js";
 
 /** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
@@ -126,13 +126,25 @@ class RoutedProbe implements OpenProbe {
     return checkReadiness(options);
   }
 
-  /** Graph's test mailbox and EWS's (the first approved mailbox on each side, else the first), as checkEndpoints opens them. */
-  testMailboxes(): string[] {
+  /**
+   * Graph's test mailbox and EWS's (the first approved mailbox on each side, else the first), as checkEndpoints opens
+   * them, and the first three of `due` that Graph's test batch has room for. Only a mailbox sure to be Graph's goes
+   * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
+   */
+  testMailboxes(due: readonly MailboxRecord[] = []): string[] {
     const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api))?.address;
-    return [on("graph"), on("ews")].filter((a): a is string => a !== undefined);
+    const graphTest = on("graph");
+    const surelyGraph = (m: MailboxRecord) =>
+      this.#apiOf(m.address) === "graph" && this.route(this.profile, m, m.ewsUrl) === "graph" && (!this.fallbackToEws || m.location !== undefined);
+    const room: string[] = [];
+    for (const m of graphTest === undefined ? [] : due) {
+      if (room.length === mailboxesPerBatch - 1) break;
+      if (m.address.toLowerCase() !== graphTest!.toLowerCase() && surelyGraph(m)) room.push(m.address);
+    }
+    return [graphTest, ...room, on("ews")].filter((a): a is string => a !== undefined);
   }
 
-  async checkEndpoints(options: { mailboxes?: readonly string[]; readiness?: boolean } = {}): Promise<ConnectionRun> {
+  async checkEndpoints(options: CheckEndpointsOptions = {}): Promise<ConnectionRun> {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
@@ -154,11 +166,15 @@ class RoutedProbe implements OpenProbe {
     if (runGraph) {
       const chosen: TestAddress | undefined = graph.requested[0] !== undefined ? { address: graph.requested[0], addressFrom: "requested" } : testMailboxOf(graph.configured);
       const testAddress = chosen?.address;
-      const list = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])].map((address) => ({ address, wanted: this.#wantedOf(address) }));
+      const asked = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])];
+      const room = Math.max(0, mailboxesPerBatch - asked.length);
+      const alongside = [...new Set((options.alongside ?? []).map((a) => a.toLowerCase()))].filter((a) => !asked.includes(a) && this.#apiOf(a) === "graph").slice(0, room);
+      const list = [...asked, ...alongside].map((address) => ({ address, wanted: this.#wantedOf(address) }));
       const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness, ...(this.profile.syncApp === undefined ? {} : { syncApp: this.profile.syncApp }) });
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && chosen !== undefined ? { ...s, ...chosen } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
-      tested.push(...run.mailboxes.filter((m) => m.address === testAddress));
+      const opened = new Set([testAddress, ...alongside]);
+      tested.push(...run.mailboxes.filter((m) => opened.has(m.address)));
       if (wantReadiness) readiness = run.readiness;
     }
     if (runEws) {

@@ -1,4 +1,4 @@
-import { limitOf, placeFreed, type Places } from "./places.js";
+import { limitOf, placeFreed, tellLastStarted, type Places } from "./places.js";
 
 /** What one item's work came to: its value, or what it threw. */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
@@ -16,6 +16,7 @@ export async function settleInParallel<T, R>(items: readonly T[], places: Places
     if (held !== undefined) await held;
     while (next < items.length) {
       const index = next++;
+      if (next === items.length) tellLastStarted(places);
       try {
         settled[index] = { ok: true, value: await work(items[index]!) };
       } catch (error) {

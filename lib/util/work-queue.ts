@@ -1,4 +1,4 @@
-import { limitOf, placeFreed, type Places } from "./places.js";
+import { limitOf, placeFreed, tellLastStarted, type Places } from "./places.js";
 
 /**
  * Runs work items with at most `places` at a time, taking the first item in `before` order each time a place
@@ -42,6 +42,7 @@ export async function runWorkQueue<T>(
         continue;
       }
       running += 1;
+      if (waiting.length === 0) tellLastStarted(places);
       try {
         await work(item, add);
       } catch (error) {

@@ -5,7 +5,8 @@ import { importProfile } from "../../lib/profiles/import.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import type { Storage } from "../../lib/store/storage.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
-import type { SimulatedOrg } from "../../sim/index.js";
+import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
+import { cloudMailboxes, fullApp, graphOrg, tenant } from "../graph/support.js";
 import { simEnvironment, startDemoSim } from "../support/sim.js";
 import { scheduleOneMessage } from "../support/probe-queue.js";
 import { testSettings, testStorage } from "../support/storage.js";
@@ -55,7 +56,47 @@ describe("the cycle's Test Connection and its test mailbox", () => {
     expect(cloudChecked).toBeGreaterThan(1);
     expect(sim.counters.graph.throttled).toBe(0);
     expect(sim.counters.peakMailboxConcurrency()).toBeLessThanOrEqual(4);
-    // Test Connection's batch (its mailbox), then the others four to a batch.
-    expect(sim.counters.graph.batches).toBe(1 + Math.ceil((cloudChecked - 1) / 4));
+    // Test Connection's batch carries its mailbox and the others (three here): one batch in all.
+    expect(cloudChecked).toBe(3);
+    expect(sim.counters.graph.batches).toBe(1);
+  });
+
+  it("Graph: Test Connection's batch is filled with three of the cycle's mailboxes, each checked once and recorded", async () => {
+    const org = await startSimulatedOrg(graphOrg());
+    try {
+      clearTokenCache();
+      const settings = testSettings();
+      const storage = testStorage(settings);
+      const profile = {
+        id: "tailspin-graph",
+        name: "Tailspin Toys (Graph)",
+        serverType: "exchange-online" as const,
+        owner: "m365-admin@tailspintoys.com",
+        autodiscover: false,
+        auth: { kind: "oauth" as const, tenantId: tenant, clientId: fullApp.clientId, clientSecretSetting: "GRAPH_SECRET" },
+        pollingIntervalMinutes: 5,
+        maxConcurrentConnections: 3,
+        mailboxes: cloudMailboxes.map((address) => ({ address, approved: true })),
+      };
+      expect((await importProfile(storage, profile)).ok).toBe(true);
+      let now = new Date();
+      const deps = () => ({ storage, probe: simEnvironment(org, { GRAPH_SECRET: fullApp.secret }), now: () => now });
+      await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now));
+      now = new Date(now.getTime() + 6 * 60_000);
+      const message = await scheduleOneMessage(storage, settings.probeQueue, now);
+      org.counters.reset();
+      const result = await runProbe(deps(), message);
+      expect(result).toMatchObject({ kind: "probed", checked: 16, failed: 0, testConnection: "ran" });
+      // Sixteen mailboxes in four batches (not Test Connection's batch of one and then four more), never over the
+      // limit, and no mailbox asked twice at once.
+      expect(org.counters.graph.batches).toBe(4);
+      expect(org.counters.graph.requests).toBe(16 * 5);
+      expect(org.counters.peakMailboxConcurrency()).toBeLessThanOrEqual(4);
+      expect(org.counters.connections().peak).toBeLessThanOrEqual(3);
+      const records = await listMailboxes(storage, "tailspin-graph");
+      expect(records.map((m) => [m.address, m.lastCycle, m.lastCheckedAt])).toEqual(cloudMailboxes.map((a) => [a, message.cycle, now.toISOString()]));
+    } finally {
+      await org.stop();
+    }
   });
 });

@@ -114,6 +114,38 @@ describe("the Graph probe kind", () => {
     expect(run.certificates.map((c) => c.host)).toContain("graph.microsoft.com");
   });
 
+  it("puts the mailboxes asked for in the test mailbox's batch, four to a batch, and lists only those asked for", async () => {
+    const asked = cloudMailboxes.slice(1, 4);
+    const run = await withProbe(graphKind, profileOf({}), 4, (probe) => probe.checkEndpoints({ mailboxes: asked, readiness: false }));
+    expect(run.mailboxes.map((m) => [m.address, m.ok])).toEqual(asked.map((a) => [a, true]));
+    expect(run.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+    // The first mailbox asked for is the test mailbox: three mailboxes, five folders each, in one batch.
+    expect(sim.counters.graph).toMatchObject({ batches: 1, requests: 15 });
+    sim.counters.reset();
+    await withProbe(graphKind, profileOf({}), 4, (probe) => probe.checkEndpoints({ mailboxes: cloudMailboxes.slice(1, 6), readiness: false }));
+    expect(sim.counters.graph).toMatchObject({ batches: 2, requests: 25 });
+  });
+
+  it("names three due mailboxes for the test mailbox's batch, and checks them there in full, out of the report", async () => {
+    const profile = profileOf({ mailboxes: cloudMailboxes.slice(0, 8).map((a) => box(a)) });
+    const due = cloudMailboxes.slice(0, 8).map((a) => enabledMailbox(profile.id, a));
+    const [opened, run] = await withProbe(graphKind, profile, 4, async (probe) => {
+      const names = probe.testMailboxes(due);
+      return [names, await probe.checkEndpoints({ readiness: false, alongside: names })] as const;
+    });
+    expect(opened).toEqual(cloudMailboxes.slice(0, 4));
+    expect(run.mailboxes).toEqual([]);
+    expect(run.testMailboxChecks?.map((c) => [c.address, c.ok, c.channels])).toEqual(
+      cloudMailboxes.slice(0, 4).map((a) => [a, true, { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" }]),
+    );
+    expect(sim.counters.graph).toMatchObject({ batches: 1, requests: 20 });
+    // More than there is room for: the rest are left to the cycle.
+    sim.counters.reset();
+    const crowded = await withProbe(graphKind, profile, 4, (probe) => probe.checkEndpoints({ readiness: false, alongside: cloudMailboxes.slice(0, 8) }));
+    expect(crowded.testMailboxChecks?.map((c) => c.address)).toEqual(cloudMailboxes.slice(0, 4));
+    expect(sim.counters.graph.batches).toBe(1);
+  });
+
   it("leaves readiness out when the cycle asks it to, and then sends EWS nothing", async () => {
     const run = await withProbe(graphKind, profileOf({}), 4, (probe) => probe.checkEndpoints({ readiness: false }));
     expect(run.ok).toBe(true);
@@ -222,6 +254,25 @@ describe("the hybrid probe kind", () => {
     // A mailbox the file says is in the cloud keeps Graph's verdict.
     const pinned = await withProbe(hybridKind, profile, 2, (probe) => checkAll(probe, [enabledMailbox(profile.id, onPrem, { location: "cloud" })], 2));
     expect(pinned.get(onPrem)![1]).toMatchObject({ ok: false, error: { category: "mailbox-not-in-cloud" } });
+  });
+
+  it("fills Test Connection's batch only with mailboxes sure to be in the cloud", async () => {
+    const profile = profileOf({
+      serverType: "exchange-online-hybrid",
+      incomingUrl: "https://mail.tailspintoys.com/EWS/Exchange.asmx",
+      outgoingUrl: "https://mail.tailspintoys.com/EWS/Exchange.asmx",
+      mailboxes: [box(cloudMailboxes[0]!, "cloud"), box(onPrem, "on-premises"), box(cloudMailboxes[1]!), box(cloudMailboxes[2]!, "cloud"), box(cloudMailboxes[3]!, "cloud")],
+    });
+    const due = [
+      enabledMailbox(profile.id, cloudMailboxes[0]!, { location: "cloud" }),
+      enabledMailbox(profile.id, onPrem, { location: "on-premises" }),
+      // In the cloud by a cached URL only: Graph might say it is not, and then EWS checks it, so not in the batch.
+      enabledMailbox(profile.id, cloudMailboxes[1]!, { ewsUrl: "https://outlook.office365.com/EWS/Exchange.asmx" }),
+      enabledMailbox(profile.id, cloudMailboxes[2]!, { location: "cloud" }),
+      enabledMailbox(profile.id, cloudMailboxes[3]!, { location: "cloud" }),
+    ];
+    const opened = await withProbe(hybridKind, profile, 3, async (probe) => probe.testMailboxes(due));
+    expect(opened).toEqual([cloudMailboxes[0], cloudMailboxes[2], cloudMailboxes[3], onPrem]);
   });
 
   it("runs Test Connection's Graph steps for a cloud mailbox and its EWS steps for an on-premises one, then readiness", async () => {

@@ -49,6 +49,27 @@ describe("recording mailbox results", () => {
     expect((await recentAlerts(storage, "contoso", 100)).length).toBe(13);
   });
 
+  it("writes the results in hand when told the last requests are out, once, so the end writes only the later ones", async () => {
+    const storage = testStorage();
+    const records = Array.from({ length: 160 }, (_, i) => enabledMailbox("contoso", `u${String(i).padStart(3, "0")}@contoso.com`));
+    const results = new MailboxResults(storage, { profileId: "contoso", cycle: 3 });
+    const stored = async () => (await readChecksForHours(storage, "contoso", ["2025050110"])).length;
+    for (const record of records.slice(0, 150)) await results.add(record, ok(record.address), at);
+    results.writeInHand();
+    results.writeInHand();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The hundred flushed on their own and the fifty in hand, before any more come or the shard ends.
+    await results.flush(0);
+    expect(await stored()).toBe(150);
+    expect((await listMailboxes(storage, "contoso")).length).toBe(150);
+    storage.requests.reset();
+    for (const record of records.slice(150)) await results.add(record, ok(record.address), at);
+    await results.finish();
+    // The end wrote the last ten alone: one transaction for their checks, one for their records.
+    expect(storage.requests.table).toBe(2);
+    expect(await stored()).toBe(160);
+  });
+
   it("outside a cycle (Test & Enable) the alerts carry the check's time and no cycle is marked", async () => {
     const storage = testStorage();
     const record = enabledMailbox("contoso", "a@contoso.com", { state: "pending-approval" });

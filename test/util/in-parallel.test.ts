@@ -20,6 +20,19 @@ describe("the bounded worker pool", () => {
     expect(settled).toEqual(items.map((i) => ({ ok: true, value: i * 10 })));
   });
 
+  it("tells lastStarted once, when the last item has started and while the others still run", async () => {
+    const started: number[] = [];
+    const ended: number[] = [];
+    const told: [number[], number[]][] = [];
+    await settleInParallel([1, 2, 3, 4, 5], { limit: 2, lastStarted: () => told.push([[...started], [...ended]]) }, async (i) => {
+      started.push(i);
+      for (let k = 0; k < 3; k++) await tick();
+      ended.push(i);
+    });
+    // Told as item 5 is taken (before its work starts), with item 4 still running.
+    expect(told).toEqual([[[1, 2, 3, 4], [1, 2, 3]]]);
+  });
+
   it("keeps going past an item that throws, and reports what it threw in its place", async () => {
     const done: number[] = [];
     const settled = await settleInParallel([1, 2, 3, 4], 2, async (i) => {

@@ -71,6 +71,27 @@ describe("runWorkQueue", () => {
     expect(done.sort()).toEqual(["b", "d"]);
   });
 
+  it("tells lastStarted each time it starts the last item waiting, also after an item added later", async () => {
+    const started: string[] = [];
+    const told: string[][] = [];
+    const later = gate();
+    const run = runWorkQueue(["a", "b", "c"], { limit: 2, lastStarted: () => told.push([...started]) }, byName, async (item, add) => {
+      started.push(item);
+      if (item === "a") {
+        await later.promise;
+        add("d");
+      }
+      await settle();
+    });
+    await settle();
+    await settle();
+    expect(told).toEqual([["a", "b"]]);
+    later.open();
+    await run;
+    expect(told).toEqual([["a", "b"], ["a", "b", "c"]]);
+    expect(started).toEqual(["a", "b", "c", "d"]);
+  });
+
   it("ends at once when there is nothing to do", async () => {
     let calls = 0;
     await runWorkQueue([], 4, byName, async () => void (calls += 1));

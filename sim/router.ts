@@ -10,6 +10,7 @@ import { answerAfter, readBody, send } from "./http/io.js";
 import { handleDataverse } from "./dataverse/handler.js";
 import type { DataverseState } from "./dataverse/state.js";
 import { handleLogin } from "./login.js";
+import { handleManagedIdentity, managedIdentityPath } from "./managed-identity.js";
 import type { OrgState, ServerState } from "./state.js";
 
 export interface RouterContext {
@@ -33,6 +34,8 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
   const authorization = req.headers.authorization;
   if (authorization) ctx.counters.recordCredential({ host, path, protocol, scheme: authorization.trim().split(/\s+/)[0] ?? "" });
 
+  const managedIdentity = ctx.org.spec.managedIdentity;
+  if (protocol === "http" && managedIdentity !== undefined && path.toLowerCase() === managedIdentityPath) return handleManagedIdentity(managedIdentity, ctx.tokenSecret, req, res);
   const server = ctx.org.server(host);
   if (!server) return send(res, 404, "text/plain", `The simulator has no host ${host}.\n`);
   // Graph holds its concurrency places through the latency, so it applies latency and faults itself.

@@ -181,6 +181,21 @@ export interface OrgSpec {
   loginHost?: string;
   /** A Dataverse environment beside the Exchange organisation (sim/dataverse/). */
   dataverse?: DataverseSpec;
+  /** An App Service managed identity endpoint on the plain-http listener (sim/managed-identity.ts). */
+  managedIdentity?: ManagedIdentitySpec;
+}
+
+/**
+ * The Function App's managed identities as App Service's local endpoint serves them: IDENTITY_ENDPOINT is
+ * http://127.0.0.1:<httpPort>/msi/token, IDENTITY_HEADER is `header`.
+ */
+export interface ManagedIdentitySpec {
+  tenant: string;
+  header: string;
+  /** The system-assigned identity's client id (asked for without client_id). */
+  systemAssigned?: string;
+  /** User-assigned identities' client ids (asked for by client_id). */
+  userAssigned?: string[];
 }
 
 export const defaultServerKnobs: ServerKnobs = {

@@ -42,7 +42,6 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  performance.mark("runProbe");
   const listShard = () => listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them. It is asked for
@@ -137,7 +136,8 @@ async function probeShard(
     try {
       const onChecked: OnChecked = (record, check) => results.add(record, check, deps.now());
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
-      // it, they would wait a round trip with every other connection idle); a mailbox takes its place when it ends.
+      // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
+      // Connection's requests end.
       const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, due, summaryAtStart, onChecked) : undefined;
       const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(due.length, results) };
       const checked = probe.checkMailboxes(connectionRun?.others ?? due, places, onChecked);

@@ -36,8 +36,9 @@ export function testConnectionInItsPlace(
   const opened = new Set(probe.testMailboxes(due).map((a) => a.toLowerCase()));
   const afterIt = due.filter((m) => opened.has(m.address.toLowerCase()));
   const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
+  const recorded = alreadyRan(summary, message);
   const requests = (async () => {
-    const report = alreadyRan(summary, message) ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt.map((m) => m.address) });
+    const report = recorded ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt });
     await dailyReadiness(deps, stored.profile.id, probe, summary);
     const checks = new Map((report?.testMailboxChecks ?? []).map((check) => [check.address.toLowerCase(), check]));
     for (const record of afterIt) {
@@ -48,7 +49,9 @@ export function testConnectionInItsPlace(
     if (unchecked.length > 0) await probe.checkMailboxes(unchecked, 1, onChecked);
     return report;
   })();
-  const done = requests.then((report) => runTestConnection(deps, stored, message, "exchange", summary, async () => publicReport(report!)));
+  const done = requests.then((report): Promise<ConnectionRunOutcome> | ConnectionRunOutcome =>
+    report === undefined ? { state: "already-ran", summary } : runTestConnection(deps, stored, message, "exchange", summary, async () => publicReport(report)),
+  );
   return { done, placeFreed: requests, others };
 }
 

@@ -4,7 +4,7 @@ export { batchBody, planEntries, parseBatchAnswer, maxBatchRequests, mailboxesPe
 export { classifyGraphAnswer, readGraphError, type GraphError } from "./classify.js";
 export { readTokenClaims, type TokenClaims } from "./token-roles.js";
 export { syncGraphPermissions, graphPermissionsFrom, ewsReadinessFrom, ewsDaysLeft, speaksFor, speaksForText, monitorAppOf, buildReadiness } from "./readiness.js";
-export { checkGraphMailboxes, defaultRetry, type GraphCheckOptions, type GraphMailbox, type GraphRunStats, type MailboxReport, type RetryPolicy } from "./check.js";
+export { checkGraphMailboxes, defaultRetry, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox, type GraphRunStats, type MailboxReport, type RetryPolicy } from "./check.js";
 export { testGraphConnection, checkReadiness, type GraphConnectionTest, type GraphConnectionTestOptions, type ReadinessOptions } from "./test-connection.js";
 export { graphToken } from "./token.js";
 export { askEws } from "./ews-policy.js";

@@ -21,7 +21,10 @@ export interface ConnectionBudget {
  * kind keeps; `publicReport` in lib/recording picks the contract's fields.
  */
 export type ConnectionRun = TestConnectionReport & {
-  /** The test mailboxes' checks, full ones as a cycle's (the cycle records them instead of asking again). */
+  /**
+   * The checks of the test mailboxes and of the mailboxes carried `alongside`, full ones as a cycle's (the cycle
+   * records them instead of asking again).
+   */
   testMailboxChecks?: MailboxCheck[];
 };
 
@@ -51,7 +54,7 @@ export interface CheckEndpointsOptions {
    * The cycle's mailboxes that may ride in the test mailbox's own request where there is room: full checks, in
    * `testMailboxChecks`, not listed in the report. One there is no room for is left out.
    */
-  alongside?: readonly string[];
+  alongside?: readonly Pick<MailboxRecord, "address" | "wanted">[];
 }
 
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */

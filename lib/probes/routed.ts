@@ -9,14 +9,14 @@ import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
 import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
-import { checkGraphMailboxes, checkReadiness, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
+import { checkGraphMailboxes, checkReadiness, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
 import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
 import type { CheckEndpointsOptions, ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
-import { limitOf, withLimit, type Places } from "../util/places.js";
+import { lastStartedOfEach, limitOf, tellLastStarted, withLastStarted, withLimit, type Places } from "../util/places.js";
 
 /** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
 export type Route = (profile: Profile, mailbox: Pick<MailboxConfig, "location"> | undefined, cachedEwsUrl?: string) => ProbeApi;
@@ -168,12 +168,13 @@ class RoutedProbe implements OpenProbe {
       const testAddress = chosen?.address;
       const asked = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])];
       const room = Math.max(0, mailboxesPerBatch - asked.length);
-      const alongside = [...new Set((options.alongside ?? []).map((a) => a.toLowerCase()))].filter((a) => !asked.includes(a) && this.#apiOf(a) === "graph").slice(0, room);
-      const list = [...asked, ...alongside].map((address) => ({ address, wanted: this.#wantedOf(address) }));
+      // Each carried as its record says (the channels it wants), not as the profile listed it.
+      const alongside = uniqueMailboxes((options.alongside ?? []).filter((m) => !asked.includes(m.address.toLowerCase()) && this.#apiOf(m.address) === "graph")).slice(0, room);
+      const list = [...asked.map((address) => ({ address, wanted: this.#wantedOf(address) })), ...alongside];
       const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness, ...(this.profile.syncApp === undefined ? {} : { syncApp: this.profile.syncApp }) });
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && chosen !== undefined ? { ...s, ...chosen } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
-      const opened = new Set([testAddress, ...alongside]);
+      const opened = new Set([testAddress, ...alongside.map((m) => m.address)]);
       tested.push(...run.mailboxes.filter((m) => opened.has(m.address)));
       if (wantReadiness) readiness = run.readiness;
     }
@@ -239,10 +240,13 @@ class RoutedProbe implements OpenProbe {
     const ewsPart = (ewsLimit: Places) =>
       viaEws.length === 0 ? Promise.resolve() : checkEwsMailboxes(this.#session, viaEws, ewsLimit, (record, check) => onChecked(record, publicCheck(check)));
     const split = splitLimit(limit, Math.ceil(viaGraph.length / mailboxesPerBatch), viaEws.length);
+    // The cycle hears that the last request has started once both wires have started theirs.
+    const both = viaGraph.length > 0 && viaEws.length > 0;
+    const [graphStarted, ewsStarted] = both ? lastStartedOfEach(places, 2) : [() => tellLastStarted(places), () => tellLastStarted(places)];
     if (split.kind === "one-after-the-other") {
-      await graphPart(places);
-      await ewsPart(viaGraph.length === 0 ? places : limit);
-    } else await Promise.all([graphPart(withLimit(places, split.graph)), ewsPart(split.ews)]);
+      await graphPart(withLastStarted(places, graphStarted!));
+      await ewsPart(withLastStarted(viaGraph.length === 0 ? places : limit, ewsStarted!));
+    } else await Promise.all([graphPart(withLastStarted(withLimit(places, split.graph), graphStarted!)), ewsPart(withLastStarted(split.ews, ewsStarted!))]);
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 

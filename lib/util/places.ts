@@ -15,6 +15,19 @@ export const tellLastStarted = (places: Places): void => {
   if (typeof places !== "number") places.lastStarted?.();
 };
 
+/** The same places, telling `lastStarted` (instead of whoever asked) when their last piece of work has started. */
+export const withLastStarted = (places: Places, lastStarted: () => void): Places =>
+  typeof places === "number" ? { limit: places, lastStarted } : { ...places, lastStarted };
+
+/** One hook for each of `count` pools that share the work of `places`: `places` is told once every pool has told. */
+export function lastStartedOfEach(places: Places, count: number): (() => void)[] {
+  const told = new Set<number>();
+  return Array.from({ length: count }, (_, pool) => () => {
+    told.add(pool);
+    if (told.size === count) tellLastStarted(places);
+  });
+}
+
 /** The same places with `limit` changed (a share of them), still holding the held place. */
 export const withLimit = (places: Places, limit: number): Places => (typeof places === "number" ? limit : { ...places, limit });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inParallel, settleInParallel } from "../../lib/util/in-parallel.js";
+import { lastStartedOfEach } from "../../lib/util/places.js";
 
 /** Work that yields to the event loop so that the pool's workers really overlap. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -31,6 +32,19 @@ describe("the bounded worker pool", () => {
     });
     // Told as item 5 is taken (before its work starts), with item 4 still running.
     expect(told).toEqual([[[1, 2, 3, 4], [1, 2, 3]]]);
+  });
+
+  it("pools sharing the work tell lastStarted once, when the last of them has started its last item", async () => {
+    const told: string[] = [];
+    const started: string[] = [];
+    const [first, second] = lastStartedOfEach({ limit: 4, lastStarted: () => told.push(started.join()) }, 2);
+    const pool = (items: string[], steps: number, hook: () => void) =>
+      settleInParallel(items, { limit: 1, lastStarted: hook }, async (item) => {
+        started.push(item);
+        for (let k = 0; k < steps; k++) await tick();
+      });
+    await Promise.all([pool(["a1", "a2"], 1, first!), pool(["b1", "b2", "b3"], 3, second!)]);
+    expect(told).toEqual(["a1,b1,a2,b2"]);
   });
 
   it("keeps going past an item that throws, and reports what it threw in its place", async () => {

@@ -13,6 +13,25 @@ type PerProfile = (p: ProfileStatus) => Sample[];
 
 const one = (p: ProfileStatus, value: number, extra: Record<string, string> = {}): Sample => ({ labels: { profile: p.profileId, ...extra }, value });
 
+/** Whose readiness it is: synchronization's own app, or only the monitor's. */
+const whose = (p: ProfileStatus): Record<string, string> =>
+  p.readiness === null ? {} : { speaks_for: p.readiness.speaksFor.kind, app: p.readiness.speaksFor.app.clientId };
+
+type Step = NonNullable<ProfileStatus["lastTestConnection"]>["steps"][number];
+
+/**
+ * The steps that ran, each with the wire it belongs to: a hybrid profile's Test Connection has a `mailbox` step on
+ * each side, and two samples with the same labels would make the page invalid.
+ */
+function stepsRun(p: ProfileStatus): { step: Step; api: "graph" | "ews" }[] {
+  let api: "graph" | "ews" = "ews";
+  return (p.lastTestConnection?.steps ?? []).flatMap((step) => {
+    if (step.step === "token" || step.step === "graph") api = "graph";
+    else if (step.step !== "mailbox") api = "ews";
+    return step.ok === null ? [] : [{ step, api }];
+  });
+}
+
 const perProfile: { name: string; type: MetricType; help: string; samples: PerProfile }[] = [
   {
     name: "profile_info",
@@ -32,14 +51,14 @@ const perProfile: { name: string; type: MetricType; help: string; samples: PerPr
   {
     name: "test_connection_step_success",
     type: "gauge",
-    help: "1 when the step of the last Test Connection passed, 0 when it failed; a step that did not run has no sample.",
-    samples: (p) => (p.lastTestConnection?.steps ?? []).filter((s) => s.ok !== null).map((s) => one(p, s.ok ? 1 : 0, { step: s.step })),
+    help: "1 when the step of the last Test Connection passed, 0 when it failed; a step that did not run has no sample. `api`: the wire the step belongs to (graph or ews; a hybrid profile has both).",
+    samples: (p) => stepsRun(p).map(({ step, api }) => one(p, step.ok ? 1 : 0, { step: step.step, api })),
   },
   {
     name: "test_connection_step_elapsed_seconds",
     type: "gauge",
-    help: "Time the step of the last Test Connection took, in seconds.",
-    samples: (p) => (p.lastTestConnection?.steps ?? []).filter((s) => s.ok !== null).map((s) => one(p, s.elapsedMs / 1000, { step: s.step })),
+    help: "Time the step of the last Test Connection took, in seconds (labelled as test_connection_step_success).",
+    samples: (p) => stepsRun(p).map(({ step, api }) => one(p, step.elapsedMs / 1000, { step: step.step, api })),
   },
   {
     name: "test_connection_timestamp_seconds",
@@ -79,15 +98,15 @@ const perProfile: { name: string; type: MetricType; help: string; samples: PerPr
   {
     name: "ews_readiness",
     type: "gauge",
-    help: "Exchange Online / hybrid profiles: state set, 1 for the EWS readiness last checked (allowed, blocked-by-policy, disabled, not-checked), 0 for the others.",
-    samples: (p) => (p.readiness === null ? [] : ewsStates.map((state) => one(p, p.readiness!.ews === state ? 1 : 0, { state }))),
+    help: "Exchange Online / hybrid profiles: state set, 1 for the EWS readiness last checked (allowed, blocked-by-policy, disabled, not-checked), 0 for the others. `speaks_for`: sync-app when the app checked is synchronization's own, monitor-app when it is only the monitor's (synchronization's may differ); `app`: its client id.",
+    samples: (p) => (p.readiness === null ? [] : ewsStates.map((state) => one(p, p.readiness!.ews === state ? 1 : 0, { state, ...whose(p) }))),
   },
   { name: "ews_days_left", type: "gauge", help: "Days left before Exchange Online's EWS shutdown (2027-04-01), as last checked.", samples: (p) => (p.readiness === null ? [] : [one(p, p.readiness.ewsDaysLeft)]) },
   {
     name: "graph_permissions_missing",
     type: "gauge",
-    help: "Microsoft Graph application permissions the monitor found missing at the last readiness check (0 when all are granted; no sample when not checked).",
-    samples: (p) => (p.readiness === null || p.readiness.graphPermissions.status !== "checked" ? [] : [one(p, p.readiness.graphPermissions.missing.length)]),
+    help: "Microsoft Graph application permissions the app's token lacks at the last readiness check (0 when all are granted; no sample when not checked); `speaks_for` and `app` as for ews_readiness.",
+    samples: (p) => (p.readiness === null || p.readiness.graphPermissions.status !== "checked" ? [] : [one(p, p.readiness.graphPermissions.missing.length, whose(p))]),
   },
   { name: "maintenance", type: "gauge", help: "1 while one of the profile's maintenance windows is in force, else 0.", samples: (p) => [one(p, p.maintenance.inForce === null ? 0 : 1)] },
   { name: "health", type: "gauge", help: "State set: 1 for the profile's health when read (ok, degraded, failing, stale, unknown), 0 for the others.", samples: (p) => healthOrder.map((h) => one(p, p.health === h ? 1 : 0, { health: h })) },

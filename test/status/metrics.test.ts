@@ -48,6 +48,31 @@ function parseExposition(text: string): Parsed {
 }
 
 describe("GET /api/metrics", () => {
+  it("gives a hybrid profile's two mailbox steps one series each, labelled by wire", async () => {
+    app = await startStatusHost();
+    const error = { category: "access-denied", code: "ErrorAccessDenied", transient: false, message: "m", remediation: "r" } as const;
+    const step = (name: string, ok: boolean) => (ok ? { step: name, ok, elapsedMs: 10 } : { step: name, ok, elapsedMs: 10, error });
+    await seedSummaries(app.context, [
+      summary("hybrid", {
+        lastTestConnection: { at: "2025-05-01T10:25:00.000Z", ok: true, elapsedMs: 60, steps: [step("token", true), step("graph", true), step("mailbox", true), step("autodiscover", true), step("ews", true), step("mailbox", false)] },
+      }),
+    ]);
+    const { families } = parseExposition(await (await app.get("metrics")).text());
+    const series = families.get("exchange_sync_test_connection_step_success")!.samples;
+    expect(series).toEqual([
+      'exchange_sync_test_connection_step_success{profile="hybrid",step="token",api="graph"} 1',
+      'exchange_sync_test_connection_step_success{profile="hybrid",step="graph",api="graph"} 1',
+      'exchange_sync_test_connection_step_success{profile="hybrid",step="mailbox",api="graph"} 1',
+      'exchange_sync_test_connection_step_success{profile="hybrid",step="autodiscover",api="ews"} 1',
+      'exchange_sync_test_connection_step_success{profile="hybrid",step="ews",api="ews"} 1',
+      'exchange_sync_test_connection_step_success{profile="hybrid",step="mailbox",api="ews"} 0',
+    ]);
+    for (const family of families.values()) {
+      const names = family.samples.map((line) => line.slice(0, line.lastIndexOf(" ")));
+      expect(new Set(names).size, `${family.name}: a series twice`).toBe(names.length);
+    }
+  });
+
   it("exposes every figure in the Prometheus text format, labels escaped", async () => {
     app = await startStatusHost();
     await seedSummaries(app.context, [
@@ -68,10 +93,10 @@ describe("GET /api/metrics", () => {
     expect(samples("mailboxes_processed")).toContain('exchange_sync_mailboxes_processed{profile="contoso"} 15');
     expect(samples("mailboxes_failed")).toContain('exchange_sync_mailboxes_failed{profile="contoso"} 10');
     expect(samples("test_connection_step_success")).toEqual(
-      expect.arrayContaining(['exchange_sync_test_connection_step_success{profile="fabrikam",step="autodiscover"} 1', 'exchange_sync_test_connection_step_success{profile="fabrikam",step="ews"} 0']),
+      expect.arrayContaining(['exchange_sync_test_connection_step_success{profile="fabrikam",step="autodiscover",api="ews"} 1', 'exchange_sync_test_connection_step_success{profile="fabrikam",step="ews",api="ews"} 0']),
     );
     expect(samples("test_connection_step_success").some((l) => l.includes('profile="fabrikam",step="mailbox"'))).toBe(false);
-    expect(samples("test_connection_step_elapsed_seconds")).toContain('exchange_sync_test_connection_step_elapsed_seconds{profile="contoso",step="autodiscover"} 0.12');
+    expect(samples("test_connection_step_elapsed_seconds")).toContain('exchange_sync_test_connection_step_elapsed_seconds{profile="contoso",step="autodiscover",api="ews"} 0.12');
     // Checked at 2025-05-01T10:25:00Z with 30 days left.
     expect(samples("certificate_expiry_timestamp_seconds")).toContain(`exchange_sync_certificate_expiry_timestamp_seconds{profile="contoso",host="mail.contoso.com"} ${Date.parse("2025-05-31T10:25:00.000Z") / 1000}`);
     expect(families.has("exchange_sync_certificate_expiry_seconds")).toBe(false);
@@ -86,10 +111,12 @@ describe("GET /api/metrics", () => {
       'exchange_sync_emails_total{profile="fabrikam",outcome="refused"} 0',
     ]));
     expect(samples("last_email_timestamp_seconds")).toEqual([`exchange_sync_last_email_timestamp_seconds{profile="contoso",kind="reminder",outcome="refused"} ${Date.parse("2025-05-01T10:00:00.000Z") / 1000}`]);
-    expect(samples("ews_readiness")).toEqual(expect.arrayContaining(['exchange_sync_ews_readiness{profile="fabrikam",state="blocked-by-policy"} 1', 'exchange_sync_ews_readiness{profile="fabrikam",state="allowed"} 0']));
+    expect(samples("ews_readiness")).toEqual(
+      expect.arrayContaining(['exchange_sync_ews_readiness{profile="fabrikam",state="blocked-by-policy",speaks_for="sync-app",app="c"} 1', 'exchange_sync_ews_readiness{profile="fabrikam",state="allowed",speaks_for="sync-app",app="c"} 0']),
+    );
     expect(samples("ews_readiness").some((l) => l.includes('profile="contoso"'))).toBe(false);
     expect(samples("ews_days_left")).toEqual(['exchange_sync_ews_days_left{profile="fabrikam"} 700']);
-    expect(samples("graph_permissions_missing")).toEqual(['exchange_sync_graph_permissions_missing{profile="fabrikam"} 1']);
+    expect(samples("graph_permissions_missing")).toEqual(['exchange_sync_graph_permissions_missing{profile="fabrikam",speaks_for="sync-app",app="c"} 1']);
     expect(samples("mailboxes")).toContain('exchange_sync_mailboxes{profile="contoso",state="retrying"} 1');
     // One gauge for disabled mailboxes: exchange_sync_mailboxes{state="disabled"}.
     expect(samples("mailboxes")).toContain('exchange_sync_mailboxes{profile="contoso",state="disabled"} 1');

@@ -1,6 +1,6 @@
 import type { ChannelStatus, TestAddressSource, TestConnectionReport } from "../lib/model/connection.js";
 import type { Failure } from "../lib/model/failure.js";
-import { speaksForText } from "../lib/graph/readiness.js";
+import { ewsFixText, speaksForText } from "../lib/graph/readiness.js";
 import type { Readiness } from "../lib/model/readiness.js";
 
 const mark = { true: "PASS", false: "FAIL", null: "SKIP" } as const;
@@ -69,11 +69,16 @@ const ewsWords: Record<Readiness["ews"], string> = {
 export function renderReadiness(r: Readiness): string[] {
   const lines = [`Readiness for the EWS shutdown in Exchange Online on ${r.ewsShutdown} (${r.ewsDaysLeft} days left)`];
   lines.push(`  EWS:               ${ewsWords[r.ews]}${r.ewsReason ? ` — ${r.ewsReason}` : ""}`);
+  const fix = ewsFixText(r);
+  if (fix !== undefined) lines.push(`                     ${fix}`);
   const p = r.graphPermissions;
   if (p.status === "not-checked") lines.push(`  Graph permissions: not checked — ${p.reason}`);
   else {
     lines.push(`  Graph permissions: ${p.missing.length === 0 ? "every permission server-side synchronization needs is granted" : `MISSING ${p.missing.join(", ")}`}`);
-    if (p.missing.length > 0) lines.push("                     grant them to the app registration (API permissions > Microsoft Graph > Application) and grant admin consent");
+    if (p.missing.length > 0) {
+      lines.push("                     not in the app's token: grant them to the app registration (API permissions > Microsoft Graph > Application) with admin consent");
+      lines.push("                     (permissions given only through Exchange RBAC for Applications are not in the token, so they show as missing here)");
+    }
   }
   lines.push(`  Speaks for:        ${speaksForText(r.speaksFor)}`);
   return lines;

@@ -12,7 +12,8 @@ export interface PasswordCredentials {
   password: Secret;
 }
 
-export type AppSecret = { kind: "client-secret"; secret: Secret } | { kind: "certificate"; pemPath: string };
+/** The app's secret or certificate; `setting`: the app setting that holds it (its name, for advice; never the value). */
+export type AppSecret = { kind: "client-secret"; secret: Secret; setting?: string } | { kind: "certificate"; pemPath: string; setting?: string };
 
 export interface OAuthCredentials {
   kind: "oauth";
@@ -67,14 +68,14 @@ export function resolveCredentials(auth: ProfileAuth, env: Env, overrides: Crede
   if (auth.clientSecretSetting !== undefined) {
     const secret = setting(env, auth.clientSecretSetting, "the app's client secret");
     if (!secret.ok) return secret;
-    app = { kind: "client-secret", secret: new Secret(secret.value) };
+    app = { kind: "client-secret", secret: new Secret(secret.value), setting: auth.clientSecretSetting };
   } else if (auth.certificatePathSetting !== undefined) {
     const path = setting(env, auth.certificatePathSetting, "the path of the app's certificate (PEM with its private key)");
     if (!path.ok) return path;
     if (!existsSync(path.value)) {
       return fail(problem(`the app setting ${auth.certificatePathSetting} names a certificate file that does not exist`, "MISSING_CERTIFICATE_FILE"));
     }
-    app = { kind: "certificate", pemPath: path.value };
+    app = { kind: "certificate", pemPath: path.value, setting: auth.certificatePathSetting };
   } else {
     return fail(problem("the profile names neither clientSecretSetting nor certificatePathSetting"));
   }

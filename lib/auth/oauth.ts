@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { makeFailure } from "../diagnosis/failure.js";
+import { signInRemediation } from "../diagnosis/remediation.js";
 import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/connections.js";
@@ -86,10 +87,12 @@ function tokenFailure(error: unknown, credentials: OAuthCredentials): Failure {
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
   const firstLine = (text.split(/\r?\n/).find((line) => line.includes("AADSTS")) ?? text.split(/\r?\n/)[0] ?? "").slice(0, 300);
   const safe = credentials.app.kind === "client-secret" ? firstLine.split(credentials.app.secret.reveal()).join("[secret]") : firstLine;
-  return makeFailure("auth-failed", {
-    code: aadsts ?? (error instanceof Error ? error.name : "TOKEN_ERROR"),
+  const code = aadsts ?? (error instanceof Error ? error.name : "TOKEN_ERROR");
+  const failure = makeFailure("auth-failed", {
+    code,
     message: `no access token for app ${credentials.clientId} in tenant ${credentials.tenantId} from ${credentials.authorityHost}: ${safe}`,
     transient: false,
-    context: { serverType: "exchange-online" },
   });
+  const app = { tenantId: credentials.tenantId, clientId: credentials.clientId, authorityHost: credentials.authorityHost, kind: credentials.app.kind };
+  return { ...failure, remediation: signInRemediation(code, credentials.app.setting === undefined ? app : { ...app, setting: credentials.app.setting }) };
 }

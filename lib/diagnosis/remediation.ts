@@ -14,7 +14,48 @@ export interface RemediationContext {
   permission?: string;
   /** The app registration's client id, for commands that name it. */
   clientId?: string;
+  /** Exchange Online's X-EWS-Policy-Reason on a 403: EWS switched off, or the app not on the tenant's allow list. */
+  ewsPolicy?: "blocked-by-policy" | "disabled";
+  /** The profile signs in as a Microsoft Entra app (auth kind oauth), not as a service account. */
+  signsInAs?: "app" | "service-account";
 }
+
+/** The app whose sign-in Microsoft Entra refused: what the advice may name (never the secret). */
+export interface SignInContext {
+  tenantId: string;
+  clientId: string;
+  authorityHost: string;
+  kind: "client-secret" | "certificate";
+  /** The app setting that holds the secret or the certificate's path. */
+  setting?: string;
+}
+
+/** Microsoft Entra refused the app's token request: advice by its AADSTS code. */
+export function signInRemediation(code: string, app: SignInContext): string {
+  const where = `Microsoft Entra admin center > App registrations > ${app.clientId} > Certificates & secrets`;
+  const setting = app.setting === undefined ? "the app setting the profile names" : `the app setting \`${app.setting}\``;
+  switch (code) {
+    case "AADSTS7000222":
+      return `The app's client secret has expired. In the ${where}, create a new client secret and put its value (not its secret ID) in ${setting}; the next cycle signs in with it.`;
+    case "AADSTS7000215":
+      return `Microsoft Entra refused the app's client secret. ${setting[0]!.toUpperCase()}${setting.slice(1)} must hold the secret's value (not its secret ID) of app ${app.clientId}; if it was rotated, create a new one in the ${where}.`;
+    case "AADSTS700027":
+    case "AADSTS700024":
+      return `Microsoft Entra refused the app's certificate. Upload the certificate (its public part) in the ${where}, check it has not expired, and that ${setting} names the PEM file holding it and its private key.`;
+    case "AADSTS700016":
+      return `Tenant ${app.tenantId} has no app ${app.clientId}. Check the profile's clientId and tenantId; an app registered in another tenant needs admin consent in this one.`;
+    case "AADSTS90002":
+    case "AADSTS900023":
+      return `Microsoft Entra knows no tenant ${app.tenantId} at ${app.authorityHost}. Check the profile's tenantId and its cloud (a national cloud signs in at its own authority).`;
+    case "AADSTS7000112":
+      return `App ${app.clientId} is disabled in tenant ${app.tenantId}. Enable it: Enterprise applications > the app > Properties > "Enabled for users to sign-in".`;
+    default:
+      return `Microsoft Entra refused the app's sign-in (${code}). Check the profile's tenantId and clientId, that ${setting} holds a current secret or certificate of app ${app.clientId}, and that the cloud setting matches the tenant's cloud.`;
+  }
+}
+
+/** Exchange Online's own hosts: a 401 from one of them is about the app's Exchange Online permissions. */
+const isMicrosoft365Host = (host: string | undefined): boolean => host !== undefined && /(^|\.)(office365\.com|outlook\.com|office365\.us|partner\.outlook\.cn)$/i.test(host);
 
 /** The Graph application permissions server-side synchronization needs (for the advice that lists them). */
 const syncPermissions = "Mail.ReadWrite, Mail.Send, MailboxSettings.ReadWrite, Calendars.ReadWrite, Contacts.ReadWrite, Tasks.ReadWrite.All and MailboxConfigItem.ReadWrite";
@@ -48,8 +89,11 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       if (context.api === "graph") {
         return `Microsoft Graph refused the app's token (InvalidAuthenticationToken). Check the tenant id, the client id and that the secret or certificate is current; that the token comes from the authority of the profile's cloud for that cloud's Graph host (cloud setting); and that the app has the Graph application permissions ${syncPermissions} with admin consent.`;
       }
-      return context.serverType === "exchange-online"
-        ? "Exchange Online refused the app's token. Check the tenant id, the client id, that the secret or certificate is current, and that the app has the full_access_as_app (EWS) permission with admin consent."
+      if (context.signsInAs === "app" && context.serverType === "exchange-online-hybrid" && !isMicrosoft365Host(context.host)) {
+        return `${host} refused the app's token (hybrid modern authentication). Check that the on-premises Exchange server is configured for hybrid modern authentication (its EWS URL is a service principal name of the Office 365 Exchange Online app in Microsoft Entra, and \`Get-AuthServer\` lists EvoSTS), and that the app may reach ${mailbox}.`;
+      }
+      return context.serverType === "exchange-online" || context.signsInAs === "app"
+        ? `Exchange Online refused the app's token. Check that the app has the Office 365 Exchange Online application permission full_access_as_app with admin consent (or an RBAC for Applications role assignment of "Application EWS.AccessAsApp"${context.clientId ? ` for app ${context.clientId}` : ""}), and that the token was requested from the authority of the profile's cloud.`
         : `Exchange refused the user name or password of ${context.username ?? "the service account"}. Check the password in the app setting${context.secretSetting ? ` \`${context.secretSetting}\`` : ""}, that the account is not locked or expired, and that the user name is a UPN.`;
     case "basic-auth-disabled":
       return `Basic authentication is not enabled on the EWS virtual directory${context.host ? ` of ${context.host}` : ""}. Enable it (\`Get-WebServicesVirtualDirectory -Server ${context.host ?? "<server>"} | Set-WebServicesVirtualDirectory -BasicAuthentication $true\`) or switch the profile to Windows authentication (\`"auth": { "kind": "ntlm" }\`).`;
@@ -64,10 +108,20 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "http-status":
       return `${host} answered with an unexpected HTTP status. Check the EWS virtual directory and the reverse proxy in front of it.`;
     case "impersonation-denied":
+      if (context.signsInAs === "app") {
+        return `The app${context.clientId ? ` ${context.clientId}` : ""} may not open ${mailbox} through EWS. ApplicationImpersonation is retired in Exchange Online: scope the app with RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal object id> -Role "Application EWS.AccessAsApp" -CustomResourceScope <management scope>\`) so the scope includes this mailbox, or check the application access policy (\`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${context.clientId ?? "<client id>"}\`).`;
+      }
       return `The service account ${context.username ?? ""}${context.username ? " " : ""}may not impersonate ${mailbox}. Assign it the ApplicationImpersonation role with a scope that includes this mailbox: \`New-ManagementRoleAssignment -Role ApplicationImpersonation -User ${account}\`.`;
     case "mailbox-not-found":
       return `No mailbox ${mailbox} exists in Exchange. Check the mailbox's email address in CRM matches its primary SMTP address in Exchange.`;
     case "access-denied":
+      if (context.ewsPolicy === "blocked-by-policy") {
+        const app = context.clientId ?? "<client id>";
+        return `Exchange Online's EWS answers only the apps on the tenant's allow list, and app ${app} is not on it (X-EWS-Policy-Reason). See the list with \`Get-OrganizationConfig | fl EWSEnabled,EWSAllowedAppIDs\` and add the app to it, keeping the IDs already there: \`Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}"\` (a change can take up to a day). EWS in Exchange Online stops for every app on April 1, 2027: move the profile to Microsoft Graph.`;
+      }
+      if (context.ewsPolicy === "disabled") {
+        return `EWS is switched off in Exchange Online for the tenant or for ${mailbox} (X-EWS-Policy-Reason). Turn it on with \`Set-OrganizationConfig -EWSEnabled $true\` or \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`, or move the profile to Microsoft Graph: EWS in Exchange Online stops for every app on April 1, 2027.`;
+      }
       return context.serverType === "exchange-online" || context.serverType === "exchange-online-hybrid"
         ? `Exchange Online refused access: EWS is probably disabled for the organisation or the mailbox (\`Set-OrganizationConfig -EwsEnabled $true\`, \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`), or the app is not on the EWS allow-list (EwsApplicationAccessPolicy: \`Get-OrganizationConfig | fl Ews*\`).`
         : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of ${context.username ?? "the service account"} (\`Get-MailboxFolderPermission -Identity ${identity}:\\Calendar\`) and any EWS access policy (\`Get-CASMailbox -Identity ${identity} | fl Ews*\`).`;
@@ -83,11 +137,19 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       return `${host} answered with a response far larger than any Exchange answer to this request. Check that the URL points at EWS or Autodiscover.`;
     case "mailbox-not-in-cloud":
       return `Microsoft Graph cannot reach ${mailbox}: the mailbox is inactive, soft-deleted, or hosted on-premises (MailboxNotEnabledForRESTAPI). Check it with \`Get-Mailbox -Identity ${identity} | fl RecipientTypeDetails\` (on-premises it shows as a RemoteUserMailbox / MailUser in Exchange Online). For a hybrid profile, mark the mailbox's location "on-premises" so it is probed through EWS on-premises.`;
-    case "access-policy-denied":
-      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what the app may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${context.clientId ?? "<client id>"}\` (and \`Test-ServicePrincipalAuthorization\` for RBAC for Applications); add the mailbox to the policy's group (\`New-ApplicationAccessPolicy -AppId ${context.clientId ?? "<client id>"} -PolicyScopeGroupId <mail-enabled security group> -AccessRight RestrictAccess\`) or widen the role assignment's scope (\`New-ManagementRoleAssignment -App <service principal> -Role "Application Mail.ReadWrite" -CustomResourceScope <management scope>\`).`;
+    case "access-policy-denied": {
+      const app = context.clientId ?? "<client id>";
+      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what app ${app} may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${app}\` (or \`Test-ServicePrincipalAuthorization -Identity ${app} -Resource ${identity}\` for RBAC for Applications). Find the policy's group with \`Get-ApplicationAccessPolicy | Where-Object AppId -eq "${app}"\` and add the mailbox to it (\`Add-DistributionGroupMember -Identity <that group> -Member ${identity}\`), or widen the management scope of the app's role assignments (\`Set-ManagementScope\`).`;
+    }
     case "permission-missing": {
       const permission = context.permission ?? "that this request needs";
-      return `The app lacks the Microsoft Graph application permission ${permission} for ${mailbox}. In the Microsoft Entra admin center, App registrations > the app > API permissions: add Microsoft Graph > Application permissions > ${permission} and select "Grant admin consent"; or grant it through RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal> -Role "Application ${permission}"\`). Server-side synchronization needs ${syncPermissions}.`;
+      const app = context.clientId ?? "the app";
+      const entra = `In the Microsoft Entra admin center, App registrations > ${app} > API permissions: add Microsoft Graph > Application permissions > ${permission} and select "Grant admin consent"`;
+      // RBAC for Applications has roles for mail, calendars, contacts and mailbox settings; To Do and MailboxConfigItem stay Entra permissions.
+      const rbac = permission.startsWith("Tasks.") || permission.startsWith("MailboxConfigItem.") || context.permission === undefined
+        ? ""
+        : `; or, to limit it to some mailboxes, assign it through RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal object id> -Role "Application ${permission}" -CustomResourceScope <management scope>\`)`;
+      return `App ${app} lacks the Microsoft Graph application permission ${permission} for ${mailbox}. ${entra}${rbac}. Server-side synchronization needs ${syncPermissions}.`;
     }
   }
 }

@@ -51,7 +51,9 @@ export class ProbeSession {
   }
 
   context(extra: RemediationContext = {}): RemediationContext {
-    const context: RemediationContext = { serverType: this.profile.serverType, ...extra };
+    const auth = this.profile.auth;
+    const context: RemediationContext = { serverType: this.profile.serverType, signsInAs: auth.kind === "oauth" ? "app" : "service-account", ...extra };
+    if (auth.kind === "oauth") context.clientId = auth.clientId;
     if (this.profile.auth.username !== undefined) context.username = this.profile.auth.username;
     const setting = this.profile.auth.kind === "oauth" ? this.profile.auth.clientSecretSetting : this.profile.auth.passwordSetting;
     if (setting !== undefined) context.secretSetting = setting;

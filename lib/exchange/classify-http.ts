@@ -56,7 +56,9 @@ export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
   if (status === 403) {
     // Exchange Online's EWS switch-off says why in its own header (disabled, or the app not on the allow list).
     const policy = header(answer.headers, "x-ews-policy-reason");
-    return fail("access-denied", `HTTP 403 Forbidden${policy ? `; X-EWS-Policy-Reason: ${clip(policy, 200)}` : ""}${diag}${bodyWords(input)}`);
+    const switchedOff = policy === undefined ? undefined : ewsPolicyOf(policy);
+    const message = `HTTP 403 Forbidden${policy ? `; X-EWS-Policy-Reason: ${clip(policy, 200)}` : ""}${diag}${bodyWords(input)}`;
+    return switchedOff === undefined ? fail("access-denied", message) : makeFailure("access-denied", { code, message, context: { ...ctx, ewsPolicy: switchedOff } });
   }
   if (status === 429 || status === 503) {
     const retryAfterMs = retryAfter(header(answer.headers, "retry-after"), answer.now ?? Date.now());
@@ -130,4 +132,11 @@ function bodyWords(answer: HttpAnswer): string {
 function ewsFault(body: Buffer | string) {
   const parsed = parseXml(body);
   return parsed.ok ? soapFaultOf(child(parsed.value, "Body")) : undefined;
+}
+
+/** What Exchange Online's X-EWS-Policy-Reason says: EWS switched off for the tenant or mailbox, or the app not on the allow list. */
+export function ewsPolicyOf(reason: string): "blocked-by-policy" | "disabled" | undefined {
+  if (/blocked by policy/i.test(reason)) return "blocked-by-policy";
+  if (/\bdisabled\b/i.test(reason)) return "disabled";
+  return undefined;
 }

@@ -16,6 +16,7 @@ export interface GraphError {
   code: string;
   message: string;
   requestId?: string;
+  clientRequestId?: string;
   date?: string;
 }
 
@@ -34,6 +35,7 @@ export function readGraphError(body: unknown): GraphError | undefined {
   const inner = innerError ?? innererror;
   const error: GraphError = { code, message };
   if (inner?.["request-id"]) error.requestId = inner["request-id"];
+  if (inner?.["client-request-id"]) error.clientRequestId = inner["client-request-id"];
   if (inner?.date) error.date = inner.date;
   return error;
 }
@@ -84,7 +86,7 @@ export function classifyGraphAnswer(answer: GraphAnswer, context: RemediationCon
   const rule = error !== undefined && Object.hasOwn(rules, error.code) ? rules[error.code]! : byStatus(answer.status);
   const category = error?.code === "ErrorAccessDenied" && oDataDisabled.test(error.message) ? "access-policy-denied" : rule.category;
   const code = error === undefined ? String(answer.status) : redact(error.code);
-  const ids = [error?.requestId && `request-id ${error.requestId}`, error?.date && `date ${error.date}`].filter(Boolean).join(", ");
+  const ids = [error?.requestId && `request-id ${error.requestId}`, error?.clientRequestId && `client-request-id ${error.clientRequestId}`, error?.date && `date ${/(Z|[+-]\d\d:?\d\d)$/.test(error.date) ? error.date : `${error.date} UTC`}`].filter(Boolean).join(", ");
   // Redacted before clipping: a secret cut in half by the clip would escape the redaction.
   const words = error ? clip(redact(error.message)) : "no Graph error body";
   const details: FailureDetails = {

@@ -1,6 +1,7 @@
 import { headerValue, type HttpReply } from "../net/index.js";
 import type { Outcome } from "../model/result.js";
 import { ewsShutdownDate, type AppRef, type EwsReadinessState, type GraphPermissions, type Readiness, type SpeaksFor } from "../model/readiness.js";
+import { ewsPolicyOf } from "../exchange/classify-http.js";
 
 /** The Graph application permissions server-side synchronization needs (product documentation, 2026). */
 export const syncGraphPermissions = [
@@ -39,8 +40,8 @@ export function ewsReadinessFrom(reply: Outcome<Pick<HttpReply, "status" | "head
   const { status, headers, body } = reply.value;
   const policy = headerValue(headers, "x-ews-policy-reason");
   if (status === 403 && policy !== undefined) {
-    if (/blocked by policy/i.test(policy)) return { state: "blocked-by-policy", reason: policy };
-    if (/\bdisabled\b/i.test(policy)) return { state: "disabled", reason: policy };
+    const state = ewsPolicyOf(policy);
+    if (state !== undefined) return { state, reason: policy };
     return { state: "not-checked", reason: `HTTP 403 with an X-EWS-Policy-Reason this monitor does not know: ${policy.slice(0, 200)}` };
   }
   if (status === 200) return { state: "allowed" };
@@ -114,4 +115,12 @@ export function buildReadiness(input: ReadinessInput): Readiness {
   };
   if (input.ews.reason !== undefined) readiness.ewsReason = input.ews.reason;
   return readiness;
+}
+
+/** What to do about EWS answering the app until the shutdown: the allow list or the switch, or Graph instead. */
+export function ewsFixText(r: Pick<Readiness, "ews" | "speaksFor">): string | undefined {
+  const app = r.speaksFor.app.clientId;
+  if (r.ews === "blocked-by-policy") return `to keep EWS until then: Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}" (see them with Get-OrganizationConfig | fl EWSAllowedAppIDs); the lasting fix is Microsoft Graph`;
+  if (r.ews === "disabled") return "to keep EWS until then: Set-OrganizationConfig -EWSEnabled $true (or Set-CASMailbox -EwsEnabled $true per mailbox); the lasting fix is Microsoft Graph";
+  return undefined;
 }

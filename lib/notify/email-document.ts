@@ -1,6 +1,6 @@
-import { speaksForText } from "../graph/readiness.js";
+import { ewsFixText, speaksForText } from "../graph/readiness.js";
 import type { MailboxRecord } from "../model/mailbox.js";
-import type { AgreementKind } from "../model/dynamics.js";
+import type { AgreementKind, LastTest } from "../model/dynamics.js";
 import { agreementKinds } from "../model/dynamics.js";
 import {
   dashboardUrl,
@@ -162,7 +162,9 @@ function failureSections(input: EmailInput): Section[] {
     const diagnosis = m.lastError?.category ?? "unknown";
     const error = m.lastError === undefined ? "no error recorded" : sentence(m.lastError.message);
     const verdict = verdicts.get(m.address.toLowerCase());
-    const dynamics = verdict === undefined ? [text("not compared")] : [strong(agreementLabels[verdict.agreement]), text(`: ${sentence(verdict.explanation)}`)];
+    // The explanation opens with the verdict's own words, which the label already says.
+    const why = verdict === undefined ? "" : verdict.explanation.slice(verdict.explanation.indexOf(": ") + 1).trim();
+    const dynamics = verdict === undefined ? [text("not compared")] : [strong(agreementLabels[verdict.agreement]), ...(verdict.explanation.includes(": ") ? [text(`: ${sentence(why)}`)] : [])];
     return {
       cells: [[text(m.address)], [text(diagnosis)], [text(error)], state, ...(withDynamics ? [dynamics] : []), [time(m.lastFailureAt)]],
       line: [
@@ -253,10 +255,12 @@ function readinessSection(input: EmailInput): Section | undefined {
   if (r.ews !== "allowed") {
     const state = r.ews === "not-checked" ? "not checked" : r.ews === "blocked-by-policy" ? "blocked by policy" : "disabled";
     items.push([text("EWS for the profile's app: "), strong(state), ...(r.ewsReason === undefined ? [] : [text(` (${sentence(r.ewsReason)})`)])]);
+    const fix = ewsFixText(r);
+    if (fix !== undefined) items.push([text(sentence(fix))]);
   }
   items.push([text(`Exchange Online stops answering EWS on ${r.ewsShutdown}, in ${r.ewsDaysLeft} days.`)]);
   if (r.graphPermissions.status === "checked" && r.graphPermissions.missing.length > 0) {
-    items.push([text("Microsoft Graph application permissions missing: "), ...r.graphPermissions.missing.flatMap((m, i) => [...(i > 0 ? [text(", ")] : []), code(m)]), text(" (grant them with admin consent).")]);
+    items.push([text("Microsoft Graph application permissions missing: "), ...r.graphPermissions.missing.flatMap((m, i) => [...(i > 0 ? [text(", ")] : []), code(m)]), text(" (not in the app's token: grant them with admin consent; permissions given only through Exchange RBAC for Applications are not in the token and show as missing).")]);
   }
   items.push([text("Speaks for: "), text(sentence(speaksForText(r.speaksFor)))]);
   return { title: "EWS readiness: something is missing", blocks: [{ kind: "list", items }, p(text("Checked at "), time(r.checkedAt), text(` by the ${r.checkedBy === "daily-check" ? "daily check" : "Test Connection"}.`))] };
@@ -270,6 +274,8 @@ const agreementLabels: Record<AgreementKind, string> = {
   "not-compared": "not compared",
 };
 
+const lastTestWords: Record<LastTest, string> = { success: "succeeded", failure: "failed", warning: "succeeded with warnings", "not-run": "not run" };
+
 function dynamicsSection(input: EmailInput): Section | undefined {
   const d = input.summary?.dynamics;
   if (d === undefined) return undefined;
@@ -279,7 +285,7 @@ function dynamicsSection(input: EmailInput): Section | undefined {
     blocks.push(
       p(
         text("Dynamics 365's own last Test Connection of this profile: "),
-        strong(d.lastTest.status),
+        strong(lastTestWords[d.lastTest.status]),
         ...(d.lastTest.startedAt === null ? [] : [text(" at "), time(d.lastTest.startedAt)]),
         ...(d.lastTest.response === null || d.lastTest.response === "" ? [] : [text(`: ${sentence(d.lastTest.response)}`)]),
       ),

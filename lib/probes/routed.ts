@@ -97,7 +97,8 @@ class RoutedProbe implements OpenProbe {
   }
 
   #graphOptions(limit: Places): GraphCheckOptions {
-    return { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context: { serverType: this.profile.serverType }, secrets: this.#secrets };
+    const context = { serverType: this.profile.serverType, signsInAs: "app" as const, clientId: this.credentials.clientId };
+    return { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
   }
 
   #configured: Map<string, MailboxConfig> | undefined;

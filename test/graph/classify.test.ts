@@ -12,7 +12,7 @@ describe("Graph error classification", () => {
     [404, "ErrorInvalidUser", "The requested user 'jdoe@contoso.com' is invalid.", "mailbox-not-found", /jdoe@contoso.com/],
     [404, "ResourceNotFound", "Resource could not be discovered.", "mailbox-not-found", /primary SMTP address/],
     [404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.", "mailbox-not-in-cloud", /Get-Mailbox -Identity jdoe@contoso.com \| fl RecipientTypeDetails/],
-    [403, "ErrorAccessDenied", "Access to OData is disabled.", "access-policy-denied", /Test-ApplicationAccessPolicy -Identity jdoe@contoso.com -AppId 0f4c8a2e.*New-ApplicationAccessPolicy.*New-ManagementRoleAssignment/],
+    [403, "ErrorAccessDenied", "Access to OData is disabled.", "access-policy-denied", /Test-ApplicationAccessPolicy -Identity jdoe@contoso.com -AppId 0f4c8a2e.*Get-ApplicationAccessPolicy.*Add-DistributionGroupMember -Identity <that group> -Member jdoe@contoso.com/],
     [403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.", "permission-missing", /Calendars\.ReadWrite.*admin consent/],
     [403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "permission-missing", /Calendars\.ReadWrite/],
     [401, "InvalidAuthenticationToken", "Access token validation failure.", "auth-failed", /Microsoft Graph refused the app's token/],
@@ -45,7 +45,7 @@ describe("Graph error classification", () => {
   });
 
   it("reads innerError from JSON text, and ignores what is not Graph's error shape", () => {
-    expect(readGraphError(JSON.stringify(graphError("X", "y")))).toEqual({ code: "X", message: "y", requestId: "5f3c9d1e-0000-4000-8000-000000000001", date: "2026-11-30T16:50:56" });
+    expect(readGraphError(JSON.stringify(graphError("X", "y")))).toEqual({ code: "X", message: "y", requestId: "5f3c9d1e-0000-4000-8000-000000000001", clientRequestId: "c-1", date: "2026-11-30T16:50:56" });
     expect(readGraphError({ error: { code: "X", innererror: { "request-id": "r" } } })).toEqual({ code: "X", message: "", requestId: "r" });
     expect(readGraphError({ error: "nope" })).toBeUndefined();
     expect(readGraphError("not json")).toBeUndefined();

@@ -109,4 +109,15 @@ describe("an EWS 403 seen by the EWS check", () => {
     expect(failure).toMatchObject({ category: "access-denied", code: "403" });
     expect(failure!.message).toBe("HTTP 403 Forbidden; X-EWS-Policy-Reason: EWS is blocked by policy for this user or tenant");
   });
+
+  it("advises the allow list for an app that is not on it, and the switch when EWS is off, with the app's id", () => {
+    const ctx = { serverType: "exchange-online" as const, signsInAs: "app" as const, clientId: "7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a", address: "amara@wingtiptoys.com" };
+    const blocked = classifyHttpStatus({ status: 403, headers: { "x-ews-policy-reason": "EWS is blocked by policy for this user or tenant" }, authUsed: "bearer", ctx });
+    expect(blocked!.remediation).toContain('Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a"');
+    expect(blocked!.remediation).toContain("April 1, 2027");
+    const disabled = classifyHttpStatus({ status: 403, headers: { "x-ews-policy-reason": "EWS is disabled for this user or tenant" }, authUsed: "bearer", ctx });
+    expect(disabled!.remediation).toContain("Set-OrganizationConfig -EWSEnabled $true");
+    expect(disabled!.remediation).toContain("Set-CASMailbox -Identity amara@wingtiptoys.com -EwsEnabled $true");
+    expect(disabled!.remediation).not.toContain("EWSAllowedAppIDs");
+  });
 });

@@ -268,7 +268,7 @@ describe("what the owner email says (issue 15)", () => {
         ],
       }),
     );
-    expect(text).toContain("State: disabled after 10 failures; not tried again until Test & Enable. Dynamics 365: both fail (Exchange side): Both fail: the cause is on the Exchange side.");
+    expect(text).toContain("State: disabled after 10 failures; not tried again until Test & Enable. Dynamics 365: both fail (Exchange side): the cause is on the Exchange side.");
     expect(text).toContain("user1@contoso.com (impersonation-denied)");
     expect(text).toMatch(/user1@contoso\.com .* Dynamics 365: not compared\. Last failure/);
     expect(html).toContain("<th");

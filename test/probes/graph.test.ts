@@ -6,16 +6,22 @@ import { probeKindFor } from "../../lib/probes/choose.js";
 import { ewsOnlineKind, graphKind, hybridKind } from "../../lib/probes/graph.js";
 import type { OpenProbe, ProbeEnvironment, ProbeKind } from "../../lib/probes/kind.js";
 import { splitLimit } from "../../lib/probes/routed.js";
-import { startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
+import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
 import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, tenant } from "../graph/support.js";
 import { enabledMailbox } from "../support/mailbox-record.js";
 
 const onPrem = "onprem@tailspintoys.com";
 
 /** The Graph test organisation, with its on-premises server taking the app's tokens (hybrid modern authentication). */
+const expiredApp = { clientId: "3c4d5e6f-7a8b-4c9d-8e0f-0000000000e1", secret: throwawaySecret("graph-expired-secret") };
+
 function hybridOrg(): OrgSpec {
   const spec = graphOrg();
-  return { ...spec, servers: spec.servers.map((s) => (s.name === "mail.tailspintoys.com" ? { ...s, auth: ["bearer"] } : s)) };
+  return {
+    ...spec,
+    servers: spec.servers.map((s) => (s.name === "mail.tailspintoys.com" ? { ...s, auth: ["bearer"] } : s)),
+    oauthApps: [...(spec.oauthApps ?? []), { tenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true }],
+  };
 }
 
 const box = (address: string, location?: "cloud" | "on-premises") => ({ address, approved: true, ...(location === undefined ? {} : { location }) });
@@ -146,6 +152,20 @@ describe("the Graph probe kind", () => {
     const crowded = await withProbe(graphKind, profile, 4, (probe) => probe.checkEndpoints({ readiness: false, alongside: due }));
     expect(crowded.testMailboxChecks?.map((c) => c.address)).toEqual(cloudMailboxes.slice(0, 4));
     expect(sim.counters.graph.batches).toBe(1);
+  });
+
+  it("names an expired client secret at the token step with what to do and the setting that holds it, not Exchange's permissions", async () => {
+    const profile = profileOf({ auth: { kind: "oauth", tenantId: tenant, clientId: expiredApp.clientId, clientSecretSetting: "TAILSPIN_GRAPH_SECRET" } });
+    const opened = await graphKind.open(profile, { maxConnections: 2 }, environment({ env: { TAILSPIN_GRAPH_SECRET: expiredApp.secret } }));
+    if (!opened.ok) throw new Error(opened.failure.message);
+    const run = await opened.value.checkEndpoints({ readiness: false }).finally(() => opened.value.close());
+    const token = run.steps[0]!;
+    expect(token).toMatchObject({ step: "token", ok: false, error: { category: "auth-failed", code: "AADSTS7000222" } });
+    const advice = !token.ok && token.ok !== null ? token.error.remediation : "";
+    expect(advice).toContain("client secret has expired");
+    expect(advice).toContain("`TAILSPIN_GRAPH_SECRET`");
+    expect(advice).not.toContain("full_access_as_app");
+    expect(JSON.stringify(run)).not.toContain(expiredApp.secret);
   });
 
   it("leaves readiness out when the cycle asks it to, and then sends EWS nothing", async () => {

@@ -25,6 +25,7 @@ export function renderReport(report: TestConnectionReport, name: string): string
     const url = "url" in step && step.url ? `  ${step.url}` : "";
     lines.push(`  ${mark[String(step.ok) as keyof typeof mark]}  ${step.step.padEnd(13)}${time.padStart(9)}${url}`);
     if (step.ok !== null && step.step === "mailbox" && step.address !== undefined) lines.push(`        opened ${step.address}, ${addressFrom[step.addressFrom ?? "requested"]}`);
+    if (step.ok === false && step.step === "autodiscover" && step.address !== undefined) lines.push(`        looked up ${step.address}, ${addressFrom[step.addressFrom ?? "requested"]}`);
     if (step.ok === false) lines.push(...describe(step.error, "        "));
   }
   if (report.mailboxes.length > 0) {

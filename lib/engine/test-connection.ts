@@ -37,10 +37,10 @@ export async function testConnection(session: ProbeSession, options: TestConnect
     );
     return outcome.ok;
   };
-  const run = async (step: StepName, body: () => Promise<StepOutcome>) => {
+  const run = async (step: StepName, body: () => Promise<StepOutcome>, on: (url?: string) => StepTarget = urlOnly) => {
     const t = performance.now();
     const outcome = await body();
-    return push(step, outcome, Math.round(performance.now() - t));
+    return push(step, outcome, Math.round(performance.now() - t), on);
   };
   const skip = (step: StepName) => steps.push({ step, ok: null, elapsedMs: 0 });
 
@@ -61,13 +61,18 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   let at: EwsLocation | undefined;
   if (testAddress === undefined) passed = await run("autodiscover", async () => ({ ok: false, error: noAddress(session) }));
   else if (profile.autodiscover) {
-    passed = await run("autodiscover", async () => {
-      const found = await discover(session, testAddress);
-      if (!found.ok) return { ok: false, error: found.failure };
-      at = found.value;
-      server = found.value.server;
-      return { ok: true, url: found.value.via };
-    });
+    // The step names the mailbox it looked up: a hybrid profile's Test Connection has another on the Graph side.
+    passed = await run(
+      "autodiscover",
+      async () => {
+        const found = await discover(session, testAddress);
+        if (!found.ok) return { ok: false, error: found.failure };
+        at = found.value;
+        server = found.value.server;
+        return { ok: true, url: found.value.via };
+      },
+      target,
+    );
   } else {
     // Autodiscover is off: the step checks that the configured EWS URL answers over HTTPS, which the EWS step's
     // own request shows; only when that request got no answer does an anonymous GET tell the two steps apart.

@@ -118,6 +118,8 @@ describe("exchange-sync-monitor test-connection", () => {
     const byProfile = await run(["--profile", "fabrikam-ex2019.json", "--json"]);
     const mailboxStep = JSON.parse(byProfile.out).steps.find((s: { step: string }) => s.step === "mailbox");
     expect(mailboxStep).toMatchObject({ address: "ivan@fabrikam.com", addressFrom: "first-approved-mailbox" });
+    // Autodiscover looked that mailbox up: its step names it too.
+    expect(JSON.parse(byProfile.out).steps[0]).toMatchObject({ step: "autodiscover", address: "ivan@fabrikam.com", addressFrom: "first-approved-mailbox" });
     const text = await run(["--profile", "fabrikam-ex2019.json"]);
     expect(text.out).toContain("opened ivan@fabrikam.com, the profile's first approved mailbox (give --mailbox to test another)");
     const requested = await run(["--profile", "fabrikam-ex2019.json", "--mailbox", "niaj@fabrikam.com"]);

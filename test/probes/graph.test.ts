@@ -307,6 +307,8 @@ describe("the hybrid probe kind", () => {
       ["ews", true, "mail.tailspintoys.com"],
       ["mailbox", true, "mail.tailspintoys.com"],
     ]);
+    // Each side's mailbox steps name the mailbox they opened (Autodiscover is off here: its step checks the URL).
+    expect(run.steps.map((s) => ("address" in s ? s.address : undefined))).toEqual([undefined, undefined, cloudMailboxes[0], undefined, onPrem, onPrem]);
     expect(run.mailboxes.map((m) => [m.address, m.ok])).toEqual([
       [onPrem, true],
       [cloudMailboxes[0], true],

@@ -61,7 +61,7 @@ function word(status: ChannelStatus): string {
 
 const ewsWords: Record<Readiness["ews"], string> = {
   allowed: "allowed: EWS answers the app (until the shutdown)",
-  "blocked-by-policy": "BLOCKED BY POLICY: the app is not on the tenant's EWS allow list (EWSAllowedAppIDs)",
+  "blocked-by-policy": "BLOCKED BY POLICY: the app is not on the tenant's EWS app-ID allow list (EwsAllowedAppIDs), or a User-Agent policy refuses it",
   disabled: "DISABLED: EWS is switched off for this user or tenant (EWSEnabled False)",
   "not-checked": "not checked",
 };

@@ -39,8 +39,9 @@ export function signInRemediation(code: string, app: SignInContext): string {
       return `The app's client secret has expired. In the ${where}, create a new client secret and put its value (not its secret ID) in ${setting}; the next cycle signs in with it.`;
     case "AADSTS7000215":
       return `Microsoft Entra refused the app's client secret. ${setting[0]!.toUpperCase()}${setting.slice(1)} must hold the secret's value (not its secret ID) of app ${app.clientId}; if it was rotated, create a new one in the ${where}.`;
-    case "AADSTS700027":
     case "AADSTS700024":
+      return `Microsoft Entra refused the app's certificate assertion as outside its valid time: this machine's clock is probably wrong. Check its time synchronization (NTP).`;
+    case "AADSTS700027":
       return `Microsoft Entra refused the app's certificate. Upload the certificate (its public part) in the ${where}, check it has not expired, and that ${setting} names the PEM file holding it and its private key.`;
     case "AADSTS700016":
       return `Tenant ${app.tenantId} has no app ${app.clientId}. Check the profile's clientId and tenantId; an app registered in another tenant needs admin consent in this one.`;
@@ -117,13 +118,14 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
     case "access-denied":
       if (context.ewsPolicy === "blocked-by-policy") {
         const app = context.clientId ?? "<client id>";
-        return `Exchange Online's EWS answers only the apps on the tenant's allow list, and app ${app} is not on it (X-EWS-Policy-Reason). See the list with \`Get-OrganizationConfig | fl EWSEnabled,EWSAllowedAppIDs\` and add the app to it, keeping the IDs already there: \`Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}"\` (a change can take up to a day). EWS in Exchange Online stops for every app on April 1, 2027: move the profile to Microsoft Graph.`;
+        return `Exchange Online's EWS refused app ${app} by policy (X-EWS-Policy-Reason): it is not on the tenant's app-ID allow list, or the User-Agent policy refuses it. See the allow list with \`Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs\` and add the app, keeping the IDs already there (one comma-separated string that a write replaces whole): \`Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}"\`; check the User-Agent policy with \`Get-OrganizationConfig | fl EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList\`. A change can take up to a day. EWS in Exchange Online stops for every app on April 1, 2027: move the profile to Microsoft Graph.`;
       }
       if (context.ewsPolicy === "disabled") {
-        return `EWS is switched off in Exchange Online for the tenant or for ${mailbox} (X-EWS-Policy-Reason). Turn it on with \`Set-OrganizationConfig -EWSEnabled $true\` or \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`, or move the profile to Microsoft Graph: EWS in Exchange Online stops for every app on April 1, 2027.`;
+        const app = context.clientId ?? "<client id>";
+        return `EWS is switched off in Exchange Online for the tenant or for ${mailbox} (X-EWS-Policy-Reason). Check both, since a mailbox's setting does not override the tenant's: \`Get-OrganizationConfig | fl EwsEnabled\` and \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`; turn on whichever is off (\`Set-OrganizationConfig -EWSEnabled $true\`, \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`) and put app ${app} on the app-ID allow list, since only listed apps get through once EWS is on (\`Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs\`, then \`Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}"\`). Or move the profile to Microsoft Graph: EWS in Exchange Online stops for every app on April 1, 2027.`;
       }
       return context.serverType === "exchange-online" || context.serverType === "exchange-online-hybrid"
-        ? `Exchange Online refused access: EWS is probably disabled for the organisation or the mailbox (\`Set-OrganizationConfig -EwsEnabled $true\`, \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`), or the app is not on the EWS allow-list (EwsApplicationAccessPolicy: \`Get-OrganizationConfig | fl Ews*\`).`
+        ? `Exchange Online refused access: EWS is probably off for the organisation or the mailbox (\`Get-OrganizationConfig | fl EwsEnabled\`, \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`), or the app is not on the app-ID allow list (\`Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs\`) or is refused by the User-Agent policy (\`Get-OrganizationConfig | fl EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList\`).`
         : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of ${context.username ?? "the service account"} (\`Get-MailboxFolderPermission -Identity ${identity}:\\Calendar\`) and any EWS access policy (\`Get-CASMailbox -Identity ${identity} | fl Ews*\`).`;
     case "server-busy":
       return "Exchange is throttling or busy. The check will be tried again after the delay the server asked for; if it persists, review the throttling policy of the service account.";
@@ -139,7 +141,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       return `Microsoft Graph cannot reach ${mailbox}: the mailbox is inactive, soft-deleted, or hosted on-premises (MailboxNotEnabledForRESTAPI). Check it with \`Get-Mailbox -Identity ${identity} | fl RecipientTypeDetails\` (on-premises it shows as a RemoteUserMailbox / MailUser in Exchange Online). For a hybrid profile, mark the mailbox's location "on-premises" so it is probed through EWS on-premises.`;
     case "access-policy-denied": {
       const app = context.clientId ?? "<client id>";
-      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what app ${app} may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${app}\` (or \`Test-ServicePrincipalAuthorization -Identity ${app} -Resource ${identity}\` for RBAC for Applications). Find the policy's group with \`Get-ApplicationAccessPolicy | Where-Object AppId -eq "${app}"\` and add the mailbox to it (\`Add-DistributionGroupMember -Identity <that group> -Member ${identity}\`), or widen the management scope of the app's role assignments (\`Set-ManagementScope\`).`;
+      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what app ${app} may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${app}\` (or \`Test-ServicePrincipalAuthorization -Identity ${app} -Resource ${identity}\` for RBAC for Applications). Find the policy with \`Get-ApplicationAccessPolicy | Where-Object AppId -eq "${app}" | fl ScopeName,AccessRight\`: for RestrictAccess add the mailbox to its group (\`Add-DistributionGroupMember -Identity <ScopeName> -Member ${identity}\`), for DenyAccess take it out (\`Remove-DistributionGroupMember\`); or widen the management scope of the app's role assignments (\`Set-ManagementScope\`).`;
     }
     case "permission-missing": {
       const permission = context.permission ?? "that this request needs";
@@ -148,7 +150,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       // RBAC for Applications has roles for mail, calendars, contacts and mailbox settings; To Do and MailboxConfigItem stay Entra permissions.
       const rbac = permission.startsWith("Tasks.") || permission.startsWith("MailboxConfigItem.") || context.permission === undefined
         ? ""
-        : `; or, to limit it to some mailboxes, assign it through RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal object id> -Role "Application ${permission}" -CustomResourceScope <management scope>\`)`;
+        : `; or, to limit it to some mailboxes, assign it through RBAC for Applications instead (after \`New-ServicePrincipal\` for the app: \`New-ManagementRoleAssignment -App <service principal object id> -Role "Application ${permission}" -CustomResourceScope <management scope>\`), and then remove the Entra grant, which covers every mailbox`;
       return `App ${app} lacks the Microsoft Graph application permission ${permission} for ${mailbox}. ${entra}${rbac}. Server-side synchronization needs ${syncPermissions}.`;
     }
   }

@@ -35,7 +35,8 @@ describe("remediation texts", () => {
     expect(signInRemediation("AADSTS700016", app)).toContain("Tenant t-1 has no app c-1");
     expect(signInRemediation("AADSTS90002", app)).toContain("no tenant t-1");
     expect(signInRemediation("AADSTS999999", app)).toContain("(AADSTS999999)");
-    for (const code of ["AADSTS7000222", "AADSTS7000215", "AADSTS700027", "AADSTS700016", "AADSTS90002", "AADSTS7000112", "X"]) {
+    expect(signInRemediation("AADSTS700024", app)).toContain("clock");
+    for (const code of ["AADSTS7000222", "AADSTS7000215", "AADSTS700027", "AADSTS700024", "AADSTS700016", "AADSTS90002", "AADSTS7000112", "X"]) {
       const text = signInRemediation(code, app);
       expect((text.match(/`/g) ?? []).length % 2).toBe(0);
       expect(text).not.toMatch(/Exchange Online refused|full_access_as_app/);

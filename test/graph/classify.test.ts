@@ -12,7 +12,7 @@ describe("Graph error classification", () => {
     [404, "ErrorInvalidUser", "The requested user 'jdoe@contoso.com' is invalid.", "mailbox-not-found", /jdoe@contoso.com/],
     [404, "ResourceNotFound", "Resource could not be discovered.", "mailbox-not-found", /primary SMTP address/],
     [404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.", "mailbox-not-in-cloud", /Get-Mailbox -Identity jdoe@contoso.com \| fl RecipientTypeDetails/],
-    [403, "ErrorAccessDenied", "Access to OData is disabled.", "access-policy-denied", /Test-ApplicationAccessPolicy -Identity jdoe@contoso.com -AppId 0f4c8a2e.*Get-ApplicationAccessPolicy.*Add-DistributionGroupMember -Identity <that group> -Member jdoe@contoso.com/],
+    [403, "ErrorAccessDenied", "Access to OData is disabled.", "access-policy-denied", /Test-ApplicationAccessPolicy -Identity jdoe@contoso.com -AppId 0f4c8a2e.*Get-ApplicationAccessPolicy.*Add-DistributionGroupMember -Identity <ScopeName> -Member jdoe@contoso.com.*DenyAccess/],
     [403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.", "permission-missing", /Calendars\.ReadWrite.*admin consent/],
     [403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "permission-missing", /Calendars\.ReadWrite/],
     [401, "InvalidAuthenticationToken", "Access token validation failure.", "auth-failed", /Microsoft Graph refused the app's token/],

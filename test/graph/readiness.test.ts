@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildReadiness, ewsDaysLeft, ewsReadinessFrom, graphPermissionsFrom, monitorAppOf, speaksFor, speaksForText, syncGraphPermissions } from "../../lib/graph/readiness.js";
+import { buildReadiness, ewsDaysLeft, ewsFixText, ewsReadinessFrom, graphPermissionsFrom, monitorAppOf, speaksFor, speaksForText, syncGraphPermissions } from "../../lib/graph/readiness.js";
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
@@ -103,6 +103,16 @@ describe("readiness", () => {
   });
 });
 
+describe("what to do about EWS until the shutdown", () => {
+  it("puts synchronization's own app on the allow list beside the monitor's when they differ", () => {
+    const monitor = { tenantId: "T", clientId: "MONITOR" };
+    const fix = ewsFixText({ ews: "blocked-by-policy", speaksFor: { kind: "monitor-app", app: monitor, syncApp: { tenantId: "T", clientId: "SYNC" } } });
+    expect(fix).toContain('-EWSAllowedAppIDs "<IDs already listed>,MONITOR,SYNC"');
+    expect(ewsFixText({ ews: "disabled", speaksFor: { kind: "sync-app", app: monitor } })).toMatch(/EWSEnabled \$true.*-EWSAllowedAppIDs "<IDs already listed>,MONITOR"/);
+    expect(ewsFixText({ ews: "allowed", speaksFor: { kind: "sync-app", app: monitor } })).toBeUndefined();
+  });
+});
+
 describe("an EWS 403 seen by the EWS check", () => {
   it("quotes X-EWS-Policy-Reason in the access-denied message", () => {
     const failure = classifyHttpStatus({ status: 403, headers: { "x-ews-policy-reason": "EWS is blocked by policy for this user or tenant" }, authUsed: "bearer" });
@@ -115,9 +125,13 @@ describe("an EWS 403 seen by the EWS check", () => {
     const blocked = classifyHttpStatus({ status: 403, headers: { "x-ews-policy-reason": "EWS is blocked by policy for this user or tenant" }, authUsed: "bearer", ctx });
     expect(blocked!.remediation).toContain('Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a"');
     expect(blocked!.remediation).toContain("April 1, 2027");
+    // The list reads empty without -RetrieveEwsOperationAccessPolicy, and the User-Agent policy can block as well.
+    expect(blocked!.remediation).toContain("Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs");
+    expect(blocked!.remediation).toContain("EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList");
     const disabled = classifyHttpStatus({ status: 403, headers: { "x-ews-policy-reason": "EWS is disabled for this user or tenant" }, authUsed: "bearer", ctx });
     expect(disabled!.remediation).toContain("Set-OrganizationConfig -EWSEnabled $true");
     expect(disabled!.remediation).toContain("Set-CASMailbox -Identity amara@wingtiptoys.com -EwsEnabled $true");
-    expect(disabled!.remediation).not.toContain("EWSAllowedAppIDs");
+    // Once EWS is on, only the apps on the allow list get through: the advice says so too.
+    expect(disabled!.remediation).toContain("-RetrieveEwsOperationAccessPolicy");
   });
 });

@@ -98,7 +98,9 @@ class RoutedProbe implements OpenProbe {
 
   #graphOptions(limit: Places): GraphCheckOptions {
     const context = { serverType: this.profile.serverType, signsInAs: "app" as const, clientId: this.credentials.clientId };
-    return { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
+    const options: GraphCheckOptions = { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
+    if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;
+    return options;
   }
 
   #configured: Map<string, MailboxConfig> | undefined;

@@ -14,9 +14,6 @@ import { inParallel } from "../util/in-parallel.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
 import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
 import type { Places } from "../util/places.js";
-import type { AppRef } from "../model/readiness.js";
-import { monitorAppOf, speaksFor } from "./readiness.js";
-import { readTokenClaims } from "./token-roles.js";
 
 export interface GraphMailbox {
   address: string;
@@ -47,11 +44,6 @@ export interface GraphCheckOptions {
   context?: RemediationContext;
   /** The secrets to redact from Graph's words: the run's own book (client secret, tokens) unless a probe shares one. */
   secrets?: SecretBook;
-  /**
-   * The app synchronization signs in as, when known. When the monitor signs in as that very app, a token without
-   * Mail.Send fails the outgoing channel: synchronization could not send, though Sent Items answers.
-   */
-  syncApp?: AppRef;
 }
 
 export type MailboxReport = (address: string, check: MailboxCheck) => Promise<void>;
@@ -171,11 +163,6 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     run.stats.retries++;
     pending = throttled;
   }
-  if (entries.some((e) => e.folder === "sentitems") && (await syncCannotSend(run))) {
-    for (const entry of entries) {
-      if (entry.folder === "sentitems" && outcomes.get(entry.id)?.ok === true) outcomes.set(entry.id, { ok: false, failure: sendNotGranted(run, entry.address) });
-    }
-  }
   const elapsedMs = Math.round(performance.now() - started);
   const checks = plans.map((plan) => {
     const byFolder = new Map<GraphFolder, FolderOutcome>();
@@ -183,28 +170,6 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     return mailboxCheckFrom(plan.address, plan.wanted, byFolder, run.cloud.todo, elapsedMs);
   });
   return { checks, transport };
-}
-
-/** The monitor signs in as synchronization's own app, and its token (cached: no request) has no Mail.Send. */
-async function syncCannotSend(run: GraphRun): Promise<boolean> {
-  const { syncApp, credentials, connections } = run.options;
-  if (syncApp === undefined) return false;
-  const token = await graphToken(connections, credentials, run.cloud, run.secrets);
-  if (!token.ok) return false;
-  const read = readTokenClaims(token.value);
-  if (!read.ok) return false;
-  const monitor = monitorAppOf({ tenantId: credentials.tenantId, clientId: credentials.clientId }, read.claims.tenantId);
-  return speaksFor(monitor, syncApp).kind === "sync-app" && !read.claims.roles.includes("Mail.Send");
-}
-
-function sendNotGranted(run: GraphRun, address: string): Failure {
-  const clientId = run.options.credentials.clientId;
-  return makeFailure("permission-missing", {
-    code: "MailSendNotGranted",
-    message: `The token of app ${clientId}, which synchronization signs in as, has no Mail.Send: synchronization cannot send mail for ${address} (its Sent Items answered).`,
-    transient: false,
-    context: { ...run.options.context, api: "graph", host: run.cloud.graphHost, address, permission: "Mail.Send", clientId },
-  });
 }
 
 async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[]): Promise<Sent> {

@@ -98,9 +98,7 @@ class RoutedProbe implements OpenProbe {
 
   #graphOptions(limit: Places): GraphCheckOptions {
     const context = { serverType: this.profile.serverType, signsInAs: "app" as const, clientId: this.credentials.clientId };
-    const options: GraphCheckOptions = { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
-    if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;
-    return options;
+    return { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
   }
 
   #configured: Map<string, MailboxConfig> | undefined;

@@ -7,25 +7,20 @@ import { ewsOnlineKind, graphKind, hybridKind } from "../../lib/probes/graph.js"
 import type { OpenProbe, ProbeEnvironment, ProbeKind } from "../../lib/probes/kind.js";
 import { splitLimit } from "../../lib/probes/routed.js";
 import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
-import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, syncRoles, tenant } from "../graph/support.js";
+import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, tenant } from "../graph/support.js";
 import { enabledMailbox } from "../support/mailbox-record.js";
 
 const onPrem = "onprem@tailspintoys.com";
 
 /** The Graph test organisation, with its on-premises server taking the app's tokens (hybrid modern authentication). */
 const expiredApp = { clientId: "3c4d5e6f-7a8b-4c9d-8e0f-0000000000e1", secret: throwawaySecret("graph-expired-secret") };
-const noSendApp = { clientId: "3c4d5e6f-7a8b-4c9d-8e0f-0000000000e2", secret: throwawaySecret("graph-no-send") };
 
 function hybridOrg(): OrgSpec {
   const spec = graphOrg();
   return {
     ...spec,
     servers: spec.servers.map((s) => (s.name === "mail.tailspintoys.com" ? { ...s, auth: ["bearer"] } : s)),
-    oauthApps: [
-      ...(spec.oauthApps ?? []),
-      { tenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true },
-      { tenant, clientId: noSendApp.clientId, clientSecret: noSendApp.secret, impersonation: "all", roles: ["full_access_as_app", ...syncRoles.filter((r) => r !== "Mail.Send")] },
-    ],
+    oauthApps: [...(spec.oauthApps ?? []), { tenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true }],
   };
 }
 
@@ -171,30 +166,6 @@ describe("the Graph probe kind", () => {
     expect(advice).toContain("`TAILSPIN_GRAPH_SECRET`");
     expect(advice).not.toContain("full_access_as_app");
     expect(JSON.stringify(run)).not.toContain(expiredApp.secret);
-  });
-
-  it("fails the outgoing channel when synchronization's own app has no Mail.Send, and only then", async () => {
-    const auth = { kind: "oauth" as const, tenantId: tenant, clientId: noSendApp.clientId, clientSecretSetting: "NO_SEND_SECRET" };
-    const records = cloudMailboxes.slice(0, 2).map((a) => enabledMailbox("tailspin", a));
-    const checkAs = async (syncApp?: { tenantId: string; clientId: string }) => {
-      const opened = await graphKind.open(profileOf({ auth, ...(syncApp === undefined ? {} : { syncApp }) }), { maxConnections: 2 }, environment({ env: { NO_SEND_SECRET: noSendApp.secret } }));
-      if (!opened.ok) throw new Error(opened.failure.message);
-      try {
-        return [...(await checkAll(opened.value, records, 2)).values()].map(([, check]) => check);
-      } finally {
-        await opened.value.close();
-      }
-    };
-    // Synchronization signs in as this very app: it could not send, though Sent Items answers.
-    for (const check of await checkAs({ tenantId: tenant, clientId: noSendApp.clientId.toUpperCase() })) {
-      expect(check).toMatchObject({ ok: false, channels: { incoming: "success", outgoing: "failure", appointmentsContactsTasks: "success" } });
-      expect(!check.ok && check.error).toMatchObject({ category: "permission-missing", code: "MailSendNotGranted", transient: false });
-      expect(!check.ok && check.error.remediation).toContain("Application permissions > Mail.Send");
-    }
-    // Another app, or none named: the monitor's own token says nothing of synchronization's.
-    for (const syncApp of [{ tenantId: tenant, clientId: fullApp.clientId }, undefined]) {
-      expect((await checkAs(syncApp)).map((c) => c.ok)).toEqual([true, true]);
-    }
   });
 
   it("leaves readiness out when the cycle asks it to, and then sends EWS nothing", async () => {

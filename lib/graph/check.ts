@@ -14,6 +14,9 @@ import { inParallel } from "../util/in-parallel.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
 import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
 import type { Places } from "../util/places.js";
+import type { AppRef } from "../model/readiness.js";
+import { monitorAppOf, speaksFor } from "./readiness.js";
+import { readTokenClaims } from "./token-roles.js";
 
 export interface GraphMailbox {
   address: string;
@@ -44,6 +47,8 @@ export interface GraphCheckOptions {
   context?: RemediationContext;
   /** The secrets to redact from Graph's words: the run's own book (client secret, tokens) unless a probe shares one. */
   secrets?: SecretBook;
+  /** The app synchronization signs in as, when known: its missing Mail.Send is noted on the outgoing channel. */
+  syncApp?: AppRef;
 }
 
 export type MailboxReport = (address: string, check: MailboxCheck) => Promise<void>;
@@ -129,7 +134,8 @@ export interface BatchResult {
   transport: Transport;
 }
 
-type Sent = { kind: "answers"; answers: Map<string, ItemAnswer> } | { kind: "failed"; failure: Failure };
+/** `token`: the access token the batch went with (its roles tell what Entra granted). */
+type Sent = { kind: "answers"; answers: Map<string, ItemAnswer>; token: string } | { kind: "failed"; failure: Failure };
 
 /** Up to four mailboxes in one batch, throttled items sent again; one MailboxCheck per mailbox. */
 export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox[]): Promise<BatchResult> {
@@ -144,9 +150,11 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
   let transport: Transport = { ok: true, url };
   let pending: BatchEntry[] = entries;
   let waited = 0;
+  let token: string | undefined;
   for (let attempt = 1; pending.length > 0; attempt++) {
     const sent = await sendBatch(run, url, pending);
     transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
+    if (sent.kind === "answers") token = sent.token;
     const throttled: BatchEntry[] = [];
     let wait = 0;
     for (const entry of pending) {
@@ -169,7 +177,24 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     for (const entry of entries) if (entry.address === plan.address) byFolder.set(entry.folder, outcomes.get(entry.id)!);
     return mailboxCheckFrom(plan.address, plan.wanted, byFolder, run.cloud.todo, elapsedMs);
   });
-  return { checks, transport };
+  const sendNote = token === undefined ? undefined : mailSendNote(run, token);
+  const noted = sendNote === undefined ? checks : checks.map((c) => (c.channels.outgoing === "success" ? { ...c, notes: [...(c.notes ?? []), sendNote] } : c));
+  return { checks: noted, transport };
+}
+
+/**
+ * Sent Items answers with Mail.ReadWrite alone, so the outgoing channel cannot show whether synchronization may send.
+ * When the monitor signs in as synchronization's own app and its token has no Mail.Send, the check says so, as a
+ * note, not a failure: a permission given through RBAC for Applications is not in the token.
+ */
+function mailSendNote(run: GraphRun, token: string): string | undefined {
+  const { syncApp, credentials } = run.options;
+  if (syncApp === undefined) return undefined;
+  const read = readTokenClaims(token);
+  if (!read.ok) return undefined;
+  const monitor = monitorAppOf({ tenantId: credentials.tenantId, clientId: credentials.clientId }, read.claims.tenantId);
+  if (speaksFor(monitor, syncApp).kind !== "sync-app" || read.claims.roles.some((r) => r.toLowerCase() === "mail.send")) return undefined;
+  return `The token of app ${credentials.clientId}, which synchronization signs in as, has no Mail.Send: unless it is granted through RBAC for Applications, synchronization cannot send mail. Grant Microsoft Graph > Application permissions > Mail.Send with admin consent.`;
 }
 
 async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[]): Promise<Sent> {
@@ -191,7 +216,7 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   if (status === 401) forgetGraphToken(credentials, run.cloud, token.value);
   if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context, Date.now(), run.secrets.redact) };
   const parsed = parseBatchAnswer(body, context);
-  return parsed.ok ? { kind: "answers", answers: parsed.answers } : { kind: "failed", failure: parsed.failure };
+  return parsed.ok ? { kind: "answers", answers: parsed.answers, token: token.value } : { kind: "failed", failure: parsed.failure };
 }
 
 const entitySchema = z.object({ id: z.string().min(1) });

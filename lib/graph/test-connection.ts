@@ -61,7 +61,6 @@ export interface GraphConnectionTestOptions extends GraphCheckOptions {
   /** The mailboxes to check; the first is Test Connection's test mailbox. */
   mailboxes: GraphMailbox[];
   checkEws?: boolean;
-  syncApp?: AppRef;
   now?: Date;
 }
 

@@ -98,7 +98,9 @@ class RoutedProbe implements OpenProbe {
 
   #graphOptions(limit: Places): GraphCheckOptions {
     const context = { serverType: this.profile.serverType, signsInAs: "app" as const, clientId: this.credentials.clientId };
-    return { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
+    const options: GraphCheckOptions = { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
+    if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;
+    return options;
   }
 
   #configured: Map<string, MailboxConfig> | undefined;
@@ -172,7 +174,7 @@ class RoutedProbe implements OpenProbe {
       // Each carried as its record says (the channels it wants), not as the profile listed it.
       const alongside = uniqueMailboxes((options.alongside ?? []).filter((m) => !asked.includes(m.address.toLowerCase()) && this.#apiOf(m.address) === "graph")).slice(0, room);
       const list = [...asked.map((address) => ({ address, wanted: this.#wantedOf(address) })), ...alongside];
-      const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness, ...(this.profile.syncApp === undefined ? {} : { syncApp: this.profile.syncApp }) });
+      const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness });
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && chosen !== undefined ? { ...s, ...chosen } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
       const opened = new Set([testAddress, ...alongside.map((m) => m.address)]);

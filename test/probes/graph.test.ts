@@ -7,20 +7,25 @@ import { ewsOnlineKind, graphKind, hybridKind } from "../../lib/probes/graph.js"
 import type { OpenProbe, ProbeEnvironment, ProbeKind } from "../../lib/probes/kind.js";
 import { splitLimit } from "../../lib/probes/routed.js";
 import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
-import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, tenant } from "../graph/support.js";
+import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, syncRoles, tenant } from "../graph/support.js";
 import { enabledMailbox } from "../support/mailbox-record.js";
 
 const onPrem = "onprem@tailspintoys.com";
 
 /** The Graph test organisation, with its on-premises server taking the app's tokens (hybrid modern authentication). */
 const expiredApp = { clientId: "3c4d5e6f-7a8b-4c9d-8e0f-0000000000e1", secret: throwawaySecret("graph-expired-secret") };
+const noSendApp = { clientId: "3c4d5e6f-7a8b-4c9d-8e0f-0000000000e2", secret: throwawaySecret("graph-no-send") };
 
 function hybridOrg(): OrgSpec {
   const spec = graphOrg();
   return {
     ...spec,
     servers: spec.servers.map((s) => (s.name === "mail.tailspintoys.com" ? { ...s, auth: ["bearer"] } : s)),
-    oauthApps: [...(spec.oauthApps ?? []), { tenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true }],
+    oauthApps: [
+      ...(spec.oauthApps ?? []),
+      { tenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true },
+      { tenant, clientId: noSendApp.clientId, clientSecret: noSendApp.secret, impersonation: "all", roles: ["full_access_as_app", ...syncRoles.filter((r) => r !== "Mail.Send")] },
+    ],
   };
 }
 
@@ -166,6 +171,35 @@ describe("the Graph probe kind", () => {
     expect(advice).toContain("`TAILSPIN_GRAPH_SECRET`");
     expect(advice).not.toContain("full_access_as_app");
     expect(JSON.stringify(run)).not.toContain(expiredApp.secret);
+  });
+
+  it("notes on the outgoing channel that synchronization's own app has no Mail.Send in its token, without failing it", async () => {
+    const auth = { kind: "oauth" as const, tenantId: tenant, clientId: noSendApp.clientId, clientSecretSetting: "NO_SEND_SECRET" };
+    const outgoingOff = enabledMailbox("tailspin", cloudMailboxes[2]!, { wanted: { incoming: true, outgoing: false, appointmentsContactsTasks: true } });
+    const records = [...cloudMailboxes.slice(0, 2).map((a) => enabledMailbox("tailspin", a)), outgoingOff];
+    const checkAs = async (syncApp?: { tenantId: string; clientId: string }) => {
+      const opened = await graphKind.open(profileOf({ auth, ...(syncApp === undefined ? {} : { syncApp }) }), { maxConnections: 2 }, environment({ env: { NO_SEND_SECRET: noSendApp.secret } }));
+      if (!opened.ok) throw new Error(opened.failure.message);
+      try {
+        return new Map([...(await checkAll(opened.value, records, 2)).values()].map(([record, check]) => [record.address, check]));
+      } finally {
+        await opened.value.close();
+      }
+    };
+    // Synchronization signs in as this very app: the channel passes (Sent Items answers; an RBAC grant is not in the
+    // token), and the check says what the token lacks.
+    const same = await checkAs({ tenantId: tenant, clientId: noSendApp.clientId.toUpperCase() });
+    for (const address of cloudMailboxes.slice(0, 2)) {
+      const check = same.get(address)!;
+      expect(check).toMatchObject({ ok: true, channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" } });
+      expect(check.notes).toEqual([expect.stringMatching(/^The token of app 3c4d5e6f-.*has no Mail\.Send: unless it is granted through RBAC for Applications/)]);
+    }
+    expect(same.get(outgoingOff.address)!.notes).toBeUndefined();
+    expect(sim.counters.requestCount("login.microsoftonline.com", `/${tenant}/oauth2/v2.0/token`)).toBe(1);
+    // Another app, or none named: the monitor's own token says nothing of synchronization's.
+    for (const syncApp of [{ tenantId: tenant, clientId: fullApp.clientId }, undefined]) {
+      expect([...(await checkAs(syncApp)).values()].map((c) => [c.ok, c.notes])).toEqual([[true, undefined], [true, undefined], [true, undefined]]);
+    }
   });
 
   it("leaves readiness out when the cycle asks it to, and then sends EWS nothing", async () => {

@@ -54,8 +54,8 @@ export class ProbeSession {
     const auth = this.profile.auth;
     const context: RemediationContext = { serverType: this.profile.serverType, signsInAs: auth.kind === "oauth" ? "app" : "service-account", ...extra };
     if (auth.kind === "oauth") context.clientId = auth.clientId;
-    if (this.profile.auth.username !== undefined) context.username = this.profile.auth.username;
-    const setting = this.profile.auth.kind === "oauth" ? this.profile.auth.clientSecretSetting : this.profile.auth.passwordSetting;
+    if (auth.username !== undefined) context.username = auth.username;
+    const setting = auth.kind === "oauth" ? auth.clientSecretSetting : auth.passwordSetting;
     if (setting !== undefined) context.secretSetting = setting;
     return context;
   }

@@ -58,7 +58,7 @@ export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
     const policy = header(answer.headers, "x-ews-policy-reason");
     const switchedOff = policy === undefined ? undefined : ewsPolicyOf(policy);
     const message = `HTTP 403 Forbidden${policy ? `; X-EWS-Policy-Reason: ${clip(policy, 200)}` : ""}${diag}${bodyWords(input)}`;
-    return switchedOff === undefined ? fail("access-denied", message) : makeFailure("access-denied", { code, message, context: { ...ctx, ewsPolicy: switchedOff } });
+    return fail("access-denied", message, switchedOff === undefined ? {} : { context: { ...ctx, ewsPolicy: switchedOff } });
   }
   if (status === 429 || status === 503) {
     const retryAfterMs = retryAfter(header(answer.headers, "retry-after"), answer.now ?? Date.now());

@@ -15,7 +15,7 @@ import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-r
 import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
 import type { Places } from "../util/places.js";
 import type { AppRef } from "../model/readiness.js";
-import { monitorAppOf, speaksFor } from "./readiness.js";
+import { graphPermissionsFrom, monitorAppOf, speaksFor } from "./readiness.js";
 import { readTokenClaims } from "./token-roles.js";
 
 export interface GraphMailbox {
@@ -193,7 +193,7 @@ function mailSendNote(run: GraphRun, token: string): string | undefined {
   const read = readTokenClaims(token);
   if (!read.ok) return undefined;
   const monitor = monitorAppOf({ tenantId: credentials.tenantId, clientId: credentials.clientId }, read.claims.tenantId);
-  if (speaksFor(monitor, syncApp).kind !== "sync-app" || read.claims.roles.some((r) => r.toLowerCase() === "mail.send")) return undefined;
+  if (speaksFor(monitor, syncApp).kind !== "sync-app" || !graphPermissionsFrom(read.claims.roles).missing.some((p) => p === "Mail.Send")) return undefined;
   return `The token of app ${credentials.clientId}, which synchronization signs in as, has no Mail.Send: unless it is granted through RBAC for Applications, synchronization cannot send mail. Grant Microsoft Graph > Application permissions > Mail.Send with admin consent.`;
 }
 

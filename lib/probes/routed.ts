@@ -16,7 +16,7 @@ import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
 import type { CheckEndpointsOptions, ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
-import { lastStartedOfEach, limitOf, tellLastStarted, withLastStarted, withLimit, type Places } from "../util/places.js";
+import { lastStartedOfEach, limitOf, withLastStarted, withLimit, type Places } from "../util/places.js";
 
 /** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
 export type Route = (profile: Profile, mailbox: Pick<MailboxConfig, "location"> | undefined, cachedEwsUrl?: string) => ProbeApi;
@@ -244,12 +244,13 @@ class RoutedProbe implements OpenProbe {
       viaEws.length === 0 ? Promise.resolve() : checkEwsMailboxes(this.#session, viaEws, ewsLimit, (record, check) => onChecked(record, publicCheck(check)));
     const split = splitLimit(limit, Math.ceil(viaGraph.length / mailboxesPerBatch), viaEws.length);
     // The cycle hears that the last request has started once both wires have started theirs.
-    const both = viaGraph.length > 0 && viaEws.length > 0;
-    const [graphStarted, ewsStarted] = both ? lastStartedOfEach(places, 2) : [() => tellLastStarted(places), () => tellLastStarted(places)];
+    const hooks = lastStartedOfEach(places, viaGraph.length > 0 && viaEws.length > 0 ? 2 : 1);
+    const graphStarted = hooks[0]!;
+    const ewsStarted = hooks.at(-1)!;
     if (split.kind === "one-after-the-other") {
-      await graphPart(withLastStarted(places, graphStarted!));
-      await ewsPart(withLastStarted(viaGraph.length === 0 ? places : limit, ewsStarted!));
-    } else await Promise.all([graphPart(withLastStarted(withLimit(places, split.graph), graphStarted!)), ewsPart(withLastStarted(split.ews, ewsStarted!))]);
+      await graphPart(withLastStarted(places, graphStarted));
+      await ewsPart(withLastStarted(viaGraph.length === 0 ? places : limit, ewsStarted));
+    } else await Promise.all([graphPart(withLastStarted(withLimit(places, split.graph), graphStarted)), ewsPart(withLastStarted(split.ews, ewsStarted))]);
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 

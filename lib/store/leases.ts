@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
+import type { AppTable } from "./storage.js";
 import { odata } from "@azure/data-tables";
 import { ignoreGoneOrChanged, statusOf } from "./batch.js";
 import { encodeKeyPart } from "./keys.js";
@@ -44,7 +45,7 @@ const legacyRowKey = "connections";
  */
 const releaseMarginMs = 10_000;
 
-async function listSlots(table: TableClient, partitionKey: string): Promise<StoredSlot[]> {
+async function listSlots(table: AppTable, partitionKey: string): Promise<StoredSlot[]> {
   const rows = await allRows<SlotEntity>(table, odata`PartitionKey eq ${partitionKey} and RowKey ge ${slotPrefix} and RowKey lt ${"slot."}`);
   return rows.map((r) => ({ index: Number(r.rowKey!.slice(slotPrefix.length)), holder: r.holder, label: r.label, expiresAt: Number(r.expiresAt), takenAt: Number(r.takenAt), etag: r.etag }));
 }

@@ -1,4 +1,5 @@
-import type { TableClient, TableServiceClientOptions } from "@azure/data-tables";
+import type { TableClient, TableEntityResult, TableServiceClientOptions, TransactionAction } from "@azure/data-tables";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { QueueClient, StoragePipelineOptions } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { StorageTarget } from "../config/settings.js";
@@ -49,8 +50,14 @@ export class PendingRequests {
   }
 }
 
+/**
+ * The SDK's table client, whose transactions are written by the app (lib/store/transaction.ts), with the app's own
+ * query reader beside it (lib/store/query.ts): every row a filter selects, as the SDK would list them.
+ */
+export type AppTable = TableClient & { rowsWhere<T extends object>(filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> };
+
 export interface Storage {
-  table(name: TableName): Promise<TableClient>;
+  table(name: TableName): Promise<AppTable>;
   queue(name: string): Promise<QueueClient>;
   readonly requests: RequestCounter;
   readonly pending: PendingRequests;
@@ -68,9 +75,12 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   const requests = new RequestCounter();
   const pending = new PendingRequests();
   const prefix = options.tablePrefix ?? "";
-  const tables = new Map<string, Promise<TableClient>>();
+  const tables = new Map<string, Promise<AppTable>>();
   const queues = new Map<string, Promise<QueueClient>>();
   let credential: Promise<TokenCredential> | undefined;
+  let http: Promise<HttpClient> | undefined;
+  /** The HTTP client of the app's own table requests (transactions and queries), one for all the storage's tables. */
+  const storageHttpClient = (): Promise<HttpClient> => (http ??= import("@azure/core-rest-pipeline").then(({ createDefaultHttpClient }) => createDefaultHttpClient()));
 
   const managedIdentity = (clientId?: string): Promise<TokenCredential> => {
     credential ??= import("@azure/identity").then(({ DefaultAzureCredential }) =>
@@ -106,7 +116,7 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   });
   const queueOptions: StoragePipelineOptions = { retryOptions: { maxTries: 4, tryTimeoutInMs: requestTimeoutMs, maxRetryDelayInMs: 5_000 } };
 
-  async function newTable(name: string): Promise<TableClient> {
+  async function newTable(name: string): Promise<AppTable> {
     // The SDKs load on first use: importing the app stays cheap (see app/main.ts).
     const { TableClient } = await import("@azure/data-tables");
     let client: TableClient | undefined;
@@ -122,15 +132,19 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
         break;
     }
     await create();
-    // A transaction's failure comes back inside its answer, past the pipeline: the same recreation, here.
-    const submit = client.submitTransaction.bind(client);
-    client.submitTransaction = (actions) =>
-      submit(actions).catch(async (error: unknown) => {
+    const [{ leanTransaction }, { queryRows }, http] = await Promise.all([import("./transaction.js"), import("./query.js"), storageHttpClient()]);
+    const table = client;
+    const bySdk = client.submitTransaction.bind(client);
+    const submit = (actions: TransactionAction[]) => leanTransaction(table, http, actions) ?? bySdk(actions);
+    // A failure the app reads from the answer itself comes back past the pipeline's policy: the same recreation, here.
+    const recreatingOnce = <R>(send: () => Promise<R>) => () =>
+      send().catch(async (error: unknown) => {
         if (errorCodeOf(error) !== "TableNotFound") throw error;
         await create();
-        return submit(actions);
+        return send();
       });
-    return client;
+    table.submitTransaction = (actions) => recreatingOnce(() => submit(actions))();
+    return Object.assign(table, { rowsWhere: <T extends object>(filter: string, select?: readonly string[]) => recreatingOnce(() => queryRows<T>(table, http, filter, select))() });
   }
 
   async function newQueue(name: string): Promise<QueueClient> {

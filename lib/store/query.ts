@@ -1,0 +1,67 @@
+import type { TableClient, TableEntityResult } from "@azure/data-tables";
+import { createHttpHeaders, createPipelineRequest, type HttpClient } from "@azure/core-rest-pipeline";
+import { accountUrlWith, refusal } from "./transaction.js";
+
+/**
+ * Every row a filter selects, page by page, read here and sent through the table client's own pipeline (as
+ * lib/store/transaction.ts writes). The SDK walks each page through a generic response mapper and then types each
+ * value; a cycle's first read is its shard's mailboxes, a thousand rows, and the checks wait on it. The rows come back
+ * as the SDK gives them: `partitionKey`, `rowKey`, `etag`, `timestamp`, each typed value converted as it converts it.
+ */
+export async function queryRows<T extends object>(client: TableClient, http: HttpClient, filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> {
+  const rows: TableEntityResult<T>[] = [];
+  const query = [`$top=1000`, ...(select === undefined ? [] : [`$select=${encodeURIComponent(select.filter((p) => p !== "etag" && p !== "odata.etag").map(wireName).join(","))}`]), `$filter=${encodeURIComponent(filter)}`];
+  let next: string[] = [];
+  do {
+    const request = createPipelineRequest({
+      url: accountUrlWith(client.url, `${client.tableName}()`, [...query, ...next].join("&")),
+      method: "GET",
+      headers: createHttpHeaders({ Accept: "application/json;odata=minimalmetadata", "x-ms-version": "2019-02-02", DataServiceVersion: "3.0" }),
+      allowInsecureConnection: client.url.startsWith("http://"),
+    });
+    const response = await client.pipeline.sendRequest(http, request);
+    const body = response.bodyAsText ?? "";
+    if (response.status !== 200) throw refusal(body, response.status, response);
+    for (const entity of pageOf(body)) rows.push(fromWire(entity) as TableEntityResult<T>);
+    const partition = response.headers.get("x-ms-continuation-NextPartitionKey");
+    const row = response.headers.get("x-ms-continuation-NextRowKey");
+    next = [...(partition === undefined ? [] : [`NextPartitionKey=${encodeURIComponent(partition)}`]), ...(row === undefined ? [] : [`NextRowKey=${encodeURIComponent(row)}`])];
+  } while (next.length > 0);
+  return rows;
+}
+
+const wireNames: Record<string, string> = { partitionKey: "PartitionKey", rowKey: "RowKey", timestamp: "Timestamp" };
+const appNames: Record<string, string> = { PartitionKey: "partitionKey", RowKey: "rowKey", Timestamp: "timestamp", "odata.etag": "etag" };
+const wireName = (name: string): string => wireNames[name] ?? name;
+
+function pageOf(body: string): Record<string, unknown>[] {
+  const page = JSON.parse(body) as { value?: unknown };
+  if (!Array.isArray(page.value)) throw new Error(`A table query's answer has no rows array: ${body.slice(0, 200)}`);
+  return page.value as Record<string, unknown>[];
+}
+
+/** As the SDK's `deserialize`: a value the service annotates with its EDM type is converted, the others kept as they are. */
+function fromWire(entity: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(entity)) {
+    if (name.includes("@odata.type")) continue;
+    const type = entity[`${name}@odata.type`];
+    row[appNames[name] ?? name] = type === undefined ? value : typed(value, type);
+  }
+  return row;
+}
+
+function typed(value: unknown, type: unknown): unknown {
+  switch (type) {
+    case "Edm.DateTime":
+      return new Date(value as string);
+    case "Edm.Int64":
+      return BigInt(value as string);
+    case "Edm.Binary":
+      return Buffer.from(value as string, "base64");
+    case "Edm.Guid":
+      return { value, type: "Guid" };
+    default:
+      return value;
+  }
+}

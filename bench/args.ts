@@ -10,6 +10,8 @@ export interface BenchOptions {
   connections: number;
   /** Profile sizes: P profiles × M mailboxes. */
   sizes: { profiles: number; mailboxes: number }[];
+  /** Graph: the mailboxes of its one profile, each size run through Graph and through EWS. */
+  graphSizes: number[];
   /** Measured cycles after the warm-up cycle. */
   cycles: number;
   shardSize: number;
@@ -31,6 +33,7 @@ const usage = `usage: npm run bench -- [probe] [status] [startup] [dataverse] [g
   --latency MS        EWS latency per request (default 50)         BENCH_LATENCY_MS
   --connections C     Maximum Concurrent Connections (default 10)  BENCH_CONNECTIONS
   --sizes PxM,...     profile sizes (default 1x1000,20x500,1x10000) BENCH_SIZES
+  --graph-sizes M,... graph: mailboxes of its one profile (default 1000,2000) BENCH_GRAPH_SIZES
   --cycles N          measured cycles after the warm-up (default 5) BENCH_CYCLES
   --shard-size N      SHARD_SIZE for the schedule (default 500)
   --stragglers F      probe: this fraction of the mailboxes answers only after the EWS timeout (default 0) BENCH_STRAGGLERS
@@ -51,6 +54,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       latency: { type: "string" },
       connections: { type: "string" },
       sizes: { type: "string" },
+      "graph-sizes": { type: "string" },
       cycles: { type: "string" },
       "shard-size": { type: "string" },
       stragglers: { type: "string" },
@@ -92,6 +96,11 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     latencyMs: num(values.latency, "BENCH_LATENCY_MS", 50, 20),
     connections: num(values.connections, "BENCH_CONNECTIONS", 10, 10),
     sizes,
+    graphSizes: (values["graph-sizes"] ?? env.BENCH_GRAPH_SIZES ?? (quick ? "200" : "1000,2000")).split(",").map((m) => {
+      const n = Number(m);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--graph-sizes: "${m}" is not a number of mailboxes`);
+      return n;
+    }),
     cycles: num(values.cycles, "BENCH_CYCLES", 5, 2),
     shardSize: num(values["shard-size"], "BENCH_SHARD_SIZE", 500, 500),
     stragglers,

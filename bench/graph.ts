@@ -90,9 +90,8 @@ export function graphLowerBoundMs(mailboxes: number, connections: number, latenc
 export const ewsLowerBoundMs = (mailboxes: number, connections: number, latencyMs: number): number => Math.ceil(mailboxes / connections) * latencyMs;
 
 export async function benchGraph(options: BenchOptions, azurite: RunningAzurite): Promise<WireResult[]> {
-  const sizes = options.quick ? [200] : [1000, 2000];
   const results: WireResult[] = [];
-  for (const mailboxes of sizes) {
+  for (const mailboxes of options.graphSizes) {
     for (const wire of ["graph", "ews"] as const) {
       console.error(`graph: 1 × ${mailboxes} mailboxes through ${wire}, C=${options.connections}, latency ${options.latencyMs} ms ...`);
       results.push(await benchWire(options, azurite, wire, mailboxes));

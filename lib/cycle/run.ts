@@ -55,7 +55,10 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const early = message.profileLimit === undefined ? undefined : startShare(deps.storage, message.profileId, shareWith(message.profileLimit));
   // The first shard's Test Connection starts from the profile's summary: read beside them, it is in hand when the run can start.
   const readSummaryOfShard = () => (message.shard.index === 0 ? readSummary(deps.storage, message.profileId) : Promise.resolve(undefined));
-  const [stored, listed, summary] = await Promise.all([getProfile(deps.storage, message.profileId), listShard(), readSummaryOfShard()]).catch(async (error: unknown) => {
+  // The longest read, the shard's mailboxes, goes out once the others are sent: storage that serves one request at a
+  // time then answers them first, and the share is in hand when the mailboxes are.
+  const afterTheOthersSent = new Promise<void>((resolve) => setImmediate(resolve));
+  const [stored, listed, summary] = await Promise.all([getProfile(deps.storage, message.profileId), afterTheOthersSent.then(listShard), readSummaryOfShard()]).catch(async (error: unknown) => {
     if (early !== undefined) await dropShare(deps.storage, message.profileId, early);
     throw error;
   });

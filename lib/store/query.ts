@@ -1,6 +1,6 @@
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
-import { createHttpHeaders, createPipelineRequest, type HttpClient } from "@azure/core-rest-pipeline";
-import { accountUrlWith, refusal } from "./transaction.js";
+import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { accountUrlWith, refusal, type TableWire } from "./transaction.js";
 
 /**
  * Every row a filter selects, page by page, read here and sent through the table client's own pipeline (as
@@ -8,7 +8,7 @@ import { accountUrlWith, refusal } from "./transaction.js";
  * value; a cycle's first read is its shard's mailboxes, a thousand rows, and the checks wait on it. The rows come back
  * as the SDK gives them: `partitionKey`, `rowKey`, `etag`, `timestamp`, each typed value converted as it converts it.
  */
-export async function queryRows<T extends object>(client: TableClient, http: HttpClient, filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> {
+export async function queryRows<T extends object>(client: TableClient, wire: TableWire, filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> {
   const rows: TableEntityResult<T>[] = [];
   const query = [`$top=1000`, ...(select === undefined ? [] : [`$select=${encodeURIComponent(select.filter((p) => p !== "etag" && p !== "odata.etag").map(wireName).join(","))}`]), `$filter=${encodeURIComponent(filter)}`];
   let next: string[] = [];
@@ -17,9 +17,9 @@ export async function queryRows<T extends object>(client: TableClient, http: Htt
       url: accountUrlWith(client.url, `${client.tableName}()`, [...query, ...next].join("&")),
       method: "GET",
       headers: createHttpHeaders({ Accept: "application/json;odata=minimalmetadata", "x-ms-version": "2019-02-02", DataServiceVersion: "3.0" }),
-      allowInsecureConnection: client.url.startsWith("http://"),
+      allowInsecureConnection: wire.allowInsecureConnection,
     });
-    const response = await client.pipeline.sendRequest(http, request);
+    const response = await client.pipeline.sendRequest(wire.http, request);
     const body = response.bodyAsText ?? "";
     if (response.status !== 200) throw refusal(body, response.status, response);
     for (const entity of pageOf(body)) rows.push(fromWire(entity) as TableEntityResult<T>);

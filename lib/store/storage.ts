@@ -120,12 +120,14 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
     // The SDKs load on first use: importing the app stays cheap (see app/main.ts).
     const { TableClient } = await import("@azure/data-tables");
     let client: TableClient | undefined;
+    let insecure = false;
     const create = () => ignoreConflict(() => client!.createTable());
     switch (target.kind) {
       case "not-configured":
         throw new StorageNotConfigured();
       case "connection-string":
-        client = TableClient.fromConnectionString(target.connectionString, name, tableOptions(isInsecure(target.connectionString), create));
+        insecure = isInsecure(target.connectionString);
+        client = TableClient.fromConnectionString(target.connectionString, name, tableOptions(insecure, create));
         break;
       case "managed-identity":
         client = new TableClient(target.tableUrl, name, await managedIdentity(target.clientId), tableOptions(false, create));
@@ -134,17 +136,20 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
     await create();
     const [{ leanTransaction }, { queryRows }, http] = await Promise.all([import("./transaction.js"), import("./query.js"), storageHttpClient()]);
     const table = client;
+    const wire = { http, allowInsecureConnection: insecure };
     const bySdk = client.submitTransaction.bind(client);
-    const submit = (actions: TransactionAction[]) => leanTransaction(table, http, actions) ?? bySdk(actions);
     // A failure the app reads from the answer itself comes back past the pipeline's policy: the same recreation, here.
-    const recreatingOnce = <R>(send: () => Promise<R>) => () =>
-      send().catch(async (error: unknown) => {
+    const recreatingOnce = async <R>(send: () => Promise<R>): Promise<R> => {
+      try {
+        return await send();
+      } catch (error) {
         if (errorCodeOf(error) !== "TableNotFound") throw error;
         await create();
         return send();
-      });
-    table.submitTransaction = (actions) => recreatingOnce(() => submit(actions))();
-    return Object.assign(table, { rowsWhere: <T extends object>(filter: string, select?: readonly string[]) => recreatingOnce(() => queryRows<T>(table, http, filter, select))() });
+      }
+    };
+    table.submitTransaction = (actions) => recreatingOnce(() => leanTransaction(table, wire, actions) ?? bySdk(actions));
+    return Object.assign(table, { rowsWhere: <T extends object>(filter: string, select?: readonly string[]) => recreatingOnce(() => queryRows<T>(table, wire, filter, select)) });
   }
 
   async function newQueue(name: string): Promise<QueueClient> {

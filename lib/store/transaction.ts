@@ -11,7 +11,13 @@ import { createHttpHeaders, createPipelineRequest, RestError, type HttpClient } 
  * Every action kind, for entities whose values are strings, numbers, booleans, nulls or Dates, the values the app
  * writes; an entity with another (a Uint8Array, a typed EDM value) is left to the SDK (`undefined`).
  */
-export function leanTransaction(client: TableClient, httpClient: HttpClient, actions: readonly TransactionAction[]): Promise<TableTransactionResponse> | undefined {
+/** How the app's own table requests go out: the storage's HTTP client, and whether plain http is allowed (Azurite). */
+export interface TableWire {
+  http: HttpClient;
+  allowInsecureConnection: boolean;
+}
+
+export function leanTransaction(client: TableClient, wire: TableWire, actions: readonly TransactionAction[]): Promise<TableTransactionResponse> | undefined {
   if (actions.length === 0) return undefined;
   const partitionKey = actions[0]![1].partitionKey;
   if (actions.some((a) => a[1].partitionKey !== partitionKey)) return Promise.reject(new Error("All operations in a transaction must target the same partitionKey"));
@@ -40,9 +46,9 @@ export function leanTransaction(client: TableClient, httpClient: HttpClient, act
       "Content-Type": `multipart/mixed; boundary=${batch}`,
       "Accept-Charset": "UTF-8",
     }),
-    allowInsecureConnection: client.url.startsWith("http://"),
+    allowInsecureConnection: wire.allowInsecureConnection,
   });
-  return client.pipeline.sendRequest(httpClient, request).then((response) => readTransactionAnswer(response.status, response.bodyAsText ?? "", response));
+  return client.pipeline.sendRequest(wire.http, request).then((response) => readTransactionAnswer(response.status, response.bodyAsText ?? "", response));
 }
 
 /** The account URL without a SAS it may carry. */

@@ -6,7 +6,7 @@ import { testSettings, testStorage } from "../support/storage.js";
 
 /** Rows read by lib/store/query.ts, compared with what the SDK's own listEntities gives for the same table. */
 describe("table queries read by the app", () => {
-  const http = createDefaultHttpClient();
+  const wire = { http: createDefaultHttpClient(), allowInsecureConnection: true };
   const sdkListing = async (table: TableClient, filter: string, select?: string[]) =>
     Array.fromAsync(table.listEntities<Record<string, unknown>>({ queryOptions: select === undefined ? { filter } : { filter, select } }));
 
@@ -33,20 +33,20 @@ describe("table queries read by the app", () => {
       await table.submitTransaction(actions);
     }
     const filter = odata`PartitionKey eq ${partitionKey}`;
-    const mine = await queryRows<Record<string, unknown>>(table, http, filter);
+    const mine = await queryRows<Record<string, unknown>>(table, wire, filter);
     expect(mine).toHaveLength(1101);
     expect(mine).toEqual(await sdkListing(table, filter));
     expect(mine.find((r) => r.rowKey === "typed")).toMatchObject({ big: 2n ** 40n, at: typed.at, whole: 3, text: typed.text });
-    const selected = await queryRows<Record<string, unknown>>(table, http, odata`PartitionKey eq ${partitionKey} and n ge 1050`, ["rowKey", "n"]);
+    const selected = await queryRows<Record<string, unknown>>(table, wire, odata`PartitionKey eq ${partitionKey} and n ge 1050`, ["rowKey", "n"]);
     expect(selected).toEqual(await sdkListing(table, odata`PartitionKey eq ${partitionKey} and n ge 1050`, ["rowKey", "n"]));
     expect(selected.map((r) => Object.keys(r).sort())[0]).toEqual(["etag", "n", "rowKey"]);
-    expect(await queryRows(table, http, odata`PartitionKey eq ${"nobody"}`)).toEqual([]);
+    expect(await queryRows(table, wire, odata`PartitionKey eq ${"nobody"}`)).toEqual([]);
   });
 
   it("throws the service's refusal as the SDK does, and the storage's tables come back once when storage lost them", async () => {
     const settings = testSettings();
     const missing = TableClient.fromConnectionString(inject("storageConnectionString"), `${settings.tablePrefix}never`, { allowInsecureConnection: true });
-    const error = await queryRows(missing, http, "PartitionKey eq 'p'").catch((e: unknown) => e);
+    const error = await queryRows(missing, wire, "PartitionKey eq 'p'").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RestError);
     expect(error).toMatchObject({ statusCode: 404, code: "TableNotFound" });
 

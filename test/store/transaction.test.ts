@@ -3,6 +3,7 @@ import { createDefaultHttpClient, RestError } from "@azure/core-rest-pipeline";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { createStorage } from "../../lib/store/storage.js";
+import { queryRows } from "../../lib/store/query.js";
 import { leanTransaction, readTransactionAnswer } from "../../lib/store/transaction.js";
 import { testSettings, testStorage, uniqueName } from "../support/storage.js";
 
@@ -23,10 +24,10 @@ describe("table transactions written by the app", () => {
     return { storage, ours, sdk };
   }
 
-  const http = createDefaultHttpClient();
+  const wire = { http: createDefaultHttpClient(), allowInsecureConnection: true };
   /** Written here, never left to the SDK. */
   const written = (table: TableClient, actions: TransactionAction[]) => {
-    const sent = leanTransaction(table, http, actions);
+    const sent = leanTransaction(table, wire, actions);
     if (sent === undefined) throw new Error("left to the SDK");
     return sent;
   };
@@ -89,10 +90,18 @@ describe("table transactions written by the app", () => {
 
   it("leaves an entity with bytes or typed values to the SDK", async () => {
     const { ours } = await twinTables();
-    expect(leanTransaction(ours, http, [["upsert", { partitionKey: "p", rowKey: "x", bytes: new Uint8Array([1]) }]])).toBeUndefined();
-    expect(leanTransaction(ours, http, [["create", { partitionKey: "p", rowKey: "x", id: { value: "1", type: "Int64" } }]])).toBeUndefined();
+    expect(leanTransaction(ours, wire, [["upsert", { partitionKey: "p", rowKey: "x", bytes: new Uint8Array([1]) }]])).toBeUndefined();
+    expect(leanTransaction(ours, wire, [["create", { partitionKey: "p", rowKey: "x", id: { value: "1", type: "Int64" } }]])).toBeUndefined();
     await ours.submitTransaction([["create", { partitionKey: "p", rowKey: "made", bytes: new Uint8Array([1, 2, 3]) }]]);
     expect([...(await ours.getEntity<{ bytes: Uint8Array }>("p", "made")).bytes]).toEqual([1, 2, 3]);
+  });
+
+  it("sends nothing over plain http unless the storage allows it (Azurite's connection string does, a managed identity never)", async () => {
+    const { ours } = await twinTables();
+    const refused = leanTransaction(ours, { ...wire, allowInsecureConnection: false }, [["upsert", { partitionKey: "p", rowKey: "1" }, "Replace"]]);
+    await expect(refused).rejects.toThrow(/insecure|https/i);
+    await expect(queryRows(ours, { ...wire, allowInsecureConnection: false }, "PartitionKey eq 'p'")).rejects.toThrow(/insecure|https/i);
+    expect(await Array.fromAsync(ours.listEntities())).toEqual([]);
   });
 
   it("sends a SAS carried in the connection string after $batch", async () => {

@@ -22,10 +22,12 @@ export async function queryRows<T extends object>(client: TableClient, wire: Tab
     const response = await client.pipeline.sendRequest(wire.http, request);
     const body = response.bodyAsText ?? "";
     if (response.status !== 200) throw refusal(body, response.status, response);
-    for (const entity of pageOf(body)) rows.push(fromWire(entity) as TableEntityResult<T>);
+    // The client's pipeline has parsed the JSON already (core-client's deserialization policy).
+    for (const entity of pageOf((response as { parsedBody?: unknown }).parsedBody, body)) rows.push(fromWire(entity) as TableEntityResult<T>);
+    // As the SDK: the listing goes on while the service names a next partition; an empty next row is left out.
     const partition = response.headers.get("x-ms-continuation-NextPartitionKey");
     const row = response.headers.get("x-ms-continuation-NextRowKey");
-    next = [...(partition === undefined ? [] : [`NextPartitionKey=${encodeURIComponent(partition)}`]), ...(row === undefined ? [] : [`NextRowKey=${encodeURIComponent(row)}`])];
+    next = partition ? [`NextPartitionKey=${encodeURIComponent(partition)}`, ...(row ? [`NextRowKey=${encodeURIComponent(row)}`] : [])] : [];
   } while (next.length > 0);
   return rows;
 }
@@ -34,8 +36,8 @@ const wireNames: Record<string, string> = { partitionKey: "PartitionKey", rowKey
 const appNames: Record<string, string> = { PartitionKey: "partitionKey", RowKey: "rowKey", Timestamp: "timestamp", "odata.etag": "etag" };
 const wireName = (name: string): string => wireNames[name] ?? name;
 
-function pageOf(body: string): Record<string, unknown>[] {
-  const page = JSON.parse(body) as { value?: unknown };
+function pageOf(parsed: unknown, body: string): Record<string, unknown>[] {
+  const page = (typeof parsed === "object" && parsed !== null ? parsed : JSON.parse(body)) as { value?: unknown };
   if (!Array.isArray(page.value)) throw new Error(`A table query's answer has no rows array: ${body.slice(0, 200)}`);
   return page.value as Record<string, unknown>[];
 }

@@ -18,7 +18,8 @@ export interface TableWire {
 }
 
 export function leanTransaction(client: TableClient, wire: TableWire, actions: readonly TransactionAction[]): Promise<TableTransactionResponse> | undefined {
-  if (actions.length === 0) return undefined;
+  // Cosmos DB's Table API takes a merge as POST with X-HTTP-Method: MERGE, which the SDK writes; Table Storage is ours.
+  if (actions.length === 0 || isCosmos(client.url)) return undefined;
   const partitionKey = actions[0]![1].partitionKey;
   if (actions.some((a) => a[1].partitionKey !== partitionKey)) return Promise.reject(new Error("All operations in a transaction must target the same partitionKey"));
   const parts: string[] = [];
@@ -48,7 +49,7 @@ export function leanTransaction(client: TableClient, wire: TableWire, actions: r
     }),
     allowInsecureConnection: wire.allowInsecureConnection,
   });
-  return client.pipeline.sendRequest(wire.http, request).then((response) => readTransactionAnswer(response.status, response.bodyAsText ?? "", response));
+  return client.pipeline.sendRequest(wire.http, request).then((response) => readTransactionAnswer(response.status, response.bodyAsText ?? "", actions.length, response));
 }
 
 /** The account URL without a SAS it may carry. */
@@ -62,6 +63,8 @@ export function accountUrlWith(accountUrl: string, path: string, query = ""): st
 }
 
 const batchUrl = (accountUrl: string): string => accountUrlWith(accountUrl, "$batch");
+
+const isCosmos = (url: string): boolean => /\.table\.cosmos(db)?\./i.test(new URL(url).hostname);
 
 const keyOf = (key: string): string => encodeURIComponent(key.replace(/'/g, "''"));
 
@@ -79,11 +82,14 @@ function subrequest(tableUrl: string, changeset: string, action: TransactionActi
   return `${head}${method} ${url} HTTP/1.1\r\nContent-Type: application/json\r\nDataServiceVersion: 3.0\r\nAccept: application/json\r\n${ifMatch}\r\n\r\n${json}`;
 }
 
-/** The entity as the SDK serializes it: PartitionKey and RowKey by their wire names, a Date with its EDM type. */
+/** The SDK's names on the wire: a row read and written back keeps its ETag and Timestamp out of its columns. */
+const wireNames: Readonly<Record<string, string>> = { partitionKey: "PartitionKey", rowKey: "RowKey", etag: "odata.etag", timestamp: "Timestamp" };
+
+/** The entity as the SDK serializes it: the keys, ETag and Timestamp by their wire names, a Date with its EDM type. */
 function entityJson(entity: Record<string, unknown>): string | undefined {
   const wire: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(entity)) {
-    const key = name === "partitionKey" ? "PartitionKey" : name === "rowKey" ? "RowKey" : name;
+    const key = wireNames[name] ?? name;
     if (value === undefined || value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number") wire[key] = value;
     else if (value instanceof Date) {
       wire[key] = value.toISOString();
@@ -97,17 +103,19 @@ function entityJson(entity: Record<string, unknown>): string | undefined {
  * The answer of a `$batch`: every part's status, or the first refusal thrown as the SDK throws it (a RestError with
  * the part's status and `odata.error` code), since a transaction that fails is all refused.
  */
-export function readTransactionAnswer(status: number, body: string, response?: RestErrorResponse): TableTransactionResponse {
+export function readTransactionAnswer(status: number, body: string, actions: number, response?: RestErrorResponse): TableTransactionResponse {
   if (status < 200 || status >= 300) throw refusal(body, status, response);
   const parts = body.split("--changesetresponse_").slice(1, -1);
   const subResponses = parts.map((part) => {
     const partStatus = Number(/HTTP\/1\.1 (\d{3})/.exec(part)?.[1]);
-    if (!Number.isInteger(partStatus)) throw new RestError(`A table transaction's answer has a part without a status: ${part.slice(0, 200)}`, { statusCode: status });
+    if (!Number.isInteger(partStatus)) throw new RestError(`A table transaction's answer has a part without a status: ${part.slice(0, 200)}`, { statusCode: status, ...(response === undefined ? {} : { request: response.request, response }) });
     if (partStatus >= 300) throw refusal(/\{.*\}/s.exec(part)?.[0] ?? "", partStatus, response);
     const etag = /^ETag: (.*?)\r?$/m.exec(part)?.[1];
     const rowKey = /RowKey='(.*?)'\)/.exec(part)?.[1];
     return { status: partStatus, ...(etag === undefined ? {} : { etag }), ...(rowKey === undefined ? {} : { rowKey }) };
   });
+  // A success that does not answer every action is no answer to rely on (its ETags would be missing).
+  if (subResponses.length !== actions) throw new RestError(`A table transaction of ${actions} actions was answered with ${subResponses.length} parts`, { statusCode: status, ...(response === undefined ? {} : { request: response.request, response }) });
   return { status, subResponses, getResponseForEntity: (rowKey) => subResponses.find((r) => r.rowKey === rowKey) };
 }
 
@@ -120,5 +128,5 @@ export function refusal(json: string, statusCode: number, response: RestErrorRes
   } catch {
     error = undefined;
   }
-  return new RestError(error?.message?.value ?? "Transaction Failed", { statusCode, ...(error?.code === undefined ? {} : { code: error.code }), ...(response === undefined ? {} : { response }) });
+  return new RestError(error?.message?.value ?? "Transaction Failed", { statusCode, ...(error?.code === undefined ? {} : { code: error.code }), ...(response === undefined ? {} : { request: response.request, response }) });
 }

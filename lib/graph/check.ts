@@ -132,6 +132,8 @@ export type Transport = { ok: true; url: string } | { ok: false; url: string; fa
 export interface BatchResult {
   checks: MailboxCheck[];
   transport: Transport;
+  /** Until the batch's first answer: Test Connection's graph step, whatever retries its throttled items needed after. */
+  answeredMs: number;
 }
 
 /** `token`: the access token the batch went with (its roles tell what Entra granted). */
@@ -151,8 +153,13 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
   let pending: BatchEntry[] = entries;
   let waited = 0;
   let token: string | undefined;
+  let answeredMs: number | undefined;
+  // When each item's outcome came: a mailbox took as long as its last folder (a throttled one, its retries).
+  const settledAt = new Map<string, number>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     const sent = await sendBatch(run, url, pending);
+    const now = performance.now();
+    answeredMs ??= Math.round(now - started);
     transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
     if (sent.kind === "answers") token = sent.token;
     const throttled: BatchEntry[] = [];
@@ -160,6 +167,7 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     for (const entry of pending) {
       const outcome = sent.kind === "failed" ? { ok: false as const, failure: sent.failure } : judge(run, entry, sent.answers.get(entry.id));
       outcomes.set(entry.id, outcome);
+      settledAt.set(entry.id, now);
       if (!outcome.ok && outcome.failure.category === "server-busy") {
         throttled.push(entry);
         wait = Math.max(wait, outcome.failure.retryAfterMs ?? defaultRetryAfterMs);
@@ -171,15 +179,19 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     run.stats.retries++;
     pending = throttled;
   }
-  const elapsedMs = Math.round(performance.now() - started);
   const checks = plans.map((plan) => {
     const byFolder = new Map<GraphFolder, FolderOutcome>();
-    for (const entry of entries) if (entry.address === plan.address) byFolder.set(entry.folder, outcomes.get(entry.id)!);
-    return mailboxCheckFrom(plan.address, plan.wanted, byFolder, run.cloud.todo, elapsedMs);
+    let last = started;
+    for (const entry of entries) {
+      if (entry.address !== plan.address) continue;
+      byFolder.set(entry.folder, outcomes.get(entry.id)!);
+      last = Math.max(last, settledAt.get(entry.id) ?? started);
+    }
+    return mailboxCheckFrom(plan.address, plan.wanted, byFolder, run.cloud.todo, Math.round(last - started));
   });
   const sendNote = token === undefined ? undefined : mailSendNote(run, token);
   const noted = sendNote === undefined ? checks : checks.map((c) => (c.channels.outgoing === "success" ? { ...c, notes: [...(c.notes ?? []), sendNote] } : c));
-  return { checks: noted, transport };
+  return { checks: noted, transport, answeredMs: answeredMs ?? Math.round(performance.now() - started) };
 }
 
 /**

@@ -71,6 +71,9 @@ describe("Graph mailbox checks against the simulator", () => {
       // The first batch had 20 requests; the second only the two that were throttled.
       expect(world.sim.counters.graph).toMatchObject({ batches: 2, requests: 22, throttled: 2 });
       expect(elapsed).toBeGreaterThanOrEqual(1_000);
+      // Each mailbox took as long as its own last answer: only the throttled one waited out the Retry-After.
+      expect(seen.get(busy)!.elapsedMs).toBeGreaterThanOrEqual(1_000);
+      for (const a of [good, missing, policy]) expect(seen.get(a)!.elapsedMs).toBeLessThan(1_000);
     } finally {
       for (const a of [missing, policy]) world.sim.setMailbox(a, { graphFault: null });
       world.sim.setMailbox(busy, { graphThrottled: null });

@@ -28,6 +28,22 @@ describe("Test Connection through Graph, with readiness", () => {
     });
   });
 
+  it("times the graph and mailbox steps by their own answers, not by a throttled companion's retry", async () => {
+    const [tested, busy] = cloudMailboxes.slice(10, 12) as [string, string];
+    world.sim.setMailbox(busy, { graphThrottled: { requests: 1, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
+    try {
+      const report = await testGraphConnection({ ...options(world.sim, world.conns), mailboxes: mailboxes([tested, busy]), now, checkEws: false });
+      expect(report.ok).toBe(true);
+      expect(world.sim.counters.graph.throttled).toBe(1);
+      const [, graph, mailbox] = report.steps;
+      expect(graph!.elapsedMs).toBeLessThan(1_000);
+      expect(mailbox!.elapsedMs).toBeLessThan(1_000);
+      expect(report.mailboxes.find((m) => m.address === busy)!.elapsedMs).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      world.sim.setMailbox(busy, { graphThrottled: null });
+    }
+  });
+
   it("lists the permissions the token lacks, and fails the channel that needs it naming the permission", async () => {
     const report = await testGraphConnection({ ...options(world.sim, world.conns, { credentials: credentialsFor(noTasksApp) }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
     expect(report.readiness.graphPermissions).toMatchObject({ status: "checked", missing: ["Tasks.ReadWrite.All"] });

@@ -1,5 +1,5 @@
 import type { ProfileInput } from "../lib/config/profile.js";
-import { demoClientId, demoClientSecret, demoPasswords, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipClientSecret, wingtipTenant } from "./demo.js";
+import { adventureClientId, adventureClientSecret, adventureTenant, demoClientId, demoClientSecret, demoPasswords, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipClientSecret, wingtipTenant } from "./demo.js";
 
 const mailbox = (address: string) => ({ address, approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true });
 
@@ -60,6 +60,17 @@ export function demoProfiles(): ProfileInput[] {
       pollingIntervalMinutes: 1,
       mailboxes: ["amara", "bruno", "chen"].map((n) => mailbox(`${n}@wingtiptoys.com`)),
     },
+    {
+      // Hybrid (api auto): Autodiscover finds where each mailbox lives; cloud ones through Graph, on-premises ones through EWS.
+      id: "adventure-hybrid",
+      name: "Adventure Works Exchange hybrid",
+      serverType: "exchange-online-hybrid",
+      owner: "messaging@adventure-works.com",
+      auth: { kind: "oauth", tenantId: adventureTenant, clientId: adventureClientId, clientSecretSetting: "ADVENTURE_CLIENT_SECRET" },
+      syncApp: { tenantId: adventureTenant, clientId: adventureClientId },
+      pollingIntervalMinutes: 1,
+      mailboxes: ["kim", "lena", "omar", "pia"].map((n) => mailbox(`${n}@adventure-works.com`)),
+    },
   ];
 }
 
@@ -71,5 +82,6 @@ export function demoSecretSettings(): Record<string, string> {
     NORTHWIND_EWS_PASSWORD: demoPasswords["svc-crm@northwind.com"]!,
     TAILSPIN_CLIENT_SECRET: demoClientSecret,
     WINGTIP_CLIENT_SECRET: wingtipClientSecret,
+    ADVENTURE_CLIENT_SECRET: adventureClientSecret,
   };
 }

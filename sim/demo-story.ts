@@ -29,5 +29,10 @@ export const demoStories: Readonly<Record<string, DemoStory>> = {
     health: "failing",
     ownerAlerted: true,
   },
+  "adventure-hybrid": {
+    shows: "Exchange hybrid, healthy: Autodiscover places each mailbox; kim and lena are probed through Microsoft Graph, omar and pia through the on-premises EWS with the same app's token",
+    health: "ok",
+    ownerAlerted: false,
+  },
   "woodgrove-ex2019": { shows: "in Dynamics 365, but without credentials in the map file: listed, never probed", health: "unknown", ownerAlerted: false },
 };

@@ -16,6 +16,14 @@ export const wingtipTenant = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";
 export const wingtipClientId = "7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a";
 export const wingtipClientSecret = throwawaySecret("wingtip-client");
 
+/**
+ * Adventure Works: Exchange hybrid. Synchronization's app (the monitor signs in as it) reaches cloud mailboxes through
+ * Microsoft Graph and on-premises ones through the on-premises EWS, which takes the app's token (hybrid modern auth).
+ */
+export const adventureTenant = "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70";
+export const adventureClientId = "8e9f0a1b-2c3d-4e4f-8a5b-6c7d8e9f0a1b";
+export const adventureClientSecret = throwawaySecret("adventure-client");
+
 /** The Graph application permissions server-side synchronization needs. */
 const syncGraphRoles = ["Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite", "Calendars.ReadWrite", "Contacts.ReadWrite", "Tasks.ReadWrite.All", "MailboxConfigItem.ReadWrite"];
 
@@ -26,9 +34,9 @@ export const demoPasswords: Record<string, string> = {
   "svc-crm@northwind.com": throwawaySecret("northwind"),
 };
 
-const ad = (domain: string): ServerSpec[] => [
-  { name: domain, ews: false, autodiscover: true },
-  { name: `autodiscover.${domain}`, ews: false, autodiscover: true, httpRedirect: `https://autodiscover.${domain}/autodiscover/autodiscover.xml` },
+const ad = (domain: string, auth?: ServerSpec["auth"]): ServerSpec[] => [
+  { name: domain, ews: false, autodiscover: true, ...(auth === undefined ? {} : { auth }) },
+  { name: `autodiscover.${domain}`, ews: false, autodiscover: true, httpRedirect: `https://autodiscover.${domain}/autodiscover/autodiscover.xml`, ...(auth === undefined ? {} : { auth }) },
 ];
 
 const boxes = (domain: string, server: string, names: string[]): MailboxSpec[] =>
@@ -43,6 +51,8 @@ const boxes = (domain: string, server: string, names: string[]): MailboxSpec[] =
  *   through EWS or Microsoft Graph (its app has full_access_as_app and every Graph permission sync needs).
  * wingtiptoys.com: Exchange Online whose EWS blocks its app by policy (not on the allow list) and whose
  *   app lacks Tasks.ReadWrite.All, so Graph fails the appointments, contacts and tasks channel.
+ * adventure-works.com: Exchange hybrid. kim and lena live in Exchange Online, omar and pia on the Exchange 2019 server
+ *   mail.adventure-works.com; Autodiscover and the on-premises EWS take the app's token (hybrid modern authentication).
  */
 export function demoOrganisation(): OrgSpec {
   const fab = "mail.fabrikam.com";
@@ -53,6 +63,7 @@ export function demoOrganisation(): OrgSpec {
       { name: "northwind.com" },
       { name: "tailspintoys.com" },
       { name: "wingtiptoys.com" },
+      { name: "adventure-works.com" },
     ],
     servers: [
       ...ad("contoso.com"),
@@ -65,6 +76,8 @@ export function demoOrganisation(): OrgSpec {
       ...ad("northwind.com"),
       { name: "mail.northwind.com", build: "15.1.2507.6", knobs: { basicDisabled: true } },
       { name: "outlook.office365.com", build: "15.20.7452.28", autodiscover: true, auth: ["bearer"], group: "tailspintoys.com" },
+      ...ad("adventure-works.com", ["bearer"]),
+      { name: "mail.adventure-works.com", build: "15.2.1544.4", auth: ["bearer"] },
     ],
     mailboxes: [
       ...boxes("contoso.com", "mail.contoso.com", ["alice", "bob", "carol", "dave", "erin", "frank"]),
@@ -81,6 +94,8 @@ export function demoOrganisation(): OrgSpec {
       ...boxes("northwind.com", "mail.northwind.com", ["uma", "walter", "xena"]),
       ...boxes("tailspintoys.com", "outlook.office365.com", ["yara", "zach", "quinn"]),
       ...boxes("wingtiptoys.com", "outlook.office365.com", ["amara", "bruno", "chen"]),
+      ...boxes("adventure-works.com", "outlook.office365.com", ["kim", "lena"]),
+      ...boxes("adventure-works.com", "mail.adventure-works.com", ["omar", "pia"]),
     ],
     serviceAccounts: Object.entries(demoPasswords).map(([upn, password]) => ({ upn, password, impersonation: [`@${upn.split("@")[1]}`] })),
     oauthApps: [
@@ -94,6 +109,7 @@ export function demoOrganisation(): OrgSpec {
         roles: ["full_access_as_app", ...syncGraphRoles.filter((r) => r !== "Tasks.ReadWrite.All")],
         graphScope: ["@wingtiptoys.com"],
       },
+      { tenant: adventureTenant, clientId: adventureClientId, clientSecret: adventureClientSecret, impersonation: ["@adventure-works.com"], roles: ["full_access_as_app", ...syncGraphRoles] },
     ],
   };
 }

@@ -38,7 +38,7 @@ export function testConnectionInItsPlace(
   const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
   const recorded = alreadyRan(summary, message);
   const requests = (async () => {
-    const report = recorded ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt });
+    const report = recorded ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt, placed: due });
     await dailyReadiness(deps, stored.profile.id, probe, summary);
     const checks = new Map((report?.testMailboxChecks ?? []).map((check) => [check.address.toLowerCase(), check]));
     for (const record of afterIt) {

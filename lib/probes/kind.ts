@@ -55,6 +55,11 @@ export interface CheckEndpointsOptions {
    * `testMailboxChecks`, not listed in the report. One there is no room for is left out.
    */
   alongside?: readonly Pick<MailboxRecord, "address" | "wanted">[];
+  /**
+   * Where the cycle last found the profile's mailboxes (the EWS URL Autodiscover gave): a hybrid profile's EWS side
+   * then tests a mailbox that lives on premises, not one Autodiscover placed in Exchange Online.
+   */
+  placed?: readonly Pick<MailboxRecord, "address" | "ewsUrl">[];
 }
 
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */

@@ -53,6 +53,9 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
   };
 }
 
+const placesOf = (records: readonly Pick<MailboxRecord, "address" | "ewsUrl">[]): Map<string, string | undefined> =>
+  new Map(records.map((r) => [r.address.toLowerCase(), r.ewsUrl]));
+
 class RoutedProbe implements OpenProbe {
   readonly #connections: ProfileConnections;
   readonly #session: ProbeSession;
@@ -115,6 +118,17 @@ class RoutedProbe implements OpenProbe {
     return this.route(this.profile, this.#configOf(address), cachedEwsUrl);
   }
 
+  /**
+   * The side of Test Connection a configured mailbox may be tested on: as its configuration routes it, except that a
+   * mailbox Autodiscover last placed in Exchange Online is no EWS test mailbox (the cycle checks it through Graph,
+   * falling back to EWS only if Graph says it is not in the cloud), and none of Graph's unless configured so.
+   */
+  #sideOf(address: string, placed: ReadonlyMap<string, string | undefined>): ProbeApi | "neither" {
+    const configured = this.#apiOf(address);
+    if (configured === "graph") return "graph";
+    return this.#apiOf(address, placed.get(address.toLowerCase())) === "graph" ? "neither" : "ews";
+  }
+
   /** The mailbox EWS readiness asks about: the first (approved first) that lives in the cloud, else the first. */
   #readinessAddress(): string | undefined {
     const ordered = [...this.profile.mailboxes.filter((m) => m.approved), ...this.profile.mailboxes.filter((m) => !m.approved)];
@@ -135,7 +149,8 @@ class RoutedProbe implements OpenProbe {
    * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
    */
   testMailboxes(due: readonly MailboxRecord[] = []): string[] {
-    const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api))?.address;
+    const placed = placesOf(due);
+    const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#sideOf(m.address, placed) === api))?.address;
     const graphTest = on("graph");
     const surelyGraph = (m: MailboxRecord) =>
       this.#apiOf(m.address) === "graph" && this.route(this.profile, m, m.ewsUrl) === "graph" && (!this.fallbackToEws || m.location !== undefined);
@@ -151,9 +166,10 @@ class RoutedProbe implements OpenProbe {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
+    const placed = placesOf(options.placed ?? []);
     const side = (api: ProbeApi) => ({
       requested: requested.filter((a) => this.#apiOf(a) === api),
-      configured: this.profile.mailboxes.filter((m) => this.#apiOf(m.address) === api),
+      configured: this.profile.mailboxes.filter((m) => this.#sideOf(m.address, placed) === api),
     });
     const graph = side("graph");
     const ews = side("ews");

@@ -1,4 +1,4 @@
-import { demoClientId, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipTenant } from "../demo.js";
+import { adventureClientId, adventureTenant, demoClientId, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipTenant } from "../demo.js";
 import type { OrgSpec } from "../spec.js";
 import { throwawaySecret } from "../throwaway-secret.js";
 import { dvId, idKinds } from "./ids.js";
@@ -21,6 +21,8 @@ export const demoProfileIds = {
   unknownType: dvId(idKinds.profile, 7),
   /** Exchange Online whose app EWS blocks by policy and which lacks Tasks.ReadWrite.All (issue 11's readiness). */
   wingtip: dvId(idKinds.profile, 8),
+  /** Exchange Online (Hybrid): Autodiscover places each mailbox, Graph for cloud ones, EWS for on-premises ones. */
+  adventure: dvId(idKinds.profile, 9),
 } as const;
 
 const owners: DvSystemUser[] = [
@@ -30,6 +32,7 @@ const owners: DvSystemUser[] = [
   { systemuserid: dvId(idKinds.user, 4), fullname: "Tailspin Microsoft 365 admin", internalemailaddress: "m365-admin@tailspintoys.com" },
   { systemuserid: dvId(idKinds.user, 5), fullname: "Woodgrove admin", internalemailaddress: "admin@woodgrovebank.com" },
   { systemuserid: dvId(idKinds.user, 6), fullname: "Wingtip Microsoft 365 admin", internalemailaddress: "m365-admin@wingtiptoys.com" },
+  { systemuserid: dvId(idKinds.user, 7), fullname: "Adventure Works messaging team", internalemailaddress: "messaging@adventure-works.com" },
 ];
 
 /** The columns an Exchange Online profile has in common: autodiscover off, EWS at Office 365, protocol 4 and retrieval 2. */
@@ -55,6 +58,7 @@ const hoursFromNow = (now: number, hours: number): string => new Date(now + hour
  *   off in the mailbox settings while its delivery method is server-side sync (Dynamics fails, Exchange fine).
  *   Synchronization signs in as tailspinSyncClientId, the monitor as its own app: readiness speaks for the monitor's.
  * - wingtip (Exchange Online): the monitor signs in as synchronization's own app: readiness speaks for synchronization.
+ * - adventure (Exchange Online (Hybrid)): Autodiscover on, synchronization's own app; Dynamics agrees with Exchange.
  */
 export function demoDataverse(now = Date.now()): DataverseSpec {
   const ids = demoProfileIds;
@@ -122,10 +126,11 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
   alert(quinn, "Email cannot be sent from quinn@tailspintoys.com: outgoing email is not enabled.", 53, 1);
 
   for (const name of ["amara", "bruno", "chen"]) add(ids.wingtip, `${name}@wingtiptoys.com`);
+  for (const name of ["kim", "lena", "omar", "pia"]) add(ids.adventure, `${name}@adventure-works.com`);
 
   for (const name of ["ana", "ben"]) add(ids.woodgrove, `${name}@woodgrovebank.com`, { incomingemailstatus: 0, outgoingemailstatus: 0, actstatus: 0 });
   add(ids.litwarePop, "sales@litwareinc.com");
-  add(ids.unknownType, "help@adventure-works.com");
+  add(ids.unknownType, "help@proseware.com");
 
   return {
     host: demoDataverseHost,
@@ -154,9 +159,21 @@ export function demoDataverse(now = Date.now()): DataverseSpec {
         oauthclientid: wingtipClientId,
         minpollingintervalinminutes: 1,
       }),
+      dvProfile({
+        emailserverprofileid: ids.adventure,
+        name: "Adventure Works Exchange hybrid",
+        _ownerid_value: owners[6]!.systemuserid,
+        servertype: 3,
+        useautodiscover: true,
+        incomingauthenticationprotocol: 4,
+        incomingcredentialretrieval: 2,
+        exchangeonlinetenantid: adventureTenant,
+        oauthclientid: adventureClientId,
+        minpollingintervalinminutes: 1,
+      }),
       dvProfile({ emailserverprofileid: ids.woodgrove, name: "Woodgrove Exchange 2019", _ownerid_value: owners[4]!.systemuserid, incomingauthenticationprotocol: 2 }),
       dvProfile({ emailserverprofileid: ids.litwarePop, name: "Litware POP3", servertype: 1, _ownerid_value: owners[0]!.systemuserid }),
-      dvProfile({ emailserverprofileid: ids.unknownType, name: "Adventure Works (unknown type)", servertype: 7, _ownerid_value: owners[0]!.systemuserid }),
+      dvProfile({ emailserverprofileid: ids.unknownType, name: "Proseware (unknown type)", servertype: 7, _ownerid_value: owners[0]!.systemuserid }),
     ],
     mailboxes,
     systemusers: owners,
@@ -172,6 +189,7 @@ export const demoMonitorIds = {
   tailspin: "tailspin-online",
   woodgrove: "woodgrove-ex2019",
   wingtip: "wingtip-online",
+  adventure: "adventure-hybrid",
 } as const;
 
 /**
@@ -189,6 +207,8 @@ export function demoDataverseMap(options: { monitorIds?: boolean } = {}): unknow
       { name: "Tailspin Toys Exchange Online", ...id("tailspin"), clientId: demoClientId, clientSecretSetting: "TAILSPIN_CLIENT_SECRET" },
       // Wingtip: the monitor signs in as synchronization's own app (Dataverse's), so readiness speaks for synchronization.
       { name: "Wingtip Toys Exchange Online", ...id("wingtip"), clientSecretSetting: "WINGTIP_CLIENT_SECRET" },
+      // Adventure Works (hybrid): synchronization's own app too.
+      { name: "Adventure Works Exchange hybrid", ...id("adventure"), clientSecretSetting: "ADVENTURE_CLIENT_SECRET" },
       // Woodgrove: no credentials (it is shown as "needs credentials"), only its readable id.
       ...(options.monitorIds === true ? [{ name: "Woodgrove Exchange 2019", ...id("woodgrove") }] : []),
     ],

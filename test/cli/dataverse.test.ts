@@ -80,10 +80,19 @@ describe("exchange-sync-monitor dataverse", () => {
     const storageEnv = { AzureWebJobsStorage: (settings.storage as { connectionString: string }).connectionString, TABLE_PREFIX: settings.tablePrefix };
     const { code, out } = await run(["sync"], storageEnv);
     expect(code).toBe(0);
-    expect(out).toMatch(/profiles: 6 created, 0 updated, 0 removed, 0 unchanged/);
+    expect(out).toMatch(/profiles: 7 created, 0 updated, 0 removed, 0 unchanged/);
     const stored = await listProfiles(testStorage(settings));
-    expect(stored.map((p) => p.origin?.source.name).sort()).toEqual(["Contoso Exchange 2016", "Fabrikam Exchange 2019", "Northwind Exchange 2016", "Tailspin Toys Exchange Online", "Wingtip Toys Exchange Online", "Woodgrove Exchange 2019"]);
-    expect((await run(["sync"], storageEnv)).out).toMatch(/profiles: 0 created, 0 updated, 0 removed, 6 unchanged/);
+    expect(stored.map((p) => p.origin?.source.name).sort()).toEqual([
+      "Adventure Works Exchange hybrid",
+      "Contoso Exchange 2016",
+      "Fabrikam Exchange 2019",
+      "Northwind Exchange 2016",
+      "Tailspin Toys Exchange Online",
+      "Wingtip Toys Exchange Online",
+      "Woodgrove Exchange 2019",
+    ]);
+    expect(stored.find((p) => p.origin?.source.name === "Adventure Works Exchange hybrid")?.profile.serverType).toBe("exchange-online-hybrid");
+    expect((await run(["sync"], storageEnv)).out).toMatch(/profiles: 0 created, 0 updated, 0 removed, 7 unchanged/);
   });
 
   it("sync skips a profile whose app id is not a GUID, naming the column, and writes the others with the app synchronization uses", async () => {
@@ -94,7 +103,7 @@ describe("exchange-sync-monitor dataverse", () => {
     try {
       const { code, out } = await run(["sync"], storageEnv);
       expect(code).toBe(0);
-      expect(out).toMatch(/profiles: 5 created, 0 updated, 0 removed, 0 unchanged/);
+      expect(out).toMatch(/profiles: 6 created, 0 updated, 0 removed, 0 unchanged/);
       expect(out).toContain(`  ${demoProfileIds.wingtip}: emailserverprofiles: invalid record "Wingtip Toys Exchange Online": oauthclientid: must be a GUID`);
       const stored = await listProfiles(testStorage(settings));
       expect(stored.map((p) => p.origin?.source.name)).not.toContain("Wingtip Toys Exchange Online");

@@ -26,7 +26,7 @@ describe("dataverse pull with the app's settings", () => {
     const env = { ...demoDataverseSettings(), DATAVERSE_MAP_FILE: join(dir, "map.json") };
     const run = await runPull(loadSettings(env).dataverse!, environment(env));
     expect(exitCodeOf(run)).toBe(0);
-    expect(run.kind === "read" && run.result.json.profiles.map((p) => p.credentials)).toEqual(["mapped", "mapped", "mapped", "mapped", "missing", "mapped"]);
+    expect(run.kind === "read" && run.result.json.profiles.map((p) => p.credentials)).toEqual(["mapped", "mapped", "mapped", "mapped", "missing", "mapped", "mapped"]);
     expect(run.kind === "read" && formatPull(run.result.json)).toMatch(/Woodgrove Exchange 2019 \(.*\) exchange-server, NEEDS CREDENTIALS: 2 mailboxes/);
     expect(run.kind === "read" && run.requests).toBeGreaterThanOrEqual(1 + 5 + 1);
   });

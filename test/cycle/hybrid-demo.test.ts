@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clearTokenCache } from "../../lib/auth/index.js";
+import { runProbe } from "../../lib/cycle/run.js";
+import { importProfile } from "../../lib/profiles/import.js";
+import { listMailboxes } from "../../lib/store/mailboxes.js";
+import { demoProfiles } from "../../sim/demo-profiles.js";
+import type { SimulatedOrg } from "../../sim/index.js";
+import { scheduleOneMessage } from "../support/probe-queue.js";
+import { simEnvironment, startDemoSim } from "../support/sim.js";
+import { testSettings, testStorage } from "../support/storage.js";
+
+let sim: SimulatedOrg;
+beforeAll(async () => {
+  sim = await startDemoSim();
+});
+afterAll(() => sim.stop());
+
+describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
+  it("finds each mailbox by Autodiscover, then probes the cloud ones through Graph and the on-premises ones through EWS", async () => {
+    clearTokenCache();
+    const settings = testSettings();
+    const storage = testStorage(settings);
+    expect((await importProfile(storage, demoProfiles().find((p) => p.id === "adventure-hybrid")!)).ok).toBe(true);
+    let now = new Date();
+    const deps = () => ({ storage, probe: simEnvironment(sim), now: () => now });
+
+    // The first cycle knows no mailbox's place: Autodiscover (with the app's token) tells it, EWS checks them all.
+    expect(await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now))).toMatchObject({ kind: "probed", checked: 4, failed: 0 });
+    const placed = await listMailboxes(storage, "adventure-hybrid");
+    expect(Object.fromEntries(placed.map((m) => [m.address, m.ewsUrl]))).toEqual({
+      "kim@adventure-works.com": "https://outlook.office365.com/EWS/Exchange.asmx",
+      "lena@adventure-works.com": "https://outlook.office365.com/EWS/Exchange.asmx",
+      "omar@adventure-works.com": "https://mail.adventure-works.com/EWS/Exchange.asmx",
+      "pia@adventure-works.com": "https://mail.adventure-works.com/EWS/Exchange.asmx",
+    });
+
+    // From then on the cloud mailboxes go through Graph (one batch), the others through the on-premises EWS.
+    now = new Date(now.getTime() + 2 * 60_000);
+    const message = await scheduleOneMessage(storage, settings.probeQueue, now);
+    sim.counters.reset();
+    expect(await runProbe(deps(), message)).toMatchObject({ kind: "probed", checked: 4, failed: 0, testConnection: "ran" });
+    expect(sim.counters.graph.batches).toBe(1);
+    expect(sim.counters.graph.requests).toBe(2 * 5);
+    expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(0);
+    expect(sim.counters.requestCount("mail.adventure-works.com", "/EWS/Exchange.asmx")).toBe(2);
+  });
+});

@@ -6,8 +6,8 @@ import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { createMailer } from "../../lib/notify/mailer.js";
 import { runNotifier } from "../../lib/notify/run-notifier.js";
 import { importProfile } from "../../lib/profiles/import.js";
-import { startLocalHost, type LocalHost } from "../../local/host.js";
-import { defaultHostConfig } from "../../local/host-config.js";
+import type { LocalHost } from "../../local/host.js";
+import { startQuietHost } from "../support/cycle-app.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
 import { wingtipClientId } from "../../sim/demo.js";
 import type { SimulatedOrg } from "../../sim/index.js";
@@ -36,13 +36,7 @@ beforeAll(async () => {
   sim = await startDemoSim();
   context = createAppContext(testSettings(), { probe: simEnvironment(sim), now: () => t0 });
   expect((await importProfile(context.storage, demoProfiles().find((p) => p.id === "wingtip-online")!)).ok).toBe(true);
-  host = await startLocalHost({
-    context,
-    port: 0,
-    scheduleTimers: false,
-    hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
-    log: () => {},
-  });
+  host = await startQuietHost(context);
 }, 120_000);
 
 afterAll(async () => {

@@ -5,8 +5,8 @@ import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { createMailer } from "../../lib/notify/mailer.js";
 import { runNotifier, type ProfileNotifyResult } from "../../lib/notify/run-notifier.js";
 import { importProfile } from "../../lib/profiles/import.js";
-import { startLocalHost, type LocalHost } from "../../local/host.js";
-import { defaultHostConfig } from "../../local/host-config.js";
+import type { LocalHost } from "../../local/host.js";
+import { startQuietHost } from "../support/cycle-app.js";
 import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
 import { simEnvironment } from "../support/sim.js";
@@ -41,13 +41,7 @@ beforeAll(async () => {
   // a profile whose password setting does not exist: Test Connection fails before any request
   const unset = { ...litwareProfile(["ok1", "ok2", "ok3"].map((n) => `${n}@litware.com`)), id: "litware-lab", name: "Litware lab" };
   expect((await importProfile(context.storage, { ...unset, auth: { kind: "basic", username: "svc-crm@litware.com", passwordSetting: "LITWARE_LAB_PASSWORD" } })).ok).toBe(true);
-  host = await startLocalHost({
-    context,
-    port: 0,
-    scheduleTimers: false,
-    hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
-    log: () => {},
-  });
+  host = await startQuietHost(context);
 }, 120_000);
 
 afterAll(async () => {

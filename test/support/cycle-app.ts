@@ -16,6 +16,18 @@ export interface CycleApp {
   stop(): Promise<void>;
 }
 
+/** The local host for a test: any free port, timers fired by hand, queues polled every 200 ms, nothing logged. */
+export function startQuietHost(context: AppContext, host: Partial<LocalHostOptions> = {}): Promise<LocalHost> {
+  return startLocalHost({
+    context,
+    port: 0,
+    scheduleTimers: false,
+    hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
+    log: () => {},
+    ...host,
+  });
+}
+
 /**
  * The whole app on the local host against the cycle organisation: its own tables, the given profiles imported,
  * timers fired by hand, queues polled quickly.
@@ -24,14 +36,7 @@ export async function startCycleApp(profiles: ProfileInput[], host: Partial<Loca
   const sim = await startSimulatedOrg(cycleOrganisation());
   const context = createAppContext(testSettings(), { probe: simEnvironment(sim, { ...cycleSecrets, ...env }), ...(now === undefined ? {} : { now }) });
   for (const profile of profiles) expect((await importProfile(context.storage, profile)).ok).toBe(true);
-  const local = await startLocalHost({
-    context,
-    port: 0,
-    scheduleTimers: false,
-    hostConfig: { ...defaultHostConfig, queues: { ...defaultHostConfig.queues, maxPollingIntervalMs: 200 } },
-    log: () => {},
-    ...host,
-  });
+  const local = await startQuietHost(context, host);
   return {
     sim,
     context,

@@ -2,6 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { TableClient, TableTransactionResponse, TransactionAction } from "@azure/data-tables";
 import { createHttpHeaders, createPipelineRequest, RestError, type HttpClient } from "@azure/core-rest-pipeline";
 
+/** How the app's own table requests go out: the storage's HTTP client, and whether plain http is allowed (Azurite). */
+export interface TableWire {
+  http: HttpClient;
+  allowInsecureConnection: boolean;
+}
+
 /**
  * A table transaction's `$batch` body written here, sent through the table client's own pipeline (its credential,
  * retries, timeouts and request counting). The SDK builds each of a transaction's entities by running it through a
@@ -11,12 +17,6 @@ import { createHttpHeaders, createPipelineRequest, RestError, type HttpClient } 
  * Every action kind, for entities whose values are strings, numbers, booleans, nulls or Dates, the values the app
  * writes; an entity with another (a Uint8Array, a typed EDM value) is left to the SDK (`undefined`).
  */
-/** How the app's own table requests go out: the storage's HTTP client, and whether plain http is allowed (Azurite). */
-export interface TableWire {
-  http: HttpClient;
-  allowInsecureConnection: boolean;
-}
-
 export function leanTransaction(client: TableClient, wire: TableWire, actions: readonly TransactionAction[]): Promise<TableTransactionResponse> | undefined {
   // Cosmos DB's Table API takes a merge as POST with X-HTTP-Method: MERGE, which the SDK writes; Table Storage is ours.
   if (actions.length === 0 || isCosmos(client.url)) return undefined;

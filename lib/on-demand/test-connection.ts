@@ -20,7 +20,8 @@ export async function testConnectionNow(ctx: OnDemandContext, profileId: string,
     const opened = await kind.open(profile, { maxConnections: connections }, ctx.probe);
     if (!opened.ok) return unopenedReport(kind, profileId, opened.failure);
     try {
-      return publicReport(await opened.value.checkEndpoints({ mailboxes: (request.body.mailboxes ?? []).map((a) => a.toLowerCase()) }));
+      const mailboxes = (request.body.mailboxes ?? []).map((a) => a.toLowerCase());
+      return publicReport(await opened.value.checkEndpoints({ mailboxes, placed: request.loaded.mailboxes }));
     } finally {
       await opened.value.close();
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../lib/auth/index.js";
 import { runProbe } from "../../lib/cycle/run.js";
+import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
@@ -43,5 +44,15 @@ describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
     expect(sim.counters.graph.requests).toBe(2 * 5);
     expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(0);
     expect(sim.counters.requestCount("mail.adventure-works.com", "/EWS/Exchange.asmx")).toBe(2);
+
+    // Test Connection on demand knows the places too: its EWS side tests a mailbox that lives on premises.
+    sim.counters.reset();
+    const asked = await testConnectionNow({ storage, probe: simEnvironment(sim), now: () => now }, "adventure-hybrid", {});
+    expect(asked.kind).toBe("done");
+    if (asked.kind !== "done") return;
+    expect(asked.value.steps.filter((s) => s.step === "mailbox").map((s) => [s.ok, s.address])).toEqual([[true, "omar@adventure-works.com"]]);
+    // Exchange Online's EWS is asked once, by readiness (is the app still let in before EWS goes), not for a mailbox.
+    expect(asked.value.readiness).toMatchObject({ ews: "allowed" });
+    expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(1);
   });
 });

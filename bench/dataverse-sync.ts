@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAppContext } from "../lib/app-context.js";
+import { TokenCache } from "../lib/auth/index.js";
 import { loadSettings } from "../lib/config/settings.js";
 import { syncDataverse, type SyncOutcome } from "../lib/profiles/dataverse-sync.js";
 import type { RunningAzurite } from "../local/azurite.js";
@@ -43,7 +44,7 @@ export async function benchDataverseSync(options: BenchOptions, azurite: Running
     };
     const context = createAppContext(loadSettings(env), {
       env,
-      probe: { env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) } },
+      probe: { env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) }, tokens: new TokenCache() },
     });
     const phase = async (name: string): Promise<SyncPhase> => {
       context.storage.requests.reset();

@@ -3,6 +3,7 @@ import diagnostics from "node:diagnostics_channel";
 import { mkdirSync, writeFileSync } from "node:fs";
 import inspector from "node:inspector";
 import path from "node:path";
+import { TokenCache } from "../lib/auth/index.js";
 import { loadSettings } from "../lib/config/settings.js";
 import { handleProbeMessage } from "../lib/cycle/run.js";
 import type { ProbeRunResult } from "../lib/cycle/run.js";
@@ -160,6 +161,7 @@ async function handle(message: ToWorker): Promise<void> {
         probe: {
           ...(message.timeouts ? { timeouts: message.timeouts } : {}),
           env: message.secrets,
+          tokens: new TokenCache(),
           network: {
             dnsServers: [sim.dnsServers],
             extraCaPem: sim.caPem,

@@ -57,12 +57,12 @@ export async function runDataverse(args: string[], io: CliIo): Promise<number> {
   const connectTo = parseConnectTo(parsed.connectTo);
   if (!connectTo.ok) return wrongSettings(io, [{ field: "--connect-to", message: connectTo.problem }]);
 
-  const network = probeEnvironment(settings, io.env).network;
+  const probe = probeEnvironment(settings, io.env);
   const hook = connectToFunction(connectTo.rules);
-  if (hook !== undefined) network.connectTo = hook;
+  if (hook !== undefined) probe.network.connectTo = hook;
 
   if (parsed.action === "pull") {
-    const run = await runPull(settings.dataverse, { env: io.env, network });
+    const run = await runPull(settings.dataverse, probe);
     if (run.kind === "read") {
       io.stdout(parsed.json ? JSON.stringify(run.result.json, null, 2) : formatPull(run.result.json));
       for (const w of run.warnings) io.stderr(`warning: ${describeFailure(w)}`);
@@ -74,7 +74,7 @@ export async function runDataverse(args: string[], io: CliIo): Promise<number> {
   if (settings.storage.kind === "not-configured") {
     return wrongSettings(io, [{ field: "AzureWebJobsStorage", message: "is not set; name the storage account (a connection string, or AzureWebJobsStorage__accountName)" }]);
   }
-  const context = createAppContext(settings, { env: io.env, probe: { env: io.env, network } });
+  const context = createAppContext(settings, { env: io.env, probe });
   const outcome = await syncDataverse(context);
   return reportSync(io, outcome, parsed.json);
 }

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { TokenCache } from "../lib/auth/index.js";
 import { parseJsonText } from "../lib/config/json-text.js";
 import { parseProfile } from "../lib/config/profile.js";
 import { probeEnvironment } from "../lib/app-context.js";
@@ -61,7 +62,7 @@ export async function runTestConnection(argv: string[], io: CliIo): Promise<numb
   const connectToHook = connectToFunction(connectTo.rules);
   if (connectToHook !== undefined) network.connectTo = connectToHook;
 
-  const opened = await probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, { env: io.env, network });
+  const opened = await probeKindFor(profile).open(profile, { maxConnections: profile.maxConcurrentConnections }, { env: io.env, network, tokens: new TokenCache() });
   if (!opened.ok) {
     io.stderr(`${values.profile}: ${opened.failure.message}`);
     return exitCodes.badInput;

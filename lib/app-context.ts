@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TokenCache } from "./auth/oauth.js";
 import { SettingsError, type Settings } from "./config/settings.js";
 import type { ProbeEnvironment } from "./probes/kind.js";
 import { createStorage, type Storage } from "./store/storage.js";
@@ -17,7 +18,7 @@ export interface AppContext {
   env: Record<string, string | undefined>;
   now(): Date;
   version: string;
-  /** The network and secrets every probe uses: DNS_SERVERS, TRUSTED_CA_FILE, the profiles' secret settings. */
+  /** The network, secrets and access tokens every probe uses: DNS_SERVERS, TRUSTED_CA_FILE, the profiles' secret settings. */
   probe: ProbeEnvironment;
   /** This context's singletons: the status caches, the one-time import of PROFILE_FILES. */
   once: Once;
@@ -37,7 +38,7 @@ export function createAppContext(settings: Settings, overrides: Partial<Omit<App
   };
 }
 
-/** The probe's network from the settings; an unreadable TRUSTED_CA_FILE stops start-up with its name. */
+/** The probe's network from the settings, and a new token cache; an unreadable TRUSTED_CA_FILE stops start-up with its name. */
 export function probeEnvironment(settings: Settings, env: Record<string, string | undefined>): ProbeEnvironment {
   const network: ProbeEnvironment["network"] = { dnsServers: settings.dnsServers };
   if (settings.trustedCaFile !== undefined) {
@@ -50,7 +51,7 @@ export function probeEnvironment(settings: Settings, env: Record<string, string 
       throw new SettingsError([{ field: "TRUSTED_CA_FILE", message: `${settings.trustedCaFile} holds no PEM certificate` }]);
     }
   }
-  return { env, network };
+  return { env, network, tokens: new TokenCache() };
 }
 
 /** The version in package.json, found from wherever this file runs (sources or dist/); read once per context. */

@@ -14,8 +14,7 @@ interface CachedToken {
 
 /** Renew a token this long before it expires. */
 const refreshMarginMs = 5 * 60_000;
-const cache = new Map<string, CachedToken>();
-const inFlight = new Map<string, Promise<Outcome<string>>>();
+const tokenDeadlineMs = 60_000;
 
 /** One cache entry per app credential: authority, tenant, client, scope and the secret's fingerprint. */
 function cacheKey(credentials: OAuthCredentials): string {
@@ -26,41 +25,39 @@ function cacheKey(credentials: OAuthCredentials): string {
 }
 
 /**
- * An app-only access token (client credentials) for EWS, cached per credential until shortly
- * before it expires. @azure/identity is loaded on first use only, and its requests go through the
- * profile's connections (custom DNS, extra CA, budget, timeouts).
+ * App-only access tokens (client credentials), one per credential until shortly before they expire; callers asking
+ * at once share one fetch. One cache per app context (lib/app-context.ts). @azure/identity is loaded on first use
+ * only, and its requests go through the profile's connections (custom DNS, extra CA, budget, timeouts).
  */
-const tokenDeadlineMs = 60_000;
+export class TokenCache {
+  readonly #tokens = new Map<string, CachedToken>();
+  readonly #inFlight = new Map<string, Promise<Outcome<string>>>();
 
-export async function accessToken(conns: ProfileConnections, credentials: OAuthCredentials, now = Date.now()): Promise<Outcome<string>> {
-  const key = cacheKey(credentials);
-  const cached = cache.get(key);
-  if (cached && cached.expiresOnTimestamp - refreshMarginMs > now) return succeed(cached.token);
-  let pending = inFlight.get(key);
-  if (!pending) {
-    pending = fetchToken(conns, credentials).then((outcome) => {
-      inFlight.delete(key);
-      if (outcome.ok) cache.set(key, outcome.value);
-      return outcome.ok ? succeed(outcome.value.token) : outcome;
-    });
-    inFlight.set(key, pending);
+  async token(conns: ProfileConnections, credentials: OAuthCredentials, now = Date.now()): Promise<Outcome<string>> {
+    const key = cacheKey(credentials);
+    const cached = this.#tokens.get(key);
+    if (cached && cached.expiresOnTimestamp - refreshMarginMs > now) return succeed(cached.token);
+    let pending = this.#inFlight.get(key);
+    if (!pending) {
+      pending = fetchToken(conns, credentials).then((outcome) => {
+        this.#inFlight.delete(key);
+        if (outcome.ok) this.#tokens.set(key, outcome.value);
+        return outcome.ok ? succeed(outcome.value.token) : outcome;
+      });
+      this.#inFlight.set(key, pending);
+    }
+    return pending;
   }
-  return pending;
-}
 
-/**
- * Forgets the cached token for these credentials when it is still `token`: the service refused it (HTTP 401 for
- * a whole request), so the next try fetches a new one instead of sending the refused token until it expires.
- * A token fetched meanwhile by another request is kept.
- */
-export function forgetToken(credentials: OAuthCredentials, token: string): void {
-  const key = cacheKey(credentials);
-  if (cache.get(key)?.token === token) cache.delete(key);
-}
-
-/** Forgets every cached token (tests; a rotated secret gets a new key anyway). */
-export function clearTokenCache(): void {
-  cache.clear();
+  /**
+   * Forgets the cached token for these credentials when it is still `token`: the service refused it (HTTP 401 for
+   * a whole request), so the next try fetches a new one instead of sending the refused token until it expires.
+   * A token fetched meanwhile by another request is kept.
+   */
+  forget(credentials: OAuthCredentials, token: string): void {
+    const key = cacheKey(credentials);
+    if (this.#tokens.get(key)?.token === token) this.#tokens.delete(key);
+  }
 }
 
 async function fetchToken(conns: ProfileConnections, credentials: OAuthCredentials): Promise<Outcome<CachedToken>> {

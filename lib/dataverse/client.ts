@@ -5,6 +5,7 @@ import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import { headerValue, ProfileConnections, type HttpReply, type NetworkSettings, type Timeouts } from "../net/index.js";
 import { redactFailure, type Redact } from "../diagnosis/redact.js";
+import type { TokenCache } from "../auth/oauth.js";
 import { SecretBook } from "../auth/secret-book.js";
 import { dataverseFailure, fromNetwork, remediations, type DataverseContext } from "./failures.js";
 import { dataverseToken, forgetDataverseToken, principalOf, type DataverseIdentity } from "./token.js";
@@ -27,6 +28,8 @@ export interface DataverseClientOptions {
   identity: DataverseIdentity;
   authorityHost: string;
   conns: ProfileConnections;
+  /** The app context's access tokens (a managed identity's are kept by @azure/identity instead). */
+  tokens: TokenCache;
   /** Prefer: odata.maxpagesize (at most 5000). */
   pageSize?: number;
   throttle?: Partial<ThrottlePolicy>;
@@ -143,7 +146,7 @@ export class DataverseClient {
   async #getJson(url: string, paged: boolean, accepted: number[] = []): Promise<Outcome<{ reply: HttpReply; json: unknown }>> {
     const scope = this.#options.scope ?? `${this.#options.environment}/.default`;
     for (let attempt = 0; ; attempt++) {
-      const token = await dataverseToken(this.#options.conns, this.#options.identity, scope, this.#options.authorityHost, this.#ctx);
+      const token = await dataverseToken(this.#options.conns, this.#options.tokens, this.#options.identity, scope, this.#options.authorityHost, this.#ctx);
       if (!token.ok) return this.#redacted(token.failure);
       this.#secrets.add(token.value);
       const headers: Record<string, string> = {
@@ -172,7 +175,7 @@ export class DataverseClient {
           return this.#redacted(this.#invalid(reply, `the answer is not JSON (${headerValue(reply.headers, "content-type") ?? "no content type"})`));
         }
       }
-      if (reply.status === 401) forgetDataverseToken(this.#options.identity, scope, this.#options.authorityHost, token.value);
+      if (reply.status === 401) forgetDataverseToken(this.#options.tokens, this.#options.identity, scope, this.#options.authorityHost, token.value);
       return this.#redacted(this.#statusFailure(reply));
     }
   }

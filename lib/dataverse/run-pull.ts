@@ -1,3 +1,4 @@
+import type { TokenCache } from "../auth/oauth.js";
 import type { DataverseSettings } from "../config/dataverse-settings.js";
 import type { FieldProblem } from "../config/issues.js";
 import type { Failure } from "../model/failure.js";
@@ -12,6 +13,8 @@ export interface PullEnvironment {
   env: Record<string, string | undefined>;
   /** DNS_SERVERS, TRUSTED_CA_FILE's PEM, and (tests) connect-to. */
   network: NetworkSettings;
+  /** The app context's access tokens. */
+  tokens: TokenCache;
   timeouts?: Partial<Timeouts>;
   pageSize?: number;
   throttle?: Partial<ThrottlePolicy>;
@@ -44,6 +47,7 @@ export async function runPull(settings: DataverseSettings, environment: PullEnvi
       identity: identity.value,
       authorityHost: settings.authorityHost,
       conns,
+      tokens: environment.tokens,
       ...(environment.pageSize === undefined ? {} : { pageSize: environment.pageSize }),
       ...(environment.throttle === undefined ? {} : { throttle: environment.throttle }),
     });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { OAuthCredentials } from "../auth/credentials.js";
-import { accessToken, forgetToken } from "../auth/oauth.js";
+import type { TokenCache } from "../auth/oauth.js";
 import { Secret } from "../auth/secret.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
@@ -50,18 +50,19 @@ export function principalOf(identity: DataverseIdentity): string {
 
 /**
  * An app-only token for `scope` (the environment URL + /.default). App secrets and certificates go through
- * lib/auth (cached, fetched through the monitor's own network settings); managed identity through @azure/identity,
- * whose endpoint is the platform's local one.
+ * the context's token cache (fetched through the monitor's own network settings); managed identity through
+ * @azure/identity, whose endpoint is the platform's local one.
  */
 export async function dataverseToken(
   conns: ProfileConnections,
+  tokens: TokenCache,
   identity: DataverseIdentity,
   scope: string,
   authorityHost: string,
   ctx: DataverseContext,
 ): Promise<Outcome<string>> {
   if (identity.kind === "managed-identity") return managedIdentityToken(identity, scope, ctx);
-  const token = await accessToken(conns, appCredentials(identity, scope, authorityHost));
+  const token = await tokens.token(conns, appCredentials(identity, scope, authorityHost));
   if (token.ok) return token;
   const failure = token.failure;
   if (failure.category === "auth-failed") return fail({ ...failure, remediation: tokenRemediation(failure.code, ctx) });
@@ -81,8 +82,8 @@ function appCredentials(identity: Exclude<DataverseIdentity, { kind: "managed-id
 }
 
 /** Dataverse refused `token` (401): the next request fetches a new one instead of sending it again until it expires. */
-export function forgetDataverseToken(identity: DataverseIdentity, scope: string, authorityHost: string, token: string): void {
-  if (identity.kind !== "managed-identity") forgetToken(appCredentials(identity, scope, authorityHost), token);
+export function forgetDataverseToken(tokens: TokenCache, identity: DataverseIdentity, scope: string, authorityHost: string, token: string): void {
+  if (identity.kind !== "managed-identity") tokens.forget(appCredentials(identity, scope, authorityHost), token);
 }
 
 async function managedIdentityToken(identity: Extract<DataverseIdentity, { kind: "managed-identity" }>, scope: string, ctx: DataverseContext): Promise<Outcome<string>> {

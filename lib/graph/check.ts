@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SecretBook, type OAuthCredentials } from "../auth/index.js";
+import { SecretBook, type OAuthCredentials, type TokenCache } from "../auth/index.js";
 import { redactFailure } from "../diagnosis/redact.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
@@ -37,6 +37,8 @@ const defaultRetryAfterMs = 1_000;
 export interface GraphCheckOptions {
   /** The profile's connections: its connection budget, DNS_SERVERS, TRUSTED_CA_FILE, timeouts and body cap apply. */
   connections: ProfileConnections;
+  /** The app context's access tokens. */
+  tokens: TokenCache;
   /** The profile's app (lib/auth resolveCredentials); the Graph scope and the cloud's authority are set here. */
   credentials: OAuthCredentials;
   cloud: GraphCloudName;
@@ -97,7 +99,7 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   };
   if (unique.length === 0) return run.stats;
   // One token for the run up front: a refused secret fails every mailbox with one token request, not one per batch.
-  const token = await graphToken(options.connections, options.credentials, run.cloud, run.secrets);
+  const token = await graphToken(options.connections, options.tokens, options.credentials, run.cloud, run.secrets);
   if (!token.ok) {
     await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
@@ -210,10 +212,10 @@ function mailSendNote(run: GraphRun, token: string): string | undefined {
 }
 
 async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[]): Promise<Sent> {
-  const { connections, credentials } = run.options;
+  const { connections, tokens, credentials } = run.options;
   const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost };
   if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token") };
-  const token = await graphToken(connections, credentials, run.cloud, run.secrets);
+  const token = await graphToken(connections, tokens, credentials, run.cloud, run.secrets);
   if (!token.ok) return { kind: "failed", failure: token.failure };
   run.stats.batches++;
   const reply = await connections.request({
@@ -225,7 +227,7 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   });
   if (!reply.ok) return { kind: "failed", failure: reply.failure };
   const { status, headers, body } = reply.value;
-  if (status === 401) forgetGraphToken(credentials, run.cloud, token.value);
+  if (status === 401) forgetGraphToken(tokens, credentials, run.cloud, token.value);
   if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context, Date.now(), run.secrets.redact) };
   const parsed = parseBatchAnswer(body, context);
   return parsed.ok ? { kind: "answers", answers: parsed.answers, token: token.value } : { kind: "failed", failure: parsed.failure };

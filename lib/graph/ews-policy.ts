@@ -1,4 +1,4 @@
-import type { OAuthCredentials, SecretBook } from "../auth/index.js";
+import type { OAuthCredentials, SecretBook, TokenCache } from "../auth/index.js";
 import { getFolderRequestBody } from "../exchange/ews-getfolder.js";
 import { fail, type Outcome } from "../model/result.js";
 import type { HttpReply, ProfileConnections } from "../net/index.js";
@@ -9,10 +9,10 @@ import { cloudToken, refusedHost } from "./token.js";
  * One authenticated EWS request with the profile's app (token for the cloud's EWS resource), for the
  * EWS readiness check: its reply says allowed, disabled or blocked by policy (see ewsReadinessFrom).
  */
-export async function askEws(connections: ProfileConnections, credentials: OAuthCredentials, cloud: GraphCloud, address: string, secrets?: SecretBook): Promise<Outcome<HttpReply>> {
+export async function askEws(connections: ProfileConnections, tokens: TokenCache, credentials: OAuthCredentials, cloud: GraphCloud, address: string, secrets?: SecretBook): Promise<Outcome<HttpReply>> {
   const url = ewsUrlOf(cloud);
   if (!mayReceiveCredentials(cloud, url)) return fail(refusedHost(cloud, url, "The EWS request's Bearer token"));
-  const token = await cloudToken(connections, credentials, cloud, `https://${cloud.ewsHost}/.default`, secrets);
+  const token = await cloudToken(connections, tokens, credentials, cloud, `https://${cloud.ewsHost}/.default`, secrets);
   if (!token.ok) return token;
   return connections.request({
     url,

@@ -1,4 +1,4 @@
-import { SecretBook, type OAuthCredentials } from "../auth/index.js";
+import { SecretBook, type OAuthCredentials, type TokenCache } from "../auth/index.js";
 import { redactDeep } from "../diagnosis/redact.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import type { MailboxCheck, StepResult } from "../model/connection.js";
@@ -17,6 +17,7 @@ import { readTokenClaims, type TokenRead } from "./token-roles.js";
 
 export interface ReadinessOptions {
   connections: ProfileConnections;
+  tokens: TokenCache;
   credentials: OAuthCredentials;
   cloud: GraphCloudName;
   /** The mailbox EWS is asked about; without one EWS is not checked. */
@@ -34,7 +35,7 @@ export interface ReadinessOptions {
 export async function checkReadiness(options: ReadinessOptions, graphTokenOutcome?: Outcome<string>): Promise<Readiness> {
   const cloud = graphClouds[options.cloud];
   const secrets = options.secrets ?? SecretBook.of(options.credentials);
-  const token = graphTokenOutcome ?? (await graphToken(options.connections, options.credentials, cloud, secrets));
+  const token = graphTokenOutcome ?? (await graphToken(options.connections, options.tokens, options.credentials, cloud, secrets));
   const claims = token.ok ? readTokenClaims(token.value) : undefined;
   const input = {
     ews: redactDeep(await ewsReadiness({ ...options, secrets }), secrets.redact),
@@ -54,7 +55,7 @@ function permissionsOf(token: Outcome<string>, claims: TokenRead | undefined): G
 async function ewsReadiness(options: ReadinessOptions): Promise<EwsReadiness> {
   if (options.checkEws === false) return { state: "not-checked", reason: "EWS readiness applies to Exchange Online and hybrid profiles only" };
   if (options.address === undefined) return { state: "not-checked", reason: "the profile has no mailbox to ask EWS about" };
-  return ewsReadinessFrom(await askEws(options.connections, options.credentials, graphClouds[options.cloud], options.address, options.secrets));
+  return ewsReadinessFrom(await askEws(options.connections, options.tokens, options.credentials, graphClouds[options.cloud], options.address, options.secrets));
 }
 
 export interface GraphConnectionTestOptions extends GraphCheckOptions {
@@ -96,7 +97,7 @@ export async function testGraphConnection(given: GraphConnectionTestOptions): Pr
   const results = new Map<string, MailboxCheck>();
 
   const tokenUrl = `${options.credentials.authorityHost}/${options.credentials.tenantId}/oauth2/v2.0/token`;
-  const [token, tokenMs] = await timed(() => graphToken(options.connections, options.credentials, cloud, secrets));
+  const [token, tokenMs] = await timed(() => graphToken(options.connections, options.tokens, options.credentials, cloud, secrets));
   push("token", tokenMs, tokenUrl, token.ok ? undefined : token.failure);
 
   if (!token.ok) {
@@ -116,7 +117,7 @@ export async function testGraphConnection(given: GraphConnectionTestOptions): Pr
     await checkGraphMailboxes(rest, options, async (address, result) => void results.set(address, result));
   }
 
-  const readinessOptions: ReadinessOptions = { connections: options.connections, credentials: options.credentials, cloud: options.cloud, secrets };
+  const readinessOptions: ReadinessOptions = { connections: options.connections, tokens: options.tokens, credentials: options.credentials, cloud: options.cloud, secrets };
   if (first !== undefined) readinessOptions.address = first.address;
   if (options.checkEws !== undefined) readinessOptions.checkEws = options.checkEws;
   if (options.syncApp !== undefined) readinessOptions.syncApp = options.syncApp;

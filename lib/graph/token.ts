@@ -1,4 +1,4 @@
-import { accessToken, forgetToken, type OAuthCredentials, type SecretBook } from "../auth/index.js";
+import type { OAuthCredentials, SecretBook, TokenCache } from "../auth/index.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import { fail, type Outcome } from "../model/result.js";
@@ -17,17 +17,18 @@ export function refusedHost(cloud: GraphCloud, url: string, what: string): Failu
   return failure;
 }
 
-/** An app-only token for `scope`, from the cloud's own authority (through lib/auth's cache and the profile's connections). */
-export async function cloudToken(connections: ProfileConnections, credentials: OAuthCredentials, cloud: GraphCloud, scope: string, book?: SecretBook): Promise<Outcome<string>> {
+/** An app-only token for `scope`, from the cloud's own authority (through the context's token cache and the profile's connections). */
+export async function cloudToken(connections: ProfileConnections, tokens: TokenCache, credentials: OAuthCredentials, cloud: GraphCloud, scope: string, book?: SecretBook): Promise<Outcome<string>> {
   if (!mayReceiveCredentials(cloud, credentials.authorityHost)) return fail(refusedHost(cloud, credentials.authorityHost, "The token request (with the app's secret or certificate assertion)"));
-  const token = await accessToken(connections, { ...credentials, scope });
+  const token = await tokens.token(connections, { ...credentials, scope });
   // A server that quotes the request back would quote the token: from now on it is redacted from what it says.
   if (token.ok) book?.add(token.value);
   return token;
 }
 
-export const graphToken = (connections: ProfileConnections, credentials: OAuthCredentials, cloud: GraphCloud, book?: SecretBook): Promise<Outcome<string>> =>
-  cloudToken(connections, credentials, cloud, graphScopeOf(cloud), book);
+export const graphToken = (connections: ProfileConnections, tokens: TokenCache, credentials: OAuthCredentials, cloud: GraphCloud, book?: SecretBook): Promise<Outcome<string>> =>
+  cloudToken(connections, tokens, credentials, cloud, graphScopeOf(cloud), book);
 
 /** Graph refused this token for a whole request (HTTP 401): drop it from the cache so the next try fetches a new one. */
-export const forgetGraphToken = (credentials: OAuthCredentials, cloud: GraphCloud, token: string): void => forgetToken({ ...credentials, scope: graphScopeOf(cloud) }, token);
+export const forgetGraphToken = (tokens: TokenCache, credentials: OAuthCredentials, cloud: GraphCloud, token: string): void =>
+  tokens.forget({ ...credentials, scope: graphScopeOf(cloud) }, token);

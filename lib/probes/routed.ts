@@ -1,4 +1,4 @@
-import { authenticatedRequest, resolveCredentials, SecretBook, type OAuthCredentials } from "../auth/index.js";
+import { authenticatedRequest, resolveCredentials, SecretBook, type OAuthCredentials, type TokenCache } from "../auth/index.js";
 import { redactDeep } from "../diagnosis/redact.js";
 import type { ProbeApi } from "../config/probe-api.js";
 import type { MailboxConfig, Profile } from "../config/profile.js";
@@ -58,6 +58,7 @@ const placesOf = (records: readonly Pick<MailboxRecord, "address" | "ewsUrl">[])
 
 class RoutedProbe implements OpenProbe {
   readonly #connections: ProfileConnections;
+  readonly #tokens: TokenCache;
   readonly #session: ProbeSession;
   /** The app's secret and every token this probe sends, redacted from whatever Graph, Entra or EWS say back. */
   readonly #secrets: SecretBook;
@@ -74,6 +75,7 @@ class RoutedProbe implements OpenProbe {
     readonly fallbackToEws: boolean,
   ) {
     this.#connections = profileConnections(budget.maxConnections, environment);
+    this.#tokens = environment.tokens;
     this.#secrets = SecretBook.of(credentials);
     this.#session = this.#sessionFor(profile);
   }
@@ -86,6 +88,7 @@ class RoutedProbe implements OpenProbe {
   #sessionFor(profile: Profile): ProbeSession {
     const credentials = this.credentials;
     const secrets = this.#secrets;
+    const tokens = this.#tokens;
     const hybrid = profile.serverType === "exchange-online-hybrid";
     const microsoft365 = new Set<string>(microsoft365Domains);
     const scopeFor = (url: string) => {
@@ -94,14 +97,14 @@ class RoutedProbe implements OpenProbe {
     };
     return new ProbeSession(profile, this.#connections, {
       scheme: "bearer",
-      send: (connections, request) => authenticatedRequest(connections, { ...credentials, scope: scopeFor(request.url) }, request, secrets),
+      send: (connections, request) => authenticatedRequest(connections, tokens, { ...credentials, scope: scopeFor(request.url) }, request, secrets),
       redact: secrets.redact,
     });
   }
 
   #graphOptions(limit: Places): GraphCheckOptions {
     const context = { serverType: this.profile.serverType, signsInAs: "app" as const, clientId: this.credentials.clientId };
-    const options: GraphCheckOptions = { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
+    const options: GraphCheckOptions = { connections: this.#connections, tokens: this.#tokens, credentials: this.credentials, cloud: this.credentials.cloud, limit, context, secrets: this.#secrets };
     if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;
     return options;
   }
@@ -136,7 +139,7 @@ class RoutedProbe implements OpenProbe {
   }
 
   checkReadiness(): Promise<Readiness> {
-    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, credentials: this.credentials, cloud: this.credentials.cloud, secrets: this.#secrets };
+    const options: Parameters<typeof checkReadiness>[0] = { connections: this.#connections, tokens: this.#tokens, credentials: this.credentials, cloud: this.credentials.cloud, secrets: this.#secrets };
     const address = this.#readinessAddress();
     if (address !== undefined) options.address = address;
     if (this.profile.syncApp !== undefined) options.syncApp = this.profile.syncApp;

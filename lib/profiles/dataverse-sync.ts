@@ -23,7 +23,7 @@ export interface DataverseSyncContext {
   storage: Storage;
   now(): Date;
   /** DNS_SERVERS, TRUSTED_CA_FILE and the app settings where the DATAVERSE_* secret settings live. */
-  probe: Pick<PullEnvironment, "env" | "network">;
+  probe: Pick<PullEnvironment, "env" | "network" | "tokens">;
 }
 
 export interface SyncCounts {
@@ -60,7 +60,7 @@ export async function syncDataverse(ctx: DataverseSyncContext, options: Pick<Pul
   const settings = ctx.settings.dataverse;
   if (settings === undefined) return { kind: "not-configured" };
   const now = ctx.now();
-  const run = await runPull(settings, { env: ctx.probe.env, network: ctx.probe.network, now: now.getTime(), ...options });
+  const run = await runPull(settings, { env: ctx.probe.env, network: ctx.probe.network, tokens: ctx.probe.tokens, now: now.getTime(), ...options });
   if (run.kind !== "read") return run;
 
   const storedProfiles = await listProfiles(ctx.storage);

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { demoOrganisation, startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { demoSecretSettings } from "../../sim/demo-profiles.js";
 import { withDemoDataverse } from "../../sim/dataverse/index.js";
+import { TokenCache } from "../../lib/auth/index.js";
 import type { DataverseSyncContext } from "../../lib/profiles/dataverse-sync.js";
 import { prepareDemoDataverse, type DemoDataverse } from "./dataverse.js";
 import type { ProbeEnvironment } from "../../lib/probes/kind.js";
@@ -55,6 +56,7 @@ export async function startDemo(port: number, log: LocalLog, mailFolder = resolv
     probe: {
       env: secrets,
       network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, p) => sim.connectTo(host, p) },
+      tokens: new TokenCache(),
     },
     load: (context) => dataverse.load(context),
     mailFolder,

@@ -3,13 +3,15 @@ import { throwawaySecret } from "../../sim/index.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { generateNegotiateResponse } from "@node-ntlm/core/testing";
-import { authenticatedRequest, resolveCredentials, type Credentials } from "../../lib/auth/index.js";
+import { authenticatedRequest, resolveCredentials, TokenCache, type Credentials } from "../../lib/auth/index.js";
 import { ProfileConnections } from "../../lib/net/index.js";
 import { createTestCa, type TestCa } from "../net/support/certs.js";
 import { startHttp, startHttps, type TestServer } from "../net/support/servers.js";
 
 const password = throwawaySecret("ntlm");
 const env = { EWS_PASSWORD: password };
+/** Basic and NTLM never ask it for a token. */
+const tokens = new TokenCache();
 
 interface Type3 {
   username: string;
@@ -96,7 +98,7 @@ const soap = { method: "POST" as const, headers: { "content-type": "text/xml; ch
 describe("Basic", () => {
   it("sends the Authorization header", async () => {
     const conns = connections();
-    const reply = await authenticatedRequest(conns, credentials("basic"), { url: "https://mail.contoso.test/basic", ...soap });
+    const reply = await authenticatedRequest(conns, tokens, credentials("basic"), { url: "https://mail.contoso.test/basic", ...soap });
     expect(reply.ok && reply.value.status).toBe(200);
     expect(log.at(-1)?.authorization).toBe(`Basic ${Buffer.from(`svc-crm@contoso.com:${password}`).toString("base64")}`);
     await conns.close();
@@ -105,7 +107,7 @@ describe("Basic", () => {
   it.each(["basic", "ntlm"] as const)("%s: never sends credentials over http (nothing reaches the server)", async (kind) => {
     const conns = connections();
     const before = plain.counter.accepted;
-    const reply = await authenticatedRequest(conns, credentials(kind), { url: "http://mail.contoso.test/basic", ...soap });
+    const reply = await authenticatedRequest(conns, tokens, credentials(kind), { url: "http://mail.contoso.test/basic", ...soap });
     expect(!reply.ok && reply.failure.category).toBe("insecure-url");
     expect(!reply.ok && reply.failure.message).not.toContain(password);
     expect(plain.counter.accepted).toBe(before);
@@ -119,7 +121,7 @@ describe("NTLM", () => {
     log.length = 0;
     const conns = connections();
     const before = server.counter.accepted;
-    const reply = await authenticatedRequest(conns, credentials("ntlm"), { url: "https://mail.contoso.test/EWS/Exchange.asmx", ...soap });
+    const reply = await authenticatedRequest(conns, tokens, credentials("ntlm"), { url: "https://mail.contoso.test/EWS/Exchange.asmx", ...soap });
     expect(reply.ok && reply.value.status).toBe(200);
     expect(log.map((l) => l.step)).toEqual(["negotiate", "authenticate"]);
     expect(log[1]).toMatchObject({ sameSocket: true, type3: { username: "svc-crm@contoso.com", domain: "" } });
@@ -131,7 +133,7 @@ describe("NTLM", () => {
   it("says so when the server drops the connection between challenge and answer", async () => {
     closeAfterChallenge = true;
     const conns = connections();
-    const reply = await authenticatedRequest(conns, credentials("ntlm"), { url: "https://mail.contoso.test/EWS/Exchange.asmx", ...soap });
+    const reply = await authenticatedRequest(conns, tokens, credentials("ntlm"), { url: "https://mail.contoso.test/EWS/Exchange.asmx", ...soap });
     expect(!reply.ok && reply.failure).toMatchObject({ category: "auth-failed", code: "NTLM_CONNECTION_NOT_KEPT" });
     closeAfterChallenge = false;
     await conns.close();
@@ -139,7 +141,7 @@ describe("NTLM", () => {
 
   it("returns a 401 that offers no NTLM challenge as it is, for the caller to diagnose", async () => {
     const conns = connections();
-    const reply = await authenticatedRequest(conns, credentials("ntlm"), { url: "https://mail.contoso.test/basic", ...soap });
+    const reply = await authenticatedRequest(conns, tokens, credentials("ntlm"), { url: "https://mail.contoso.test/basic", ...soap });
     expect(reply.ok && reply.value.status).toBe(401);
     expect(reply.ok && reply.value.headers["www-authenticate"]).toBe('Basic realm="mail"');
     await conns.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { throwawaySecret } from "../../sim/index.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticatedRequest, clearTokenCache, resolveCredentials, type Credentials } from "../../lib/auth/index.js";
+import { authenticatedRequest, resolveCredentials, TokenCache, type Credentials } from "../../lib/auth/index.js";
 import { ProfileConnections } from "../../lib/net/index.js";
 import { createTestCa, type TestCa } from "../net/support/certs.js";
 import { startHttps, toLocal, type TestServer } from "../net/support/servers.js";
@@ -77,8 +77,11 @@ afterAll(async () => {
   await exchange.close();
 });
 
+/** A new cache per test, as a new app context has. */
+let tokens: TokenCache;
+
 beforeEach(() => {
-  clearTokenCache();
+  tokens = new TokenCache();
   tokenRequests.length = 0;
 });
 
@@ -103,8 +106,8 @@ describe("OAuth client credentials", () => {
   it("fetches a token through the profile's own network settings and sends it as Bearer, once per credential", async () => {
     const conns = connections();
     const creds = credentials(goodSecret);
-    const first = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
-    const second = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+    const first = await authenticatedRequest(conns, tokens, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+    const second = await authenticatedRequest(conns, tokens, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
     expect(first.ok && first.value.status).toBe(200);
     expect(second.ok && second.value.status).toBe(200);
     expect(tokenRequests).toHaveLength(1);
@@ -121,13 +124,13 @@ describe("OAuth client credentials", () => {
   it("drops a token EWS refused (401), so the next request fetches a new one instead of failing until it expires", async () => {
     const conns = connections();
     const creds = credentials(goodSecret);
-    const first = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+    const first = await authenticatedRequest(conns, tokens, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
     expect(first.ok && first.value.status).toBe(200);
     refusedTokens.add("token-1");
     try {
-      const refused = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+      const refused = await authenticatedRequest(conns, tokens, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
       expect(refused.ok && refused.value.status).toBe(401);
-      const next = await authenticatedRequest(conns, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
+      const next = await authenticatedRequest(conns, tokens, creds, { url: ewsUrl, method: "POST", body: "<x/>" });
       expect(next.ok && next.value.status).toBe(200);
       expect(tokenRequests).toHaveLength(2);
       expect(bearerSeen.slice(-3)).toEqual(["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
@@ -137,10 +140,22 @@ describe("OAuth client credentials", () => {
     }
   });
 
+  it("shares one fetch among callers asking at once; another context's cache fetches its own", async () => {
+    const conns = connections();
+    const send = (cache: TokenCache) => authenticatedRequest(conns, cache, credentials(goodSecret), { url: ewsUrl, method: "POST", body: "<x/>" });
+    const replies = await Promise.all([send(tokens), send(tokens), send(tokens)]);
+    expect(replies.map((r) => r.ok && r.value.status)).toEqual([200, 200, 200]);
+    expect(tokenRequests).toHaveLength(1);
+    const other = await send(new TokenCache());
+    expect(other.ok && other.value.status).toBe(200);
+    expect(tokenRequests).toHaveLength(2);
+    await conns.close();
+  });
+
   it("reports a refused secret as auth-failed with Entra's code, never the secret", async () => {
     const conns = connections();
     const wrongSecret = throwawaySecret("wrong-secret");
-    const reply = await authenticatedRequest(conns, credentials(wrongSecret), { url: ewsUrl, method: "POST", body: "<x/>" });
+    const reply = await authenticatedRequest(conns, tokens, credentials(wrongSecret), { url: ewsUrl, method: "POST", body: "<x/>" });
     expect(!reply.ok && reply.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000215", transient: false });
     expect(!reply.ok && reply.failure.message).not.toContain(wrongSecret);
     await conns.close();
@@ -152,7 +167,7 @@ describe("OAuth client credentials", () => {
       network: { dnsServers: [], connectTo: toLocal({ "login.sim.test": login.port, "outlook.office365.test": exchange.port }) },
     });
     const ewsConnections = exchange.counter.accepted;
-    const reply = await authenticatedRequest(conns, credentials(goodSecret), { url: ewsUrl });
+    const reply = await authenticatedRequest(conns, tokens, credentials(goodSecret), { url: ewsUrl });
     expect(!reply.ok && reply.failure).toMatchObject({ category: "tls-untrusted", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
     expect(exchange.counter.accepted).toBe(ewsConnections); // no token, so EWS was never asked
     await conns.close();

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { demoDataverseMap, demoDataverseSettings, demoProfileIds } from "../../sim/dataverse/index.js";
 import { demoClientId, demoTenant, tailspinSyncClientId, type SimulatedOrg } from "../../sim/index.js";
 import { demoContosoPull, startDataverseSim } from "../dataverse/support.js";
@@ -66,7 +65,6 @@ describe("exchange-sync-monitor dataverse", () => {
   });
 
   it("exits 1 with the classified reason and what to do when Dataverse refuses the secret, never printing it", async () => {
-    clearTokenCache();
     const wrongSecret = throwawaySecret("wrong-secret");
     const refused = await run(["pull"], { DEMO_DATAVERSE_SECRET: wrongSecret });
     expect(refused.code).toBe(1);

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { startDemoSim } from "../support/sim.js";
@@ -38,7 +37,6 @@ const unstable = (text: string) =>
     .replace(/date \d{4}-\d{2}-\d{2}T[\d:]+/g, "date DATE");
 
 it("the committed sample is the CLI's report of an Exchange Online profile through Graph, with readiness", async () => {
-  clearTokenCache();
   const out: string[] = [];
   const io: CliIo = { env: { ...demoSecretSettings(), DNS_SERVERS: sim.dnsServers, TRUSTED_CA_FILE: "ca.pem" }, cwd: dir, stdout: (l) => out.push(l), stderr: (l) => out.push(l) };
   const connectTo = ["login.microsoftonline.com", "graph.microsoft.com", "outlook.office365.com"].flatMap((h) => ["--connect-to", `${h}:443:127.0.0.1:${sim.endpoints.httpsPort}`]);

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CliIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { demoProfiles, demoSecretSettings } from "../../sim/demo-profiles.js";
 import { demoClientId, demoClientSecret, demoTenant, tailspinSyncClientId, wingtipClientId, wingtipClientSecret, wingtipTenant, type SimulatedOrg } from "../../sim/index.js";
 import { startDemoSim } from "../support/sim.js";
@@ -30,7 +29,6 @@ async function run(args: string[]) {
 
 describe("test-connection on an Exchange Online profile (through Microsoft Graph)", () => {
   it("prints the token, graph and mailbox steps, the readiness object and each mailbox's channels; exit 0 when all pass", async () => {
-    clearTokenCache();
     const { code, out } = await run(["--profile", "tailspin-online.json", "--mailbox", "zach@tailspintoys.com", "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(out);
@@ -53,7 +51,6 @@ describe("test-connection on an Exchange Online profile (through Microsoft Graph
   });
 
   it("exits 1 for Wingtip Toys and says why in text: EWS blocked by policy, Tasks.ReadWrite.All missing, the tasks channel failing", async () => {
-    clearTokenCache();
     const { code, out } = await run(["--profile", "wingtip-online.json", "--mailbox", "amara@wingtiptoys.com"]);
     expect(code).toBe(1);
     expect(out).toMatch(/PASS {2}token +\d+ ms {2}https:\/\/login\.microsoftonline\.com\//);

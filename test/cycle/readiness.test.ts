@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { runProbe } from "../../lib/cycle/run.js";
 import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
 import { importProfile } from "../../lib/profiles/import.js";
@@ -30,12 +29,12 @@ describe("readiness in the probe cycle", () => {
   });
 
   it("is checked once a day per Exchange Online profile, through its kind, and kept on the summary", async () => {
-    clearTokenCache();
     const settings = testSettings();
     const storage = testStorage(settings);
     const wingtip = demoProfiles().find((p) => p.id === "wingtip-online")!;
     expect((await importProfile(storage, wingtip)).ok).toBe(true);
-    const deps = (now: Date) => ({ storage, probe: simEnvironment(sim), now: () => now });
+    const probe = simEnvironment(sim);
+    const deps = (now: Date) => ({ storage, probe, now: () => now });
     let now = new Date();
 
     sim.counters.reset();

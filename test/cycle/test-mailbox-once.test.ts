@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { runProbe, type ProbeRunResult } from "../../lib/cycle/run.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
@@ -19,12 +18,12 @@ afterAll(() => sim.stop());
 
 /** Two cycles of one demo profile; the second (steady: EWS URLs cached, token cached) is counted at the simulator. */
 async function steadyCycle(profileId: string): Promise<{ result: Extract<ProbeRunResult, { kind: "probed" }>; storage: Storage; at: Date }> {
-  clearTokenCache();
   const settings = testSettings();
   const storage = testStorage(settings);
   expect((await importProfile(storage, demoProfiles().find((p) => p.id === profileId)!)).ok).toBe(true);
   let now = new Date();
-  const deps = () => ({ storage, probe: simEnvironment(sim), now: () => now });
+  const probe = simEnvironment(sim);
+  const deps = () => ({ storage, probe, now: () => now });
   await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now));
   now = new Date(now.getTime() + 6 * 60_000);
   const message = await scheduleOneMessage(storage, settings.probeQueue, now);
@@ -64,7 +63,6 @@ describe("the cycle's Test Connection and its test mailbox", () => {
   it("Graph: Test Connection's batch is filled with three of the cycle's mailboxes, each checked once and recorded", async () => {
     const org = await startSimulatedOrg(graphOrg());
     try {
-      clearTokenCache();
       const settings = testSettings();
       const storage = testStorage(settings);
       const profile = {
@@ -80,7 +78,8 @@ describe("the cycle's Test Connection and its test mailbox", () => {
       };
       expect((await importProfile(storage, profile)).ok).toBe(true);
       let now = new Date();
-      const deps = () => ({ storage, probe: simEnvironment(org, { GRAPH_SECRET: fullApp.secret }), now: () => now });
+      const probe = simEnvironment(org, { GRAPH_SECRET: fullApp.secret });
+      const deps = () => ({ storage, probe, now: () => now });
       await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now));
       now = new Date(now.getTime() + 6 * 60_000);
       const message = await scheduleOneMessage(storage, settings.probeQueue, now);

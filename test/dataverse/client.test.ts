@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/index.js";
+import { TokenCache } from "../../lib/auth/index.js";
 import { readEnvironment } from "../../lib/dataverse/pull.js";
 import { mailboxColumns, mailboxRecord } from "../../lib/dataverse/wire.js";
 import { demoDataverseClientId, generateDataverse, demoDataverseHost } from "../../sim/dataverse/index.js";
@@ -69,7 +69,6 @@ describe("Dataverse client against the simulator over HTTPS", () => {
   });
 
   it("names an expired client secret as auth-failed with Entra's code and the fix, never the secret", async () => {
-    clearTokenCache();
     const client = simClient(sim, { identity: appIdentity(expiredApp.clientId, expiredApp.secret) });
     const read = await readEnvironment(client);
     expect(!read.ok && read.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000222" });
@@ -106,7 +105,6 @@ describe("Dataverse client against the simulator over HTTPS", () => {
   });
 
   it("never lets the token or the secret out in a failure, even when Dataverse quotes the Authorization header", async () => {
-    clearTokenCache();
     const client = simClient(sim);
     sim.dataverse!.setKnobs({ echoAuthorizationNext: 1 });
     const read = await readEnvironment(client);
@@ -118,21 +116,21 @@ describe("Dataverse client against the simulator over HTTPS", () => {
 
 describe("a Dataverse token refused (401)", () => {
   it("is dropped from the cache, so the next read fetches a new token instead of failing until it expires", async () => {
-    clearTokenCache();
+    const cache = new TokenCache();
     // The first simulator's token is cached; a second one signs with another key, so it refuses that token.
     const first = await startDataverseSim();
     try {
-      expect((await readEnvironment(simClient(first))).ok).toBe(true);
+      expect((await readEnvironment(simClient(first, { tokens: cache }))).ok).toBe(true);
     } finally {
       await first.stop();
     }
     const second = await startDataverseSim();
     try {
       const tokens = () => second.counters.requestCount("login.microsoftonline.com", `/${demoTenant}/oauth2/v2.0/token`);
-      const refused = await readEnvironment(simClient(second));
+      const refused = await readEnvironment(simClient(second, { tokens: cache }));
       expect(!refused.ok && refused.failure).toMatchObject({ category: "auth-failed", code: "401" });
       expect(tokens()).toBe(0);
-      expect((await readEnvironment(simClient(second))).ok).toBe(true);
+      expect((await readEnvironment(simClient(second, { tokens: cache }))).ok).toBe(true);
       expect(tokens()).toBe(1);
     } finally {
       await second.stop();

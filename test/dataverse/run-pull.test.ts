@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/index.js";
+import { TokenCache } from "../../lib/auth/index.js";
 import { loadSettings } from "../../lib/config/settings.js";
 import { exitCodeOf, formatPull, runPull, type PullEnvironment } from "../../lib/dataverse/run-pull.js";
 import { demoDataverseMap, demoDataverseSettings } from "../../sim/dataverse/index.js";
@@ -18,7 +18,7 @@ describe("dataverse pull with the app's settings", () => {
     sim = await startDataverseSim();
     dir = await mkdtemp(join(tmpdir(), "dv-pull-"));
     await writeFile(join(dir, "map.json"), JSON.stringify(demoDataverseMap()));
-    environment = (env) => ({ env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) } });
+    environment = (env) => ({ env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) }, tokens: new TokenCache() });
   });
   afterAll(() => sim.stop());
 
@@ -40,7 +40,6 @@ describe("dataverse pull with the app's settings", () => {
   });
 
   it("a refused secret is unreadable (exit 1) with the classified reason", async () => {
-    clearTokenCache();
     const wrongSecret = throwawaySecret("wrong-secret");
     const env = { ...demoDataverseSettings(), DEMO_DATAVERSE_SECRET: wrongSecret };
     const run = await runPull(loadSettings(env).dataverse!, environment(env));

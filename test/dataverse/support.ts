@@ -1,5 +1,5 @@
 import { DataverseClient, dataverseConnections, type DataverseClientOptions } from "../../lib/dataverse/client.js";
-import { Secret } from "../../lib/auth/index.js";
+import { Secret, TokenCache } from "../../lib/auth/index.js";
 import type { DataverseIdentity } from "../../lib/dataverse/token.js";
 import { demoOrganisation, demoTenant, startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
 import { demoDataverseClientId, demoDataverseHost, demoDataverseSecret, demoProfileIds, withDemoDataverse, type DataverseSpec } from "../../sim/dataverse/index.js";
@@ -31,11 +31,11 @@ export function appIdentity(clientId = demoDataverseClientId, secret = demoDatav
   return { kind: "client-secret", tenantId: demoTenant, clientId, secret: new Secret(secret) };
 }
 
-/** A client that reaches the simulated environment over real HTTPS: the sim's DNS, CA and ports. */
+/** A client that reaches the simulated environment over real HTTPS (the sim's DNS, CA and ports), with a new token cache unless given one. */
 export function simClient(sim: SimulatedOrg, options: Partial<DataverseClientOptions> = {}): DataverseClient {
   const conns = dataverseConnections(
     { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) },
     { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000, totalMs: 20_000 },
   );
-  return new DataverseClient({ environment, identity: appIdentity(), authorityHost: "https://login.microsoftonline.com", conns, ...options });
+  return new DataverseClient({ environment, identity: appIdentity(), authorityHost: "https://login.microsoftonline.com", conns, tokens: new TokenCache(), ...options });
 }

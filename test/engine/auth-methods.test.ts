@@ -1,5 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/oauth.js";
+import { describe, expect, it } from "vitest";
 import type { ProfileInput } from "../../lib/config/profile.js";
 import type { OrgSpec } from "../../sim/index.js";
 import { checkOne, direct, essentials, expectNoLeak, ntlmAt, onlineEws, onlineOrg, onlineProfile, org, profile, withOrg, type Expected } from "./support.js";
@@ -41,8 +40,6 @@ const methods: Method[] = [
     ewsUrl: onlineEws,
   },
 ];
-
-beforeEach(() => clearTokenCache());
 
 describe("one mailbox check with each authentication method", () => {
   it.each(methods)("$name", async (m) => {

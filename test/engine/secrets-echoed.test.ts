@@ -1,5 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/oauth.js";
+import { describe, expect, it } from "vitest";
 import { testConnection } from "../../lib/engine/test-connection.js";
 import { SecretBook } from "../../lib/auth/index.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
@@ -35,8 +34,6 @@ const cases = [
   { name: "NTLM", spec: onPrem, change: ntlm, address: "user@contoso.com" },
   { name: "OAuth", spec: online, change: oauth, address: "user@tailspintoys.com" },
 ];
-
-beforeEach(() => clearTokenCache());
 
 describe.each(cases)("$name: a server that quotes secrets back", ({ spec, change, address }) => {
   it("a 400 with the request's Authorization header: http-status 400, the page's words kept, the header redacted", async () => {

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { throwawaySecret } from "../../sim/index.js";
+import { TokenCache } from "../../lib/auth/index.js";
 import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
 import type { Failure } from "../../lib/model/failure.js";
 import type { Timeouts } from "../../lib/net/index.js";
@@ -92,6 +93,7 @@ export function environment(sim: SimulatedOrg, options: SessionOptions = {}): Pr
   return {
     env: { [passwordSetting]: password, ENGINE_CLIENT_SECRET: clientSecret, ...options.env },
     network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) },
+    tokens: new TokenCache(),
     timeouts: options.timeouts ?? normalTimeouts,
   };
 }

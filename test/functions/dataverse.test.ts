@@ -7,6 +7,7 @@ import { dataverseSync } from "../../functions/dataverse-sync.js";
 import { profilePut } from "../../functions/profile-put.js";
 import { profileTestConnection } from "../../functions/profile-test-connection.js";
 import { mailboxesTestAndEnable } from "../../functions/mailboxes-test-and-enable.js";
+import { TokenCache } from "../../lib/auth/index.js";
 import { getProfile, listProfiles } from "../../lib/store/profiles.js";
 import { demoDataverseMap, demoDataverseSettings, demoProfileIds } from "../../sim/dataverse/index.js";
 import type { SimulatedOrg } from "../../sim/index.js";
@@ -26,7 +27,7 @@ describe("the dataverseSync timer and PUT on a profile from Dataverse", () => {
   });
   afterAll(() => sim.stop());
 
-  const context = () => testContext(env, { env, probe: { env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (h, p) => sim.connectTo(h, p) } } });
+  const context = () => testContext(env, { env, probe: { env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (h, p) => sim.connectTo(h, p) }, tokens: new TokenCache() } });
 
   it("takes its schedule from DATAVERSE_SYNC_CRON and runs at start; does nothing without DATAVERSE_URL", async () => {
     expect(dataverseSync.schedule(context().settings)).toBe("0 15 */2 * * *");

@@ -10,7 +10,7 @@ describe("Graph mailbox checks against the simulator", () => {
   it("checks mailboxes four to a batch, within the limit, and reports each with the EWS check's shape", async () => {
     const ten = cloudMailboxes.slice(0, 10);
     let stats;
-    const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes(ten), options(world.sim, world.conns, { limit: 2 }), report)));
+    const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes(ten), options(world.tokens, world.conns, { limit: 2 }), report)));
     expect([...seen.keys()].sort()).toEqual(ten);
     for (const check of seen.values()) {
       expect(check).toMatchObject({ ok: true, channels: { incoming: "success", outgoing: "success", appointmentsContactsTasks: "success" } });
@@ -34,7 +34,7 @@ describe("Graph mailbox checks against the simulator", () => {
     const address = cloudMailboxes[3]!;
     world.sim.setMailbox(address, { graphFault: fault });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes([address, cloudMailboxes[4]!]), options(world.sim, world.conns), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes([address, cloudMailboxes[4]!]), options(world.tokens, world.conns), report));
       const check = seen.get(address)!;
       expect(check.ok).toBe(false);
       if (check.ok) return;
@@ -48,7 +48,7 @@ describe("Graph mailbox checks against the simulator", () => {
   });
 
   it("an on-premises mailbox is mailbox-not-in-cloud and an unknown one mailbox-not-found", async () => {
-    const seen = await collect((report) => checkGraphMailboxes(mailboxes(["onprem@tailspintoys.com", "nobody@tailspintoys.com"]), options(world.sim, world.conns), report));
+    const seen = await collect((report) => checkGraphMailboxes(mailboxes(["onprem@tailspintoys.com", "nobody@tailspintoys.com"]), options(world.tokens, world.conns), report));
     expect(seen.get("onprem@tailspintoys.com")).toMatchObject({ ok: false, error: { category: "mailbox-not-in-cloud", code: "MailboxNotEnabledForRESTAPI" } });
     expect(seen.get("nobody@tailspintoys.com")).toMatchObject({ ok: false, error: { category: "mailbox-not-found", code: "ErrorInvalidUser" } });
   });
@@ -61,7 +61,7 @@ describe("Graph mailbox checks against the simulator", () => {
     try {
       let stats;
       const started = performance.now();
-      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes([good, missing, policy, busy]), options(world.sim, world.conns), report)));
+      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes([good, missing, policy, busy]), options(world.tokens, world.conns), report)));
       const elapsed = performance.now() - started;
       expect(seen.get(good)).toMatchObject({ ok: true });
       expect(seen.get(missing)).toMatchObject({ ok: false, error: { category: "mailbox-not-found" } });
@@ -84,11 +84,11 @@ describe("Graph mailbox checks against the simulator", () => {
     const busy = cloudMailboxes[9]!;
     world.sim.setMailbox(busy, { graphThrottled: { requests: 100, retryAfterSeconds: 1, code: "TooManyRequests" } });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(world.sim, world.conns, { retry: { maxTries: 2 } }), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(world.tokens, world.conns, { retry: { maxTries: 2 } }), report));
       expect(seen.get(busy)).toMatchObject({ ok: false, error: { category: "server-busy", code: "TooManyRequests", transient: true, retryAfterMs: 1000 } });
       expect(world.sim.counters.graph.batches).toBe(2);
       world.sim.counters.reset();
-      const impatient = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(world.sim, world.conns, { retry: { maxWaitMs: 500 } }), report));
+      const impatient = await collect((report) => checkGraphMailboxes(mailboxes([busy]), options(world.tokens, world.conns, { retry: { maxWaitMs: 500 } }), report));
       expect(impatient.get(busy)).toMatchObject({ ok: false, error: { category: "server-busy" } });
       expect(world.sim.counters.graph.batches).toBe(1);
     } finally {
@@ -101,7 +101,7 @@ describe("Graph mailbox checks against the simulator", () => {
     const narrow = connectionsFor(world.sim, 3);
     try {
       const doubled = [...cloudMailboxes, ...cloudMailboxes.map((a) => a.toUpperCase())];
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes(doubled), options(world.sim, narrow, { limit: 3 }), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(doubled), options(world.tokens, narrow, { limit: 3 }), report));
       expect(seen.size).toBe(16);
       expect([...seen.values()].every((c) => c.ok)).toBe(true);
       expect(world.sim.counters.peakMailboxConcurrency()).toBe(4);
@@ -115,7 +115,7 @@ describe("Graph mailbox checks against the simulator", () => {
 
   it("asks only the wanted channels' folders", async () => {
     const seen = await collect((report) =>
-      checkGraphMailboxes([{ address: cloudMailboxes[0]!, wanted: { incoming: true, outgoing: false, appointmentsContactsTasks: false } }], options(world.sim, world.conns), report),
+      checkGraphMailboxes([{ address: cloudMailboxes[0]!, wanted: { incoming: true, outgoing: false, appointmentsContactsTasks: false } }], options(world.tokens, world.conns), report),
     );
     expect(seen.get(cloudMailboxes[0]!)).toMatchObject({ ok: true, channels: { incoming: "success", outgoing: "not-run", appointmentsContactsTasks: "not-run" } });
     expect(world.sim.counters.graph.requests).toBe(1);
@@ -124,7 +124,7 @@ describe("Graph mailbox checks against the simulator", () => {
   it("a malformed batch answer is invalid-response for its mailboxes, not a crash", async () => {
     world.sim.setServer("graph.microsoft.com", { malformedBody: "not-xml" });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(world.sim, world.conns), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(world.tokens, world.conns), report));
       expect(seen.size).toBe(2);
       for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "invalid-response", code: "GraphBatchInvalid", transient: true } });
     } finally {
@@ -135,7 +135,7 @@ describe("Graph mailbox checks against the simulator", () => {
   it("an answer past the body cap is response-too-large for its mailboxes", async () => {
     world.sim.setServer("graph.microsoft.com", { hugeBody: 3 * 1024 * 1024 });
     try {
-      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(world.sim, world.conns), report));
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 2)), options(world.tokens, world.conns), report));
       expect(seen.size).toBe(2);
       for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "response-too-large" } });
     } finally {
@@ -145,7 +145,7 @@ describe("Graph mailbox checks against the simulator", () => {
 
   it("a refused secret fails every mailbox as auth-failed with one token request and no Graph request", async () => {
     const wrong = { ...credentialsFor({ clientId: "3c4d5e6f-7a8b-4c9d-8e0f-000000000001", secret: throwawaySecret("wrong-secret") }) };
-    const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 9)), options(world.sim, world.conns, { credentials: wrong }), report));
+    const seen = await collect((report) => checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 9)), options(world.tokens, world.conns, { credentials: wrong }), report));
     expect(seen.size).toBe(9);
     for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "auth-failed", code: "AADSTS7000215" }, channels: { incoming: "failure", outgoing: "failure", appointmentsContactsTasks: "failure" } });
     expect(world.sim.counters.requestCount("graph.microsoft.com")).toBe(0);
@@ -153,14 +153,14 @@ describe("Graph mailbox checks against the simulator", () => {
   });
 
   it("no mailboxes, no request at all", async () => {
-    const stats = await checkGraphMailboxes([], options(world.sim, world.conns), async () => undefined);
+    const stats = await checkGraphMailboxes([], options(world.tokens, world.conns), async () => undefined);
     expect(stats).toEqual({ mailboxes: 0, batches: 0, retries: 0 });
     expect(world.sim.counters.requests).toEqual([]);
   });
 
   it("one report that throws never stops the others", async () => {
     const reported: string[] = [];
-    const run = checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 6)), options(world.sim, world.conns), async (address) => {
+    const run = checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 6)), options(world.tokens, world.conns), async (address) => {
       reported.push(address);
       if (address === cloudMailboxes[1]) throw new Error("store down");
     });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { clearTokenCache, resolveCredentials, type OAuthCredentials } from "../../lib/auth/index.js";
+import { resolveCredentials, TokenCache, type OAuthCredentials } from "../../lib/auth/index.js";
 import type { GraphCheckOptions, GraphMailbox } from "../../lib/graph/check.js";
 import type { GraphCloudName } from "../../lib/graph/clouds.js";
 import { ProfileConnections } from "../../lib/net/index.js";
@@ -54,8 +54,8 @@ export function credentialsFor(app: TestApp, cloud: GraphCloudName = "public", a
   return resolved.value;
 }
 
-export function options(sim: SimulatedOrg, connections: ProfileConnections, extra: Partial<GraphCheckOptions> = {}): GraphCheckOptions {
-  return { connections, credentials: credentialsFor(fullApp), cloud: "public", limit: 4, context: { serverType: "exchange-online" }, ...extra };
+export function options(tokens: TokenCache, connections: ProfileConnections, extra: Partial<GraphCheckOptions> = {}): GraphCheckOptions {
+  return { connections, tokens, credentials: credentialsFor(fullApp), cloud: "public", limit: 4, context: { serverType: "exchange-online" }, ...extra };
 }
 
 export const all = { incoming: true, outgoing: true, appointmentsContactsTasks: true };
@@ -69,17 +69,18 @@ export async function collect(run: (report: (a: string, c: MailboxCheck) => Prom
 }
 
 /**
- * One simulated Graph organisation for the describe block that calls this; before each test an empty token cache,
- * counters at zero and fresh connections (closed after it). Read `sim` and `conns` inside the tests.
+ * One simulated Graph organisation for the describe block that calls this; before each test a new token cache,
+ * counters at zero and fresh connections (closed after it). Read `sim`, `tokens` and `conns` inside the tests.
  */
-export function graphSimPerTest(): { readonly sim: SimulatedOrg; readonly conns: ProfileConnections } {
+export function graphSimPerTest(): { readonly sim: SimulatedOrg; readonly tokens: TokenCache; readonly conns: ProfileConnections } {
   let sim: SimulatedOrg;
+  let tokens: TokenCache;
   let conns: ProfileConnections;
   beforeAll(async () => {
     sim = await startSimulatedOrg(graphOrg());
   });
   beforeEach(() => {
-    clearTokenCache();
+    tokens = new TokenCache();
     sim.counters.reset();
     conns = connectionsFor(sim);
   });
@@ -89,10 +90,12 @@ export function graphSimPerTest(): { readonly sim: SimulatedOrg; readonly conns:
     get sim() {
       return sim;
     },
+    get tokens() {
+      return tokens;
+    },
     get conns() {
       return conns;
     },
   };
 }
 
-export { clearTokenCache };

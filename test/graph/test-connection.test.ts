@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { TokenCache } from "../../lib/auth/index.js";
 import { checkReadiness, testGraphConnection } from "../../lib/graph/test-connection.js";
 import { credentialHostsOf, graphClouds } from "../../lib/graph/clouds.js";
 import { todoNotOffered } from "../../lib/graph/mailbox-result.js";
-import { clearTokenCache, cloudMailboxes, credentialsFor, fullApp, graphSimPerTest, mailboxes, noTasksApp, options, tenant } from "./support.js";
+import { cloudMailboxes, credentialsFor, fullApp, graphSimPerTest, mailboxes, noTasksApp, options, tenant } from "./support.js";
 import { throwawaySecret } from "../../sim/throwaway-secret.js";
 
 const now = new Date("2026-11-30T12:00:00Z");
@@ -11,7 +12,7 @@ describe("Test Connection through Graph, with readiness", () => {
   const world = graphSimPerTest();
 
   it("runs the token, graph and mailbox steps, checks every mailbox asked for, and reports readiness", async () => {
-    const report = await testGraphConnection({ ...options(world.sim, world.conns), mailboxes: mailboxes(cloudMailboxes.slice(0, 6)), now });
+    const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes(cloudMailboxes.slice(0, 6)), now });
     expect(report.ok).toBe(true);
     expect(report.steps).toEqual([
       { step: "token", ok: true, elapsedMs: expect.any(Number), url: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token` },
@@ -32,7 +33,7 @@ describe("Test Connection through Graph, with readiness", () => {
     const [tested, busy] = cloudMailboxes.slice(10, 12) as [string, string];
     world.sim.setMailbox(busy, { graphThrottled: { requests: 1, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
     try {
-      const report = await testGraphConnection({ ...options(world.sim, world.conns), mailboxes: mailboxes([tested, busy]), now, checkEws: false });
+      const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes([tested, busy]), now, checkEws: false });
       expect(report.ok).toBe(true);
       expect(world.sim.counters.graph.throttled).toBe(1);
       const [, graph, mailbox] = report.steps;
@@ -45,7 +46,7 @@ describe("Test Connection through Graph, with readiness", () => {
   });
 
   it("lists the permissions the token lacks, and fails the channel that needs it naming the permission", async () => {
-    const report = await testGraphConnection({ ...options(world.sim, world.conns, { credentials: credentialsFor(noTasksApp) }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
+    const report = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(noTasksApp) }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
     expect(report.readiness.graphPermissions).toMatchObject({ status: "checked", missing: ["Tasks.ReadWrite.All"] });
     expect(report.ok).toBe(false);
     expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", false]]);
@@ -55,7 +56,7 @@ describe("Test Connection through Graph, with readiness", () => {
   });
 
   it("tells the three EWS states apart: allowed, disabled, blocked by policy", async () => {
-    const readiness = () => checkReadiness({ connections: world.conns, credentials: credentialsFor(fullApp), cloud: "public", address: cloudMailboxes[0]!, now });
+    const readiness = () => checkReadiness({ connections: world.conns, tokens: world.tokens, credentials: credentialsFor(fullApp), cloud: "public", address: cloudMailboxes[0]!, now });
     expect(await readiness()).toMatchObject({ ews: "allowed" });
     world.sim.setServer("outlook.office365.com", { ewsDisabled: true });
     const disabled = await readiness();
@@ -64,18 +65,18 @@ describe("Test Connection through Graph, with readiness", () => {
     world.sim.setServer("outlook.office365.com", { ewsAllowedAppIds: null });
     expect(disabled).toMatchObject({ ews: "disabled", ewsReason: "EWS is disabled for this user or tenant" });
     expect(blocked).toMatchObject({ ews: "blocked-by-policy", ewsReason: "EWS is blocked by policy for this user or tenant" });
-    expect((await checkReadiness({ connections: world.conns, credentials: credentialsFor(fullApp), cloud: "public", now })).ews).toBe("not-checked");
+    expect((await checkReadiness({ connections: world.conns, tokens: world.tokens, credentials: credentialsFor(fullApp), cloud: "public", now })).ews).toBe("not-checked");
   });
 
   it("says readiness speaks for synchronization when the monitor uses sync's own app registration", async () => {
     const syncApp = { tenantId: tenant, clientId: fullApp.clientId };
-    const report = await testGraphConnection({ ...options(world.sim, world.conns), mailboxes: mailboxes([cloudMailboxes[0]!]), syncApp, now });
+    const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes([cloudMailboxes[0]!]), syncApp, now });
     expect(report.readiness.speaksFor).toEqual({ kind: "sync-app", app: syncApp });
   });
 
   it("a refused secret fails the token step; the others do not run and every mailbox carries the token's failure", async () => {
     const wrong = credentialsFor({ clientId: fullApp.clientId, secret: throwawaySecret("wrong-secret") });
-    const report = await testGraphConnection({ ...options(world.sim, world.conns, { credentials: wrong }), mailboxes: mailboxes(cloudMailboxes.slice(0, 2)), now, checkEws: false });
+    const report = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: wrong }), mailboxes: mailboxes(cloudMailboxes.slice(0, 2)), now, checkEws: false });
     expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", false], ["graph", null], ["mailbox", null]]);
     expect(report.mailboxes.map((m) => !m.ok && m.error.category)).toEqual(["auth-failed", "auth-failed"]);
     expect(report.readiness.graphPermissions).toMatchObject({ status: "not-checked", reason: expect.stringMatching(/no Graph token/) });
@@ -84,23 +85,23 @@ describe("Test Connection through Graph, with readiness", () => {
   });
 
   it("without a mailbox the graph step fails naming it", async () => {
-    const report = await testGraphConnection({ ...options(world.sim, world.conns), mailboxes: [], now });
+    const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: [], now });
     expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", false], ["mailbox", null]]);
     expect(report.steps[1]).toMatchObject({ error: { category: "credential-format", code: "NoAddress" } });
   });
 
   it("sends credentials to the cloud's own hosts only, and refuses any other before sending anything", async () => {
-    await testGraphConnection({ ...options(world.sim, world.conns), mailboxes: mailboxes(cloudMailboxes.slice(0, 5)), now });
+    await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes(cloudMailboxes.slice(0, 5)), now });
     expect(world.sim.counters.credentials.length).toBeGreaterThan(0);
     expect(world.sim.counters.leakedCredentials(["login.microsoftonline.com", "graph.microsoft.com", "outlook.office365.com"])).toEqual([]);
 
     world.sim.counters.reset();
-    clearTokenCache();
+    const tokens = new TokenCache();
     // An authority outside the cloud (a test override left in place), and a GCC High profile holding commercial-cloud credentials.
     const elsewhere = credentialsFor(fullApp, "public", "https://login.contoso.com");
     const commercial = credentialsFor(fullApp, "public");
     for (const [credentials, cloud] of [[elsewhere, "public"], [commercial, "usgov"]] as const) {
-      const report = await testGraphConnection({ ...options(world.sim, world.conns, { credentials, cloud }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
+      const report = await testGraphConnection({ ...options(tokens, world.conns, { credentials, cloud }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
       expect(report.steps[0]).toMatchObject({ step: "token", ok: false, error: { category: "insecure-url", code: "CredentialHostRefused" } });
       expect(report.readiness.ews).toBe("not-checked");
     }
@@ -111,14 +112,14 @@ describe("Test Connection through Graph, with readiness", () => {
   it("GCC High and DoD: the token from login.microsoftonline.us, Graph at their own hosts", async () => {
     for (const [cloud, graphHost] of [["usgov", "graph.microsoft.us"], ["usgov-dod", "dod-graph.microsoft.us"]] as const) {
       world.sim.counters.reset();
-      const report = await testGraphConnection({ ...options(world.sim, world.conns, { credentials: credentialsFor(fullApp, cloud), cloud }), mailboxes: mailboxes([cloudMailboxes[0]!]), now, checkEws: false });
+      const report = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(fullApp, cloud), cloud }), mailboxes: mailboxes([cloudMailboxes[0]!]), now, checkEws: false });
       expect(report.ok).toBe(true);
       expect(new Set(world.sim.counters.requests.map((r) => r.host))).toEqual(new Set(["login.microsoftonline.us", graphHost]));
     }
   });
 
   it("21Vianet: no To Do request; appointments, contacts and tasks judged on calendar and contacts, with a note", async () => {
-    const report = await testGraphConnection({ ...options(world.sim, world.conns, { credentials: credentialsFor(fullApp, "china"), cloud: "china" }), mailboxes: mailboxes([cloudMailboxes[0]!]), now, checkEws: false });
+    const report = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(fullApp, "china"), cloud: "china" }), mailboxes: mailboxes([cloudMailboxes[0]!]), now, checkEws: false });
     expect(report.ok).toBe(true);
     expect(report.mailboxes[0]).toMatchObject({ ok: true, channels: { appointmentsContactsTasks: "success" }, notes: [todoNotOffered] });
     expect(world.sim.counters.graph.requests).toBe(4);

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { createMailer } from "../../lib/notify/mailer.js";
 import { runNotifier } from "../../lib/notify/run-notifier.js";
@@ -31,7 +30,6 @@ let context: AppContext;
 const sink = new SmtpSink();
 
 beforeAll(async () => {
-  clearTokenCache();
   await sink.start();
   sim = await startDemoSim();
   context = createAppContext(testSettings(), { probe: simEnvironment(sim), now: () => t0 });

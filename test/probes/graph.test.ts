@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TokenCache } from "../../lib/auth/index.js";
 import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
 import type { MailboxCheck } from "../../lib/model/connection.js";
 import type { MailboxRecord } from "../../lib/model/mailbox.js";
@@ -7,7 +8,7 @@ import { ewsOnlineKind, graphKind, hybridKind } from "../../lib/probes/graph.js"
 import type { OpenProbe, ProbeEnvironment, ProbeKind } from "../../lib/probes/kind.js";
 import { splitLimit } from "../../lib/probes/routed.js";
 import { startSimulatedOrg, throwawaySecret, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
-import { clearTokenCache, cloudMailboxes, fullApp, graphOrg, syncRoles, tenant } from "../graph/support.js";
+import { cloudMailboxes, fullApp, graphOrg, syncRoles, tenant } from "../graph/support.js";
 import { enabledMailbox } from "../support/mailbox-record.js";
 
 const onPrem = "onprem@tailspintoys.com";
@@ -55,12 +56,13 @@ const hybridProfile = () =>
   });
 
 let sim: SimulatedOrg;
+let tokens: TokenCache;
 beforeAll(async () => {
   sim = await startSimulatedOrg(hybridOrg());
 });
 afterAll(() => sim.stop());
 beforeEach(() => {
-  clearTokenCache();
+  tokens = new TokenCache();
   sim.counters.reset();
 });
 
@@ -68,6 +70,7 @@ function environment(overrides: Partial<ProbeEnvironment> = {}): ProbeEnvironmen
   return {
     env: { GRAPH_SECRET: fullApp.secret },
     network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) },
+    tokens,
     timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000, totalMs: 5_000 },
     ...overrides,
   };

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TokenCache } from "../../lib/auth/index.js";
 import { loadSettings } from "../../lib/config/settings.js";
 import { syncDataverse, type DataverseSyncContext } from "../../lib/profiles/dataverse-sync.js";
 import { readDynamics } from "../../lib/store/dynamics.js";
@@ -43,7 +44,7 @@ describe("dataverse sync into Table Storage (simulator over HTTPS, Azurite)", ()
       settings: loadSettings(env),
       storage,
       now: () => new Date(),
-      probe: { env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) } },
+      probe: { env, network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) }, tokens: new TokenCache() },
     };
   };
 

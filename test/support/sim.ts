@@ -1,3 +1,4 @@
+import { TokenCache } from "../../lib/auth/index.js";
 import { parseProfile, type Profile, type ProfileInput } from "../../lib/config/profile.js";
 import type { ProbeEnvironment } from "../../lib/engine/open-session.js";
 import { openSession } from "../../lib/engine/open-session.js";
@@ -9,11 +10,12 @@ export async function startDemoSim(spec: OrgSpec = demoOrganisation()): Promise<
   return startSimulatedOrg(spec);
 }
 
-/** The network and secrets a probe needs to reach the simulator: its DNS server, its CA, its ports. */
+/** The network and secrets a probe needs to reach the simulator (its DNS server, its CA, its ports), and a new token cache. */
 export function simEnvironment(sim: SimulatedOrg, env: Record<string, string> = {}): ProbeEnvironment {
   return {
     env: { ...demoSecretSettings(), ...env },
     network: { dnsServers: [sim.dnsServers], extraCaPem: sim.endpoints.caPem, connectTo: (host, port) => sim.connectTo(host, port) },
+    tokens: new TokenCache(),
     timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000, totalMs: 5_000 },
   };
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearTokenCache } from "../../lib/auth/index.js";
 import { runProbe } from "../../lib/cycle/run.js";
 import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
 import { importProfile } from "../../lib/profiles/import.js";
@@ -18,7 +17,6 @@ afterAll(() => sim.stop());
 
 describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
   it("finds each mailbox by Autodiscover, then probes the cloud ones through Graph and the on-premises ones through EWS", async () => {
-    clearTokenCache();
     const settings = testSettings();
     const storage = testStorage(settings);
     expect((await importProfile(storage, demoProfiles().find((p) => p.id === "adventure-hybrid")!)).ok).toBe(true);

@@ -42,7 +42,7 @@ describe("the dataverseSync timer and PUT on a profile from Dataverse", () => {
   it("syncs; PUT /api/profiles/{id} answers 409 with the reason for a profile from Dataverse; Test Connection and Test & Enable name the credentials a profile still needs", async () => {
     const ctx = context();
     await dataverseSync.handler(ctx, timer, invocation());
-    expect((await listProfiles(ctx.storage)).length).toBe(6);
+    expect((await listProfiles(ctx.storage)).length).toBe(7);
     const id = `dv-${demoProfileIds.northwind}`;
     const body = JSON.stringify({ name: "Changed", serverType: "exchange-server", owner: "a@northwind.com", auth: { kind: "basic", username: "u@northwind.com", passwordSetting: "P" }, mailboxes: [] });
     const reply = await sent(await profilePut.handler(ctx, request({ method: "PUT", params: { id }, body }), invocation()));

@@ -141,7 +141,7 @@ async function probeShard(
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
       // Connection's requests end.
-      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, due, summaryAtStart, onChecked) : undefined;
+      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due, all: mine }, summaryAtStart, onChecked) : undefined;
       const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(due.length, results) };
       const checked = probe.checkMailboxes(connectionRun?.others ?? due, places, onChecked);
       // Both end before the connections close, whichever of them throws.

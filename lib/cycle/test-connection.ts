@@ -29,16 +29,17 @@ export function testConnectionInItsPlace(
   stored: StoredProfile,
   message: ProbeMessage,
   probe: OpenProbe,
-  due: readonly MailboxRecord[],
+  shard: { due: readonly MailboxRecord[]; all: readonly MailboxRecord[] },
   summary: ProfileSummary | undefined,
   onChecked: OnChecked,
 ): { done: Promise<ConnectionRunOutcome>; placeFreed: Promise<unknown>; others: MailboxRecord[] } {
-  const opened = new Set(probe.testMailboxes(due).map((a) => a.toLowerCase()));
+  const { due, all: placed } = shard;
+  const opened = new Set(probe.testMailboxes(due, placed).map((a) => a.toLowerCase()));
   const afterIt = due.filter((m) => opened.has(m.address.toLowerCase()));
   const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
   const recorded = alreadyRan(summary, message);
   const requests = (async () => {
-    const report = recorded ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt, placed: due });
+    const report = recorded ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt, placed });
     await dailyReadiness(deps, stored.profile.id, probe, summary);
     const checks = new Map((report?.testMailboxChecks ?? []).map((check) => [check.address.toLowerCase(), check]));
     for (const record of afterIt) {

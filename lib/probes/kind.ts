@@ -79,7 +79,7 @@ export interface OpenProbe {
    * requests have room for (a Graph batch carries four mailboxes): the cycle has Test Connection check them, as
    * `alongside`, and checks them nowhere else.
    */
-  testMailboxes(due?: readonly MailboxRecord[]): string[];
+  testMailboxes(due?: readonly MailboxRecord[], placed?: CheckEndpointsOptions["placed"]): string[];
   /** The most connections that were open at once so far. */
   peakConnections(): number;
   close(): Promise<void>;

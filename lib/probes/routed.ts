@@ -151,8 +151,8 @@ class RoutedProbe implements OpenProbe {
    * them, and the first three of `due` that Graph's test batch has room for. Only a mailbox sure to be Graph's goes
    * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
    */
-  testMailboxes(due: readonly MailboxRecord[] = []): string[] {
-    const placed = placesOf(due);
+  testMailboxes(due: readonly MailboxRecord[] = [], placedRecords: CheckEndpointsOptions["placed"] = due): string[] {
+    const placed = placesOf(placedRecords);
     const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#sideOf(m.address, placed) === api))?.address;
     const graphTest = on("graph");
     const surelyGraph = (m: MailboxRecord) =>

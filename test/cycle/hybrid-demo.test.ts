@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProbe } from "../../lib/cycle/run.js";
 import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
 import { importProfile } from "../../lib/profiles/import.js";
-import { listMailboxes } from "../../lib/store/mailboxes.js";
+import { listMailboxes, saveMailboxes } from "../../lib/store/mailboxes.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { scheduleOneMessage } from "../support/probe-queue.js";
@@ -52,5 +52,15 @@ describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
     // Exchange Online's EWS is asked once, by readiness (is the app still let in before EWS goes), not for a mailbox.
     expect(asked.value.readiness).toMatchObject({ ews: "allowed" });
     expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(1);
+
+    // A cloud mailbox that is not due (disabled here) is still known to live in the cloud: no EWS test mailbox either.
+    const kim = (await listMailboxes(storage, "adventure-hybrid")).find((m) => m.address === "kim@adventure-works.com")!;
+    await saveMailboxes(storage, [{ ...kim, state: "disabled" }]);
+    now = new Date(now.getTime() + 2 * 60_000);
+    const third = await scheduleOneMessage(storage, settings.probeQueue, now);
+    sim.counters.reset();
+    expect(await runProbe(deps(), third)).toMatchObject({ kind: "probed", checked: 3, failed: 0, testConnection: "ran" });
+    expect(sim.counters.graph.requests).toBe(5);
+    expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(0);
   });
 });

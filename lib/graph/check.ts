@@ -162,7 +162,8 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     const sent = await sendBatch(run, url, pending);
     const now = performance.now();
     answeredMs ??= Math.round(now - started);
-    transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
+    // The endpoint's verdict is the first attempt's; a retry's failure belongs to the throttled items it carried.
+    if (attempt === 1) transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
     if (sent.kind === "answers") token = sent.token;
     const throttled: BatchEntry[] = [];
     let wait = 0;

@@ -132,6 +132,22 @@ class RoutedProbe implements OpenProbe {
     return this.#apiOf(address, placed.get(address.toLowerCase())) === "graph" ? "neither" : "ews";
   }
 
+  /**
+   * The configured mailboxes each side of Test Connection may test. A profile whose every mailbox Autodiscover placed
+   * in the cloud is tested through Graph on one of them (`graphByPlace`), not through nothing.
+   */
+  #testSides(placed: ReadonlyMap<string, string | undefined>): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
+    const graph: MailboxConfig[] = [];
+    const ews: MailboxConfig[] = [];
+    const inCloudByPlace: MailboxConfig[] = [];
+    for (const m of this.profile.mailboxes) {
+      const side = this.#sideOf(m.address, placed);
+      (side === "graph" ? graph : side === "ews" ? ews : inCloudByPlace).push(m);
+    }
+    if (graph.length === 0 && ews.length === 0 && inCloudByPlace.length > 0) return { graph: inCloudByPlace, ews, graphByPlace: true };
+    return { graph, ews, graphByPlace: false };
+  }
+
   /** The mailbox EWS readiness asks about: the first (approved first) that lives in the cloud, else the first. */
   #readinessAddress(): string | undefined {
     const ordered = [...this.profile.mailboxes.filter((m) => m.approved), ...this.profile.mailboxes.filter((m) => !m.approved)];
@@ -151,10 +167,9 @@ class RoutedProbe implements OpenProbe {
    * them, and the first three of `due` that Graph's test batch has room for. Only a mailbox sure to be Graph's goes
    * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
    */
-  testMailboxes(due: readonly MailboxRecord[] = [], placedRecords: CheckEndpointsOptions["placed"] = due): string[] {
-    const placed = placesOf(placedRecords);
-    const on = (api: ProbeApi) => testMailboxOf(this.profile.mailboxes.filter((m) => this.#sideOf(m.address, placed) === api))?.address;
-    const graphTest = on("graph");
+  testMailboxes(due: readonly MailboxRecord[] = [], placed: CheckEndpointsOptions["placed"] = []): string[] {
+    const sides = this.#testSides(placesOf(placed));
+    const graphTest = testMailboxOf(sides.graph)?.address;
     const surelyGraph = (m: MailboxRecord) =>
       this.#apiOf(m.address) === "graph" && this.route(this.profile, m, m.ewsUrl) === "graph" && (!this.fallbackToEws || m.location !== undefined);
     const room: string[] = [];
@@ -162,7 +177,7 @@ class RoutedProbe implements OpenProbe {
       if (room.length === mailboxesPerBatch - 1) break;
       if (m.address.toLowerCase() !== graphTest!.toLowerCase() && surelyGraph(m)) room.push(m.address);
     }
-    return [graphTest, ...room, on("ews")].filter((a): a is string => a !== undefined);
+    return [graphTest, ...room, testMailboxOf(sides.ews)?.address].filter((a): a is string => a !== undefined);
   }
 
   async checkEndpoints(options: CheckEndpointsOptions = {}): Promise<ConnectionRun> {
@@ -170,9 +185,10 @@ class RoutedProbe implements OpenProbe {
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
     const placed = placesOf(options.placed ?? []);
+    const sides = this.#testSides(placed);
     const side = (api: ProbeApi) => ({
-      requested: requested.filter((a) => this.#apiOf(a) === api),
-      configured: this.profile.mailboxes.filter((m) => this.#sideOf(m.address, placed) === api),
+      requested: requested.filter((a) => this.#apiOf(a, placed.get(a)) === api),
+      configured: sides[api],
     });
     const graph = side("graph");
     const ews = side("ews");
@@ -197,7 +213,10 @@ class RoutedProbe implements OpenProbe {
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && chosen !== undefined ? { ...s, ...chosen } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
       const opened = new Set([testAddress, ...alongside.map((m) => m.address)]);
-      tested.push(...run.mailboxes.filter((m) => opened.has(m.address)));
+      // A test mailbox only Autodiscover placed in the cloud that Graph says is not there (moved back on premises) is
+      // left to the cycle's own check, which tries it through EWS and places it anew.
+      const movedBack = (m: MailboxCheck) => sides.graphByPlace && this.fallbackToEws && m.address === testAddress && !m.ok && m.error.category === "mailbox-not-in-cloud";
+      tested.push(...run.mailboxes.filter((m) => opened.has(m.address) && !movedBack(m)));
       if (wantReadiness) readiness = run.readiness;
     }
     if (runEws) {
@@ -217,7 +236,7 @@ class RoutedProbe implements OpenProbe {
 
     report.mailboxes = requested.flatMap((a) => checks.get(a) ?? []);
     report.certificates = this.#connections.certificates();
-    report.ok = report.steps.every((s) => s.ok === true) && report.mailboxes.every((m) => m.ok);
+    report.ok = report.steps.length > 0 && report.steps.every((s) => s.ok === true) && report.mailboxes.every((m) => m.ok);
     report.elapsedMs = Math.round(performance.now() - started);
     if (readiness !== undefined) report.readiness = readiness;
     return redactDeep(tested.length === 0 ? report : { ...report, testMailboxChecks: tested }, this.#secrets.redact);

@@ -3,6 +3,7 @@ import { runProbe } from "../../lib/cycle/run.js";
 import { testConnectionNow } from "../../lib/on-demand/test-connection.js";
 import { importProfile } from "../../lib/profiles/import.js";
 import { listMailboxes, saveMailboxes } from "../../lib/store/mailboxes.js";
+import { readSummary } from "../../lib/store/summaries.js";
 import { demoProfiles } from "../../sim/demo-profiles.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { scheduleOneMessage } from "../support/probe-queue.js";
@@ -53,6 +54,20 @@ describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
     expect(asked.value.readiness).toMatchObject({ ews: "allowed" });
     expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(1);
 
+    // A cloud mailbox asked for by name goes where it was placed, through Graph (Exchange Online's EWS: readiness only).
+    sim.counters.reset();
+    const named = await testConnectionNow({ storage, probe: simEnvironment(sim), now: () => now }, "adventure-hybrid", { mailboxes: ["kim@adventure-works.com"] });
+    expect(named.kind === "done" && named.value.steps.map((s) => [s.step, s.ok])).toEqual([
+      ["token", true],
+      ["graph", true],
+      ["mailbox", true],
+      ["autodiscover", true],
+      ["ews", true],
+      ["mailbox", true],
+    ]);
+    expect(named.kind === "done" && named.value.mailboxes.map((m) => m.address)).toEqual(["kim@adventure-works.com"]);
+    expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(1);
+
     // A cloud mailbox that is not due (disabled here) is still known to live in the cloud: no EWS test mailbox either.
     const kim = (await listMailboxes(storage, "adventure-hybrid")).find((m) => m.address === "kim@adventure-works.com")!;
     await saveMailboxes(storage, [{ ...kim, state: "disabled" }]);
@@ -62,5 +77,41 @@ describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
     expect(await runProbe(deps(), third)).toMatchObject({ kind: "probed", checked: 3, failed: 0, testConnection: "ran" });
     expect(sim.counters.graph.requests).toBe(5);
     expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(0);
+  });
+
+  it("with every mailbox in the cloud and no location, Test Connection tests one of them through Graph (never nothing)", async () => {
+    const settings = testSettings();
+    const storage = testStorage(settings);
+    const demo = demoProfiles().find((p) => p.id === "adventure-hybrid")!;
+    const profile = { ...demo, mailboxes: demo.mailboxes.filter((m) => ["kim@adventure-works.com", "lena@adventure-works.com"].includes(m.address)) };
+    expect((await importProfile(storage, profile)).ok).toBe(true);
+    let now = new Date();
+    const deps = () => ({ storage, probe: simEnvironment(sim), now: () => now });
+    await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now));
+    now = new Date(now.getTime() + 2 * 60_000);
+    const message = await scheduleOneMessage(storage, settings.probeQueue, now);
+    sim.counters.reset();
+    expect(await runProbe(deps(), message)).toMatchObject({ kind: "probed", checked: 2, failed: 0, testConnection: "ran" });
+    const last = (await readSummary(storage, "adventure-hybrid"))?.lastTestConnection;
+    expect(last?.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+    expect(last?.ok).toBe(true);
+    expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(0);
+
+    // Graph now says the test mailbox is not in the cloud (moved back on premises): Test Connection says so, and the
+    // mailbox itself is not judged on that answer but checked again through EWS, the way the cycle's checks fall back.
+    sim.setMailbox("kim@adventure-works.com", { graphFault: "MailboxNotEnabledForRESTAPI" });
+    try {
+      now = new Date(now.getTime() + 2 * 60_000);
+      const third = await scheduleOneMessage(storage, settings.probeQueue, now);
+      sim.counters.reset();
+      await runProbe(deps(), third);
+      const failedTest = (await readSummary(storage, "adventure-hybrid"))?.lastTestConnection;
+      expect(failedTest?.steps.find((s) => s.step === "mailbox")).toMatchObject({ ok: false, error: { category: "mailbox-not-in-cloud" } });
+      const kim = (await listMailboxes(storage, "adventure-hybrid")).find((m) => m.address === "kim@adventure-works.com")!;
+      expect(kim).toMatchObject({ lastCycle: third.cycle, state: "enabled" });
+      expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(1);
+    } finally {
+      sim.setMailbox("kim@adventure-works.com", { graphFault: null });
+    }
   });
 });

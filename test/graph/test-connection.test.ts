@@ -45,6 +45,23 @@ describe("Test Connection through Graph, with readiness", () => {
     }
   });
 
+  it("judges the graph step by the batch's first answer: a throttled companion's failed retry is that mailbox's alone", async () => {
+    const [tested, busy] = cloudMailboxes.slice(12, 14) as [string, string];
+    world.sim.setMailbox(busy, { graphThrottled: { requests: 1, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
+    // The retry comes a second after the first answer; by then Graph answers 503.
+    const outage = setTimeout(() => world.sim.setServer("graph.microsoft.com", { status503: 30 }), 500);
+    try {
+      const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes([tested, busy]), now, checkEws: false });
+      expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+      expect(report.mailboxes.find((m) => m.address === tested)).toMatchObject({ ok: true });
+      expect(report.mailboxes.find((m) => m.address === busy)).toMatchObject({ ok: false, error: { category: "http-status", code: "503", transient: true } });
+    } finally {
+      clearTimeout(outage);
+      world.sim.setServer("graph.microsoft.com", { status503: false });
+      world.sim.setMailbox(busy, { graphThrottled: null });
+    }
+  });
+
   it("lists the permissions the token lacks, and fails the channel that needs it naming the permission", async () => {
     const report = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(noTasksApp) }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
     expect(report.readiness.graphPermissions).toMatchObject({ status: "checked", missing: ["Tasks.ReadWrite.All"] });

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../model/failure.js";
+import { isMicrosoft365Host } from "../util/hosts.js";
 
 /** What we know about the place a failure happened, so the advice can name it. */
 export interface RemediationContext {
@@ -19,6 +20,13 @@ export interface RemediationContext {
   /** The profile signs in as a Microsoft Entra app (auth kind oauth), not as a service account. */
   signsInAs?: "app" | "service-account";
 }
+
+/** Exchange Online's EWS app-ID allow list: reading it (it reads empty without the switch), and adding apps to it. */
+export const readEwsAllowList = "Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs";
+/** A write replaces the list whole: the IDs already there are written back with the new ones. */
+export const addToEwsAllowList = (apps: string): string => `Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${apps}"`;
+/** The older User-Agent policy, which may refuse an app the allow list lets in. */
+export const readEwsUserAgentPolicy = "Get-OrganizationConfig | fl EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList";
 
 /** The app whose sign-in Microsoft Entra refused: what the advice may name (never the secret). */
 export interface SignInContext {
@@ -55,9 +63,6 @@ export function signInRemediation(code: string, app: SignInContext): string {
   }
 }
 
-/** Exchange Online's own hosts: a 401 from one of them is about the app's Exchange Online permissions. */
-const isMicrosoft365Host = (host: string | undefined): boolean => host !== undefined && /(^|\.)(office365\.com|outlook\.com|office365\.us|partner\.outlook\.cn)$/i.test(host);
-
 /** The Graph application permissions server-side synchronization needs (for the advice that lists them). */
 const syncPermissions = "Mail.ReadWrite, Mail.Send, MailboxSettings.ReadWrite, Calendars.ReadWrite, Contacts.ReadWrite, Tasks.ReadWrite.All and MailboxConfigItem.ReadWrite";
 
@@ -67,6 +72,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
   const mailbox = context.address ?? "the mailbox";
   const account = context.username ?? "<service account>";
   const identity = context.address ?? "<mailbox>";
+  const appId = context.clientId ?? "<client id>";
   switch (category) {
     case "dns":
       return `The name ${host} does not resolve. Check the DNS records (A/CNAME for the host, SRV _autodiscover._tcp for Autodiscover) and the DNS servers this app uses (\`DNS_SERVERS\`).`;
@@ -90,7 +96,7 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       if (context.api === "graph") {
         return `Microsoft Graph refused the app's token (InvalidAuthenticationToken). Check the tenant id, the client id and that the secret or certificate is current; that the token comes from the authority of the profile's cloud for that cloud's Graph host (cloud setting); and that the app has the Graph application permissions ${syncPermissions} with admin consent.`;
       }
-      if (context.signsInAs === "app" && context.serverType === "exchange-online-hybrid" && !isMicrosoft365Host(context.host)) {
+      if (context.signsInAs === "app" && context.serverType === "exchange-online-hybrid" && !(context.host !== undefined && isMicrosoft365Host(context.host))) {
         return `${host} refused the app's token (hybrid modern authentication). Check that the on-premises Exchange server is configured for hybrid modern authentication (its EWS URL is a service principal name of the Office 365 Exchange Online app in Microsoft Entra, and \`Get-AuthServer\` lists EvoSTS), and that the app may reach ${mailbox}.`;
       }
       return context.serverType === "exchange-online" || context.signsInAs === "app"
@@ -110,22 +116,20 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       return `${host} answered with an unexpected HTTP status. Check the EWS virtual directory and the reverse proxy in front of it.`;
     case "impersonation-denied":
       if (context.signsInAs === "app") {
-        return `The app${context.clientId ? ` ${context.clientId}` : ""} may not open ${mailbox} through EWS. ApplicationImpersonation is retired in Exchange Online: scope the app with RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal object id> -Role "Application EWS.AccessAsApp" -CustomResourceScope <management scope>\`) so the scope includes this mailbox, or check the application access policy (\`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${context.clientId ?? "<client id>"}\`).`;
+        return `The app${context.clientId ? ` ${context.clientId}` : ""} may not open ${mailbox} through EWS. ApplicationImpersonation is retired in Exchange Online: scope the app with RBAC for Applications (\`New-ManagementRoleAssignment -App <service principal object id> -Role "Application EWS.AccessAsApp" -CustomResourceScope <management scope>\`) so the scope includes this mailbox, or check the application access policy (\`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${appId}\`).`;
       }
       return `The service account ${context.username ?? ""}${context.username ? " " : ""}may not impersonate ${mailbox}. Assign it the ApplicationImpersonation role with a scope that includes this mailbox: \`New-ManagementRoleAssignment -Role ApplicationImpersonation -User ${account}\`.`;
     case "mailbox-not-found":
       return `No mailbox ${mailbox} exists in Exchange. Check the mailbox's email address in CRM matches its primary SMTP address in Exchange.`;
     case "access-denied":
       if (context.ewsPolicy === "blocked-by-policy") {
-        const app = context.clientId ?? "<client id>";
-        return `Exchange Online's EWS refused app ${app} by policy (X-EWS-Policy-Reason): it is not on the tenant's app-ID allow list, or the User-Agent policy refuses it. See the allow list with \`Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs\` and add the app, keeping the IDs already there (one comma-separated string that a write replaces whole): \`Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}"\`; check the User-Agent policy with \`Get-OrganizationConfig | fl EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList\`. A change can take up to a day. EWS in Exchange Online stops for every app on April 1, 2027: move the profile to Microsoft Graph.`;
+        return `Exchange Online's EWS refused app ${appId} by policy (X-EWS-Policy-Reason): it is not on the tenant's app-ID allow list, or the User-Agent policy refuses it. See the allow list with \`${readEwsAllowList}\` and add the app, keeping the IDs already there (one comma-separated string that a write replaces whole): \`${addToEwsAllowList(appId)}\`; check the User-Agent policy with \`${readEwsUserAgentPolicy}\`. A change can take up to a day. EWS in Exchange Online stops for every app on April 1, 2027: move the profile to Microsoft Graph.`;
       }
       if (context.ewsPolicy === "disabled") {
-        const app = context.clientId ?? "<client id>";
-        return `EWS is switched off in Exchange Online for the tenant or for ${mailbox} (X-EWS-Policy-Reason). Check both, since a mailbox's setting does not override the tenant's: \`Get-OrganizationConfig | fl EwsEnabled\` and \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`; turn on whichever is off (\`Set-OrganizationConfig -EWSEnabled $true\`, \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`) and put app ${app} on the app-ID allow list, since only listed apps get through once EWS is on (\`Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs\`, then \`Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${app}"\`). Or move the profile to Microsoft Graph: EWS in Exchange Online stops for every app on April 1, 2027.`;
+        return `EWS is switched off in Exchange Online for the tenant or for ${mailbox} (X-EWS-Policy-Reason). Check both, since a mailbox's setting does not override the tenant's: \`Get-OrganizationConfig | fl EwsEnabled\` and \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`; turn on whichever is off (\`Set-OrganizationConfig -EWSEnabled $true\`, \`Set-CASMailbox -Identity ${identity} -EwsEnabled $true\`) and put app ${appId} on the app-ID allow list, since only listed apps get through once EWS is on (\`${readEwsAllowList}\`, then \`${addToEwsAllowList(appId)}\`). Or move the profile to Microsoft Graph: EWS in Exchange Online stops for every app on April 1, 2027.`;
       }
       return context.serverType === "exchange-online" || context.serverType === "exchange-online-hybrid"
-        ? `Exchange Online refused access: EWS is probably off for the organisation or the mailbox (\`Get-OrganizationConfig | fl EwsEnabled\`, \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`), or the app is not on the app-ID allow list (\`Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs\`) or is refused by the User-Agent policy (\`Get-OrganizationConfig | fl EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList\`).`
+        ? `Exchange Online refused access: EWS is probably off for the organisation or the mailbox (\`Get-OrganizationConfig | fl EwsEnabled\`, \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`), or the app is not on the app-ID allow list (\`${readEwsAllowList}\`) or is refused by the User-Agent policy (\`${readEwsUserAgentPolicy}\`).`
         : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of ${context.username ?? "the service account"} (\`Get-MailboxFolderPermission -Identity ${identity}:\\Calendar\`) and any EWS access policy (\`Get-CASMailbox -Identity ${identity} | fl Ews*\`).`;
     case "server-busy":
       return "Exchange is throttling or busy. The check will be tried again after the delay the server asked for; if it persists, review the throttling policy of the service account.";
@@ -139,10 +143,8 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
       return `${host} answered with a response far larger than any Exchange answer to this request. Check that the URL points at EWS or Autodiscover.`;
     case "mailbox-not-in-cloud":
       return `Microsoft Graph cannot reach ${mailbox}: the mailbox is inactive, soft-deleted, or hosted on-premises (MailboxNotEnabledForRESTAPI). Check it with \`Get-Mailbox -Identity ${identity} | fl RecipientTypeDetails\` (on-premises it shows as a RemoteUserMailbox / MailUser in Exchange Online). For a hybrid profile, mark the mailbox's location "on-premises" so it is probed through EWS on-premises.`;
-    case "access-policy-denied": {
-      const app = context.clientId ?? "<client id>";
-      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what app ${app} may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${app}\` (or \`Test-ServicePrincipalAuthorization -Identity ${app} -Resource ${identity}\` for RBAC for Applications). Find the policy with \`Get-ApplicationAccessPolicy | Where-Object AppId -eq "${app}" | fl ScopeName,AccessRight\`: for RestrictAccess add the mailbox to its group (\`Add-DistributionGroupMember -Identity <ScopeName> -Member ${identity}\`), for DenyAccess take it out (\`Remove-DistributionGroupMember\`); or widen the management scope of the app's role assignments (\`Set-ManagementScope\`).`;
-    }
+    case "access-policy-denied":
+      return `An application access policy or an RBAC for Applications management scope leaves ${mailbox} outside what app ${appId} may reach ("Access to OData is disabled"). Check with \`Test-ApplicationAccessPolicy -Identity ${identity} -AppId ${appId}\` (or \`Test-ServicePrincipalAuthorization -Identity ${appId} -Resource ${identity}\` for RBAC for Applications). Find the policy with \`Get-ApplicationAccessPolicy | Where-Object AppId -eq "${appId}" | fl ScopeName,AccessRight\`: for RestrictAccess add the mailbox to its group (\`Add-DistributionGroupMember -Identity <ScopeName> -Member ${identity}\`), for DenyAccess take it out (\`Remove-DistributionGroupMember\`); or widen the management scope of the app's role assignments (\`Set-ManagementScope\`).`;
     case "permission-missing": {
       const permission = context.permission ?? "that this request needs";
       const app = context.clientId ?? "the app";

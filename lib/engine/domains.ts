@@ -1,7 +1,5 @@
 import type { Profile } from "../config/profile.js";
-
-/** Microsoft 365's own Autodiscover and EWS hosts, trusted for Exchange Online and hybrid profiles. */
-export const microsoft365Domains = ["outlook.office365.com", "outlook.com", "office365.com", "office365.us", "partner.outlook.cn"] as const;
+import { microsoft365Domains } from "../util/hosts.js";
 
 /** The domains that may receive the profile's credentials: its user name's, its mailboxes', those it lists. */
 export function credentialDomains(profile: Pick<Profile, "auth" | "mailboxes" | "trustedDomains" | "serverType" | "incomingUrl" | "outgoingUrl">): Set<string> {
@@ -18,11 +16,4 @@ export function credentialDomains(profile: Pick<Profile, "auth" | "mailboxes" | 
 export function domainOf(address: string): string | undefined {
   const at = address.lastIndexOf("@");
   return at < 0 ? undefined : address.slice(at + 1).toLowerCase();
-}
-
-/** A host is inside a domain when it is the domain or one of its subdomains. */
-export function isHostAllowed(host: string, domains: ReadonlySet<string>): boolean {
-  const h = host.toLowerCase().replace(/\.$/, "");
-  for (const d of domains) if (h === d || h.endsWith(`.${d}`)) return true;
-  return false;
 }

@@ -3,7 +3,8 @@ import type { Redact } from "../diagnosis/redact.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import type { Outcome } from "../model/result.js";
 import type { HttpReply, HttpRequest, ProfileConnections } from "../net/index.js";
-import { credentialDomains, isHostAllowed } from "./domains.js";
+import { isHostAllowed } from "../util/hosts.js";
+import { credentialDomains } from "./domains.js";
 
 export type AuthScheme = "basic" | "ntlm" | "bearer";
 

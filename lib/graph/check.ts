@@ -70,6 +70,8 @@ export interface GraphRun {
   retry: RetryPolicy;
   stats: GraphRunStats;
   secrets: SecretBook;
+  /** The Mail.Send note of the token the run's batches went with, read from its claims once. */
+  sendNote?: { token: string; note: string | undefined };
 }
 
 export function startRun(options: GraphCheckOptions): GraphRun {
@@ -192,7 +194,8 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     }
     return mailboxCheckFrom(plan.address, plan.wanted, byFolder, run.cloud.todo, Math.round(last - started));
   });
-  const sendNote = token === undefined ? undefined : mailSendNote(run, token);
+  if (token !== undefined && run.sendNote?.token !== token) run.sendNote = { token, note: mailSendNote(run, token) };
+  const sendNote = token === undefined ? undefined : run.sendNote?.note;
   const noted = sendNote === undefined ? checks : checks.map((c) => (c.channels.outgoing === "success" ? { ...c, notes: [...(c.notes ?? []), sendNote] } : c));
   return { checks: noted, transport, answeredMs: answeredMs ?? Math.round(performance.now() - started) };
 }

@@ -2,6 +2,7 @@ import { headerValue, type HttpReply } from "../net/index.js";
 import type { Outcome } from "../model/result.js";
 import { ewsShutdownDate, type AppRef, type EwsReadinessState, type GraphPermissions, type Readiness, type SpeaksFor } from "../model/readiness.js";
 import { ewsPolicyOf } from "../exchange/classify-http.js";
+import { addToEwsAllowList, readEwsAllowList, readEwsUserAgentPolicy } from "../diagnosis/remediation.js";
 
 /** The Graph application permissions server-side synchronization needs (product documentation, 2026). */
 export const syncGraphPermissions = [
@@ -120,8 +121,8 @@ export function buildReadiness(input: ReadinessInput): Readiness {
 /** What to do about EWS answering the app until the shutdown: the allow list or the switch, or Graph instead. */
 export function ewsFixText(r: Pick<Readiness, "ews" | "speaksFor">): string | undefined {
   const apps = [r.speaksFor.app.clientId, ...(r.speaksFor.kind === "monitor-app" && r.speaksFor.syncApp !== "unknown" && r.speaksFor.syncApp.clientId !== r.speaksFor.app.clientId ? [r.speaksFor.syncApp.clientId] : [])];
-  const allow = `Set-OrganizationConfig -EWSAllowedAppIDs "<IDs already listed>,${apps.join(",")}" (read the list with Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsAllowedAppIDs; a write replaces it whole)`;
-  if (r.ews === "blocked-by-policy") return `to keep EWS until then: ${allow}, and check the User-Agent policy (Get-OrganizationConfig | fl EwsApplicationAccessPolicy,EwsAllowList,EwsBlockList); the lasting fix is Microsoft Graph`;
+  const allow = `${addToEwsAllowList(apps.join(","))} (read the list with ${readEwsAllowList}; a write replaces it whole)`;
+  if (r.ews === "blocked-by-policy") return `to keep EWS until then: ${allow}, and check the User-Agent policy (${readEwsUserAgentPolicy}); the lasting fix is Microsoft Graph`;
   if (r.ews === "disabled") return `to keep EWS until then: Set-OrganizationConfig -EWSEnabled $true (and Set-CASMailbox -Identity <mailbox> -EwsEnabled $true where a mailbox has it off), then ${allow}; the lasting fix is Microsoft Graph`;
   return undefined;
 }

@@ -162,9 +162,10 @@ function failureSections(input: EmailInput): Section[] {
     const diagnosis = m.lastError?.category ?? "unknown";
     const error = m.lastError === undefined ? "no error recorded" : sentence(m.lastError.message);
     const verdict = verdicts.get(m.address.toLowerCase());
-    // The explanation opens with the verdict's own words, which the label already says.
-    const why = verdict === undefined ? "" : verdict.explanation.slice(verdict.explanation.indexOf(": ") + 1).trim();
-    const dynamics = verdict === undefined ? [text("not compared")] : [strong(agreementLabels[verdict.agreement]), ...(verdict.explanation.includes(": ") ? [text(`: ${sentence(why)}`)] : [])];
+    // The explanation opens with the verdict's own words, which the label already says: only what follows them is kept.
+    const colon = verdict?.explanation.indexOf(": ") ?? -1;
+    const why = verdict === undefined || colon < 0 ? [] : [text(`: ${sentence(verdict.explanation.slice(colon + 1).trim())}`)];
+    const dynamics = verdict === undefined ? [text("not compared")] : [strong(agreementLabels[verdict.agreement]), ...why];
     return {
       cells: [[text(m.address)], [text(diagnosis)], [text(error)], state, ...(withDynamics ? [dynamics] : []), [time(m.lastFailureAt)]],
       line: [

@@ -4,7 +4,7 @@ import type { ProbeApi } from "../config/probe-api.js";
 import type { MailboxConfig, Profile } from "../config/profile.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.js";
-import { isHostAllowed, microsoft365Domains } from "../engine/domains.js";
+import { isMicrosoft365Host } from "../util/hosts.js";
 import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
 import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "../engine/test-connection.js";
@@ -53,7 +53,8 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
   };
 }
 
-const placesOf = (records: readonly Pick<MailboxRecord, "address" | "ewsUrl">[]): Map<string, string | undefined> =>
+/** Where Autodiscover last placed each mailbox: its EWS URL, by lower-case address. */
+const placementsOf = (records: readonly Pick<MailboxRecord, "address" | "ewsUrl">[]): Map<string, string | undefined> =>
   new Map(records.map((r) => [r.address.toLowerCase(), r.ewsUrl]));
 
 class RoutedProbe implements OpenProbe {
@@ -90,10 +91,9 @@ class RoutedProbe implements OpenProbe {
     const secrets = this.#secrets;
     const tokens = this.#tokens;
     const hybrid = profile.serverType === "exchange-online-hybrid";
-    const microsoft365 = new Set<string>(microsoft365Domains);
     const scopeFor = (url: string) => {
       const host = new URL(url).hostname.toLowerCase();
-      return hybrid && !isHostAllowed(host, microsoft365) ? `https://${host}/.default` : credentials.scope;
+      return hybrid && !isMicrosoft365Host(host) ? `https://${host}/.default` : credentials.scope;
     };
     return new ProbeSession(profile, this.#connections, {
       scheme: "bearer",
@@ -122,27 +122,19 @@ class RoutedProbe implements OpenProbe {
   }
 
   /**
-   * The side of Test Connection a configured mailbox may be tested on: as its configuration routes it, except that a
+   * The configured mailboxes each side of Test Connection may test: as their configuration routes them, except that a
    * mailbox Autodiscover last placed in Exchange Online is no EWS test mailbox (the cycle checks it through Graph,
-   * falling back to EWS only if Graph says it is not in the cloud), and none of Graph's unless configured so.
-   */
-  #sideOf(address: string, placed: ReadonlyMap<string, string | undefined>): ProbeApi | "neither" {
-    const configured = this.#apiOf(address);
-    if (configured === "graph") return "graph";
-    return this.#apiOf(address, placed.get(address.toLowerCase())) === "graph" ? "neither" : "ews";
-  }
-
-  /**
-   * The configured mailboxes each side of Test Connection may test. A profile whose every mailbox Autodiscover placed
-   * in the cloud is tested through Graph on one of them (`graphByPlace`), not through nothing.
+   * falling back to EWS only if Graph says it is not in the cloud), and no Graph one either, unless every mailbox of
+   * the profile was placed so (`graphByPlace`): then one of them is, rather than no test at all.
    */
   #testSides(placed: ReadonlyMap<string, string | undefined>): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
     const graph: MailboxConfig[] = [];
     const ews: MailboxConfig[] = [];
     const inCloudByPlace: MailboxConfig[] = [];
     for (const m of this.profile.mailboxes) {
-      const side = this.#sideOf(m.address, placed);
-      (side === "graph" ? graph : side === "ews" ? ews : inCloudByPlace).push(m);
+      if (this.#apiOf(m.address) === "graph") graph.push(m);
+      else if (this.#apiOf(m.address, placed.get(m.address.toLowerCase())) === "graph") inCloudByPlace.push(m);
+      else ews.push(m);
     }
     if (graph.length === 0 && ews.length === 0 && inCloudByPlace.length > 0) return { graph: inCloudByPlace, ews, graphByPlace: true };
     return { graph, ews, graphByPlace: false };
@@ -168,7 +160,7 @@ class RoutedProbe implements OpenProbe {
    * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
    */
   testMailboxes(due: readonly MailboxRecord[] = [], placed: CheckEndpointsOptions["placed"] = []): string[] {
-    const sides = this.#testSides(placesOf(placed));
+    const sides = this.#testSides(placementsOf(placed));
     const graphTest = testMailboxOf(sides.graph)?.address;
     const surelyGraph = (m: MailboxRecord) =>
       this.#apiOf(m.address) === "graph" && this.route(this.profile, m, m.ewsUrl) === "graph" && (!this.fallbackToEws || m.location !== undefined);
@@ -184,7 +176,7 @@ class RoutedProbe implements OpenProbe {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
-    const placed = placesOf(options.placed ?? []);
+    const placed = placementsOf(options.placed ?? []);
     const sides = this.#testSides(placed);
     const side = (api: ProbeApi) => ({
       requested: requested.filter((a) => this.#apiOf(a, placed.get(a)) === api),

@@ -8,7 +8,7 @@ import type { MailboxRecord } from "../model/mailbox.js";
 import type { ProfileSummary } from "../model/summary.js";
 import { submitInTransactions } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, jsonColumn, parseJsonColumn } from "./keys.js";
-import { allRows, deletePartition, getOrUndefined } from "./rows.js";
+import { deletePartition, getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -57,7 +57,7 @@ function decode(e: TableEntityResult<DynamicsEntity>): DynamicsRow {
 
 /** Every Dynamics row of a profile, in address order (one request per 1000 mailboxes). Rows that do not parse are left out. */
 export async function readDynamics(storage: Storage, profileId: string): Promise<DynamicsRow[]> {
-  const rows = await allRows<DynamicsEntity>(await storage.table("dynamics"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`);
+  const rows = await (await storage.table("dynamics")).rowsWhere<DynamicsEntity>(odata`PartitionKey eq ${encodeKeyPart(profileId)}`);
   return rows.map(decode).filter((r) => r.verdict !== undefined);
 }
 
@@ -71,7 +71,7 @@ export async function readDynamicsMailbox(storage: Storage, profileId: string, a
 
 /** Address and fingerprint of every row of a profile (what the sync compares against), without the verdicts. */
 export async function readDynamicsFingerprints(storage: Storage, profileId: string): Promise<{ address: string; fingerprint: string }[]> {
-  const rows = await allRows<DynamicsEntity>(await storage.table("dynamics"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`, ["RowKey", "fingerprint"]);
+  const rows = await (await storage.table("dynamics")).rowsWhere<DynamicsEntity>(odata`PartitionKey eq ${encodeKeyPart(profileId)}`, ["RowKey", "fingerprint"]);
   return rows.map((e) => ({ address: decodeKeyPart(e.rowKey!), fingerprint: String(e.fingerprint ?? "") }));
 }
 

@@ -2,7 +2,6 @@ import { odata, type TableEntityResult } from "@azure/data-tables";
 import type { HourlyRow } from "../model/summary.js";
 import { deleteWhere } from "./batch.js";
 import { encodeKeyPart } from "./keys.js";
-import { allRows } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /** The `hourly` table: partition profile id, row `yyyyMMddHH`; one profile's figures for one UTC hour. */
@@ -20,7 +19,7 @@ export async function upsertHourly(storage: Storage, profileId: string, row: Hou
 /** The rows from `sinceHour` (included) on, oldest first. */
 export async function readHourly(storage: Storage, profileId: string, sinceHour: string): Promise<HourlyRow[]> {
   const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and RowKey ge ${sinceHour}`;
-  return (await allRows<HourlyEntity>(await storage.table("hourly"), filter)).map(decode);
+  return (await (await storage.table("hourly")).rowsWhere<HourlyEntity>(filter)).map(decode);
 }
 
 /** Retention and profile deletion: rows before `beforeHour` (all of them when it is undefined). */

@@ -3,7 +3,6 @@ import type { AppTable } from "./storage.js";
 import { odata } from "@azure/data-tables";
 import { ignoreGoneOrChanged, statusOf } from "./batch.js";
 import { encodeKeyPart } from "./keys.js";
-import { allRows } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -46,7 +45,7 @@ const legacyRowKey = "connections";
 const releaseMarginMs = 10_000;
 
 async function listSlots(table: AppTable, partitionKey: string): Promise<StoredSlot[]> {
-  const rows = await allRows<SlotEntity>(table, odata`PartitionKey eq ${partitionKey} and RowKey ge ${slotPrefix} and RowKey lt ${"slot."}`);
+  const rows = await table.rowsWhere<SlotEntity>(odata`PartitionKey eq ${partitionKey} and RowKey ge ${slotPrefix} and RowKey lt ${"slot."}`);
   return rows.map((r) => ({ index: Number(r.rowKey!.slice(slotPrefix.length)), holder: r.holder, label: r.label, expiresAt: Number(r.expiresAt), takenAt: Number(r.takenAt), etag: r.etag }));
 }
 

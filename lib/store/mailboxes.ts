@@ -4,7 +4,7 @@ import type { Failure } from "../model/failure.js";
 import type { MailboxRecord, MailboxState } from "../model/mailbox.js";
 import { submitInTransactions } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, failureColumn, optionalString, parseJsonColumn } from "./keys.js";
-import { allRows, deletePartition, getOrUndefined } from "./rows.js";
+import { deletePartition, getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /** The `mailboxes` table: partition profile id, row mailbox address (encoded). */
@@ -110,12 +110,12 @@ export async function listMailboxesOfShard(storage: Storage, profileId: string, 
   const { from, to } = buckets;
   if (from <= 0 && to >= bucketCount) return listMailboxes(storage, profileId);
   const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and bucket ge ${from} and bucket lt ${to}`;
-  return (await allRows<MailboxEntity>(await storage.table("mailboxes"), filter)).map(decode);
+  return (await (await storage.table("mailboxes")).rowsWhere<MailboxEntity>(filter)).map(decode);
 }
 
 /** Every mailbox of a profile, in address order, following continuation tokens. */
 export async function listMailboxes(storage: Storage, profileId: string): Promise<MailboxRecord[]> {
-  return (await allRows<MailboxEntity>(await storage.table("mailboxes"), odata`PartitionKey eq ${encodeKeyPart(profileId)}`)).map(decode);
+  return (await (await storage.table("mailboxes")).rowsWhere<MailboxEntity>(odata`PartitionKey eq ${encodeKeyPart(profileId)}`)).map(decode);
 }
 
 export async function getMailbox(storage: Storage, profileId: string, address: string): Promise<MailboxRecord | undefined> {

@@ -4,7 +4,7 @@ import type { DataverseOrigin } from "../model/dynamics.js";
 import { ignoreGoneOrChanged, ignoreNotFound, statusOf } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, jsonColumn, optionalString, parseJsonColumn } from "./keys.js";
 import { bucketCountsOf } from "./mailboxes.js";
-import { allRows, getOrUndefined } from "./rows.js";
+import { getOrUndefined } from "./rows.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -82,12 +82,12 @@ export async function getProfile(storage: Storage, id: string): Promise<StoredPr
 
 /** Every profile, in id order, following continuation tokens. */
 export async function listProfiles(storage: Storage): Promise<StoredProfile[]> {
-  return (await allRows<ProfileEntity>(await storage.table("profiles"), `PartitionKey eq '${partitionKey}'`)).map(decode);
+  return (await (await storage.table("profiles")).rowsWhere<ProfileEntity>(`PartitionKey eq '${partitionKey}'`)).map(decode);
 }
 
 /** Every profile id (keys only). */
 export async function listProfileIds(storage: Storage): Promise<string[]> {
-  const rows = await allRows<object>(await storage.table("profiles"), `PartitionKey eq '${partitionKey}'`, ["RowKey"]);
+  const rows = await (await storage.table("profiles")).rowsWhere<object>(`PartitionKey eq '${partitionKey}'`, ["RowKey"]);
   return rows.map((e) => decodeKeyPart(e.rowKey!));
 }
 

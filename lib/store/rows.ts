@@ -1,7 +1,6 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { deleteWhere, statusOf } from "./batch.js";
 import { encodeKeyPart, newestFirstKey } from "./keys.js";
-import type { AppTable } from "./storage.js";
 
 /** The store's one not-found convention: a read of an entity that does not exist answers undefined. */
 export async function getOrUndefined<T extends object>(table: TableClient, partitionKey: string, rowKey: string): Promise<TableEntityResult<T> | undefined> {
@@ -24,11 +23,6 @@ export async function firstRows<T extends object>(table: TableClient, filter: st
     }
   }
   return rows;
-}
-
-/** Every row the filter selects, following continuation tokens (only `select`'s columns when given). */
-export function allRows<T extends object>(table: AppTable, filter: string, select?: string[]): Promise<TableEntityResult<T>[]> {
-  return table.rowsWhere<T>(filter, select);
 }
 
 /** A profile's partition, whole. */

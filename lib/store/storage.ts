@@ -78,9 +78,9 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
   const tables = new Map<string, Promise<AppTable>>();
   const queues = new Map<string, Promise<QueueClient>>();
   let credential: Promise<TokenCredential> | undefined;
-  let http: Promise<HttpClient> | undefined;
+  let tableHttp: Promise<HttpClient> | undefined;
   /** The HTTP client of the app's own table requests (transactions and queries), one for all the storage's tables. */
-  const storageHttpClient = (): Promise<HttpClient> => (http ??= import("@azure/core-rest-pipeline").then(({ createDefaultHttpClient }) => createDefaultHttpClient()));
+  const storageHttpClient = (): Promise<HttpClient> => (tableHttp ??= import("@azure/core-rest-pipeline").then(({ createDefaultHttpClient }) => createDefaultHttpClient()));
 
   const managedIdentity = (clientId?: string): Promise<TokenCredential> => {
     credential ??= import("@azure/identity").then(({ DefaultAzureCredential }) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkRedirectLocation, httpsCandidates, orderSrvTargets, soapUrlFor } from "../../lib/engine/autodiscover-candidates.js";
-import { credentialDomains, isHostAllowed } from "../../lib/engine/domains.js";
+import { credentialDomains } from "../../lib/engine/domains.js";
+import { isHostAllowed } from "../../lib/util/hosts.js";
 
 describe("autodiscover candidates", () => {
   it("asks the domain and autodiscover.<domain> over https", () => {

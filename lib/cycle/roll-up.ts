@@ -85,6 +85,16 @@ export interface ChecksSoFar {
   recorded: readonly CheckResult[];
 }
 
+/**
+ * When a cycle's roll-up ends its window [end − 60 min, end): now, or just after the last result the cycle recorded
+ * when the clock has not moved on since (a result of the same millisecond would be left out of its own cycle's figure).
+ */
+export function windowEndAfter(now: Date, recorded: readonly Pick<CheckResult, "at">[]): Date {
+  let last = now.getTime() - 1;
+  for (const { at } of recorded) last = Math.max(last, at.getTime());
+  return last < now.getTime() ? now : new Date(last + 1);
+}
+
 /** The window's check rows as they are now, or undefined when they cannot be read (the roll-up reads them then). */
 export function readChecksEarly(storage: Storage, profileId: string, now: Date): Promise<ChecksSoFar["read"] | undefined> {
   const hours = hourKeysBetween(new Date(now.getTime() - hourMs), now);

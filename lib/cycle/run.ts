@@ -11,7 +11,8 @@ import { getProfile, type StoredProfile } from "../store/profiles.js";
 import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
-import { readChecksEarly, rollUpCycle, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
+import { readChecksEarly, rollUpCycle, windowEndAfter, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
+import type { CheckResult } from "../store/checks.js";
 import { countStates } from "../profiles/import.js";
 import { dropShare, ProfileBusy, startShare, withConnectionShare, type ShareRequest, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
@@ -109,10 +110,11 @@ async function probeShard(
   let ranAlongside = false;
   let checksRead: Promise<ChecksSoFar["read"] | undefined> | undefined;
   let resultsStored: Promise<void> = Promise.resolve();
+  let probeClosed: Promise<void> = Promise.resolve();
 
   const share = shareWith(stored.profile.maxConcurrentConnections);
   // The share goes back once the last results are stored: a run waiting for it then reads them, never overtakes them.
-  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, releaseAfter: () => resultsStored, ...(asked.share === undefined ? {} : { started: asked.share }) };
+  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, releaseAfter: () => Promise.all([resultsStored, probeClosed]), ...(asked.share === undefined ? {} : { started: asked.share }) };
   asked.handedOver = true;
   const shared = await withConnectionShare(deps.storage, message.profileId, share, shareOptions, async (connections, { waited }) => {
     if (waited) {
@@ -158,7 +160,12 @@ async function probeShard(
     // The last results are written while the shard finishes, which awaits them before it counts the cycle done.
     resultsStored = results.finish();
     resultsStored.catch(() => undefined);
-    await probe.close();
+    // The idle connections close once the results are stored (the share goes back after both): tearing them down
+    // first would delay the writes.
+    probeClosed = resultsStored.then(
+      () => probe.close(),
+      () => probe.close(),
+    );
   });
   // Thrown, the message comes back after its visibility timeout, when the connections may be free.
   if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
@@ -171,7 +178,7 @@ async function probeShard(
   const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
   const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults };
   const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
-  const end = { stored, message, after: results.merged(mine), summary, scheduledEtag, resultsStored };
+  const end = { stored, message, after: results.merged(mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
   const rollUp = await finishShard(deps, end).finally(() => shared.released);
   return {
     kind: "probed",
@@ -219,9 +226,11 @@ interface ShardEnd {
   summary: { known: ProfileSummary | undefined; pending: SummaryUpdate | undefined; checksSoFar: ChecksSoFar | undefined };
   scheduledEtag: string | undefined;
   resultsStored: Promise<void>;
+  /** The shard's own results: the roll-up's window ends after the last of them. */
+  recorded: readonly CheckResult[];
 }
 
-async function finishInOrder(deps: ProbeDeps, { stored, message, after, summary, scheduledEtag, resultsStored }: ShardEnd): Promise<boolean> {
+async function finishInOrder(deps: ProbeDeps, { stored, message, after, summary, scheduledEtag, resultsStored, recorded }: ShardEnd): Promise<boolean> {
   const alongside = message.shard.count === 1 && summary.checksSoFar !== undefined;
   if (!alongside) await resultsStored;
   const states = message.shard.count === 1 ? undefined : countStates(after);
@@ -233,7 +242,10 @@ async function finishInOrder(deps: ProbeDeps, { stored, message, after, summary,
   }
   const known: KnownMailboxes | undefined =
     message.shard.count === 1 ? { kind: "records", records: after } : completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
-  const [rolled, written] = await Promise.allSettled([rollUpCycle(deps.storage, stored, deps.now(), known, summary.known, summary.pending, summary.checksSoFar), resultsStored]);
+  // Alongside the last writes, the roll-up computes once they have gone out (it takes milliseconds of CPU).
+  if (alongside) await new Promise((resolve) => setImmediate(resolve));
+  const now = windowEndAfter(deps.now(), recorded);
+  const [rolled, written] = await Promise.allSettled([rollUpCycle(deps.storage, stored, now, known, summary.known, summary.pending, summary.checksSoFar), resultsStored]);
   if (written.status === "rejected") throw written.reason;
   if (rolled.status === "rejected") throw rolled.reason;
   await markRolledUp(deps.storage, message.profileId, message.cycle, completion);

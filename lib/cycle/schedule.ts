@@ -3,7 +3,7 @@ import type { Once } from "../util/once.js";
 import { listCycles, startCycle, undoCycleStart } from "../store/cycles.js";
 import { listProfiles, claimSchedule, releaseSchedule, type StoredProfile } from "../store/profiles.js";
 import type { Storage } from "../store/storage.js";
-import { listAllSummaries } from "../store/summaries.js";
+import { listMailboxCounts } from "../store/summaries.js";
 import { importProfileFilesAsNeeded } from "./profile-files.js";
 import { encodeQueuePayload, type ProbeMessage } from "./message.js";
 import { isPreviousCycleRunning, isProfileDue, planShards } from "./shards.js";
@@ -36,8 +36,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  */
 export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]> {
   const now = deps.now();
-  const [profiles, summaries, cycles] = await Promise.all([deps.profiles ?? listProfiles(deps.storage), listAllSummaries(deps.storage), listCycles(deps.storage)]);
-  const mailboxCounts = new Map(summaries.map((s) => [s.profileId, Object.values(s.mailboxStates).reduce((a, b) => a + b, 0)]));
+  const [profiles, mailboxCounts, cycles] = await Promise.all([deps.profiles ?? listProfiles(deps.storage), listMailboxCounts(deps.storage), listCycles(deps.storage)]);
   const queue = await deps.storage.queue(deps.probeQueue);
   const outcomes: ScheduleOutcome[] = [];
   for (const stored of profiles) {

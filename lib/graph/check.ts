@@ -81,9 +81,11 @@ export function startRun(options: GraphCheckOptions): GraphRun {
 
 /**
  * Checks many mailboxes of one profile through Graph: four mailboxes (20 requests) per JSON batch, at
- * most `limit` batches in flight, every mailbox in one batch at a time (so Graph never has more than
- * four of its requests in flight), throttled items sent again after their Retry-After. Each mailbox's
- * check is reported as soon as its batch is done; a report that throws never stops the others.
+ * most `limit` batches sent at a time, every mailbox in one batch at a time (so Graph never has more than
+ * four of its requests in flight), throttled items sent again after their Retry-After. A batch's place is
+ * free once its answer is in: a throttled item's wait holds none, and its retry goes out on the next free
+ * connection (the profile's connections stay within their budget). Each mailbox's check is reported as
+ * soon as its batch is done; a report that throws never stops the others.
  */
 export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], options: GraphCheckOptions, report: MailboxReport): Promise<GraphRunStats> {
   const run = startRun(options);
@@ -105,13 +107,15 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   if (!token.ok) {
     await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
-    // A batch's reports (redacted, then recorded by the cycle) do not hold up the next batch: they are made after
-    // the next batch has gone out (setImmediate runs once the pool's worker has sent it).
+    // A place is a connection: it is free for the next batch as soon as a batch's answer is in. The answer is judged
+    // and its reports made (redacted, then recorded by the cycle) once the next batch has gone out.
     const delivering: Promise<void>[] = [];
-    const afterNextSend = () => new Promise<void>((resolve) => setImmediate(resolve));
     await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => {
-      const { checks } = await checkBatch(run, part);
-      delivering.push(afterNextSend().then(() => deliver(checks)));
+      let free = () => undefined as void;
+      const answered = new Promise<void>((resolve) => (free = resolve));
+      const checked = checkBatch(run, part, free);
+      delivering.push(checked.then(({ checks }) => deliver(checks), (error: unknown) => void errors.push(error)));
+      await Promise.race([answered, checked.then(() => undefined, () => undefined)]);
     });
     await Promise.all(delivering);
   }
@@ -143,8 +147,12 @@ export interface BatchResult {
 /** `token`: the access token the batch went with (its roles tell what Entra granted). */
 type Sent = { kind: "answers"; answers: Map<string, ItemAnswer>; token: string } | { kind: "failed"; failure: Failure };
 
-/** Up to four mailboxes in one batch, throttled items sent again; one MailboxCheck per mailbox. */
-export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox[]): Promise<BatchResult> {
+/**
+ * Up to four mailboxes in one batch, throttled items sent again; one MailboxCheck per mailbox. `answered` is called
+ * once the first answer is in (or the batch could not be sent), before it is read: the connection is free then, and the
+ * answer is read after the event loop's pending I/O (other connections' answers, their next batches) is handled.
+ */
+export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox[], answered?: () => void): Promise<BatchResult> {
   const started = performance.now();
   const plans = mailboxes.map((m) => {
     const wanted = wantedOf(m);
@@ -161,7 +169,7 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
   // When each item's outcome came: a mailbox took as long as its last folder (a throttled one, its retries).
   const settledAt = new Map<string, number>();
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const sent = await sendBatch(run, url, pending);
+    const sent = await sendBatch(run, url, pending, attempt === 1 ? answered : undefined);
     const now = performance.now();
     answeredMs ??= Math.round(now - started);
     // The endpoint's verdict is the first attempt's; a retry's failure belongs to the throttled items it carried.
@@ -215,7 +223,7 @@ function mailSendNote(run: GraphRun, token: string): string | undefined {
   return `The token of app ${credentials.clientId}, which synchronization signs in as, has no Mail.Send: unless it is granted through RBAC for Applications, synchronization cannot send mail. Grant Microsoft Graph > Application permissions > Mail.Send with admin consent.`;
 }
 
-async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[]): Promise<Sent> {
+async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[], answered?: () => void): Promise<Sent> {
   const { connections, tokens, credentials } = run.options;
   const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost };
   if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token") };
@@ -229,6 +237,10 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
     body: batchBody(entries),
     carriesCredentials: true,
   });
+  if (answered !== undefined) {
+    answered();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   if (!reply.ok) return { kind: "failed", failure: reply.failure };
   const { status, headers, body } = reply.value;
   if (status === 401) forgetGraphToken(tokens, credentials, run.cloud, token.value);

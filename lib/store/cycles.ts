@@ -46,7 +46,7 @@ export async function undoCycleStart(storage: Storage, profileId: string, cycle:
 export async function listCycles(storage: Storage): Promise<Map<string, CycleProgress>> {
   const table = await storage.table("cycles");
   const progress = new Map<string, CycleProgress>();
-  for await (const e of table.listEntities<CycleEntity>()) {
+  for (const e of await table.rowsWhere<CycleEntity>("")) {
     const entry: CycleProgress = { cycle: Number(e.cycle), done: (JSON.parse(e.shardsDone) as number[]).length };
     if (e.shards !== undefined && e.shards !== null) entry.shards = Number(e.shards);
     if (typeof e.startedAt === "string") entry.startedAt = e.startedAt;

@@ -85,6 +85,13 @@ export async function listSummaries(storage: Storage, options: { top?: number; c
   return page;
 }
 
+/** How many mailboxes each profile's summary last counted (the schedule cuts its shards by it): that column alone is read. */
+export async function listMailboxCounts(storage: Storage): Promise<Map<string, number>> {
+  const rows = await (await storage.table("summaries")).rowsWhere<SummaryEntity>(`PartitionKey eq '${partitionKey}'`, ["RowKey", "mailboxStates"]);
+  const count = (states: Record<MailboxState, number>) => Object.values(states).reduce((a, b) => a + b, 0);
+  return new Map(rows.map((e) => [decodeKeyPart(e.rowKey!), count({ ...emptyStates, ...parseJsonColumn(e.mailboxStates, {}) })]));
+}
+
 /** Every profile's summary: one request per 1000 profiles. */
 export async function listAllSummaries(storage: Storage): Promise<ProfileSummary[]> {
   const all: ProfileSummary[] = [];

@@ -112,6 +112,18 @@ describe("probe cycle invariants", () => {
     expect((await row()).rolledUp).toBeUndefined();
   });
 
+  it("a cycle's roll-up counts every result it recorded, even those of the roll-up's own millisecond", async () => {
+    const { settings, storage } = await freshStorage(contosoProfile());
+    // The clock does not move during the cycle: every result is recorded at the instant the roll-up happens.
+    const at = new Date("2026-11-30T10:20:00Z");
+    await runSchedule({ storage, now: () => at, probeQueue: settings.probeQueue, shardSize: 500 });
+    for (const m of await drain(storage, settings.probeQueue)) expect(await runProbe(deps(storage, () => at), m)).toMatchObject({ kind: "probed", checked: 6, rolledUp: true });
+    const summary = (await readSummary(storage, "contoso"))!;
+    expect(summary.lastHour).toMatchObject({ processed: 6, failed: 0 });
+    expect(summary.hourly.find((h) => h.hour === "2026113010")).toMatchObject({ processed: 6 });
+    expect(Date.parse(summary.lastHour.to)).toBeGreaterThan(at.getTime());
+  });
+
   it("a sole shard's roll-up, from the rows read while it probed and its own results, equals the table's, across an hour too", async () => {
     const addresses = Array.from({ length: 12 }, (_, i) => `user${900 + i}@litware.com`);
     const { settings, storage } = await freshStorage(litwareProfile(addresses));

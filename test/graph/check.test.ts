@@ -80,6 +80,24 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
+  it("a throttled batch waits out its Retry-After without holding its place: the next batch goes out meanwhile", async () => {
+    const [busy, ...others] = cloudMailboxes.slice(0, 8) as [string, ...string[]];
+    world.sim.setMailbox(busy, { graphThrottled: { requests: 1, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
+    try {
+      const reportedAt = new Map<string, number>();
+      const started = performance.now();
+      await checkGraphMailboxes(mailboxes([busy, ...others]), options(world.tokens, world.conns, { limit: 1 }), async (address) => {
+        reportedAt.set(address, performance.now() - started);
+      });
+      expect(world.sim.counters.graph).toMatchObject({ batches: 3, throttled: 1 });
+      // One place: the second batch (mailboxes 5 to 8) did not wait for the first batch's retry a second later.
+      for (const a of others.slice(3)) expect(reportedAt.get(a)!).toBeLessThan(900);
+      expect(reportedAt.get(busy)!).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      world.sim.setMailbox(busy, { graphThrottled: null });
+    }
+  });
+
   it("a 429 that does not clear within the tries is a transient server-busy with the server's Retry-After", async () => {
     const busy = cloudMailboxes[9]!;
     world.sim.setMailbox(busy, { graphThrottled: { requests: 100, retryAfterSeconds: 1, code: "TooManyRequests" } });

@@ -43,6 +43,15 @@ describe("table queries read by the app", () => {
     expect(await queryRows(table, wire, odata`PartitionKey eq ${"nobody"}`)).toEqual([]);
   });
 
+  it("reads every row of the table, across partitions, for an empty filter", async () => {
+    const table = await testStorage().table("cycles");
+    await table.submitTransaction([["upsert", { partitionKey: "a", rowKey: "current", cycle: 1 }, "Replace"]]);
+    await table.submitTransaction([["upsert", { partitionKey: "b", rowKey: "current", cycle: 2 }, "Replace"]]);
+    const every = await queryRows<Record<string, unknown>>(table, wire, "");
+    expect(every.map((r) => `${String(r.partitionKey)}:${String(r.cycle)}`)).toEqual(["a:1", "b:2"]);
+    expect(every).toEqual(await Array.fromAsync(table.listEntities<Record<string, unknown>>()));
+  });
+
   it("throws the service's refusal as the SDK does, and the storage's tables come back once when storage lost them", async () => {
     const settings = testSettings();
     const missing = TableClient.fromConnectionString(inject("storageConnectionString"), `${settings.tablePrefix}never`, { allowInsecureConnection: true });

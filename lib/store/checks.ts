@@ -1,10 +1,10 @@
-import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import { odata, type TransactionAction } from "@azure/data-tables";
 import type { Failure } from "../model/failure.js";
 import type { HourCheck } from "../model/mailbox.js";
 import { deleteWhere, submitInTransactions } from "./batch.js";
 import { listProfileIds } from "./profiles.js";
 import { decodeKeyPart, encodeKeyPart, failureColumn, hourKey, hourStart, optionalString, parseJsonColumn } from "./keys.js";
-import type { Storage } from "./storage.js";
+import type { AppTable, Storage } from "./storage.js";
 
 /** The `checks` table: partition `profileId_yyyyMMddHH`, row per mailbox; last success / failure in that UTC hour. */
 
@@ -88,22 +88,18 @@ export async function readChecksForHours(storage: Storage, profileId: string, ho
   return checks;
 }
 
-async function readRange(table: TableClient, filter: string): Promise<StoredHourCheck[]> {
-  const out: StoredHourCheck[] = [];
+async function readRange(table: AppTable, filter: string): Promise<StoredHourCheck[]> {
   const select = ["PartitionKey", "RowKey", "lastSuccessAt", "lastFailureAt", "lastError"];
-  for await (const page of table.listEntities<Omit<CheckEntity, "partitionKey" | "rowKey">>({ queryOptions: { filter, select } }).byPage({ maxPageSize: 1000 })) {
-    for (const e of page) {
-      const check: StoredHourCheck = { hour: e.partitionKey!.slice(-10), address: decodeKeyPart(e.rowKey!) };
-      const success = optionalString(e.lastSuccessAt);
-      const failure = optionalString(e.lastFailureAt);
-      if (success !== undefined) check.lastSuccessAt = success;
-      if (failure !== undefined) check.lastFailureAt = failure;
-      const error = parseJsonColumn<Failure | undefined>(e.lastError, undefined);
-      if (error !== undefined) check.lastError = error;
-      out.push(check);
-    }
-  }
-  return out;
+  return (await table.rowsWhere<Omit<CheckEntity, "partitionKey" | "rowKey">>(filter, select)).map((e) => {
+    const check: StoredHourCheck = { hour: e.partitionKey!.slice(-10), address: decodeKeyPart(e.rowKey!) };
+    const success = optionalString(e.lastSuccessAt);
+    const failure = optionalString(e.lastFailureAt);
+    if (success !== undefined) check.lastSuccessAt = success;
+    if (failure !== undefined) check.lastFailureAt = failure;
+    const error = parseJsonColumn<Failure | undefined>(e.lastError, undefined);
+    if (error !== undefined) check.lastError = error;
+    return check;
+  });
 }
 
 function consecutiveRuns(sortedHours: readonly string[]): string[][] {

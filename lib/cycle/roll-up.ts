@@ -5,7 +5,7 @@ import { countStates } from "../profiles/import.js";
 import { hourInMaintenance } from "../maintenance/in-force.js";
 import { healthOf } from "./health.js";
 import { failingMailboxes, hourlyRow, windowFigures } from "./window.js";
-import { readChecksForHours, withRecordedChecks, type CheckResult, type StoredHourCheck } from "../store/checks.js";
+import { readChecksForHours, RecordedOverStored, type CheckResult, type StoredHourCheck } from "../store/checks.js";
 import { recountDynamics } from "../store/dynamics.js";
 import { upsertHourly } from "../store/hourly.js";
 import { hourKey, hourKeysBetween, hourStart } from "../store/keys.js";
@@ -83,6 +83,8 @@ export async function rollUpCycle(
 export interface ChecksSoFar {
   read: { hours: string[]; checks: StoredHourCheck[] };
   recorded: readonly CheckResult[];
+  /** `recorded` over `read`, folded in so far (a large shard folds most of its results while its last answers come). */
+  folded?: RecordedOverStored;
 }
 
 /**
@@ -112,7 +114,7 @@ function windowFrom(soFar: ChecksSoFar | undefined, now: Date): LastHour | undef
   const newestRead = soFar.read.hours[soFar.read.hours.length - 1] ?? "";
   // An hour after the read began during the cycle: only this cycle's results are in it.
   if (!hours.every((h) => soFar.read.hours.includes(h) || h > newestRead)) return undefined;
-  const checks = withRecordedChecks(soFar.read.checks, soFar.recorded).filter((c) => hours.includes(c.hour));
+  const checks = (soFar.folded ?? new RecordedOverStored(soFar.read.checks, soFar.recorded)).rows().filter((c) => hours.includes(c.hour));
   return { from, hours, checks, figures: windowFigures(checks, from, now) };
 }
 

@@ -12,7 +12,7 @@ import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summarie
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
 import { readChecksEarly, rollUpCycle, windowEndAfter, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
-import type { CheckResult } from "../store/checks.js";
+import { RecordedOverStored, type CheckResult } from "../store/checks.js";
 import { countStates } from "../profiles/import.js";
 import { dropShare, ProfileBusy, startShare, withConnectionShare, type ShareRequest, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
@@ -109,12 +109,21 @@ async function probeShard(
   let pendingSummary: SummaryUpdate | undefined;
   let ranAlongside = false;
   let checksRead: Promise<ChecksSoFar["read"] | undefined> | undefined;
+  let folded: RecordedOverStored | undefined;
+  // Once the last requests are out, the results so far are folded into the window's rows while their answers come.
+  const foldEarly = () =>
+    setImmediate(() => {
+      void checksRead?.then((read) => {
+        if (read !== undefined) (folded ??= new RecordedOverStored(read.checks, results.checkResults)).catchUp();
+      });
+    });
   let resultsStored: Promise<void> = Promise.resolve();
   let probeClosed: Promise<void> = Promise.resolve();
 
   const share = shareWith(stored.profile.maxConcurrentConnections);
-  // The share goes back once the last results are stored: a run waiting for it then reads them, never overtakes them.
-  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, releaseAfter: () => Promise.all([resultsStored, probeClosed]), ...(asked.share === undefined ? {} : { started: asked.share }) };
+  // The share goes back once the last results are stored and the connections closed (`probeClosed` follows the writes,
+  // however they end): a run waiting for it then reads them, never overtakes them, and opens no connection early.
+  const shareOptions = { waitMs: deps.shareWaitMs ?? 60_000, releaseAlongside: true, releaseAfter: () => probeClosed, ...(asked.share === undefined ? {} : { started: asked.share }) };
   asked.handedOver = true;
   const shared = await withConnectionShare(deps.storage, message.profileId, share, shareOptions, async (connections, { waited }) => {
     if (waited) {
@@ -144,7 +153,7 @@ async function probeShard(
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
       // Connection's requests end.
       const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due, all: mine }, summaryAtStart, onChecked) : undefined;
-      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(due.length, results) };
+      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(due.length, results, foldEarly) };
       const checked = probe.checkMailboxes(connectionRun?.others ?? due, places, onChecked);
       // Both end before the connections close, whichever of them throws.
       const [ran, all] = await Promise.allSettled([connectionRun?.done, checked]);
@@ -176,7 +185,7 @@ async function probeShard(
   const read = await checksRead;
   // A Test Connection that failed for the whole profile wrote a failed check for every mailbox itself: read them all.
   const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
-  const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults };
+  const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults, ...(folded === undefined ? {} : { folded }) };
   const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
   const end = { stored, message, after: results.merged(mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
   const rollUp = await finishShard(deps, end).finally(() => shared.released);
@@ -196,11 +205,20 @@ async function probeShard(
 
 /**
  * A shard's last results are written after its last answer. Once its last requests are out, the results in hand are
- * written while their answers come, so the end writes only those. That costs a transaction per table; a shard of
- * fewer than 1,000 mailboxes does not spend them (they would take its storage requests per check past 0.05).
+ * written (and folded into the roll-up's window) while their answers come, so the end writes only those. That costs a
+ * transaction per table; a shard of fewer than 1,000 mailboxes does not spend them (they would take its storage
+ * requests per check past 0.05).
  */
 const writeEarlyFrom = 1_000;
-const writeEarly = (due: number, results: MailboxResults) => (due >= writeEarlyFrom ? { lastStarted: () => results.writeInHand() } : {});
+const writeEarly = (due: number, results: MailboxResults, foldEarly: () => void) =>
+  due >= writeEarlyFrom
+    ? {
+        lastStarted: () => {
+          results.writeInHand();
+          foldEarly();
+        },
+      }
+    : {};
 
 /**
  * Marks the shard done; the last one rolls the cycle up (a cycle of one shard holds every mailbox as it now is, a

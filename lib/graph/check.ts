@@ -5,7 +5,8 @@ import { makeFailure } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { channelNames, type ChannelName, type MailboxCheck } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
-import type { ProfileConnections } from "../net/index.js";
+import type { HttpReply, ProfileConnections } from "../net/index.js";
+import type { Outcome } from "../model/result.js";
 import { batchBody, chunk, mailboxesPerBatch, parseBatchAnswer, planEntries, type BatchEntry, type ItemAnswer } from "./batch.js";
 import { classifyGraphAnswer } from "./classify.js";
 import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
@@ -81,11 +82,10 @@ export function startRun(options: GraphCheckOptions): GraphRun {
 
 /**
  * Checks many mailboxes of one profile through Graph: four mailboxes (20 requests) per JSON batch, at
- * most `limit` batches sent at a time, every mailbox in one batch at a time (so Graph never has more than
- * four of its requests in flight), throttled items sent again after their Retry-After. A batch's place is
- * free once its answer is in: a throttled item's wait holds none, and its retry goes out on the next free
- * connection (the profile's connections stay within their budget). Each mailbox's check is reported as
- * soon as its batch is done; a report that throws never stops the others.
+ * most `limit` batches in flight, every mailbox in one batch at a time (so Graph never has more than
+ * four of its requests in flight), throttled items sent again after their Retry-After (their batch keeps
+ * its place meanwhile). Each mailbox's check is reported as soon as its batch is done; a report that
+ * throws never stops the others.
  */
 export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], options: GraphCheckOptions, report: MailboxReport): Promise<GraphRunStats> {
   const run = startRun(options);
@@ -107,8 +107,8 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
   if (!token.ok) {
     await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
-    // A place is a connection: it is free for the next batch as soon as a batch's answer is in. The answer is judged
-    // and its reports made (redacted, then recorded by the cycle) once the next batch has gone out.
+    // A place is free for the next batch as soon as a batch's answer is in (unless it is to be sent again): the answer
+    // is judged and its reports made (redacted, then recorded by the cycle) once the next batch has gone out.
     const delivering: Promise<void>[] = [];
     await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => {
       let free = () => undefined as void;
@@ -119,7 +119,7 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
     });
     await Promise.all(delivering);
   }
-  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox reports failed`);
+  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox checks or reports failed`);
   return run.stats;
 }
 
@@ -144,13 +144,16 @@ export interface BatchResult {
   answeredMs: number;
 }
 
-/** `token`: the access token the batch went with (its roles tell what Entra granted). */
-type Sent = { kind: "answers"; answers: Map<string, ItemAnswer>; token: string } | { kind: "failed"; failure: Failure };
+/** A batch's answer read: `token` is the access token the batch went with (its roles tell what Entra granted). */
+type BatchReply = { kind: "answers"; answers: Map<string, ItemAnswer>; token: string } | { kind: "failed"; failure: Failure };
+/** `at`: when the answer came. */
+type Sent = BatchReply & { at: number };
 
 /**
  * Up to four mailboxes in one batch, throttled items sent again; one MailboxCheck per mailbox. `answered` is called
- * once the first answer is in (or the batch could not be sent), before it is read: the connection is free then, and the
- * answer is read after the event loop's pending I/O (other connections' answers, their next batches) is handled.
+ * when the first answer is in and nothing of it is to be sent again: the batch's place is free then, and the answer is
+ * judged once the event loop's pending I/O (other connections' answers, their next batches) is handled. An answer
+ * that asks to wait (429) keeps its place until its retries end, so a throttled run sends less, not more.
  */
 export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox[], answered?: () => void): Promise<BatchResult> {
   const started = performance.now();
@@ -170,7 +173,7 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
   const settledAt = new Map<string, number>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     const sent = await sendBatch(run, url, pending, attempt === 1 ? answered : undefined);
-    const now = performance.now();
+    const now = sent.at;
     answeredMs ??= Math.round(now - started);
     // The endpoint's verdict is the first attempt's; a retry's failure belongs to the throttled items it carried.
     if (attempt === 1) transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
@@ -226,9 +229,9 @@ function mailSendNote(run: GraphRun, token: string): string | undefined {
 async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[], answered?: () => void): Promise<Sent> {
   const { connections, tokens, credentials } = run.options;
   const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost };
-  if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token") };
+  if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token"), at: performance.now() };
   const token = await graphToken(connections, tokens, credentials, run.cloud, run.secrets);
-  if (!token.ok) return { kind: "failed", failure: token.failure };
+  if (!token.ok) return { kind: "failed", failure: token.failure, at: performance.now() };
   run.stats.batches++;
   const reply = await connections.request({
     url,
@@ -237,16 +240,29 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
     body: batchBody(entries),
     carriesCredentials: true,
   });
-  if (answered !== undefined) {
+  const at = performance.now();
+  const sent = readReply(run, reply, token.value, context);
+  if (answered !== undefined && !asksToWait(sent)) {
     answered();
     await new Promise((resolve) => setImmediate(resolve));
   }
+  return { ...sent, at };
+}
+
+function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, context: RemediationContext): BatchReply {
   if (!reply.ok) return { kind: "failed", failure: reply.failure };
   const { status, headers, body } = reply.value;
-  if (status === 401) forgetGraphToken(tokens, credentials, run.cloud, token.value);
+  if (status === 401) forgetGraphToken(run.options.tokens, run.options.credentials, run.cloud, token);
   if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context, Date.now(), run.secrets.redact) };
   const parsed = parseBatchAnswer(body, context);
-  return parsed.ok ? { kind: "answers", answers: parsed.answers, token: token.value } : { kind: "failed", failure: parsed.failure };
+  return parsed.ok ? { kind: "answers", answers: parsed.answers, token } : { kind: "failed", failure: parsed.failure };
+}
+
+/** Whether Graph asked the batch, or any of its items, to wait (429): its retries are to come. */
+function asksToWait(sent: BatchReply): boolean {
+  if (sent.kind === "failed") return sent.failure.category === "server-busy";
+  for (const answer of sent.answers.values()) if (answer.status === 429) return true;
+  return false;
 }
 
 const entitySchema = z.object({ id: z.string().min(1) });

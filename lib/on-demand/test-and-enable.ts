@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rollUpCycle } from "../cycle/roll-up.js";
+import { rollUpCycle, windowEndAfter } from "../cycle/roll-up.js";
 import type { MailboxCheck } from "../model/connection.js";
 import type { MailboxState } from "../model/mailbox.js";
 import { probeKindFor } from "../probes/choose.js";
@@ -47,7 +47,7 @@ export async function testAndEnable(ctx: OnDemandContext, profileId: string, inp
   });
   if (shared.kind === "busy") return { kind: "busy", message: busyMessage(profileId, shared.holders) };
   if (shared.value !== undefined) return { kind: "invalid", problems: [{ field: "auth", message: shared.value.message }] };
-  await rollUpCycle(ctx.storage, stored, ctx.now());
+  await rollUpCycle(ctx.storage, stored, windowEndAfter(ctx.now(), results.checkResults));
   return {
     kind: "done",
     value: results.merged(fresh).flatMap((record) => {

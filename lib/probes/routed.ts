@@ -124,8 +124,8 @@ class RoutedProbe implements OpenProbe {
   /**
    * The configured mailboxes each side of Test Connection may test: as their configuration routes them, except that a
    * mailbox Autodiscover last placed in Exchange Online is no EWS test mailbox (the cycle checks it through Graph,
-   * falling back to EWS only if Graph says it is not in the cloud), and no Graph one either, unless every mailbox of
-   * the profile was placed so (`graphByPlace`): then one of them is, rather than no test at all.
+   * falling back to EWS only if Graph says it is not in the cloud). When no mailbox is configured as Graph's, those
+   * placed in Exchange Online are (`graphByPlace`): a hybrid profile from Dynamics (no locations) tests both wires.
    */
   #testSides(placed: ReadonlyMap<string, string | undefined>): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
     const graph: MailboxConfig[] = [];
@@ -136,7 +136,7 @@ class RoutedProbe implements OpenProbe {
       else if (this.#apiOf(m.address, placed.get(m.address.toLowerCase())) === "graph") inCloudByPlace.push(m);
       else ews.push(m);
     }
-    if (graph.length === 0 && ews.length === 0 && inCloudByPlace.length > 0) return { graph: inCloudByPlace, ews, graphByPlace: true };
+    if (graph.length === 0 && inCloudByPlace.length > 0) return { graph: inCloudByPlace, ews, graphByPlace: true };
     return { graph, ews, graphByPlace: false };
   }
 

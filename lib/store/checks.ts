@@ -70,9 +70,37 @@ function hourChecksOf(results: readonly CheckResult[]): Map<string, StoredHourCh
  * results set replaces the stored one), without reading it again.
  */
 export function withRecordedChecks(stored: readonly StoredHourCheck[], results: readonly CheckResult[]): StoredHourCheck[] {
-  const rows = new Map(stored.map((c) => [`${c.hour}/${c.address}`, c]));
-  for (const [key, written] of hourChecksOf(results)) rows.set(key, { ...rows.get(key), ...written });
-  return [...rows.values()];
+  return new RecordedOverStored(stored, results).rows();
+}
+
+/**
+ * `withRecordedChecks` as the results come: `results` is the list a run keeps adding to, and each `catchUp` folds in
+ * those added since, in the order they were added (the order the table receives them), so most of a cycle's results
+ * are folded while its last answers are awaited rather than after them.
+ */
+export class RecordedOverStored {
+  readonly #rows: Map<string, StoredHourCheck>;
+  #folded = 0;
+
+  constructor(
+    stored: readonly StoredHourCheck[],
+    private readonly results: readonly CheckResult[],
+  ) {
+    this.#rows = new Map(stored.map((c) => [`${c.hour}/${c.address}`, c]));
+  }
+
+  /** Folds in the results added since the last call. */
+  catchUp(): void {
+    const fresh = this.results.slice(this.#folded);
+    this.#folded = this.results.length;
+    for (const [key, written] of hourChecksOf(fresh)) this.#rows.set(key, { ...this.#rows.get(key), ...written });
+  }
+
+  /** The rows with every result added so far. */
+  rows(): StoredHourCheck[] {
+    this.catchUp();
+    return [...this.#rows.values()];
+  }
 }
 
 /** The checks of the given hours (`yyyyMMddHH`): one range query per run of consecutive hours, only the needed columns. */

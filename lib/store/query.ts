@@ -32,9 +32,19 @@ export async function queryRows<T extends object>(client: TableClient, wire: Tab
   return rows;
 }
 
-const wireNames: Record<string, string> = { partitionKey: "PartitionKey", rowKey: "RowKey", timestamp: "Timestamp" };
-const appNames: Record<string, string> = { PartitionKey: "partitionKey", RowKey: "rowKey", Timestamp: "timestamp", "odata.etag": "etag" };
-const wireName = (name: string): string => wireNames[name] ?? name;
+const wireNames = new Map([
+  ["partitionKey", "PartitionKey"],
+  ["rowKey", "RowKey"],
+  ["timestamp", "Timestamp"],
+]);
+const appNames = new Map([
+  ["PartitionKey", "partitionKey"],
+  ["RowKey", "rowKey"],
+  ["Timestamp", "timestamp"],
+  ["odata.etag", "etag"],
+]);
+const appName = (name: string): string => appNames.get(name) ?? name;
+const wireName = (name: string): string => wireNames.get(name) ?? name;
 
 function pageOf(parsed: unknown, body: string): Record<string, unknown>[] {
   const page = (typeof parsed === "object" && parsed !== null ? parsed : JSON.parse(body)) as { value?: unknown };
@@ -54,11 +64,11 @@ function fromWire(entity: Record<string, unknown>): Record<string, unknown> {
   let annotated: string[] | undefined;
   for (const name in entity) {
     if (name.endsWith(annotation)) (annotated ??= []).push(name);
-    else row[appNames[name] ?? name] = entity[name];
+    else row[appName(name)] = entity[name];
   }
   for (const typeName of annotated ?? []) {
     const name = typeName.slice(0, -annotation.length);
-    if (name in entity) row[appNames[name] ?? name] = typed(entity[name], entity[typeName]);
+    if (Object.hasOwn(entity, name)) row[appName(name)] = typed(entity[name], entity[typeName]);
   }
   return row;
 }

@@ -80,7 +80,7 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
-  it("a throttled batch waits out its Retry-After without holding its place: the next batch goes out meanwhile", async () => {
+  it("a throttled batch keeps its place through its Retry-After: a throttled run sends less, not more", async () => {
     const [busy, ...others] = cloudMailboxes.slice(0, 8) as [string, ...string[]];
     world.sim.setMailbox(busy, { graphThrottled: { requests: 1, retryAfterSeconds: 1, code: "ApplicationThrottled" } });
     try {
@@ -90,9 +90,9 @@ describe("Graph mailbox checks against the simulator", () => {
         reportedAt.set(address, performance.now() - started);
       });
       expect(world.sim.counters.graph).toMatchObject({ batches: 3, throttled: 1 });
-      // One place: the second batch (mailboxes 5 to 8) did not wait for the first batch's retry a second later.
-      for (const a of others.slice(3)) expect(reportedAt.get(a)!).toBeLessThan(900);
+      // One place: the second batch (mailboxes 5 to 8) went out only once the first batch's retry was answered.
       expect(reportedAt.get(busy)!).toBeGreaterThanOrEqual(1_000);
+      for (const a of others.slice(3)) expect(reportedAt.get(a)!).toBeGreaterThan(reportedAt.get(busy)!);
     } finally {
       world.sim.setMailbox(busy, { graphThrottled: null });
     }
@@ -182,7 +182,7 @@ describe("Graph mailbox checks against the simulator", () => {
       reported.push(address);
       if (address === cloudMailboxes[1]) throw new Error("store down");
     });
-    await expect(run).rejects.toThrow(/1 mailbox reports failed/);
+    await expect(run).rejects.toThrow(/1 mailbox checks or reports failed/);
     expect(reported.sort()).toEqual(cloudMailboxes.slice(0, 6));
   });
 });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { makeFailure } from "../../lib/diagnosis/failure.js";
+import { RecordedOverStored, withRecordedChecks, type CheckResult, type StoredHourCheck } from "../../lib/store/checks.js";
+
+const busy = makeFailure("server-busy", { code: "ErrorServerBusy", message: "busy" });
+const byKey = (rows: StoredHourCheck[]) => Object.fromEntries(rows.map((r) => [`${r.hour}/${r.address}`, r]));
+
+describe("results recorded over the rows read (what the checks table holds, without reading it again)", () => {
+  const stored: StoredHourCheck[] = [
+    { hour: "2026113009", address: "a@contoso.com", lastSuccessAt: "2026-11-30T09:40:00.000Z" },
+    { hour: "2026113010", address: "a@contoso.com", lastSuccessAt: "2026-11-30T10:05:00.000Z" },
+    { hour: "2026113010", address: "b@contoso.com", lastFailureAt: "2026-11-30T10:05:00.000Z", lastError: busy },
+  ];
+  const results: CheckResult[] = [
+    { address: "A@contoso.com", at: new Date("2026-11-30T10:11:00.000Z"), outcome: { ok: false, failure: busy } },
+    { address: "b@contoso.com", at: new Date("2026-11-30T10:11:01.000Z"), outcome: { ok: true } },
+    { address: "c@contoso.com", at: new Date("2026-11-30T10:11:02.000Z"), outcome: { ok: true } },
+  ];
+
+  it("replaces only the columns a result sets, keeps the other hours' rows, and adds new mailboxes", () => {
+    const rows = byKey(withRecordedChecks(stored, results));
+    expect(rows["2026113009/a@contoso.com"]).toEqual(stored[0]);
+    expect(rows["2026113010/a@contoso.com"]).toEqual({ hour: "2026113010", address: "a@contoso.com", lastSuccessAt: "2026-11-30T10:05:00.000Z", lastFailureAt: "2026-11-30T10:11:00.000Z", lastError: busy });
+    expect(rows["2026113010/b@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:11:01.000Z", lastFailureAt: "2026-11-30T10:05:00.000Z" });
+    expect(rows["2026113010/c@contoso.com"]).toEqual({ hour: "2026113010", address: "c@contoso.com", lastSuccessAt: "2026-11-30T10:11:02.000Z" });
+    expect(Object.keys(rows)).toHaveLength(4);
+  });
+
+  it("folded in parts as a run adds its results, gives what folding them all at once gives, and leaves the rows read as they were", () => {
+    const before = structuredClone(stored);
+    const recorded: CheckResult[] = [];
+    const folding = new RecordedOverStored(stored, recorded);
+    recorded.push(results[0]!);
+    folding.catchUp();
+    recorded.push(results[1]!, results[2]!);
+    folding.catchUp();
+    folding.catchUp();
+    expect(byKey(folding.rows())).toEqual(byKey(withRecordedChecks(stored, results)));
+    // A result added after the last catch-up is folded in when the rows are asked for.
+    recorded.push({ address: "d@contoso.com", at: new Date("2026-11-30T10:12:00.000Z"), outcome: { ok: true } });
+    expect(byKey(folding.rows())["2026113010/d@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:12:00.000Z" });
+    expect(stored).toEqual(before);
+  });
+});

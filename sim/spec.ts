@@ -44,6 +44,8 @@ export interface ServerKnobs {
    * text repeats the account's password (or the app's client secret).
    */
   echoSecrets: "authorization-400" | "password-fault" | false;
+  /** Microsoft Graph: the next this many `$batch` requests are answered 429 TooManyRequests as a whole (Retry-After 1), as a tenant-wide throttle is. */
+  graphThrottleBatches: number;
 }
 
 export type AuthMethod = "basic" | "ntlm" | "bearer";
@@ -212,6 +214,7 @@ export const defaultServerKnobs: ServerKnobs = {
   ewsDisabled: false,
   ewsAllowedAppIds: null,
   echoSecrets: false,
+  graphThrottleBatches: 0,
 };
 
 export const defaultMailboxKnobs: MailboxKnobs = {

@@ -8,7 +8,7 @@ import type { Failure } from "../model/failure.js";
 import type { HttpReply, ProfileConnections } from "../net/index.js";
 import type { Outcome } from "../model/result.js";
 import { batchBody, chunk, mailboxesPerBatch, parseBatchAnswer, planEntries, type BatchEntry, type ItemAnswer } from "./batch.js";
-import { classifyGraphAnswer } from "./classify.js";
+import { classifyGraphAnswer, isThrottled } from "./classify.js";
 import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
 import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
 import { inParallel } from "../util/in-parallel.js";
@@ -175,8 +175,10 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
     const sent = await sendBatch(run, url, pending, attempt === 1 ? answered : undefined);
     const now = sent.at;
     answeredMs ??= Math.round(now - started);
-    // The endpoint's verdict is the first attempt's; a retry's failure belongs to the throttled items it carried.
-    if (attempt === 1) transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
+    // The endpoint's verdict is the first attempt's; a retry's failure belongs to the throttled items it carried. A batch
+    // throttled as a whole that a retry then answers went to an endpoint that answers (its items' waits are their own).
+    const answeredAfterAWait = sent.kind === "answers" && !transport.ok && transport.failure.category === "server-busy";
+    if (attempt === 1 || answeredAfterAWait) transport = sent.kind === "answers" ? { ok: true, url } : { ok: false, url, failure: sent.failure };
     if (sent.kind === "answers") token = sent.token;
     const throttled: BatchEntry[] = [];
     let wait = 0;
@@ -258,10 +260,10 @@ function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, cont
   return parsed.ok ? { kind: "answers", answers: parsed.answers, token } : { kind: "failed", failure: parsed.failure };
 }
 
-/** Whether Graph asked the batch, or any of its items, to wait (429): its retries are to come. */
+/** Whether Graph asked the batch, or any of its items, to wait: judged `server-busy`, as the retries below judge them. */
 function asksToWait(sent: BatchReply): boolean {
   if (sent.kind === "failed") return sent.failure.category === "server-busy";
-  for (const answer of sent.answers.values()) if (answer.status === 429) return true;
+  for (const answer of sent.answers.values()) if ((answer.status < 200 || answer.status >= 300) && isThrottled(answer)) return true;
   return false;
 }
 

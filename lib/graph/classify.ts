@@ -80,10 +80,17 @@ export interface GraphAnswer {
   body: unknown;
 }
 
+/** Whether a non-2xx Graph answer asks to be sent again after a while (its failure would be `server-busy`). */
+export function isThrottled(answer: Pick<GraphAnswer, "status" | "body">): boolean {
+  return ruleOf(readGraphError(answer.body), answer.status).category === "server-busy";
+}
+
+const ruleOf = (error: GraphError | undefined, status: number): Rule => (error !== undefined && Object.hasOwn(rules, error.code) ? rules[error.code]! : byStatus(status));
+
 /** The Failure a non-2xx Graph answer (a whole reply or one batch item) stands for, with Graph's request-id and date. */
 export function classifyGraphAnswer(answer: GraphAnswer, context: RemediationContext = {}, now = Date.now(), redact: Redact = noRedaction): Failure {
   const error = readGraphError(answer.body);
-  const rule = error !== undefined && Object.hasOwn(rules, error.code) ? rules[error.code]! : byStatus(answer.status);
+  const rule = ruleOf(error, answer.status);
   const category = error?.code === "ErrorAccessDenied" && oDataDisabled.test(error.message) ? "access-policy-denied" : rule.category;
   const code = error === undefined ? String(answer.status) : redact(error.code);
   const ids = [error?.requestId && `request-id ${error.requestId}`, error?.clientRequestId && `client-request-id ${error.clientRequestId}`, error?.date && `date ${/(Z|[+-]\d\d:?\d\d)$/.test(error.date) ? error.date : `${error.date} UTC`}`].filter(Boolean).join(", ");

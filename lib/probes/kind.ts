@@ -56,10 +56,11 @@ export interface CheckEndpointsOptions {
    */
   alongside?: readonly Pick<MailboxRecord, "address" | "wanted">[];
   /**
-   * Where the cycle last found the profile's mailboxes (the EWS URL Autodiscover gave): a hybrid profile's EWS side
-   * then tests a mailbox that lives on premises, not one Autodiscover placed in Exchange Online.
+   * Where the cycle last found the profile's mailboxes (the EWS URL Autodiscover gave) and their states: a hybrid
+   * profile's EWS side then tests a mailbox that lives on premises, not one Autodiscover placed in Exchange Online,
+   * and its Graph side one placed there, a disabled one only when no other is (nothing places it again).
    */
-  placed?: readonly Pick<MailboxRecord, "address" | "ewsUrl">[];
+  placed?: readonly (Pick<MailboxRecord, "address" | "ewsUrl"> & Partial<Pick<MailboxRecord, "state">>)[];
 }
 
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */

@@ -54,8 +54,11 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
 }
 
 /** Where Autodiscover last placed each mailbox: its EWS URL, by lower-case address. */
-const placementsOf = (records: readonly Pick<MailboxRecord, "address" | "ewsUrl">[]): Map<string, string | undefined> =>
+const placementsOf = (records: NonNullable<CheckEndpointsOptions["placed"]>): Map<string, string | undefined> =>
   new Map(records.map((r) => [r.address.toLowerCase(), r.ewsUrl]));
+
+/** The placed mailboxes that are disabled, by lower-case address. */
+const disabledOf = (records: NonNullable<CheckEndpointsOptions["placed"]>): Set<string> => new Set(records.filter((r) => r.state === "disabled").map((r) => r.address.toLowerCase()));
 
 class RoutedProbe implements OpenProbe {
   readonly #connections: ProfileConnections;
@@ -127,7 +130,7 @@ class RoutedProbe implements OpenProbe {
    * falling back to EWS only if Graph says it is not in the cloud). When no mailbox is configured as Graph's, those
    * placed in Exchange Online are (`graphByPlace`): a hybrid profile from Dynamics (no locations) tests both wires.
    */
-  #testSides(placed: ReadonlyMap<string, string | undefined>): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
+  #testSides(placed: ReadonlyMap<string, string | undefined>, disabled: ReadonlySet<string>): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
     const graph: MailboxConfig[] = [];
     const ews: MailboxConfig[] = [];
     const inCloudByPlace: MailboxConfig[] = [];
@@ -136,7 +139,10 @@ class RoutedProbe implements OpenProbe {
       else if (this.#apiOf(m.address, placed.get(m.address.toLowerCase())) === "graph") inCloudByPlace.push(m);
       else ews.push(m);
     }
-    if (graph.length === 0 && inCloudByPlace.length > 0) return { graph: inCloudByPlace, ews, graphByPlace: true };
+    // A disabled mailbox is not checked, so nothing would place it anew if it moved back on premises: it is Graph's
+    // test mailbox only when no other was placed in the cloud.
+    const byState = [...inCloudByPlace.filter((m) => !disabled.has(m.address.toLowerCase())), ...inCloudByPlace.filter((m) => disabled.has(m.address.toLowerCase()))];
+    if (graph.length === 0 && byState.length > 0) return { graph: byState, ews, graphByPlace: true };
     return { graph, ews, graphByPlace: false };
   }
 
@@ -160,7 +166,7 @@ class RoutedProbe implements OpenProbe {
    * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
    */
   testMailboxes(due: readonly MailboxRecord[] = [], placed: CheckEndpointsOptions["placed"] = []): string[] {
-    const sides = this.#testSides(placementsOf(placed));
+    const sides = this.#testSides(placementsOf(placed), disabledOf(placed));
     const graphTest = testMailboxOf(sides.graph)?.address;
     const surelyGraph = (m: MailboxRecord) =>
       this.#apiOf(m.address) === "graph" && this.route(this.profile, m, m.ewsUrl) === "graph" && (!this.fallbackToEws || m.location !== undefined);
@@ -177,7 +183,7 @@ class RoutedProbe implements OpenProbe {
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
     const placed = placementsOf(options.placed ?? []);
-    const sides = this.#testSides(placed);
+    const sides = this.#testSides(placed, disabledOf(options.placed ?? []));
     const side = (api: ProbeApi) => ({
       requested: requested.filter((a) => this.#apiOf(a, placed.get(a)) === api),
       configured: sides[api],

@@ -48,6 +48,12 @@ export async function recordChecks(storage: Storage, profileId: string, results:
 /** Results coalesced by hour and mailbox (lower case): the latest success, the latest failure with its error. */
 function hourChecksOf(results: readonly CheckResult[]): Map<string, StoredHourCheck> {
   const checks = new Map<string, StoredHourCheck>();
+  addHourChecks(checks, results);
+  return checks;
+}
+
+/** Coalesces more results into `checks` (keyed `hour/address`), as `hourChecksOf` does. */
+function addHourChecks(checks: Map<string, StoredHourCheck>, results: readonly CheckResult[]): void {
   for (const { address, at, outcome } of results) {
     const hour = hourKey(at);
     const lower = address.toLowerCase();
@@ -62,7 +68,6 @@ function hourChecksOf(results: readonly CheckResult[]): Map<string, StoredHourCh
     }
     checks.set(key, check);
   }
-  return checks;
 }
 
 /**
@@ -74,32 +79,34 @@ export function withRecordedChecks(stored: readonly StoredHourCheck[], results: 
 }
 
 /**
- * `withRecordedChecks` as the results come: `results` is the list a run keeps adding to, and each `catchUp` folds in
- * those added since, in the order they were added (the order the table receives them), so most of a cycle's results
- * are folded while its last answers are awaited rather than after them.
+ * `withRecordedChecks` as the results come: `results` is the list a run keeps adding to, and each `catchUp`
+ * coalesces those added since, so most of a cycle's results are coalesced while its last answers are awaited rather
+ * than after them. What `rows()` gives does not depend on when `catchUp` was called.
  */
 export class RecordedOverStored {
-  readonly #rows: Map<string, StoredHourCheck>;
-  #folded = 0;
+  readonly #stored: ReadonlyMap<string, StoredHourCheck>;
+  readonly #written = new Map<string, StoredHourCheck>();
+  #coalesced = 0;
 
   constructor(
     stored: readonly StoredHourCheck[],
     private readonly results: readonly CheckResult[],
   ) {
-    this.#rows = new Map(stored.map((c) => [`${c.hour}/${c.address}`, c]));
+    this.#stored = new Map(stored.map((c) => [`${c.hour}/${c.address}`, c]));
   }
 
-  /** Folds in the results added since the last call. */
+  /** Coalesces the results added since the last call. */
   catchUp(): void {
-    const fresh = this.results.slice(this.#folded);
-    this.#folded = this.results.length;
-    for (const [key, written] of hourChecksOf(fresh)) this.#rows.set(key, { ...this.#rows.get(key), ...written });
+    addHourChecks(this.#written, this.results.slice(this.#coalesced));
+    this.#coalesced = this.results.length;
   }
 
-  /** The rows with every result added so far. */
+  /** The stored rows with every result added so far written over them. */
   rows(): StoredHourCheck[] {
     this.catchUp();
-    return [...this.#rows.values()];
+    const rows = new Map(this.#stored);
+    for (const [key, written] of this.#written) rows.set(key, { ...rows.get(key), ...written });
+    return [...rows.values()];
   }
 }
 

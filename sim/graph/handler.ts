@@ -44,6 +44,12 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
   }
   const items = parsed.kind === "single" ? [parsed.item] : parsed.items;
   if (parsed.kind === "batch") ctx.counters.graph.batches++;
+  if (parsed.kind === "batch" && server.knobs.graphThrottleBatches > 0) {
+    server.knobs.graphThrottleBatches--;
+    ctx.counters.graph.throttled++;
+    await latency();
+    return reply(res, throttled("TooManyRequests", 1, "Too many requests for this tenant.", clientRequestId));
+  }
   const admission = admit(ctx, caller.app.clientId, items, parsed.kind === "batch");
   try {
     const answers = items.map((item): GraphReply => {

@@ -255,6 +255,32 @@ describe("probe cycle invariants", () => {
     }
   });
 
+  it("a sole shard of 1,000 mailboxes, which folds its results into the window while its last answers come, rolls up what the table holds", async () => {
+    const addresses = Array.from({ length: 1000 }, (_, i) => `user${i}@litware.com`);
+    const { settings, storage } = await freshStorage(litwareProfile(addresses));
+    let clock = Date.parse("2026-11-30T10:40:00Z");
+    const now = () => new Date((clock += 3));
+    const cycle = async (failing: number[]) => {
+      for (const i of failing) sim.setMailbox(addresses[i]!, { busy: 100 });
+      try {
+        await runSchedule({ storage, now, probeQueue: settings.probeQueue, shardSize: 1000 });
+        const messages = await drain(storage, settings.probeQueue);
+        expect(messages).toHaveLength(1);
+        expect(await runProbe(deps(storage, now), messages[0]!)).toMatchObject({ kind: "probed", checked: 1000, rolledUp: true });
+      } finally {
+        for (const i of failing) sim.setMailbox(addresses[i]!, { busy: false });
+      }
+      const summary = (await readSummary(storage, "litware"))!;
+      const truth = await readLastHour(storage, "litware", new Date(summary.lastHour.to));
+      expect(summary.lastHour).toMatchObject({ processed: truth.figures.processed, failed: truth.figures.failed });
+      return summary.lastHour;
+    };
+    expect(await cycle([1, 2, 3])).toMatchObject({ processed: 1000, failed: 3 });
+    clock += 6 * 60_000;
+    // Two fail now, but had a success in the window; the three of the first cycle recover.
+    expect(await cycle([7, 8])).toMatchObject({ processed: 1000, failed: 0 });
+  }, 120_000);
+
   it("keeps 1,000 mailboxes in 3 shards within the profile's connection limit", async () => {
     const addresses = Array.from({ length: 1000 }, (_, i) => `user${i}@litware.com`);
     const { settings, storage } = await freshStorage(litwareProfile(addresses));

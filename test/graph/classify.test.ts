@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyGraphAnswer, readGraphError } from "../../lib/graph/classify.js";
+import { classifyGraphAnswer, isThrottled, readGraphError } from "../../lib/graph/classify.js";
 
 const graphError = (code: string, message: string) => ({
   error: { code, message, innerError: { date: "2026-11-30T16:50:56", "request-id": "5f3c9d1e-0000-4000-8000-000000000001", "client-request-id": "c-1" } },
@@ -35,6 +35,21 @@ describe("Graph error classification", () => {
       const failure = classifyGraphAnswer(answer(429, code, "slow down", { "retry-after": "7" }), ctx);
       expect(failure).toMatchObject({ category: "server-busy", code, transient: true, retryAfterMs: 7000 });
     }
+  });
+
+  it("an answer asks to be sent again exactly when it is classified server-busy (the code first, then the status)", () => {
+    const answers = [
+      answer(429, "ApplicationThrottled"),
+      answer(503, "TooManyRequests"),
+      answer(429, "SomethingNew"),
+      { status: 429, headers: {}, body: undefined },
+      answer(429, "MailboxNotEnabledForRESTAPI"),
+      answer(503, "ServiceUnavailable"),
+      { status: 503, headers: {}, body: Buffer.from("busy") },
+      answer(404, "ErrorInvalidUser"),
+    ];
+    expect(answers.map((a) => isThrottled(a))).toEqual([true, true, true, true, false, false, false, false]);
+    for (const a of answers) expect(isThrottled(a)).toBe(classifyGraphAnswer(a, ctx).category === "server-busy");
   });
 
   it("falls back on the status when the code is unknown or there is no Graph error body", () => {

@@ -62,6 +62,30 @@ describe("Test Connection through Graph, with readiness", () => {
     }
   });
 
+  it("a batch throttled as a whole, then answered by its retry, passes the graph step: the wait is no fault of the endpoint", async () => {
+    world.sim.setServer("graph.microsoft.com", { graphThrottleBatches: 1 });
+    try {
+      const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes(cloudMailboxes.slice(0, 2)), now, checkEws: false });
+      expect(world.sim.counters.graph).toMatchObject({ batches: 2, throttled: 1 });
+      expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
+      expect(report.mailboxes.map((m) => m.ok)).toEqual([true, true]);
+      expect(report.ok).toBe(true);
+    } finally {
+      world.sim.setServer("graph.microsoft.com", { graphThrottleBatches: 0 });
+    }
+  });
+
+  it("a batch throttled as a whole, and again by every retry, fails the graph step as server-busy", async () => {
+    world.sim.setServer("graph.microsoft.com", { graphThrottleBatches: 10 });
+    try {
+      const report = await testGraphConnection({ ...options(world.tokens, world.conns, { retry: { maxTries: 2 } }), mailboxes: mailboxes(cloudMailboxes.slice(0, 1)), now, checkEws: false });
+      expect(report.steps.find((s) => s.step === "graph")).toMatchObject({ ok: false, error: { category: "server-busy", code: "TooManyRequests" } });
+      expect(report.ok).toBe(false);
+    } finally {
+      world.sim.setServer("graph.microsoft.com", { graphThrottleBatches: 0 });
+    }
+  });
+
   it("lists the permissions the token lacks, and fails the channel that needs it naming the permission", async () => {
     const report = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(noTasksApp) }), mailboxes: mailboxes([cloudMailboxes[0]!]), now });
     expect(report.readiness.graphPermissions).toMatchObject({ status: "checked", missing: ["Tasks.ReadWrite.All"] });

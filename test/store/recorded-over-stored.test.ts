@@ -26,17 +26,22 @@ describe("results recorded over the rows read (what the checks table holds, with
     expect(Object.keys(rows)).toHaveLength(4);
   });
 
-  it("folded in parts as a run adds its results, gives what folding them all at once gives, and leaves the rows read as they were", () => {
+  it("gives the same rows however the results were coalesced along the way, and leaves the rows read as they were", () => {
     const before = structuredClone(stored);
     const recorded: CheckResult[] = [];
     const folding = new RecordedOverStored(stored, recorded);
-    recorded.push(results[0]!);
+    recorded.push(results[0]!, { address: "c@contoso.com", at: new Date("2026-11-30T10:11:05.000Z"), outcome: { ok: true } });
     folding.catchUp();
+    // The same mailbox again, at an earlier instant (a clock set back): the latest success still wins.
     recorded.push(results[1]!, results[2]!);
     folding.catchUp();
     folding.catchUp();
-    expect(byKey(folding.rows())).toEqual(byKey(withRecordedChecks(stored, results)));
-    // A result added after the last catch-up is folded in when the rows are asked for.
+    const rows = byKey(folding.rows());
+    expect(rows["2026113010/c@contoso.com"]).toEqual({ hour: "2026113010", address: "c@contoso.com", lastSuccessAt: "2026-11-30T10:11:05.000Z" });
+    expect(rows["2026113010/a@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:05:00.000Z", lastFailureAt: "2026-11-30T10:11:00.000Z" });
+    expect(rows["2026113010/b@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:11:01.000Z" });
+    expect(rows).toEqual(byKey(withRecordedChecks(stored, recorded)));
+    // A result added after the last catch-up is in the rows asked for next.
     recorded.push({ address: "d@contoso.com", at: new Date("2026-11-30T10:12:00.000Z"), outcome: { ok: true } });
     expect(byKey(folding.rows())["2026113010/d@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:12:00.000Z" });
     expect(stored).toEqual(before);

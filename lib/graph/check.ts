@@ -260,7 +260,7 @@ function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, cont
   return parsed.ok ? { kind: "answers", answers: parsed.answers, token } : { kind: "failed", failure: parsed.failure };
 }
 
-/** Whether Graph asked the batch, or any of its items, to wait: judged `server-busy`, as the retries below judge them. */
+/** Whether Graph asked the batch, or any of its items, to wait: judged `server-busy`, as checkBatch judges what it sends again. */
 function asksToWait(sent: BatchReply): boolean {
   if (sent.kind === "failed") return sent.failure.category === "server-busy";
   for (const answer of sent.answers.values()) if ((answer.status < 200 || answer.status >= 300) && isThrottled(answer)) return true;

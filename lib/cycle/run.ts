@@ -133,8 +133,6 @@ async function probeShard(
       [listed, summaryAtStart] = await Promise.all([readAgain.listShard(), readAgain.readSummaryOfShard()]);
       ({ mine, due, alreadyChecked } = workOf(listed));
     }
-    // A sole shard reads the window's checks while it probes: its roll-up adds its own results to them.
-    if (message.shard.count === 1) checksRead = readChecksEarly(deps.storage, message.profileId, deps.now());
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
     if (!opened.ok) {
       // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
@@ -148,7 +146,13 @@ async function probeShard(
     }
     const probe = opened.value;
     try {
-      const onChecked: OnChecked = (record, check) => results.add(record, check, deps.now());
+      // A sole shard reads the window's checks while it probes (its roll-up adds its own results to them), from its first
+      // answer on: started sooner, the read's work and Azurite's would compete with opening the connections and sending
+      // the first requests.
+      const onChecked: OnChecked = (record, check) => {
+        if (message.shard.count === 1) checksRead ??= readChecksEarly(deps.storage, message.profileId, deps.now());
+        return results.add(record, check, deps.now());
+      };
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
       // Connection's requests end.

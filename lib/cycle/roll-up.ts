@@ -76,7 +76,7 @@ export async function rollUpCycle(
 
 /**
  * A cycle of one shard reads the window's check rows while it probes (`readChecksEarly`) and adds its own results
- * to them when it rolls up (`withRecordedChecks`), instead of reading every row again after its last write. Rows
+ * to them when it rolls up (`RecordedOverStored`), instead of reading every row again after its last write. Rows
  * another run writes meanwhile (an on-demand Test & Enable) reach the summary at the next roll-up; the notifier
  * reads the table at its own time.
  */

@@ -111,7 +111,7 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
     // is judged and its reports made (redacted, then recorded by the cycle) once the next batch has gone out.
     const delivering: Promise<void>[] = [];
     await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => {
-      let free = () => undefined as void;
+      let free: () => void = () => undefined;
       const answered = new Promise<void>((resolve) => (free = resolve));
       const checked = checkBatch(run, part, free);
       delivering.push(checked.then(({ checks }) => deliver(checks), (error: unknown) => void errors.push(error)));

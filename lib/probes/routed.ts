@@ -53,12 +53,22 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
   };
 }
 
-/** Where Autodiscover last placed each mailbox: its EWS URL, by lower-case address. */
-const placementsOf = (records: NonNullable<CheckEndpointsOptions["placed"]>): Map<string, string | undefined> =>
-  new Map(records.map((r) => [r.address.toLowerCase(), r.ewsUrl]));
+/** Where Autodiscover last placed each mailbox (its EWS URL), and which of them are disabled, by lower-case address. */
+interface Placements {
+  urls: ReadonlyMap<string, string | undefined>;
+  disabled: ReadonlySet<string>;
+}
 
-/** The placed mailboxes that are disabled, by lower-case address. */
-const disabledOf = (records: NonNullable<CheckEndpointsOptions["placed"]>): Set<string> => new Set(records.filter((r) => r.state === "disabled").map((r) => r.address.toLowerCase()));
+function placementsOf(records: CheckEndpointsOptions["placed"] = []): Placements {
+  const urls = new Map<string, string | undefined>();
+  const disabled = new Set<string>();
+  for (const r of records) {
+    const address = r.address.toLowerCase();
+    urls.set(address, r.ewsUrl);
+    if (r.state === "disabled") disabled.add(address);
+  }
+  return { urls, disabled };
+}
 
 class RoutedProbe implements OpenProbe {
   readonly #connections: ProfileConnections;
@@ -130,13 +140,13 @@ class RoutedProbe implements OpenProbe {
    * falling back to EWS only if Graph says it is not in the cloud). When no mailbox is configured as Graph's, those
    * placed in Exchange Online are (`graphByPlace`): a hybrid profile from Dynamics (no locations) tests both wires.
    */
-  #testSides(placed: ReadonlyMap<string, string | undefined>, disabled: ReadonlySet<string>): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
+  #testSides({ urls, disabled }: Placements): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
     const graph: MailboxConfig[] = [];
     const ews: MailboxConfig[] = [];
     const inCloudByPlace: MailboxConfig[] = [];
     for (const m of this.profile.mailboxes) {
       if (this.#apiOf(m.address) === "graph") graph.push(m);
-      else if (this.#apiOf(m.address, placed.get(m.address.toLowerCase())) === "graph") inCloudByPlace.push(m);
+      else if (this.#apiOf(m.address, urls.get(m.address.toLowerCase())) === "graph") inCloudByPlace.push(m);
       else ews.push(m);
     }
     // A disabled mailbox is not checked, so nothing would place it anew if it moved back on premises: it is Graph's
@@ -166,7 +176,7 @@ class RoutedProbe implements OpenProbe {
    * there: a hybrid one with no location might be found not in the cloud, and is then checked through EWS.
    */
   testMailboxes(due: readonly MailboxRecord[] = [], placed: CheckEndpointsOptions["placed"] = []): string[] {
-    const sides = this.#testSides(placementsOf(placed), disabledOf(placed));
+    const sides = this.#testSides(placementsOf(placed));
     const graphTest = testMailboxOf(sides.graph)?.address;
     const surelyGraph = (m: MailboxRecord) =>
       this.#apiOf(m.address) === "graph" && this.route(this.profile, m, m.ewsUrl) === "graph" && (!this.fallbackToEws || m.location !== undefined);
@@ -182,10 +192,10 @@ class RoutedProbe implements OpenProbe {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
-    const placed = placementsOf(options.placed ?? []);
-    const sides = this.#testSides(placed, disabledOf(options.placed ?? []));
+    const placed = placementsOf(options.placed);
+    const sides = this.#testSides(placed);
     const side = (api: ProbeApi) => ({
-      requested: requested.filter((a) => this.#apiOf(a, placed.get(a)) === api),
+      requested: requested.filter((a) => this.#apiOf(a, placed.urls.get(a)) === api),
       configured: sides[api],
     });
     const graph = side("graph");

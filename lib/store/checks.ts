@@ -72,16 +72,9 @@ function addHourChecks(checks: Map<string, StoredHourCheck>, results: readonly C
 
 /**
  * What the table holds once `results` are recorded over the `stored` rows (`recordChecks`' merge: a column the
- * results set replaces the stored one), without reading it again.
- */
-export function withRecordedChecks(stored: readonly StoredHourCheck[], results: readonly CheckResult[]): StoredHourCheck[] {
-  return new RecordedOverStored(stored, results).rows();
-}
-
-/**
- * `withRecordedChecks` as the results come: `results` is the list a run keeps adding to, and each `catchUp`
- * coalesces those added since, so most of a cycle's results are coalesced while its last answers are awaited rather
- * than after them. What `rows()` gives does not depend on when `catchUp` was called.
+ * results set replaces the stored one), without reading it again. `results` is the list a run keeps adding to; each
+ * `catchUp` coalesces those added since, so most of a cycle's results are coalesced while its last answers are
+ * awaited rather than after them. What `rows()` gives does not depend on when `catchUp` was called.
  */
 export class RecordedOverStored {
   readonly #stored: ReadonlyMap<string, StoredHourCheck>;

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { createMailer } from "../../lib/notify/mailer.js";
@@ -12,7 +10,7 @@ import { wingtipClientId } from "../../sim/demo.js";
 import type { SimulatedOrg } from "../../sim/index.js";
 import { simEnvironment, startDemoSim } from "../support/sim.js";
 import { testSettings } from "../support/storage.js";
-import { decodeWords, parseEmail } from "./support/mime.js";
+import { receivedEmails, writeSample } from "./support/samples.js";
 import { SmtpSink } from "./support/smtp-sink.js";
 
 /**
@@ -51,16 +49,9 @@ describe("the owner email of an Exchange Online profile on Microsoft Graph (samp
     const results = await runNotifier({ storage: context.storage, mailer, now: () => new Date(t0.getTime() + 30_000), statusBaseUrl: "https://wingtip-monitor.azurewebsites.net" });
     expect(results.map((r) => [r.profileId, r.kind === "sent" ? r.email : r.kind])).toEqual([["wingtip-online", "alert"]]);
 
-    const [received] = sink.received.map((r) => parseEmail(r.raw));
-    const subject = decodeWords(received!.headers.subject!);
-    const text = received!.text.replace(/\r\n/g, "\n");
-    const html = received!.html.replace(/\r\n/g, "\n");
-    if (process.env.WRITE_SAMPLES === "1") {
-      const dir = join(import.meta.dirname, "../../docs/samples");
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "alert-email-online.html"), html);
-      writeFileSync(join(dir, "alert-email-online.txt"), `Subject: ${subject}\n\n${text}`);
-    }
+    const [email] = receivedEmails(sink);
+    writeSample("alert-email-online", email!);
+    const { subject, text, html } = email!;
 
     expect(subject).toBe("[exchange-sync-monitor] Wingtip Toys Exchange Online: Test Connection failed (permission-missing), 100% of mailboxes failed (3 of 3) 08:05–09:05 UTC");
     expect(text).toMatch(/^Wingtip Toys Exchange Online \(wingtip-online\)\n\nRoot cause: Test Connection failed\n/);

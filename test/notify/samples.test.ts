@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppContext, type AppContext } from "../../lib/app-context.js";
 import { createMailer } from "../../lib/notify/mailer.js";
@@ -11,7 +9,7 @@ import { startSimulatedOrg, type SimulatedOrg } from "../../sim/index.js";
 import { cycleOrganisation, cycleSecrets, litwareProfile } from "../support/cycle-org.js";
 import { simEnvironment } from "../support/sim.js";
 import { testSettings } from "../support/storage.js";
-import { decodeWords, parseEmail } from "./support/mime.js";
+import { receivedEmails, writeSample, type ReceivedEmail } from "./support/samples.js";
 import { SmtpSink } from "./support/smtp-sink.js";
 
 /**
@@ -62,19 +60,12 @@ function notifyAt(at: Date): Promise<ProfileNotifyResult[]> {
   return runNotifier({ storage: context.storage, mailer, now: () => clock, statusBaseUrl: "https://litware-monitor.azurewebsites.net" });
 }
 
-function keep(name: string, subject: RegExp): { subject: string; text: string; html: string } {
-  const emails = sink.received
-    .map((r) => parseEmail(r.raw))
-    .map((e) => ({ subject: decodeWords(e.headers.subject!), text: e.text.replace(/\r\n/g, "\n"), html: e.html.replace(/\r\n/g, "\n") }));
+function keep(name: string, subject: RegExp): ReceivedEmail {
+  const emails = receivedEmails(sink);
   const email = emails.find((e) => subject.test(e.subject));
   if (email === undefined) throw new Error(`no email with a subject like ${subject}: ${emails.map((e) => e.subject).join("; ")}`);
-  if (process.env.WRITE_SAMPLES === "1") {
-    const dir = join(import.meta.dirname, "../../docs/samples");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.html`), email.html);
-    writeFileSync(join(dir, `${name}.txt`), `Subject: ${email.subject}\n\n${email.text}`);
-  }
-  return { subject: email.subject, text: email.text, html: email.html };
+  writeSample(name, email);
+  return email;
 }
 
 const brief = (results: ProfileNotifyResult[]) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
-import { RecordedOverStored, withRecordedChecks, type CheckResult, type StoredHourCheck } from "../../lib/store/checks.js";
+import { RecordedOverStored, type CheckResult, type StoredHourCheck } from "../../lib/store/checks.js";
 
 const busy = makeFailure("server-busy", { code: "ErrorServerBusy", message: "busy" });
 const byKey = (rows: StoredHourCheck[]) => Object.fromEntries(rows.map((r) => [`${r.hour}/${r.address}`, r]));
@@ -18,7 +18,7 @@ describe("results recorded over the rows read (what the checks table holds, with
   ];
 
   it("replaces only the columns a result sets, keeps the other hours' rows, and adds new mailboxes", () => {
-    const rows = byKey(withRecordedChecks(stored, results));
+    const rows = byKey(new RecordedOverStored(stored, results).rows());
     expect(rows["2026113009/a@contoso.com"]).toEqual(stored[0]);
     expect(rows["2026113010/a@contoso.com"]).toEqual({ hour: "2026113010", address: "a@contoso.com", lastSuccessAt: "2026-11-30T10:05:00.000Z", lastFailureAt: "2026-11-30T10:11:00.000Z", lastError: busy });
     expect(rows["2026113010/b@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:11:01.000Z", lastFailureAt: "2026-11-30T10:05:00.000Z" });
@@ -40,7 +40,8 @@ describe("results recorded over the rows read (what the checks table holds, with
     expect(rows["2026113010/c@contoso.com"]).toEqual({ hour: "2026113010", address: "c@contoso.com", lastSuccessAt: "2026-11-30T10:11:05.000Z" });
     expect(rows["2026113010/a@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:05:00.000Z", lastFailureAt: "2026-11-30T10:11:00.000Z" });
     expect(rows["2026113010/b@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:11:01.000Z" });
-    expect(rows).toEqual(byKey(withRecordedChecks(stored, recorded)));
+    // Coalesced in one go, the same rows.
+    expect(rows).toEqual(byKey(new RecordedOverStored(stored, [...recorded]).rows()));
     // A result added after the last catch-up is in the rows asked for next.
     recorded.push({ address: "d@contoso.com", at: new Date("2026-11-30T10:12:00.000Z"), outcome: { ok: true } });
     expect(byKey(folding.rows())["2026113010/d@contoso.com"]).toMatchObject({ lastSuccessAt: "2026-11-30T10:12:00.000Z" });

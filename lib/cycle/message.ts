@@ -21,6 +21,11 @@ export interface ProbeMessage {
    * reads the profile (a limit changed since gives that share back and asks again). Optional.
    */
   profileLimit?: number;
+  /**
+   * How many of its mailboxes the shard reads first and starts on while it reads the others (a profile probed through
+   * Graph alone: its batches take mailboxes as they come). Optional: without it the shard reads them all first.
+   */
+  firstPage?: number;
 }
 
 const messageSchema = z.strictObject({
@@ -35,6 +40,7 @@ const messageSchema = z.strictObject({
   scheduledAt: z.iso.datetime(),
   cycleEtag: z.string().min(1).max(256).optional(),
   profileLimit: z.number().int().min(1).max(100).optional(),
+  firstPage: z.number().int().min(1).max(1000).optional(),
 });
 
 export type MessageParse = { ok: true; message: ProbeMessage } | { ok: false; problems: string[] };

@@ -6,7 +6,8 @@ import type { OnChecked } from "../probes/kind.js";
 import { unopenedReport } from "../recording/connection-run.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
 import { markRolledUp, markShardDone } from "../store/cycles.js";
-import { listMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
+import { listMailboxesOfShard, readMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
+import { allOf, handled, isAsRead, type AsRead, type ItemSource } from "../util/as-read.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
@@ -43,7 +44,10 @@ export async function handleProbeMessage(deps: ProbeDeps, payload: unknown): Pro
 
 /** One probe message: Test Connection (shard 0, once per cycle), then every due mailbox of the shard, then the roll-up. */
 export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<ProbeRunResult> {
-  const listShard = () => listMailboxesOfShard(deps.storage, message.profileId, message.buckets ?? shardBuckets(message.shard));
+  const buckets = message.buckets ?? shardBuckets(message.shard);
+  const listShard = () => listMailboxesOfShard(deps.storage, message.profileId, buckets);
+  // A shard planned to start on its first page of mailboxes reads the others while it starts (see probeShard).
+  const readShard = (): Promise<ItemSource<MailboxRecord>> => (message.firstPage === undefined ? listShard() : readMailboxesOfShard(deps.storage, message.profileId, buckets, message.firstPage));
   // The shard's connections are a share of the profile's, held in its lease while it runs: an on-demand run, a cycle
   // taken as abandoned that still runs, or this very message delivered twice never add to them. It is asked for
   // while the profile and the shard's mailboxes are read, with the limit the cycle was planned with.
@@ -59,7 +63,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // The longest read, the shard's mailboxes, goes out once the others are sent: storage that serves one request at a
   // time then answers them first, and the share is in hand when the mailboxes are.
   const afterTheOthersSent = new Promise<void>((resolve) => setImmediate(resolve));
-  const [stored, listed, summary] = await Promise.all([getProfile(deps.storage, message.profileId), afterTheOthersSent.then(listShard), readSummaryOfShard()]).catch(async (error: unknown) => {
+  const [stored, read, summary] = await Promise.all([getProfile(deps.storage, message.profileId), afterTheOthersSent.then(readShard), readSummaryOfShard()]).catch(async (error: unknown) => {
     if (early !== undefined) await dropShare(deps.storage, message.profileId, early);
     throw error;
   });
@@ -68,12 +72,15 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const runs = stored !== undefined && stored.cycle <= message.cycle;
   const started = runs && stored.profile.maxConcurrentConnections === message.profileLimit ? early : undefined;
   if (early !== undefined && started === undefined) await dropShare(deps.storage, message.profileId, early);
-  if (stored === undefined) return skipped("profile-not-found");
-  if (!runs) return skipped("superseded");
+  if (!runs) {
+    // The rest of a read begun is let finish: the invocation leaves no request in flight.
+    if (isAsRead(read)) await read.rest.catch(() => undefined);
+    return skipped(stored === undefined ? "profile-not-found" : "superseded");
+  }
 
   const asked = { share: started, handedOver: false };
   try {
-    return await probeShard(deps, message, stored, { listed, summary }, shareWith, asked, { listShard, readSummaryOfShard });
+    return await probeShard(deps, message, stored, { read, summary }, shareWith, asked, { listShard, readSummaryOfShard });
   } catch (error) {
     // Thrown before withConnectionShare took the share over (it gives back what it holds itself).
     if (asked.share !== undefined && !asked.handedOver) await dropShare(deps.storage, message.profileId, asked.share);
@@ -85,23 +92,31 @@ async function probeShard(
   deps: ProbeDeps,
   message: ProbeMessage,
   stored: StoredProfile,
-  atStart: { listed: MailboxRecord[]; summary: ProfileSummary | undefined },
+  atStart: { read: ItemSource<MailboxRecord>; summary: ProfileSummary | undefined },
   shareWith: (limit: number) => ShareRequest,
   asked: { share: StartedShare | undefined; handedOver: boolean },
   readAgain: { listShard: () => Promise<MailboxRecord[]>; readSummaryOfShard: () => Promise<ProfileSummary | undefined> },
 ): Promise<ProbeRunResult> {
   // The shard's mailboxes, those due now, and how many this cycle already checked (a redelivered message).
-  const workOf = (mine: MailboxRecord[]) => ({
-    mine,
+  const workOf = (mine: readonly MailboxRecord[]) => ({
+    mine: [...mine],
     due: mine.filter((m) => isDue(m, deps.now()) && (m.lastCycle ?? 0) < message.cycle),
     alreadyChecked: mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length,
   });
-  let { mine, due, alreadyChecked } = workOf(atStart.listed);
+  const kind = probeKindFor(stored.profile);
+  // Read as they come, the first page's mailboxes are probed while the others are read, when the kind picks the same
+  // test mailboxes from them as from all (the others are added as they come); otherwise the probe waits for all.
+  const mailboxes = atStart.read;
+  const later = isAsRead(mailboxes) && kind.startsOnFirstPage?.(mailboxes.first) === true ? mailboxes.rest : undefined;
+  let shard = workOf(later === undefined ? await allOf(mailboxes) : (mailboxes as AsRead<MailboxRecord>).first);
+  const addToShard = (rest: ReturnType<typeof workOf>) => {
+    shard = { mine: [...shard.mine, ...rest.mine], due: [...shard.due, ...rest.due], alreadyChecked: shard.alreadyChecked + rest.alreadyChecked };
+    return rest.due;
+  };
   let summaryAtStart = atStart.summary;
   // The shard's own mailboxes; the other shards' domains still count as the profile's own.
-  const profile: Profile = { ...stored.profile, mailboxes: mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
+  const profile: Profile = { ...stored.profile, mailboxes: shard.mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
-  const kind = probeKindFor(profile);
   const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsKeyAt: message.scheduledAt });
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
   let peakConnections = 0;
@@ -130,9 +145,11 @@ async function probeShard(
       // Another run held the connections (this very message delivered twice, say): what it checked is not done again.
       ranAlongside = true;
       let listed: MailboxRecord[];
-      [listed, summaryAtStart] = await Promise.all([readAgain.listShard(), readAgain.readSummaryOfShard()]);
-      ({ mine, due, alreadyChecked } = workOf(listed));
+      [listed, summaryAtStart] = await Promise.all([readAgain.listShard(), readAgain.readSummaryOfShard(), later?.catch(() => undefined)]);
+      shard = workOf(listed);
     }
+    // The rest of the shard's mailboxes, added to it as read (unless read again whole just now); answers those due.
+    const dueLater = later === undefined || waited ? undefined : handled(later.then((rest) => addToShard(workOf(rest))));
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
     if (!opened.ok) {
       // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
@@ -142,6 +159,7 @@ async function probeShard(
           unopenedReport(kind, stored.profile.id, opened.failure),
         ));
       }
+      await dueLater;
       return;
     }
     const probe = opened.value;
@@ -156,14 +174,17 @@ async function probeShard(
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
       // Connection's requests end.
-      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due, all: mine }, summaryAtStart, onChecked) : undefined;
-      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(due.length, results, foldEarly) };
-      const checked = probe.checkMailboxes(connectionRun?.others ?? due, places, onChecked);
+      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due: shard.due, all: shard.mine }, summaryAtStart, onChecked) : undefined;
+      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(() => shard.due.length, results, foldEarly) };
+      const notOpened = (due: readonly MailboxRecord[]) => (connectionRun === undefined ? [...due] : due.filter((m) => !connectionRun.opened.has(m.address.toLowerCase())));
+      const toCheck: ItemSource<MailboxRecord> = dueLater === undefined ? notOpened(shard.due) : { first: notOpened(shard.due), rest: handled(dueLater.then(notOpened)) };
+      const checked = probe.checkMailboxes(toCheck, places, onChecked);
       // Both end before the connections close, whichever of them throws.
       const [ran, all] = await Promise.allSettled([connectionRun?.done, checked]);
       if (ran.status === "rejected") throw ran.reason;
       if (all.status === "rejected") throw all.reason;
       if (ran.value !== undefined) ({ state: testConnectionState, summary: knownSummary, pending: pendingSummary } = ran.value);
+      await dueLater;
       peakConnections = probe.peakConnections();
     } catch (error) {
       // What was checked is kept even when something below threw: a redelivery then only does the rest.
@@ -185,13 +206,13 @@ async function probeShard(
 
   // The share is given back meanwhile; the invocation ends once it is.
   // A first delivery of a sole shard knows the cycle row as the schedule left it; a redelivery reads it.
-  const scheduledEtag = alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
+  const scheduledEtag = shard.alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
   const read = await checksRead;
   // A Test Connection that failed for the whole profile wrote a failed check for every mailbox itself: read them all.
   const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
   const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults, ...(folded === undefined ? {} : { folded }) };
   const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
-  const end = { stored, message, after: results.merged(mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
+  const end = { stored, message, after: results.merged(shard.mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
   const rollUp = await finishShard(deps, end).finally(() => shared.released);
   return {
     kind: "probed",
@@ -200,7 +221,7 @@ async function probeShard(
     shard: message.shard,
     checked: results.checked,
     failed: results.failed,
-    alreadyChecked,
+    alreadyChecked: shard.alreadyChecked,
     testConnection: testConnectionState,
     rolledUp: rollUp,
     peakConnections,
@@ -214,15 +235,13 @@ async function probeShard(
  * requests per check past 0.05).
  */
 const writeEarlyFrom = 1_000;
-const writeEarly = (due: number, results: MailboxResults, foldEarly: () => void) =>
-  due >= writeEarlyFrom
-    ? {
-        lastStarted: () => {
-          results.writeInHand();
-          foldEarly();
-        },
-      }
-    : {};
+const writeEarly = (due: () => number, results: MailboxResults, foldEarly: () => void) => ({
+  lastStarted: () => {
+    if (due() < writeEarlyFrom) return;
+    results.writeInHand();
+    foldEarly();
+  },
+});
 
 /**
  * Marks the shard done; the last one rolls the cycle up (a cycle of one shard holds every mailbox as it now is, a

@@ -5,6 +5,7 @@ import { listProfiles, claimSchedule, releaseSchedule, type StoredProfile } from
 import type { Storage } from "../store/storage.js";
 import { listMailboxCounts } from "../store/summaries.js";
 import { importProfileFilesAsNeeded } from "./profile-files.js";
+import { probeKindFor } from "../probes/choose.js";
 import { encodeQueuePayload, type ProbeMessage } from "./message.js";
 import { isPreviousCycleRunning, isProfileDue, planShards } from "./shards.js";
 
@@ -29,6 +30,15 @@ export type ScheduleOutcome =
   | { kind: "error"; profileId: string; error: string };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Whether the profile's probe may start on the first of its mailboxes; a stored profile too broken to tell is read whole (its probe says why it fails). */
+function startsOnFirstPage(profile: StoredProfile["profile"]): boolean {
+  try {
+    return probeKindFor(profile).startsOnFirstPage !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The schedule timer: for every profile whose polling interval has elapsed, claim the next cycle with the profile
@@ -58,7 +68,7 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleOutcome[]
         outcomes.push({ kind: "claimed-elsewhere", profileId: profile.id });
         continue;
       }
-      const planned: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts);
+      const planned: ProbeMessage[] = planShards(profile, mailboxCounts.get(profile.id) ?? 0, deps.shardSize, stored.cycle + 1, now, stored.bucketCounts, startsOnFirstPage(profile));
       const cycleEtag = await startCycle(deps.storage, profile.id, stored.cycle + 1, planned.length, now);
       const messages = planned.length === 1 && cycleEtag !== undefined ? [{ ...planned[0]!, cycleEtag }] : planned;
       const sent = await Promise.allSettled(messages.map((m) => queue.sendMessage(encodeQueuePayload(m))));

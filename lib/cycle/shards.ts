@@ -27,10 +27,17 @@ export function isProfileDue(lastScheduledAt: string | undefined, pollingInterva
 }
 
 /**
+ * How many of its mailboxes a shard that starts on its first page reads first: ten per connection (a round and more of
+ * Graph batches of four), at least 100, at most a page.
+ */
+export const firstPageFor = (connections: number): number => Math.min(1000, Math.max(100, 10 * connections));
+
+/**
  * Splits a cycle into shards of about `shardSize` mailboxes whose connection limits add up to the profile's Maximum
  * Concurrent Connections, each reading the range of address buckets that gives it work in proportion to its
  * connections (`shardShares`), so every connection of the profile stays busy until the cycle's last mailbox.
- * `bucketCounts` (the profile's mailboxes per bucket, when stored) puts the cuts at the real counts.
+ * `bucketCounts` (the profile's mailboxes per bucket, when stored) puts the cuts at the real counts. `startsOnFirstPage`:
+ * the profile's probe can start on the first of its mailboxes while it reads the others (`firstPage`).
  */
 export function planShards(
   profile: { id: string; maxConcurrentConnections: number },
@@ -39,6 +46,7 @@ export function planShards(
   cycle: number,
   now: Date,
   bucketCounts?: readonly number[],
+  startsOnFirstPage = false,
 ): ProbeMessage[] {
   const sizing = { maxConnections: profile.maxConcurrentConnections, mailboxCount, shardSize, ...(bucketCounts ? { bucketCounts } : {}) };
   return shardShares(sizing).map((s) => ({
@@ -49,5 +57,6 @@ export function planShards(
     buckets: s.buckets,
     scheduledAt: now.toISOString(),
     profileLimit: profile.maxConcurrentConnections,
+    ...(startsOnFirstPage ? { firstPage: firstPageFor(s.connections) } : {}),
   }));
 }

@@ -19,8 +19,8 @@ export interface ConnectionRunOutcome {
 /**
  * The first shard's Test Connection in one of the shard's places, beside the mailbox checks: the run, the daily
  * readiness check, then the mailboxes the run opened (its test mailboxes, and those its own request had room for).
- * They are left out of the other places, so that no mailbox is asked twice at once (Graph allows four requests at a
- * time per mailbox); the run's own full check of each is recorded as its check for the cycle, and only one the run
+ * They are to be left out of the other places (`opened`: their lower-case addresses), so that no mailbox is asked twice
+ * at once (Graph allows four requests at a time per mailbox); the run's own full check of each is recorded as its check for the cycle, and only one the run
  * did not check is checked afterwards. The place comes free once those requests end (`placeFreed`), before the run is
  * recorded: a place held through storage writes would leave a connection idle.
  */
@@ -32,11 +32,10 @@ export function testConnectionInItsPlace(
   shard: { due: readonly MailboxRecord[]; all: readonly MailboxRecord[] },
   summary: ProfileSummary | undefined,
   onChecked: OnChecked,
-): { done: Promise<ConnectionRunOutcome>; placeFreed: Promise<unknown>; others: MailboxRecord[] } {
+): { done: Promise<ConnectionRunOutcome>; placeFreed: Promise<unknown>; opened: ReadonlySet<string> } {
   const { due, all: placed } = shard;
   const opened = new Set(probe.testMailboxes(due, placed).map((a) => a.toLowerCase()));
   const afterIt = due.filter((m) => opened.has(m.address.toLowerCase()));
-  const others = due.filter((m) => !opened.has(m.address.toLowerCase()));
   const recorded = alreadyRan(summary, message);
   const requests = (async () => {
     const report = recorded ? undefined : await probe.checkEndpoints({ readiness: false, alongside: afterIt, placed });
@@ -53,7 +52,7 @@ export function testConnectionInItsPlace(
   const done = requests.then((report): Promise<ConnectionRunOutcome> | ConnectionRunOutcome =>
     report === undefined ? { state: "already-ran", summary } : runTestConnection(deps, stored, message, "exchange", summary, async () => publicReport(report)),
   );
-  return { done, placeFreed: requests, others };
+  return { done, placeFreed: requests, opened };
 }
 
 /** Exchange Online and hybrid profiles: readiness once a day (Test Connection on demand checks it too). */

@@ -11,6 +11,7 @@ import { batchBody, chunk, mailboxesPerBatch, parseBatchAnswer, planEntries, typ
 import { classifyGraphAnswer, isThrottled } from "./classify.js";
 import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
 import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
+import { handled, isAsRead, type ItemSource } from "../util/as-read.js";
 import { inParallel } from "../util/in-parallel.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
 import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
@@ -85,12 +86,10 @@ export function startRun(options: GraphCheckOptions): GraphRun {
  * most `limit` batches in flight, every mailbox in one batch at a time (so Graph never has more than
  * four of its requests in flight), throttled items sent again after their Retry-After (their batch keeps
  * its place meanwhile). Each mailbox's check is reported as soon as its batch is done; a report that
- * throws never stops the others.
+ * throws never stops the others. Mailboxes still being read are batched as they come (`AsRead`).
  */
-export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], options: GraphCheckOptions, report: MailboxReport): Promise<GraphRunStats> {
+export async function checkGraphMailboxes(mailboxes: ItemSource<GraphMailbox>, options: GraphCheckOptions, report: MailboxReport): Promise<GraphRunStats> {
   const run = startRun(options);
-  const unique = uniqueMailboxes(mailboxes);
-  run.stats.mailboxes = unique.length;
   const errors: unknown[] = [];
   const deliver = async (checks: MailboxCheck[]) => {
     for (const check of checks.map((c) => redactCheck(c, run.secrets))) {
@@ -101,26 +100,51 @@ export async function checkGraphMailboxes(mailboxes: readonly GraphMailbox[], op
       }
     }
   };
-  if (unique.length === 0) return run.stats;
+  const batches = batchesOf(isAsRead(mailboxes) && mailboxes.first.length === 0 ? await mailboxes.rest : mailboxes, run.stats);
+  if (batches.first.length === 0 && batches.more === undefined) return run.stats;
   // One token for the run up front: a refused secret fails every mailbox with one token request, not one per batch.
   const token = await graphToken(options.connections, options.tokens, options.credentials, run.cloud, run.secrets);
   if (!token.ok) {
-    await deliver(unique.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
+    const all = [...batches.first, ...(await (batches.more ?? []))].flat();
+    await deliver(all.map((m) => mailboxFailed(m.address, wantedOf(m), token.failure)));
   } else {
     // A place is free for the next batch as soon as a batch's answer is in (unless it is to be sent again): the answer
     // is judged and its reports made (redacted, then recorded by the cycle) once the next batch has gone out.
     const delivering: Promise<void>[] = [];
-    await inParallel(chunk(unique, mailboxesPerBatch), options.limit, async (part) => {
+    const work = async (part: GraphMailbox[]) => {
       let free: () => void = () => undefined;
       const answered = new Promise<void>((resolve) => (free = resolve));
       const checked = checkBatch(run, part, free);
       delivering.push(checked.then(({ checks }) => deliver(checks), (error: unknown) => void errors.push(error)));
       await Promise.race([answered, checked.then(() => undefined, () => undefined)]);
-    });
-    await Promise.all(delivering);
+    };
+    try {
+      await inParallel(batches.first, options.limit, work, batches.more);
+    } finally {
+      await Promise.all(delivering);
+    }
   }
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} mailbox checks or reports failed`);
   return run.stats;
+}
+
+/**
+ * The mailboxes in batches of four, each mailbox once (`stats.mailboxes` counts them). Of mailboxes still being read,
+ * the whole batches of those in hand come first; the few left over wait for the rest, so that no batch goes out with
+ * room to spare while more mailboxes come.
+ */
+function batchesOf(mailboxes: ItemSource<GraphMailbox>, stats: GraphRunStats): { first: GraphMailbox[][]; more?: Promise<GraphMailbox[][]> } {
+  const seen = new Set<string>();
+  const fresh = (page: readonly GraphMailbox[]) => {
+    const unseen = uniqueMailboxes(page).filter((m) => !seen.has(m.address));
+    for (const m of unseen) seen.add(m.address);
+    stats.mailboxes += unseen.length;
+    return unseen;
+  };
+  if (!isAsRead(mailboxes)) return { first: chunk(fresh(mailboxes), mailboxesPerBatch) };
+  const inHand = fresh(mailboxes.first);
+  const whole = inHand.length - (inHand.length % mailboxesPerBatch);
+  return { first: chunk(inHand.slice(0, whole), mailboxesPerBatch), more: handled(mailboxes.rest.then((rest) => chunk([...inHand.slice(whole), ...fresh(rest)], mailboxesPerBatch))) };
 }
 
 /** Each mailbox once, by its lower-case address (the first entry of an address wins). */

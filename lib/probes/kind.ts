@@ -4,6 +4,7 @@ import type { MailboxCheck, StepName, TestConnectionReport } from "../model/conn
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import type { Outcome } from "../model/result.js";
+import type { ItemSource } from "../util/as-read.js";
 import type { Places } from "../util/places.js";
 
 export type { ProbeEnvironment };
@@ -36,6 +37,13 @@ export interface ProbeKind {
   readonly name: ProbeKindName;
   /** Test Connection's steps in the order they run; a kind that cannot be opened fails the first one. */
   readonly steps: readonly [StepName, ...StepName[]];
+  /**
+   * Whether a cycle may open the probe with only the first page of its shard's mailboxes in hand (the profile it is
+   * opened with lists only those) and start on them while the others are read: true when Test Connection picks the same
+   * test mailbox from these as from all of them, and the checks take mailboxes as they come. Absent: the kind needs
+   * every mailbox first, and the schedule does not ask for them as they come.
+   */
+  startsOnFirstPage?(first: readonly MailboxRecord[]): boolean;
   /**
    * Resolves the profile's credentials (a secret from `environment.env`; a token-based kind may fetch its token
    * here) and opens its connection budget. A failure here is no verdict on any mailbox: the cycle records it as
@@ -72,9 +80,11 @@ export interface OpenProbe {
   /**
    * Checks the mailboxes, at most `places` requests' worth at a time (one by one or in batches, as the kind
    * likes), and reports each through `onChecked`. A failure of one mailbox, even a bug, is that mailbox's check.
-   * A place held by the cycle's Test Connection is taken by a mailbox when it comes free.
+   * A place held by the cycle's Test Connection is taken by a mailbox when it comes free. Mailboxes still being read
+   * are checked as they come (a kind that needs them all first waits for them); if they cannot be read, the checks
+   * started end and the read's error is thrown.
    */
-  checkMailboxes(mailboxes: readonly MailboxRecord[], places: Places, onChecked: OnChecked): Promise<void>;
+  checkMailboxes(mailboxes: ItemSource<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void>;
   /**
    * The mailboxes Test Connection opens when none is asked for (its test mailboxes), and those of `due` its own
    * requests have room for (a Graph batch carries four mailboxes): the cycle has Test Connection check them, as

@@ -16,6 +16,7 @@ import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
 import type { CheckEndpointsOptions, ConnectionBudget, ConnectionRun, OnChecked, OpenProbe, ProbeEnvironment, ProbeKind, ProbeKindName } from "./kind.js";
+import { allOf, isAsRead, mapAsRead, type AsRead, type ItemSource } from "../util/as-read.js";
 import { lastStartedOfEach, limitOf, withLastStarted, withLimit, type Places } from "../util/places.js";
 
 /** Which wire a mailbox is probed through: its configured location, or the EWS URL Autodiscover gave last time. */
@@ -30,6 +31,10 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
   return {
     name,
     steps,
+    // Graph alone: its Test Connection tests the first approved mailbox (first in address order, as pages come), and its
+    // batches take mailboxes as they come. A hybrid's test mailboxes depend on where every mailbox was placed, and EWS
+    // takes its mailboxes host by host.
+    ...(name === "graph" ? { startsOnFirstPage: (first: readonly MailboxRecord[]) => first.some((m) => m.approved) } : {}),
     async open(profile, budget, environment) {
       const resolved = resolveCredentials(profile.auth, environment.env, environment.credentialOverrides);
       if (!resolved.ok) return fail(resolved.failure);
@@ -48,7 +53,7 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
       if (!mayReceiveCredentials(cloud, resolved.value.authorityHost)) {
         return fail(refusedHost(cloud, resolved.value.authorityHost, "The token request (with the app's secret or certificate assertion)"));
       }
-      return succeed(new RoutedProbe(profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews", options.fallbackToEws === true));
+      return succeed(new RoutedProbe(name, profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews", options.fallbackToEws === true));
     },
   };
 }
@@ -78,6 +83,7 @@ class RoutedProbe implements OpenProbe {
   readonly #secrets: SecretBook;
 
   constructor(
+    readonly kind: ProbeKindName,
     readonly profile: Profile,
     readonly budget: ConnectionBudget,
     environment: ProbeEnvironment,
@@ -260,7 +266,9 @@ class RoutedProbe implements OpenProbe {
    * them in proportion to their requests (at least one each; a held place is Graph's), and the shared connections
    * cap them together.
    */
-  async checkMailboxes(mailboxes: readonly MailboxRecord[], places: Places, onChecked: OnChecked): Promise<void> {
+  async checkMailboxes(source: ItemSource<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void> {
+    if (isAsRead(source) && this.kind === "graph") return this.#checkAsRead(source, places, onChecked);
+    const mailboxes = await allOf(source);
     const limit = limitOf(places);
     const viaGraph: MailboxRecord[] = [];
     const viaEws: MailboxRecord[] = [];
@@ -298,6 +306,18 @@ class RoutedProbe implements OpenProbe {
       await ewsPart(withLastStarted(viaGraph.length === 0 ? places : limit, ewsStarted));
     } else await Promise.all([graphPart(withLastStarted(withLimit(places, split.graph), graphStarted)), ewsPart(withLastStarted(split.ews, ewsStarted))]);
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
+  }
+
+  /** Graph alone, its mailboxes as they are read: batched as they come. */
+  async #checkAsRead(source: AsRead<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void> {
+    const byAddress = new Map<string, MailboxRecord>();
+    const graphMailboxes = mapAsRead(source, (records) =>
+      records.map((r) => {
+        byAddress.set(r.address.toLowerCase(), r);
+        return { address: r.address, wanted: r.wanted };
+      }),
+    );
+    await checkGraphMailboxes(graphMailboxes, this.#graphOptions(places), (address, check) => onChecked(byAddress.get(address.toLowerCase())!, check));
   }
 
   peakConnections(): number {

@@ -2,6 +2,7 @@ import { odata, type TableEntityResult, type TransactionAction } from "@azure/da
 import type { ChannelStatus } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
 import type { MailboxRecord, MailboxState } from "../model/mailbox.js";
+import { mapAsRead, type AsRead } from "../util/as-read.js";
 import { submitInTransactions } from "./batch.js";
 import { decodeKeyPart, encodeKeyPart, failureColumn, optionalString, parseJsonColumn } from "./keys.js";
 import { deletePartition, getOrUndefined } from "./rows.js";
@@ -107,10 +108,21 @@ export function shardBuckets(shard: { index: number; count: number }): { from: n
 
 /** The mailboxes of one shard of a profile: one query over its bucket range [from, to), not the whole partition. */
 export async function listMailboxesOfShard(storage: Storage, profileId: string, buckets: { from: number; to: number }): Promise<MailboxRecord[]> {
-  const { from, to } = buckets;
-  if (from <= 0 && to >= bucketCount) return listMailboxes(storage, profileId);
-  const filter = odata`PartitionKey eq ${encodeKeyPart(profileId)} and bucket ge ${from} and bucket lt ${to}`;
-  return (await (await storage.table("mailboxes")).rowsWhere<MailboxEntity>(filter)).map(decode);
+  return (await (await storage.table("mailboxes")).rowsWhere<MailboxEntity>(shardFilter(profileId, buckets))).map(decode);
+}
+
+/** A shard's bucket range, or the whole partition when the shard has every bucket. */
+function shardFilter(profileId: string, { from, to }: { from: number; to: number }): string {
+  return from <= 0 && to >= bucketCount ? odata`PartitionKey eq ${encodeKeyPart(profileId)}` : odata`PartitionKey eq ${encodeKeyPart(profileId)} and bucket ge ${from} and bucket lt ${to}`;
+}
+
+/**
+ * The mailboxes of one shard as they are read: the first `firstPage` (in address order) in hand as soon as read, the
+ * others while the caller starts on those.
+ */
+export async function readMailboxesOfShard(storage: Storage, profileId: string, buckets: { from: number; to: number }, firstPage: number): Promise<AsRead<MailboxRecord>> {
+  const read = await (await storage.table("mailboxes")).rowsAsRead<MailboxEntity>(shardFilter(profileId, buckets), firstPage);
+  return mapAsRead(read, (rows) => rows.map(decode));
 }
 
 /** Every mailbox of a profile, in address order, following continuation tokens. */

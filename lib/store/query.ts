@@ -1,5 +1,6 @@
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { handled, type AsRead } from "../util/as-read.js";
 import { accountUrlWith, refusal, type TableWire } from "./transaction.js";
 
 /**
@@ -10,26 +11,63 @@ import { accountUrlWith, refusal, type TableWire } from "./transaction.js";
  */
 export async function queryRows<T extends object>(client: TableClient, wire: TableWire, filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> {
   const rows: TableEntityResult<T>[] = [];
-  const query = [`$top=1000`, ...(select === undefined ? [] : [`$select=${encodeURIComponent(select.filter((p) => p !== "etag" && p !== "odata.etag").map(wireName).join(","))}`]), ...(filter === "" ? [] : [`$filter=${encodeURIComponent(filter)}`])];
-  let next: string[] = [];
+  let page: Page<T> = { rows: [], next: [] };
   do {
-    const request = createPipelineRequest({
-      url: accountUrlWith(client.url, `${client.tableName}()`, [...query, ...next].join("&")),
-      method: "GET",
-      headers: createHttpHeaders({ Accept: "application/json;odata=minimalmetadata", "x-ms-version": "2019-02-02", DataServiceVersion: "3.0" }),
-      allowInsecureConnection: wire.allowInsecureConnection,
-    });
-    const response = await client.pipeline.sendRequest(wire.http, request);
-    const body = response.bodyAsText ?? "";
-    if (response.status !== 200) throw refusal(body, response.status, response);
-    // The client's pipeline has parsed the JSON already (core-client's deserialization policy).
-    for (const entity of pageOf((response as { parsedBody?: unknown }).parsedBody, body)) rows.push(fromWire(entity) as TableEntityResult<T>);
-    // As the SDK: the listing goes on while the service names a next partition; an empty next row is left out.
-    const partition = response.headers.get("x-ms-continuation-NextPartitionKey");
-    const row = response.headers.get("x-ms-continuation-NextRowKey");
-    next = partition ? [`NextPartitionKey=${encodeURIComponent(partition)}`, ...(row ? [`NextRowKey=${encodeURIComponent(row)}`] : [])] : [];
-  } while (next.length > 0);
+    page = await readPage<T>(client, wire, queryOf(filter, select), page.next);
+    rows.push(...page.rows);
+  } while (page.next.length > 0);
   return rows;
+}
+
+/**
+ * The same rows, the first `firstPage` of them in hand as soon as they are read, the others (pages of 1,000) while
+ * the caller starts on those: one request more than `queryRows` when there are more rows than `firstPage`.
+ */
+export async function queryRowsAsRead<T extends object>(client: TableClient, wire: TableWire, filter: string, firstPage: number): Promise<AsRead<TableEntityResult<T>>> {
+  const first = await readPage<T>(client, wire, queryOf(filter, undefined, firstPage), []);
+  if (first.next.length === 0) return { first: first.rows, rest: Promise.resolve([]) };
+  const rest = handled((async () => {
+    const rows: TableEntityResult<T>[] = [];
+    let page = first;
+    do {
+      page = await readPage<T>(client, wire, queryOf(filter), page.next);
+      rows.push(...page.rows);
+    } while (page.next.length > 0);
+    return rows;
+  })());
+  return { first: first.rows, rest };
+}
+
+interface Page<T extends object> {
+  rows: TableEntityResult<T>[];
+  /** The continuation's query parameters; none when this was the last page. */
+  next: string[];
+}
+
+function queryOf(filter: string, select?: readonly string[], top = 1000): string[] {
+  return [
+    `$top=${top}`,
+    ...(select === undefined ? [] : [`$select=${encodeURIComponent(select.filter((p) => p !== "etag" && p !== "odata.etag").map(wireName).join(","))}`]),
+    ...(filter === "" ? [] : [`$filter=${encodeURIComponent(filter)}`]),
+  ];
+}
+
+async function readPage<T extends object>(client: TableClient, wire: TableWire, query: readonly string[], next: readonly string[]): Promise<Page<T>> {
+  const request = createPipelineRequest({
+    url: accountUrlWith(client.url, `${client.tableName}()`, [...query, ...next].join("&")),
+    method: "GET",
+    headers: createHttpHeaders({ Accept: "application/json;odata=minimalmetadata", "x-ms-version": "2019-02-02", DataServiceVersion: "3.0" }),
+    allowInsecureConnection: wire.allowInsecureConnection,
+  });
+  const response = await client.pipeline.sendRequest(wire.http, request);
+  const body = response.bodyAsText ?? "";
+  if (response.status !== 200) throw refusal(body, response.status, response);
+  // The client's pipeline has parsed the JSON already (core-client's deserialization policy).
+  const rows = pageOf((response as { parsedBody?: unknown }).parsedBody, body).map((entity) => fromWire(entity) as TableEntityResult<T>);
+  // As the SDK: the listing goes on while the service names a next partition; an empty next row is left out.
+  const partition = response.headers.get("x-ms-continuation-NextPartitionKey");
+  const row = response.headers.get("x-ms-continuation-NextRowKey");
+  return { rows, next: partition ? [`NextPartitionKey=${encodeURIComponent(partition)}`, ...(row ? [`NextRowKey=${encodeURIComponent(row)}`] : [])] : [] };
 }
 
 const wireNames = new Map([

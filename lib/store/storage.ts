@@ -3,6 +3,7 @@ import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { QueueClient, StoragePipelineOptions } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { StorageTarget } from "../config/settings.js";
+import type { AsRead } from "../util/as-read.js";
 
 /**
  * No storage request waits longer than this for its answer headers. A request that times out fails (the SDK does not
@@ -54,7 +55,11 @@ export class PendingRequests {
  * The SDK's table client, whose transactions are written by the app (lib/store/transaction.ts), with the app's own
  * query reader beside it (lib/store/query.ts): every row a filter selects, as the SDK would list them.
  */
-export type AppTable = TableClient & { rowsWhere<T extends object>(filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> };
+export type AppTable = TableClient & {
+  rowsWhere<T extends object>(filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]>;
+  /** The same rows, the first `firstPage` in hand as soon as read and the rest as read (lib/store/query.ts). */
+  rowsAsRead<T extends object>(filter: string, firstPage: number): Promise<AsRead<TableEntityResult<T>>>;
+};
 
 export interface Storage {
   table(name: TableName): Promise<AppTable>;
@@ -134,7 +139,7 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
         break;
     }
     await create();
-    const [{ leanTransaction }, { queryRows }, http] = await Promise.all([import("./transaction.js"), import("./query.js"), storageHttpClient()]);
+    const [{ leanTransaction }, { queryRows, queryRowsAsRead }, http] = await Promise.all([import("./transaction.js"), import("./query.js"), storageHttpClient()]);
     const table = client;
     const wire = { http, allowInsecureConnection: insecure };
     const bySdk = client.submitTransaction.bind(client);
@@ -149,7 +154,10 @@ export function createStorage(target: StorageTarget, options: { tablePrefix?: st
       }
     };
     table.submitTransaction = (actions) => recreatingOnce(() => leanTransaction(table, wire, actions) ?? bySdk(actions));
-    return Object.assign(table, { rowsWhere: <T extends object>(filter: string, select?: readonly string[]) => recreatingOnce(() => queryRows<T>(table, wire, filter, select)) });
+    return Object.assign(table, {
+      rowsWhere: <T extends object>(filter: string, select?: readonly string[]) => recreatingOnce(() => queryRows<T>(table, wire, filter, select)),
+      rowsAsRead: <T extends object>(filter: string, firstPage: number) => recreatingOnce(() => queryRowsAsRead<T>(table, wire, filter, firstPage)),
+    });
   }
 
   async function newQueue(name: string): Promise<QueueClient> {

@@ -26,6 +26,14 @@ describe("probe message buckets", () => {
     }
   });
 
+  it("reads how many mailboxes a shard reads first, and refuses a count that is not a whole number from 1 to 1000", () => {
+    expect(parseProbeMessage({ ...base, firstPage: 100 })).toEqual({ ok: true, message: { ...base, firstPage: 100 } });
+    for (const firstPage of [0, 1001, 12.5, "100"]) {
+      const parsed = parseProbeMessage({ ...base, firstPage });
+      expect(parsed.ok ? [] : parsed.problems).toEqual([expect.stringMatching(/^firstPage: /)]);
+    }
+  });
+
   it("refuses a range that is reversed, outside 0–1000 or not whole, naming the field", () => {
     const problems = (buckets: unknown) => {
       const parsed = parseProbeMessage({ ...base, buckets });

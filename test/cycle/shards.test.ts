@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPreviousCycleRunning, isProfileDue, planShards } from "../../lib/cycle/shards.js";
+import { firstPageFor, isPreviousCycleRunning, isProfileDue, planShards } from "../../lib/cycle/shards.js";
 import { mailboxBucket, shardBuckets } from "../../lib/store/mailboxes.js";
 
 const now = new Date("2026-11-24T10:00:00Z");
@@ -38,6 +38,17 @@ describe("schedule plan", () => {
     const many = planShards({ id: "p", maxConcurrentConnections: 4 }, 10_000, 500, 1, now);
     expect(many).toHaveLength(4);
     expect(many.reduce((sum, s) => sum + s.maxConnections, 0)).toBe(4);
+  });
+
+  it("asks a shard that starts on its first page to read ten mailboxes per connection first, from 100 to 1,000", () => {
+    expect([1, 10, 11, 40, 100].map(firstPageFor)).toEqual([100, 100, 110, 400, 1000]);
+    const shards = planShards({ id: "p", maxConcurrentConnections: 30 }, 3000, 1000, 1, now, undefined, true);
+    expect(shards.map((s) => [s.maxConnections, s.firstPage])).toEqual([
+      [10, 100],
+      [10, 100],
+      [10, 100],
+    ]);
+    expect(planShards({ id: "p", maxConcurrentConnections: 30 }, 3000, 1000, 1, now).every((s) => s.firstPage === undefined)).toBe(true);
   });
 
   it("gives each shard a bucket range in proportion to its connections, at the real counts when known", () => {

@@ -185,4 +185,54 @@ describe("Graph mailbox checks against the simulator", () => {
     await expect(run).rejects.toThrow(/1 mailbox checks or reports failed/);
     expect(reported.sort()).toEqual(cloudMailboxes.slice(0, 6));
   });
+
+  describe("mailboxes still being read", () => {
+    const later = <T>(value: T, ms: number) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+    it("sends the whole batches in hand at once and holds the odd ones for the rest: never a batch with room while more come", async () => {
+      const [firstSix, rest] = [cloudMailboxes.slice(0, 6), cloudMailboxes.slice(6, 16)];
+      const sent: number[] = [];
+      const started = performance.now();
+      let restCameAt = 0;
+      let stats;
+      const source = { first: mailboxes(firstSix), rest: later(mailboxes(rest), 300).then((r) => ((restCameAt = performance.now() - started), r)) };
+      const seen = await collect(async (report) => {
+        stats = await checkGraphMailboxes(source, options(world.tokens, world.conns, { limit: 4 }), async (address, check) => {
+          sent.push(performance.now() - started);
+          await report(address, check);
+        });
+      });
+      expect([...seen.keys()].sort()).toEqual(cloudMailboxes);
+      // Sixteen mailboxes in four batches of four (six in hand would have made two batches, one with room for two).
+      expect(stats).toEqual({ mailboxes: 16, batches: 4, retries: 0 });
+      expect(world.sim.counters.graph).toMatchObject({ batches: 4, requests: 80 });
+      // The first batch was answered before the rest was read.
+      expect(Math.min(...sent)).toBeLessThan(restCameAt);
+      expect(sent.filter((t) => t < restCameAt)).toHaveLength(4);
+    });
+
+    it("checks each mailbox once when a later page repeats one in another case", async () => {
+      const source = { first: mailboxes(cloudMailboxes.slice(0, 4)), rest: later(mailboxes([cloudMailboxes[1]!.toUpperCase(), cloudMailboxes[4]!]), 50) };
+      let stats;
+      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(source, options(world.tokens, world.conns), report)));
+      expect([...seen.keys()].sort()).toEqual(cloudMailboxes.slice(0, 5));
+      expect(stats).toEqual({ mailboxes: 5, batches: 2, retries: 0 });
+    });
+
+    it("reports the mailboxes in hand, then throws the read's error, when the rest cannot be read", async () => {
+      const rest = later(undefined, 100).then(() => Promise.reject(new Error("storage went away")));
+      const reported: string[] = [];
+      const run = checkGraphMailboxes({ first: mailboxes(cloudMailboxes.slice(0, 8)), rest }, options(world.tokens, world.conns), async (address) => void reported.push(address));
+      await expect(run).rejects.toThrow("storage went away");
+      expect(reported.sort()).toEqual(cloudMailboxes.slice(0, 8));
+    });
+
+    it("waits for the rest when nothing is in hand, and sends nothing for no mailboxes at all", async () => {
+      const stats = await checkGraphMailboxes({ first: [], rest: later([], 20) }, options(world.tokens, world.conns), async () => undefined);
+      expect(stats).toEqual({ mailboxes: 0, batches: 0, retries: 0 });
+      expect(world.sim.counters.requests).toEqual([]);
+      const seen = await collect((report) => checkGraphMailboxes({ first: [], rest: later(mailboxes(cloudMailboxes.slice(0, 3)), 20) }, options(world.tokens, world.conns), report));
+      expect(seen.size).toBe(3);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { odata, TableClient, type TransactionAction } from "@azure/data-tables";
 import { createDefaultHttpClient, RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, inject, it } from "vitest";
-import { queryRows } from "../../lib/store/query.js";
+import { queryRows, queryRowsAsRead } from "../../lib/store/query.js";
 import { testSettings, testStorage } from "../support/storage.js";
 
 /** Rows read by lib/store/query.ts, compared with what the SDK's own listEntities gives for the same table. */
@@ -71,5 +71,63 @@ describe("table queries read by the app", () => {
     expect(await table.rowsWhere("PartitionKey eq 'p'")).toEqual([]);
     await table.upsertEntity({ partitionKey: "p", rowKey: "2" });
     expect((await table.rowsWhere<{ rowKey: string }>("PartitionKey eq 'p'")).map((r) => r.rowKey)).toEqual(["2"]);
+  });
+
+  describe("rows as they are read", () => {
+    const fill = async (table: TableClient, partitionKey: string, count: number) => {
+      for (let start = 0; start < count; start += 100) {
+        const actions: TransactionAction[] = Array.from({ length: Math.min(100, count - start) }, (_, i) => ["upsert", { partitionKey, rowKey: `r${String(start + i).padStart(5, "0")}`, n: start + i }, "Replace"]);
+        await table.submitTransaction(actions);
+      }
+    };
+    const seeing = (table: TableClient) => {
+      const urls: URL[] = [];
+      table.pipeline.addPolicy({ name: "seen", sendRequest: (request, next) => (urls.push(new URL(request.url)), next(request)) });
+      return urls;
+    };
+
+    it("gives the first page in hand, then the others in pages of 1,000: the same rows in the same order, one request more", async () => {
+      const table = await testStorage().table("checks");
+      await fill(table, "p", 1150);
+      const urls = seeing(table);
+      const filter = odata`PartitionKey eq ${"p"}`;
+      const read = await queryRowsAsRead<Record<string, unknown>>(table, wire, filter, 100);
+      expect(read.first.map((r) => r.n)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      const rest = await read.rest;
+      expect([...read.first, ...rest]).toEqual(await queryRows(table, wire, filter));
+      // The first page asked for 100; the rest went on from its continuation, 1,000 then the last 50; then the plain read's 2.
+      expect(urls.map((u) => u.searchParams.get("$top"))).toEqual(["100", "1000", "1000", "1000", "1000"]);
+      expect(urls[1]!.searchParams.get("NextRowKey")).not.toBeNull();
+    });
+
+    it("reads a shard no larger than its first page in one request, with nothing after it", async () => {
+      const table = await testStorage().table("checks");
+      await fill(table, "small", 60);
+      const urls = seeing(table);
+      const read = await queryRowsAsRead<Record<string, unknown>>(table, wire, odata`PartitionKey eq ${"small"}`, 100);
+      expect(read.first).toHaveLength(60);
+      expect(await read.rest).toEqual([]);
+      expect(urls).toHaveLength(1);
+    });
+
+    it("leaves a failure of the rest to whoever takes it, without an unhandled rejection meanwhile", async () => {
+      const table = await testStorage().table("checks");
+      await fill(table, "gone", 150);
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", onUnhandled);
+      try {
+        let pages = 0;
+        // The second request finds the table gone, as when storage loses it between two pages.
+        table.pipeline.addPolicy({ name: "lose-it", sendRequest: async (request, next) => (++pages === 2 ? (await table.deleteTable(), next(request)) : next(request)) });
+        const read = await queryRowsAsRead<Record<string, unknown>>(table, wire, odata`PartitionKey eq ${"gone"}`, 100);
+        expect(read.first).toHaveLength(100);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(unhandled).toEqual([]);
+        await expect(read.rest).rejects.toMatchObject({ statusCode: 404, code: "TableNotFound" });
+      } finally {
+        process.off("unhandledRejection", onUnhandled);
+      }
+    });
   });
 });

@@ -97,4 +97,80 @@ describe("the bounded worker pool", () => {
     expect(Math.max(...peaks.slice(0, 6))).toBe(2);
     expect(Math.max(...peaks)).toBe(3);
   });
+
+  describe("with items still being read", () => {
+    it("starts on the items in hand, takes the rest as they come, and never exceeds the limit", async () => {
+      let give!: (items: number[]) => void;
+      const more = new Promise<number[]>((resolve) => (give = resolve));
+      let running = 0;
+      let peak = 0;
+      const started: number[] = [];
+      const run = settleInParallel([0, 1], { limit: 3 }, async (i) => {
+        started.push(i);
+        running += 1;
+        peak = Math.max(peak, running);
+        await tick();
+        await tick();
+        running -= 1;
+        return i * 10;
+      }, more);
+      for (let k = 0; k < 6; k++) await tick();
+      // The two in hand ran and ended; the pool waits for the rest rather than ending.
+      expect(started).toEqual([0, 1]);
+      give([2, 3, 4, 5, 6]);
+      const settled = await run;
+      expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(settled).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => ({ ok: true, value: i * 10 })));
+      expect(peak).toBe(3);
+    });
+
+    it("tells lastStarted only once the rest is read and its last item taken", async () => {
+      let give!: (items: string[]) => void;
+      const more = new Promise<string[]>((resolve) => (give = resolve));
+      const started: string[] = [];
+      const told: string[] = [];
+      const run = settleInParallel(["a"], { limit: 2, lastStarted: () => told.push(started.join()) }, async (item) => {
+        started.push(item);
+        await tick();
+      }, more);
+      for (let k = 0; k < 4; k++) await tick();
+      expect(told).toEqual([]);
+      give(["b", "c"]);
+      await run;
+      expect(told).toEqual(["a,b"]);
+    });
+
+    it("tells lastStarted when the rest comes empty after every item started", async () => {
+      let give!: (items: number[]) => void;
+      const more = new Promise<number[]>((resolve) => (give = resolve));
+      let told = 0;
+      const run = settleInParallel([1, 2], { limit: 2, lastStarted: () => (told += 1) }, async () => tick(), more);
+      for (let k = 0; k < 4; k++) await tick();
+      give([]);
+      expect(await run).toHaveLength(2);
+      expect(told).toBe(1);
+    });
+
+    it("finishes the work started when the rest cannot be read, then rejects with that error", async () => {
+      let refuse!: (error: Error) => void;
+      const more = new Promise<number[]>((_, reject) => (refuse = reject));
+      const ended: number[] = [];
+      const run = settleInParallel([1, 2, 3], 2, async (i) => {
+        for (let k = 0; k < 4; k++) await tick();
+        ended.push(i);
+      }, more);
+      await tick();
+      refuse(new Error("storage went away"));
+      await expect(run).rejects.toThrow("storage went away");
+      expect(ended.sort()).toEqual([1, 2, 3]);
+    });
+
+    it("rejects with the read's error even when every place was busy as it failed", async () => {
+      const more = Promise.reject(new Error("unreadable"));
+      const run = settleInParallel([1, 2, 3, 4], 2, async () => {
+        for (let k = 0; k < 3; k++) await tick();
+      }, more);
+      await expect(run).rejects.toThrow("unreadable");
+    });
+  });
 });

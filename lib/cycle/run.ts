@@ -7,7 +7,6 @@ import { unopenedReport } from "../recording/connection-run.js";
 import { MailboxResults } from "../recording/mailbox-results.js";
 import { markRolledUp, markShardDone } from "../store/cycles.js";
 import { listMailboxesOfShard, readMailboxesOfShard, shardBuckets } from "../store/mailboxes.js";
-import { allOf, handled, isAsRead, type AsRead, type ItemSource } from "../util/as-read.js";
 import { getProfile, type StoredProfile } from "../store/profiles.js";
 import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
@@ -18,6 +17,7 @@ import { countStates } from "../profiles/import.js";
 import { dropShare, ProfileBusy, startShare, withConnectionShare, type ShareRequest, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
 import type { ProbeDeps } from "./probe-deps.js";
+import { allOf, handled, isAsRead, readEnded, type ItemSource } from "../util/as-read.js";
 import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
 
 export type { ProbeDeps };
@@ -63,7 +63,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // The longest read, the shard's mailboxes, goes out once the others are sent: storage that serves one request at a
   // time then answers them first, and the share is in hand when the mailboxes are.
   const afterTheOthersSent = new Promise<void>((resolve) => setImmediate(resolve));
-  const [stored, read, summary] = await Promise.all([getProfile(deps.storage, message.profileId), afterTheOthersSent.then(readShard), readSummaryOfShard()]).catch(async (error: unknown) => {
+  const reading = afterTheOthersSent.then(readShard);
+  const [stored, read, summary] = await Promise.all([getProfile(deps.storage, message.profileId), reading, readSummaryOfShard()]).catch(async (error: unknown) => {
+    await reading.then(readEnded, () => undefined);
     if (early !== undefined) await dropShare(deps.storage, message.profileId, early);
     throw error;
   });
@@ -73,8 +75,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const started = runs && stored.profile.maxConcurrentConnections === message.profileLimit ? early : undefined;
   if (early !== undefined && started === undefined) await dropShare(deps.storage, message.profileId, early);
   if (!runs) {
-    // The rest of a read begun is let finish: the invocation leaves no request in flight.
-    if (isAsRead(read)) await read.rest.catch(() => undefined);
+    await readEnded(read);
     return skipped(stored === undefined ? "profile-not-found" : "superseded");
   }
 
@@ -85,6 +86,9 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
     // Thrown before withConnectionShare took the share over (it gives back what it holds itself).
     if (asked.share !== undefined && !asked.handedOver) await dropShare(deps.storage, message.profileId, asked.share);
     throw error;
+  } finally {
+    // However the shard ended, the rest of a read begun is let finish: the invocation leaves no request in flight.
+    await readEnded(read);
   }
 }
 
@@ -104,18 +108,20 @@ async function probeShard(
     alreadyChecked: mine.filter((m) => (m.lastCycle ?? 0) >= message.cycle).length,
   });
   const kind = probeKindFor(stored.profile);
-  // Read as they come, the first page's mailboxes are probed while the others are read, when the kind picks the same
-  // test mailboxes from them as from all (the others are added as they come); otherwise the probe waits for all.
+  // Read as they come, the first page's mailboxes are probed while the others are read (and added as they come) when
+  // the kind takes them so, and, on the shard that runs Test Connection, picks the same test mailbox from them as from
+  // all; otherwise the probe waits for all.
   const mailboxes = atStart.read;
-  const later = isAsRead(mailboxes) && kind.startsOnFirstPage?.(mailboxes.first) === true ? mailboxes.rest : undefined;
-  let shard = workOf(later === undefined ? await allOf(mailboxes) : (mailboxes as AsRead<MailboxRecord>).first);
-  const addToShard = (rest: ReturnType<typeof workOf>) => {
-    shard = { mine: [...shard.mine, ...rest.mine], due: [...shard.due, ...rest.due], alreadyChecked: shard.alreadyChecked + rest.alreadyChecked };
+  const startsNow = isAsRead(mailboxes) && kind.startsOnFirstPage !== undefined && (message.shard.index !== 0 || kind.startsOnFirstPage(mailboxes.first));
+  const later = startsNow ? mailboxes.rest : undefined;
+  let work = workOf(startsNow ? mailboxes.first : await allOf(mailboxes));
+  const addToWork = (rest: ReturnType<typeof workOf>) => {
+    work = { mine: [...work.mine, ...rest.mine], due: [...work.due, ...rest.due], alreadyChecked: work.alreadyChecked + rest.alreadyChecked };
     return rest.due;
   };
   let summaryAtStart = atStart.summary;
   // The shard's own mailboxes; the other shards' domains still count as the profile's own.
-  const profile: Profile = { ...stored.profile, mailboxes: shard.mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
+  const profile: Profile = { ...stored.profile, mailboxes: work.mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
   const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsKeyAt: message.scheduledAt });
   let testConnectionState: "ran" | "not-this-shard" | "already-ran" = "not-this-shard";
@@ -146,10 +152,11 @@ async function probeShard(
       ranAlongside = true;
       let listed: MailboxRecord[];
       [listed, summaryAtStart] = await Promise.all([readAgain.listShard(), readAgain.readSummaryOfShard(), later?.catch(() => undefined)]);
-      shard = workOf(listed);
+      work = workOf(listed);
     }
-    // The rest of the shard's mailboxes, added to it as read (unless read again whole just now); answers those due.
-    const dueLater = later === undefined || waited ? undefined : handled(later.then((rest) => addToShard(workOf(rest))));
+    // The mailboxes in hand now; the rest are added as read (unless read again whole just now), answering those due.
+    const inHand = work;
+    const dueLater = later === undefined || waited ? undefined : handled(later.then((rest) => addToWork(workOf(rest))));
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
     if (!opened.ok) {
       // The monitor itself is misconfigured (its secret setting is missing): a profile-level failure for the
@@ -174,10 +181,10 @@ async function probeShard(
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
       // Connection's requests end.
-      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due: shard.due, all: shard.mine }, summaryAtStart, onChecked) : undefined;
-      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(() => shard.due.length, results, foldEarly) };
+      const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due: inHand.due, all: inHand.mine }, summaryAtStart, onChecked) : undefined;
+      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(() => work.due.length, results, foldEarly) };
       const notOpened = (due: readonly MailboxRecord[]) => (connectionRun === undefined ? [...due] : due.filter((m) => !connectionRun.opened.has(m.address.toLowerCase())));
-      const toCheck: ItemSource<MailboxRecord> = dueLater === undefined ? notOpened(shard.due) : { first: notOpened(shard.due), rest: handled(dueLater.then(notOpened)) };
+      const toCheck: ItemSource<MailboxRecord> = dueLater === undefined ? notOpened(inHand.due) : { first: notOpened(inHand.due), rest: handled(dueLater.then(notOpened)) };
       const checked = probe.checkMailboxes(toCheck, places, onChecked);
       // Both end before the connections close, whichever of them throws.
       const [ran, all] = await Promise.allSettled([connectionRun?.done, checked]);
@@ -194,25 +201,23 @@ async function probeShard(
     // The last results are written while the shard finishes, which awaits them before it counts the cycle done.
     resultsStored = results.finish();
     resultsStored.catch(() => undefined);
-    // The idle connections close once the results are stored (the share goes back after both): tearing them down
-    // first would delay the writes.
-    probeClosed = resultsStored.then(
-      () => probe.close(),
-      () => probe.close(),
-    );
+    // The idle connections close once the results are stored (the share goes back after both), one turn later: tearing
+    // them down first would delay the writes, and the cycle's mark that follows the results.
+    const closeNextTurn = () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => probe.close());
+    probeClosed = resultsStored.then(closeNextTurn, closeNextTurn);
   });
   // Thrown, the message comes back after its visibility timeout, when the connections may be free.
   if (shared.kind === "busy") throw new ProfileBusy(message.profileId, shared.holders);
 
   // The share is given back meanwhile; the invocation ends once it is.
   // A first delivery of a sole shard knows the cycle row as the schedule left it; a redelivery reads it.
-  const scheduledEtag = shard.alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
+  const scheduledEtag = work.alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
   const read = await checksRead;
   // A Test Connection that failed for the whole profile wrote a failed check for every mailbox itself: read them all.
   const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
   const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults, ...(folded === undefined ? {} : { folded }) };
   const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
-  const end = { stored, message, after: results.merged(shard.mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
+  const end = { stored, message, after: results.merged(work.mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
   const rollUp = await finishShard(deps, end).finally(() => shared.released);
   return {
     kind: "probed",
@@ -221,7 +226,7 @@ async function probeShard(
     shard: message.shard,
     checked: results.checked,
     failed: results.failed,
-    alreadyChecked: shard.alreadyChecked,
+    alreadyChecked: work.alreadyChecked,
     testConnection: testConnectionState,
     rolledUp: rollUp,
     peakConnections,

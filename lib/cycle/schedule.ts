@@ -31,7 +31,10 @@ export type ScheduleOutcome =
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Whether the profile's probe may start on the first of its mailboxes; a stored profile too broken to tell is read whole (its probe says why it fails). */
+/**
+ * Whether the profile's probe may start on the first of its mailboxes. A stored profile too broken to tell (edited by
+ * hand in the table) is read whole: its probe then fails with the reason, and the other profiles are scheduled.
+ */
 function startsOnFirstPage(profile: StoredProfile["profile"]): boolean {
   try {
     return probeKindFor(profile).startsOnFirstPage !== undefined;

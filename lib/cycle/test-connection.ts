@@ -20,9 +20,9 @@ export interface ConnectionRunOutcome {
  * The first shard's Test Connection in one of the shard's places, beside the mailbox checks: the run, the daily
  * readiness check, then the mailboxes the run opened (its test mailboxes, and those its own request had room for).
  * They are to be left out of the other places (`opened`: their lower-case addresses), so that no mailbox is asked twice
- * at once (Graph allows four requests at a time per mailbox); the run's own full check of each is recorded as its check for the cycle, and only one the run
- * did not check is checked afterwards. The place comes free once those requests end (`placeFreed`), before the run is
- * recorded: a place held through storage writes would leave a connection idle.
+ * at once (Graph allows four requests at a time per mailbox); the run's own full check of each is recorded as its check
+ * for the cycle, and only one the run did not check is checked afterwards. The place comes free once those requests
+ * end (`placeFreed`), before the run is recorded: a place held through storage writes would leave a connection idle.
  */
 export function testConnectionInItsPlace(
   deps: ProbeDeps,

@@ -131,7 +131,7 @@ export async function checkGraphMailboxes(mailboxes: ItemSource<GraphMailbox>, o
 /**
  * The mailboxes in batches of four, each mailbox once (`stats.mailboxes` counts them). Of mailboxes still being read,
  * the whole batches of those in hand come first; the few left over wait for the rest, so that no batch goes out with
- * room to spare while more mailboxes come.
+ * room to spare while more mailboxes come (if the rest cannot be read, they are left to the redelivered message).
  */
 function batchesOf(mailboxes: ItemSource<GraphMailbox>, stats: GraphRunStats): { first: GraphMailbox[][]; more?: Promise<GraphMailbox[][]> } {
   const seen = new Set<string>();

@@ -38,10 +38,9 @@ export interface ProbeKind {
   /** Test Connection's steps in the order they run; a kind that cannot be opened fails the first one. */
   readonly steps: readonly [StepName, ...StepName[]];
   /**
-   * Whether a cycle may open the probe with only the first page of its shard's mailboxes in hand (the profile it is
-   * opened with lists only those) and start on them while the others are read: true when Test Connection picks the same
-   * test mailbox from these as from all of them, and the checks take mailboxes as they come. Absent: the kind needs
-   * every mailbox first, and the schedule does not ask for them as they come.
+   * Present when the kind takes a shard's mailboxes as they are read (absent: it needs them all first, and the schedule
+   * does not ask for them so). Given the first page of the shard that runs Test Connection, whether its test mailbox
+   * would be the same picked from these as from all: the probe is then opened with a profile listing only these.
    */
   startsOnFirstPage?(first: readonly MailboxRecord[]): boolean;
   /**
@@ -81,8 +80,8 @@ export interface OpenProbe {
    * Checks the mailboxes, at most `places` requests' worth at a time (one by one or in batches, as the kind
    * likes), and reports each through `onChecked`. A failure of one mailbox, even a bug, is that mailbox's check.
    * A place held by the cycle's Test Connection is taken by a mailbox when it comes free. Mailboxes still being read
-   * are checked as they come (a kind that needs them all first waits for them); if they cannot be read, the checks
-   * started end and the read's error is thrown.
+   * are checked as they come (a kind that needs them all first waits for them); if they cannot be read, those in hand
+   * are still checked, then the read's error is thrown (the redelivered message checks the others).
    */
   checkMailboxes(mailboxes: ItemSource<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void>;
   /**

@@ -308,7 +308,10 @@ class RoutedProbe implements OpenProbe {
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 
-  /** Graph alone, its mailboxes as they are read: batched as they come. */
+  /**
+   * The Graph kind's mailboxes as they are read: it routes every one to Graph and none back to EWS, so they are batched
+   * as they come.
+   */
   async #checkAsRead(source: AsRead<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void> {
     const byAddress = new Map<string, MailboxRecord>();
     const graphMailboxes = mapAsRead(source, (records) =>

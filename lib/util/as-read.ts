@@ -22,9 +22,12 @@ export function mapAsRead<T, U>(source: AsRead<T>, map: (items: readonly T[]) =>
   return { first: map(source.first), rest: handled(source.rest.then(map)) };
 }
 
-export function mapSource<T, U>(source: ItemSource<T>, map: (items: readonly T[]) => U[]): ItemSource<U> {
-  return isAsRead(source) ? mapAsRead(source, map) : map(source);
+/** Settles once the last page is read, or the read failed (whoever takes the rest takes that failure). */
+export function readEnded<T>(source: ItemSource<T>): Promise<void> {
+  return isAsRead(source) ? source.rest.then(noop, noop) : Promise.resolve();
 }
+
+const noop = (): void => undefined;
 
 /**
  * A promise whose failure its taker handles later: until then it is not reported as unhandled (a rest that fails

@@ -7,6 +7,8 @@ import { importProfile } from "../../lib/profiles/import.js";
 import { listMailboxes } from "../../lib/store/mailboxes.js";
 import type { Storage } from "../../lib/store/storage.js";
 import { readSummary } from "../../lib/store/summaries.js";
+import { shareHolders } from "../../lib/store/leases.js";
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
 import { fullApp, graphOrg, tenant } from "../graph/support.js";
 import { litwareProfile } from "../support/cycle-org.js";
@@ -43,34 +45,42 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 /**
- * A cycle of the profile whose shard's second read of mailboxes (the rest after the first page) is held back 300 ms,
- * as a slow storage would: when the first Graph request and that read's answer happened, and what the cycle did.
+ * A cycle of the profile whose shard's read of the rest (the mailboxes after the first page) is held back until Graph
+ * is first asked, or a second has passed: when each happened, and what the cycle did. `refuseRest`: storage refuses
+ * that read instead.
  */
-async function cycleWithSlowRest(storage: Storage, profileId: string, now: Date) {
+async function cycleWithHeldRest(storage: Storage, profileId: string, now: Date, options: { refuseRest?: boolean } = {}) {
   await runSchedule({ storage, now: () => now, probeQueue: queueOf(storage), shardSize: 1000 });
   const [message] = await drainProbeMessages(storage, queueOf(storage));
   const table = await storage.table("mailboxes");
-  const at = { restAnswered: Number.POSITIVE_INFINITY, firstGraphRequest: Number.POSITIVE_INFINITY, mailboxReads: 0 };
+  const at = { restAnswered: Number.POSITIVE_INFINITY, firstGraphRequest: Number.POSITIVE_INFINITY, restReads: 0 };
+  let graphAsked!: () => void;
+  const graphWasAsked = new Promise<void>((resolve) => (graphAsked = resolve));
   table.pipeline.addPolicy({
-    name: "slow-rest",
+    name: "held-rest",
     sendRequest: async (request, next) => {
       if (request.method !== "GET" || !new URL(request.url).searchParams.has("NextRowKey")) return next(request);
-      at.mailboxReads += 1;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const response = await next(request);
+      at.restReads += 1;
+      await Promise.race([graphWasAsked, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      const response = options.refuseRest ? { request, status: 400, headers: createHttpHeaders(), bodyAsText: JSON.stringify({ "odata.error": { code: "InvalidInput", message: { value: "refused" } } }) } : await next(request);
       at.restAnswered = Math.min(at.restAnswered, performance.now());
       return response;
     },
   });
   const onCreate = (event: unknown) => {
     const { request } = event as { request: { origin: string } };
-    if (String(request.origin).includes("graph.microsoft.com")) at.firstGraphRequest = Math.min(at.firstGraphRequest, performance.now());
+    if (!String(request.origin).includes("graph.microsoft.com")) return;
+    at.firstGraphRequest = Math.min(at.firstGraphRequest, performance.now());
+    graphAsked();
   };
   diagnostics.subscribe("undici:request:create", onCreate);
   sim.counters.reset();
   try {
-    const result = await runProbe({ storage, probe: simEnvironment(sim, { GRAPH_SECRET: fullApp.secret }), now: () => now }, message!);
-    return { message: message!, result, at, batches: sim.counters.graph.batches, summary: await readSummary(storage, profileId) };
+    const run = await runProbe({ storage, probe: simEnvironment(sim, { GRAPH_SECRET: fullApp.secret }), now: () => now }, message!).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    return { message: message!, run, at, batches: sim.counters.graph.batches, summary: await readSummary(storage, profileId) };
   } finally {
     diagnostics.unsubscribe("undici:request:create", onCreate);
   }
@@ -99,11 +109,11 @@ describe("a Graph shard starts on the first page of its mailboxes", () => {
   it("checks while the rest is read, every mailbox once in whole batches of four, and rolls up all of them", async () => {
     const storage = await importedStorage(profile());
     const now = new Date("2026-12-01T10:00:00Z");
-    const { message, result, at, batches, summary } = await cycleWithSlowRest(storage, "tailspin-paged", now);
+    const { message, run, at, batches, summary } = await cycleWithHeldRest(storage, "tailspin-paged", now);
     expect(message.firstPage).toBe(100);
-    expect(result).toMatchObject({ kind: "probed", checked: 300, failed: 0, testConnection: "ran", rolledUp: true });
+    expect(run).toMatchObject({ ok: true, result: { kind: "probed", checked: 300, failed: 0, testConnection: "ran", rolledUp: true } });
     // The rest (the mailboxes after the first hundred) was read once, and Graph was asked before it came.
-    expect(at.mailboxReads).toBe(1);
+    expect(at.restReads).toBe(1);
     expect(at.firstGraphRequest).toBeLessThan(at.restAnswered);
     // 300 mailboxes in 75 batches: Test Connection's carries its mailbox and three more, none goes out with room.
     expect(batches).toBe(75);
@@ -117,10 +127,22 @@ describe("a Graph shard starts on the first page of its mailboxes", () => {
   it("waits for every mailbox when the first page has none approved: Test Connection tests the first approved one, wherever it is", async () => {
     const storage = await importedStorage(profile(120));
     const now = new Date("2026-12-01T10:00:00Z");
-    const { result, at, summary } = await cycleWithSlowRest(storage, "tailspin-paged", now);
-    expect(result).toMatchObject({ kind: "probed", testConnection: "ran" });
+    const { run, at, summary } = await cycleWithHeldRest(storage, "tailspin-paged", now);
+    expect(run).toMatchObject({ ok: true, result: { kind: "probed", testConnection: "ran" } });
     expect(at.firstGraphRequest).toBeGreaterThan(at.restAnswered);
     expect(summary?.lastTestConnection?.steps.find((s) => s.step === "mailbox")).toMatchObject({ ok: true, address: addresses[120], addressFrom: "first-approved-mailbox" });
     expect(summary?.mailboxStates).toMatchObject({ "pending-approval": 120 });
+  });
+
+  it("keeps what it checked when storage refuses the rest, gives its connections back, and throws for the message to come again", async () => {
+    const storage = await importedStorage(profile());
+    const now = new Date("2026-12-01T10:00:00Z");
+    const { message, run, at } = await cycleWithHeldRest(storage, "tailspin-paged", now, { refuseRest: true });
+    expect(run).toMatchObject({ ok: false, error: { statusCode: 400 } });
+    expect(at.firstGraphRequest).toBeLessThan(at.restAnswered);
+    // The first page's hundred were checked and recorded (a redelivery skips them), none of the rest.
+    const records = await listMailboxes(storage, "tailspin-paged");
+    expect(records.filter((m) => m.lastCycle === message.cycle).map((m) => m.address)).toEqual(addresses.slice(0, 100));
+    expect(await shareHolders(storage, "tailspin-paged")).toEqual([]);
   });
 });

@@ -270,10 +270,16 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   const sent = readReply(run, reply, token.value, context);
   if (answered !== undefined && !asksToWait(sent)) {
     answered();
-    await new Promise((resolve) => setImmediate(resolve));
+    // The next batch is handed to its connection now, but undici writes it one turn later (it first checks that the
+    // kept-alive socket was not closed meanwhile): judged in that turn, this answer would go before it. Two turns.
+    await afterTurns(2);
   }
   return { ...sent, at };
 }
+
+const afterTurns = async (turns: number): Promise<void> => {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, context: RemediationContext): BatchReply {
   if (!reply.ok) return { kind: "failed", failure: reply.failure };

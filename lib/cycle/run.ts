@@ -63,9 +63,10 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   // The longest read, the shard's mailboxes, goes out once the others are sent: storage that serves one request at a
   // time then answers them first, and the share is in hand when the mailboxes are.
   const afterTheOthersSent = new Promise<void>((resolve) => setImmediate(resolve));
-  const reading = afterTheOthersSent.then(readShard);
-  const [stored, read, summary] = await Promise.all([getProfile(deps.storage, message.profileId), reading, readSummaryOfShard()]).catch(async (error: unknown) => {
-    await reading.then(readEnded, () => undefined);
+  const reads = [getProfile(deps.storage, message.profileId), afterTheOthersSent.then(readShard), readSummaryOfShard()] as const;
+  const [stored, read, summary] = await Promise.all(reads).catch(async (error: unknown) => {
+    // The other reads (and the rest of the mailboxes) are let finish: the invocation leaves no request in flight.
+    await Promise.allSettled([reads[0], reads[1].then(readEnded), reads[2]]);
     if (early !== undefined) await dropShare(deps.storage, message.profileId, early);
     throw error;
   });
@@ -120,7 +121,8 @@ async function probeShard(
     return rest.due;
   };
   let summaryAtStart = atStart.summary;
-  // The shard's own mailboxes; the other shards' domains still count as the profile's own.
+  // The shard's own mailboxes (the first page's only, when it starts on them); the other shards' domains still count as
+  // the profile's own.
   const profile: Profile = { ...stored.profile, mailboxes: work.mine.map(toConfig), trustedDomains: [...new Set([...stored.profile.trustedDomains, ...stored.mailboxDomains])] };
 
   const results = new MailboxResults(deps.storage, { profileId: message.profileId, cycle: message.cycle, alertsKeyAt: message.scheduledAt });
@@ -154,7 +156,8 @@ async function probeShard(
       [listed, summaryAtStart] = await Promise.all([readAgain.listShard(), readAgain.readSummaryOfShard(), later?.catch(() => undefined)]);
       work = workOf(listed);
     }
-    // The mailboxes in hand now; the rest are added as read (unless read again whole just now), answering those due.
+    // The mailboxes in hand now; the rest are added to the shard's as read (unless read again whole just now), and those
+    // of them due are checked.
     const inHand = work;
     const dueLater = later === undefined || waited ? undefined : handled(later.then((rest) => addToWork(workOf(rest))));
     const opened = await kind.open(profile, { maxConnections: connections }, deps.probe);
@@ -194,8 +197,9 @@ async function probeShard(
       await dueLater;
       peakConnections = probe.peakConnections();
     } catch (error) {
-      // What was checked is kept even when something below threw: a redelivery then only does the rest.
-      await Promise.all([probe.close(), results.finish()]);
+      // What was checked is kept even when something below threw: a redelivery then only does the rest. The window's
+      // read begun at the first answer ends first too (it never throws).
+      await Promise.all([probe.close(), results.finish(), checksRead]);
       throw error;
     }
     // The last results are written while the shard finishes, which awaits them before it counts the cycle done.

@@ -80,8 +80,8 @@ export interface OpenProbe {
    * Checks the mailboxes, at most `places` requests' worth at a time (one by one or in batches, as the kind
    * likes), and reports each through `onChecked`. A failure of one mailbox, even a bug, is that mailbox's check.
    * A place held by the cycle's Test Connection is taken by a mailbox when it comes free. Mailboxes still being read
-   * are checked as they come (a kind that needs them all first waits for them); if they cannot be read, those in hand
-   * are still checked, then the read's error is thrown (the redelivered message checks the others).
+   * are checked as they come (a kind that needs them all first waits for them); if they cannot be read, the read's
+   * error is thrown once the checks under way have ended (the redelivered message checks the mailboxes left).
    */
   checkMailboxes(mailboxes: ItemSource<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void>;
   /**

@@ -20,13 +20,9 @@ export async function queryRows<T extends object>(client: TableClient, wire: Tab
 }
 
 /**
- * The same rows, the first `firstPage` of them in hand as soon as they are read, the others while the caller starts on
- * those, in pages of 250: each page's answer is parsed in one go, and a page of 1,000 (4 ms of the event loop) would
- * hold up whatever the caller does when it comes in. One request more than `queryRows` when there are more rows than
- * `firstPage`, and one more for every 250 after the first 1,000.
+ * The same rows, the first `firstPage` of them in hand as soon as they are read, the others (pages of 1,000) while the
+ * caller starts on those: one request more than `queryRows` when there are more rows than `firstPage`.
  */
-const restPage = 250;
-
 export async function queryRowsAsRead<T extends object>(client: TableClient, wire: TableWire, filter: string, firstPage: number): Promise<AsRead<TableEntityResult<T>>> {
   const first = await readPage<T>(client, wire, queryOf(filter, undefined, firstPage), []);
   if (first.next.length === 0) return { first: first.rows, rest: Promise.resolve([]) };
@@ -34,7 +30,7 @@ export async function queryRowsAsRead<T extends object>(client: TableClient, wir
     const rows: TableEntityResult<T>[] = [];
     let page = first;
     do {
-      page = await readPage<T>(client, wire, queryOf(filter, undefined, restPage), page.next);
+      page = await readPage<T>(client, wire, queryOf(filter), page.next);
       rows.push(...page.rows);
     } while (page.next.length > 0);
     return rows;

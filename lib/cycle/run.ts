@@ -17,7 +17,8 @@ import { countStates } from "../profiles/import.js";
 import { dropShare, ProfileBusy, startShare, withConnectionShare, type ShareRequest, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
 import type { ProbeDeps } from "./probe-deps.js";
-import { allOf, handled, isAsRead, readEnded, type ItemSource } from "../util/as-read.js";
+import { allOf, handled, isAsRead, mapAsRead, readEnded, type ItemSource } from "../util/as-read.js";
+import { afterTurns } from "../util/turns.js";
 import { runTestConnection, testConnectionInItsPlace } from "./test-connection.js";
 
 export type { ProbeDeps };
@@ -62,7 +63,7 @@ export async function runProbe(deps: ProbeDeps, message: ProbeMessage): Promise<
   const readSummaryOfShard = () => (message.shard.index === 0 ? readSummary(deps.storage, message.profileId) : Promise.resolve(undefined));
   // The longest read, the shard's mailboxes, goes out once the others are sent: storage that serves one request at a
   // time then answers them first, and the share is in hand when the mailboxes are.
-  const afterTheOthersSent = new Promise<void>((resolve) => setImmediate(resolve));
+  const afterTheOthersSent = afterTurns();
   const reads = [getProfile(deps.storage, message.profileId), afterTheOthersSent.then(readShard), readSummaryOfShard()] as const;
   const [stored, read, summary] = await Promise.all(reads).catch(async (error: unknown) => {
     // The other reads (and the rest of the mailboxes) are let finish: the invocation leaves no request in flight.
@@ -187,7 +188,7 @@ async function probeShard(
       const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due: inHand.due, all: inHand.mine }, summaryAtStart, onChecked) : undefined;
       const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(() => work.due.length, results, foldEarly) };
       const notOpened = (due: readonly MailboxRecord[]) => (connectionRun === undefined ? [...due] : due.filter((m) => !connectionRun.opened.has(m.address.toLowerCase())));
-      const toCheck: ItemSource<MailboxRecord> = dueLater === undefined ? notOpened(inHand.due) : { first: notOpened(inHand.due), rest: handled(dueLater.then(notOpened)) };
+      const toCheck: ItemSource<MailboxRecord> = dueLater === undefined ? notOpened(inHand.due) : mapAsRead({ first: inHand.due, rest: dueLater }, notOpened);
       const checked = probe.checkMailboxes(toCheck, places, onChecked);
       // Both end before the connections close, whichever of them throws.
       const [ran, all] = await Promise.allSettled([connectionRun?.done, checked]);
@@ -207,7 +208,7 @@ async function probeShard(
     resultsStored.catch(() => undefined);
     // The idle connections close once the results are stored (the share goes back after both), one turn later: tearing
     // them down first would delay the writes, and the cycle's mark that follows the results.
-    const closeNextTurn = () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => probe.close());
+    const closeNextTurn = () => afterTurns().then(() => probe.close());
     probeClosed = resultsStored.then(closeNextTurn, closeNextTurn);
   });
   // Thrown, the message comes back after its visibility timeout, when the connections may be free.
@@ -293,7 +294,7 @@ async function finishInOrder(deps: ProbeDeps, { stored, message, after, summary,
   const known: KnownMailboxes | undefined =
     message.shard.count === 1 ? { kind: "records", records: after } : completion.states !== undefined ? { kind: "states", states: completion.states } : undefined;
   // Alongside the last writes, the roll-up computes once they have gone out (it takes milliseconds of CPU).
-  if (alongside) await new Promise((resolve) => setImmediate(resolve));
+  if (alongside) await afterTurns();
   const now = windowEndAfter(deps.now(), recorded);
   const [rolled, written] = await Promise.allSettled([rollUpCycle(deps.storage, stored, now, known, summary.known, summary.pending, summary.checksSoFar), resultsStored]);
   if (written.status === "rejected") throw written.reason;

@@ -13,6 +13,7 @@ import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, ty
 import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
 import { handled, isAsRead, type ItemSource } from "../util/as-read.js";
 import { inParallel } from "../util/in-parallel.js";
+import { afterTurns } from "../util/turns.js";
 import { mailboxCheckFrom, mailboxFailed, type FolderOutcome } from "./mailbox-result.js";
 import { forgetGraphToken, graphToken, refusedHost } from "./token.js";
 import type { Places } from "../util/places.js";
@@ -276,10 +277,6 @@ async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntr
   }
   return { ...sent, at };
 }
-
-const afterTurns = async (turns: number): Promise<void> => {
-  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
-};
 
 function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, context: RemediationContext): BatchReply {
   if (!reply.ok) return { kind: "failed", failure: reply.failure };

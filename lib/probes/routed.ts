@@ -28,13 +28,14 @@ export type Route = (profile: Profile, mailbox: Pick<MailboxConfig, "location"> 
  * Concurrent Connections holds across both wires; readiness (the EWS retirement) is checked with the same app.
  */
 export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...StepName[]], route: Route, options: { fallbackToEws?: boolean } = {}): ProbeKind {
+  // Graph alone takes mailboxes as they are read: it routes every one to Graph and none back to EWS, and its Test
+  // Connection tests the first approved mailbox (first in address order, as pages come). A hybrid's test mailboxes depend
+  // on where every mailbox was placed, and EWS takes its mailboxes host by host.
+  const takesMailboxesAsRead = name === "graph";
   return {
     name,
     steps,
-    // Graph alone: its Test Connection tests the first approved mailbox (first in address order, as pages come), and its
-    // batches take mailboxes as they come. A hybrid's test mailboxes depend on where every mailbox was placed, and EWS
-    // takes its mailboxes host by host.
-    ...(name === "graph" ? { startsOnFirstPage: (first: readonly MailboxRecord[]) => first.some((m) => m.approved) } : {}),
+    ...(takesMailboxesAsRead ? { startsOnFirstPage: (first: readonly MailboxRecord[]) => first.some((m) => m.approved) } : {}),
     async open(profile, budget, environment) {
       const resolved = resolveCredentials(profile.auth, environment.env, environment.credentialOverrides);
       if (!resolved.ok) return fail(resolved.failure);
@@ -53,7 +54,7 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
       if (!mayReceiveCredentials(cloud, resolved.value.authorityHost)) {
         return fail(refusedHost(cloud, resolved.value.authorityHost, "The token request (with the app's secret or certificate assertion)"));
       }
-      return succeed(new RoutedProbe(name, profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews", options.fallbackToEws === true));
+      return succeed(new RoutedProbe(takesMailboxesAsRead, profile, budget, environment, resolved.value, route, steps[0] === "token" ? "graph" : "ews", options.fallbackToEws === true));
     },
   };
 }
@@ -83,7 +84,8 @@ class RoutedProbe implements OpenProbe {
   readonly #secrets: SecretBook;
 
   constructor(
-    readonly kind: ProbeKindName,
+    /** Its mailboxes are batched for Graph as they are read (see routedKind). */
+    readonly takesMailboxesAsRead: boolean,
     readonly profile: Profile,
     readonly budget: ConnectionBudget,
     environment: ProbeEnvironment,
@@ -267,7 +269,7 @@ class RoutedProbe implements OpenProbe {
    * cap them together.
    */
   async checkMailboxes(source: ItemSource<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void> {
-    if (isAsRead(source) && this.kind === "graph") return this.#checkAsRead(source, places, onChecked);
+    if (isAsRead(source) && this.takesMailboxesAsRead) return this.#checkAsRead(source, places, onChecked);
     const mailboxes = await allOf(source);
     const limit = limitOf(places);
     const viaGraph: MailboxRecord[] = [];
@@ -308,10 +310,7 @@ class RoutedProbe implements OpenProbe {
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 
-  /**
-   * The Graph kind's mailboxes as they are read: it routes every one to Graph and none back to EWS, so they are batched
-   * as they come.
-   */
+  /** Mailboxes as they are read, batched for Graph as they come. */
   async #checkAsRead(source: AsRead<MailboxRecord>, places: Places, onChecked: OnChecked): Promise<void> {
     const byAddress = new Map<string, MailboxRecord>();
     const graphMailboxes = mapAsRead(source, (records) =>

@@ -4,19 +4,13 @@ import { handled, type AsRead } from "../util/as-read.js";
 import { accountUrlWith, refusal, type TableWire } from "./transaction.js";
 
 /**
- * Every row a filter selects (every row of the table for ""), page by page, read here and sent through the table client's own pipeline (as
- * lib/store/transaction.ts writes). The SDK walks each page through a generic response mapper and then types each
+ * Every row a filter selects (every row of the table for ""), page by page, read here and sent through the table
+ * client's own pipeline (as lib/store/transaction.ts writes). The SDK walks each page through a generic response mapper and then types each
  * value; a cycle's first read is its shard's mailboxes, a thousand rows, and the checks wait on it. The rows come back
  * as the SDK gives them: `partitionKey`, `rowKey`, `etag`, `timestamp`, each typed value converted as it converts it.
  */
 export async function queryRows<T extends object>(client: TableClient, wire: TableWire, filter: string, select?: readonly string[]): Promise<TableEntityResult<T>[]> {
-  const rows: TableEntityResult<T>[] = [];
-  let page: Page<T> = { rows: [], next: [] };
-  do {
-    page = await readPage<T>(client, wire, queryOf(filter, select), page.next);
-    rows.push(...page.rows);
-  } while (page.next.length > 0);
-  return rows;
+  return readOn<T>(client, wire, queryOf(filter, select), []);
 }
 
 /**
@@ -26,16 +20,19 @@ export async function queryRows<T extends object>(client: TableClient, wire: Tab
 export async function queryRowsAsRead<T extends object>(client: TableClient, wire: TableWire, filter: string, firstPage: number): Promise<AsRead<TableEntityResult<T>>> {
   const first = await readPage<T>(client, wire, queryOf(filter, undefined, firstPage), []);
   if (first.next.length === 0) return { first: first.rows, rest: Promise.resolve([]) };
-  const rest = handled((async () => {
-    const rows: TableEntityResult<T>[] = [];
-    let page = first;
-    do {
-      page = await readPage<T>(client, wire, queryOf(filter), page.next);
-      rows.push(...page.rows);
-    } while (page.next.length > 0);
-    return rows;
-  })());
-  return { first: first.rows, rest };
+  return { first: first.rows, rest: handled(readOn<T>(client, wire, queryOf(filter), first.next)) };
+}
+
+/** The pages from `from` (a continuation, or none for the first page) to the last, their rows in order. */
+async function readOn<T extends object>(client: TableClient, wire: TableWire, query: readonly string[], from: readonly string[]): Promise<TableEntityResult<T>[]> {
+  const rows: TableEntityResult<T>[] = [];
+  let next = from;
+  do {
+    const page = await readPage<T>(client, wire, query, next);
+    rows.push(...page.rows);
+    next = page.next;
+  } while (next.length > 0);
+  return rows;
 }
 
 interface Page<T extends object> {

@@ -44,7 +44,7 @@ export async function settleInParallel<T, R>(items: readonly T[], places: Places
       }
     }
   };
-  const workers = Math.max(1, Math.min(limit, more === undefined ? items.length : limit));
+  const workers = Math.max(1, more === undefined ? Math.min(limit, items.length) : limit);
   await Promise.all(Array.from({ length: workers }, (_, i) => worker(i === 0 ? freed : undefined)));
   if (unread !== undefined) throw unread.error;
   return settled;

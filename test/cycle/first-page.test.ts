@@ -12,7 +12,7 @@ import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { startSimulatedOrg, type OrgSpec, type SimulatedOrg } from "../../sim/index.js";
 import { fullApp, graphOrg, tenant } from "../graph/support.js";
 import { litwareProfile } from "../support/cycle-org.js";
-import { drainProbeMessages } from "../support/probe-queue.js";
+import { drainProbeMessages, scheduleOneMessage } from "../support/probe-queue.js";
 import { simEnvironment } from "../support/sim.js";
 import { testSettings, testStorage } from "../support/storage.js";
 
@@ -50,9 +50,8 @@ afterAll(() => sim.stop());
  * is first asked, or a second has passed: when each happened, and what the cycle did. `refuseRest`: storage refuses
  * that read instead.
  */
-async function cycleWithHeldRest(storage: Storage, profileId: string, now: Date, options: { refuseRest?: boolean; slowChecksRead?: boolean } = {}) {
-  await runSchedule({ storage, now: () => now, probeQueue: queueOf(storage), shardSize: 1000 });
-  const [message] = await drainProbeMessages(storage, queueOf(storage));
+async function cycleWithHeldRest({ storage, probeQueue }: Imported, profileId: string, now: Date, options: { refuseRest?: boolean; slowChecksRead?: boolean } = {}) {
+  const message = await scheduleOneMessage(storage, probeQueue, now);
   const table = await storage.table("mailboxes");
   const at = { restAnswered: Number.POSITIVE_INFINITY, firstGraphRequest: Number.POSITIVE_INFINITY, restReads: 0, checksReadEnded: 0, runEnded: 0 };
   if (options.slowChecksRead) {
@@ -101,23 +100,25 @@ async function cycleWithHeldRest(storage: Storage, profileId: string, now: Date,
   }
 }
 
-const queues = new WeakMap<Storage, string>();
-const queueOf = (storage: Storage) => queues.get(storage)!;
+/** A storage of its own with the profile imported, and its probe queue. */
+interface Imported {
+  storage: Storage;
+  probeQueue: string;
+}
 
-async function importedStorage(input: ProfileInput): Promise<Storage> {
+async function imported(input: ProfileInput): Promise<Imported> {
   const settings = testSettings();
   const storage = testStorage(settings);
-  queues.set(storage, settings.probeQueue);
   expect((await importProfile(storage, input)).ok).toBe(true);
-  return storage;
+  return { storage, probeQueue: settings.probeQueue };
 }
 
 describe("a Graph shard starts on the first page of its mailboxes", () => {
   it("the schedule asks a profile probed through Graph alone to read a first page, and no EWS profile", async () => {
-    const storage = await importedStorage(profile());
+    const { storage, probeQueue } = await imported(profile());
     expect((await importProfile(storage, litwareProfile())).ok).toBe(true);
-    await runSchedule({ storage, now: () => new Date("2026-12-01T10:00:00Z"), probeQueue: queueOf(storage), shardSize: 1000 });
-    const messages = await drainProbeMessages(storage, queueOf(storage));
+    await runSchedule({ storage, now: () => new Date("2026-12-01T10:00:00Z"), probeQueue, shardSize: 1000 });
+    const messages = await drainProbeMessages(storage, probeQueue);
     expect(Object.fromEntries(messages.map((m) => [m.profileId, m.firstPage]))).toEqual({ "tailspin-paged": 100, litware: undefined });
   });
 
@@ -125,9 +126,10 @@ describe("a Graph shard starts on the first page of its mailboxes", () => {
     // Three of the first page and three of the rest wait for approval: 93 of the first page go out beside Test
     // Connection's batch of four, so one of them waits for the rest instead of going out in a batch of its own.
     const waiting = new Set([10, 11, 12, 150, 151, 152]);
-    const storage = await importedStorage(profile((i) => waiting.has(i)));
+    const setup = await imported(profile((i) => waiting.has(i)));
+    const { storage } = setup;
     const now = new Date("2026-12-01T10:00:00Z");
-    const { message, run, at, batches, summary } = await cycleWithHeldRest(storage, "tailspin-paged", now);
+    const { message, run, at, batches, summary } = await cycleWithHeldRest(setup, "tailspin-paged", now);
     expect(message.firstPage).toBe(100);
     expect(run).toMatchObject({ ok: true, result: { kind: "probed", checked: 294, failed: 0, testConnection: "ran", rolledUp: true } });
     // The rest (the mailboxes after the first hundred) was read once, and Graph was asked before it came.
@@ -143,9 +145,9 @@ describe("a Graph shard starts on the first page of its mailboxes", () => {
   });
 
   it("waits for every mailbox when the first page has none approved: Test Connection tests the first approved one, wherever it is", async () => {
-    const storage = await importedStorage(profile((i) => i < 120));
+    const setup = await imported(profile((i) => i < 120));
     const now = new Date("2026-12-01T10:00:00Z");
-    const { run, at, summary } = await cycleWithHeldRest(storage, "tailspin-paged", now);
+    const { run, at, summary } = await cycleWithHeldRest(setup, "tailspin-paged", now);
     expect(run).toMatchObject({ ok: true, result: { kind: "probed", testConnection: "ran" } });
     expect(at.firstGraphRequest).toBeGreaterThan(at.restAnswered);
     expect(summary?.lastTestConnection?.steps.find((s) => s.step === "mailbox")).toMatchObject({ ok: true, address: addresses[120], addressFrom: "first-approved-mailbox" });
@@ -153,9 +155,10 @@ describe("a Graph shard starts on the first page of its mailboxes", () => {
   });
 
   it("keeps what it checked when storage refuses the rest, gives its connections back, and throws for the message to come again", async () => {
-    const storage = await importedStorage(profile());
+    const setup = await imported(profile());
+    const { storage } = setup;
     const now = new Date("2026-12-01T10:00:00Z");
-    const { message, run, at } = await cycleWithHeldRest(storage, "tailspin-paged", now, { refuseRest: true, slowChecksRead: true });
+    const { message, run, at } = await cycleWithHeldRest(setup, "tailspin-paged", now, { refuseRest: true, slowChecksRead: true });
     expect(run).toMatchObject({ ok: false, error: { statusCode: 400 } });
     expect(at.firstGraphRequest).toBeLessThan(at.restAnswered);
     // The window's read begun at the first answer ended before the shard did: no request was left in flight.

@@ -130,10 +130,11 @@ export const graphFaults = [
 ] as const;
 export type GraphFault = (typeof graphFaults)[number];
 
+/** The next `requests` to the mailbox are answered 429 with `code`, or 503 ServiceUnavailable, with Retry-After. */
 export interface GraphThrottle {
   requests: number;
   retryAfterSeconds: number;
-  code: "ApplicationThrottled" | "TooManyRequests";
+  code: "ApplicationThrottled" | "TooManyRequests" | "ServiceUnavailable";
 }
 
 export interface MailboxSpec {

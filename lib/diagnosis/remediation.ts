@@ -132,6 +132,9 @@ export function remediationFor(category: FailureCategory, context: RemediationCo
         ? `Exchange Online refused access: EWS is probably off for the organisation or the mailbox (\`Get-OrganizationConfig | fl EwsEnabled\`, \`Get-CASMailbox -Identity ${identity} | fl EwsEnabled\`), or the app is not on the app-ID allow list (\`${readEwsAllowList}\`) or is refused by the User-Agent policy (\`${readEwsUserAgentPolicy}\`).`
         : `Exchange refused access to ${mailbox}. Check the mailbox and folder permissions of ${context.username ?? "the service account"} (\`Get-MailboxFolderPermission -Identity ${identity}:\\Calendar\`) and any EWS access policy (\`Get-CASMailbox -Identity ${identity} | fl Ews*\`).`;
     case "server-busy":
+      if (context.api === "graph") {
+        return `Microsoft Graph is throttling app ${appId} or is briefly unavailable (429 or 503). The check is tried again after the Retry-After Graph sent. If it persists, the app is over Exchange Online's limits for one app and one mailbox (four requests at once, 10,000 in ten minutes), perhaps shared with another tool that uses the same app: lower the profile's Maximum Concurrent Connections, or give the monitor an app of its own. Quote the request-id to Microsoft support if it lasts.`;
+      }
       return "Exchange is throttling or busy. The check will be tried again after the delay the server asked for; if it persists, review the throttling policy of the service account.";
     case "mailbox-moved":
       return `${mailbox} is moving or lives on another server. Autodiscover will be asked again; if the server it names is unreachable, open it to the CRM service as well.`;

@@ -255,7 +255,7 @@ function mailSendNote(run: GraphRun, token: string): string | undefined {
 
 async function sendBatch(run: GraphRun, url: string, entries: readonly BatchEntry[], answered?: () => void): Promise<Sent> {
   const { connections, tokens, credentials } = run.options;
-  const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost };
+  const context = { ...run.options.context, api: "graph" as const, host: run.cloud.graphHost, clientId: credentials.clientId };
   if (!mayReceiveCredentials(run.cloud, url)) return { kind: "failed", failure: refusedHost(run.cloud, url, "The Graph batch's Bearer token"), at: performance.now() };
   const token = await graphToken(connections, tokens, credentials, run.cloud, run.secrets);
   if (!token.ok) return { kind: "failed", failure: token.failure, at: performance.now() };

@@ -55,8 +55,9 @@ const rules: Readonly<Record<string, Rule>> = {
   InvalidAuthenticationToken: { category: "auth-failed", transient: false },
   ApplicationThrottled: { category: "server-busy", transient: true },
   TooManyRequests: { category: "server-busy", transient: true },
-  ServiceUnavailable: { category: "http-status", transient: true },
-  serviceNotAvailable: { category: "http-status", transient: true },
+  // Graph's 503 asks, like its 429, to be sent again after Retry-After (and EWS's 503 is server-busy too).
+  ServiceUnavailable: { category: "server-busy", transient: true },
+  serviceNotAvailable: { category: "server-busy", transient: true },
   generalException: { category: "http-status", transient: true },
 };
 
@@ -69,7 +70,7 @@ const oDataDisabled = /access to odata is disabled/i;
 function byStatus(status: number): Rule {
   if (status === 401) return { category: "auth-failed", transient: false };
   if (status === 403) return { category: "access-denied", transient: false };
-  if (status === 429) return { category: "server-busy", transient: true };
+  if (status === 429 || status === 503) return { category: "server-busy", transient: true };
   return { category: "http-status", transient: status >= 500 };
 }
 
@@ -80,7 +81,7 @@ export interface GraphAnswer {
   body: unknown;
 }
 
-/** Whether a non-2xx Graph answer asks to be sent again after a while (its failure would be `server-busy`). */
+/** Whether a non-2xx Graph answer (429 or 503) asks to be sent again after a while (its failure would be `server-busy`). */
 export function isThrottled(answer: Pick<GraphAnswer, "status" | "body">): boolean {
   return ruleOf(readGraphError(answer.body), answer.status).category === "server-busy";
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { offersTodo } from "../clouds.js";
 import type { OAuthAppSpec } from "../spec.js";
 import type { OrgState } from "../state.js";
-import { graphError, graphOk, throttled, type GraphReply } from "./reply.js";
+import { graphError, graphOk, throttled, unavailable, type GraphReply } from "./reply.js";
 import { rolesFor, type GraphFolder, type GraphResource } from "./resource.js";
 
 export interface GraphCall {
@@ -32,6 +32,7 @@ export function decideGraph(org: OrgState, call: GraphCall): GraphReply {
   const throttle = mailbox.knobs.graphThrottled;
   if (throttle !== null && throttle.requests > 0) {
     mailbox.knobs.graphThrottled = throttle.requests > 1 ? { ...throttle, requests: throttle.requests - 1 } : null;
+    if (throttle.code === "ServiceUnavailable") return unavailable(throttle.retryAfterSeconds, crid);
     const message = throttle.code === "ApplicationThrottled" ? "Application is over its MailboxConcurrency limit." : "Too many requests.";
     return throttled(throttle.code, throttle.retryAfterSeconds, message, crid);
   }

@@ -31,3 +31,6 @@ export function graphError(status: number, code: string, message: string, client
 
 export const throttled = (code: string, retryAfterSeconds: number, message: string, clientRequestId?: string): GraphReply =>
   graphError(429, code, message, clientRequestId, { "Retry-After": String(retryAfterSeconds) });
+
+export const unavailable = (retryAfterSeconds: number, clientRequestId?: string): GraphReply =>
+  graphError(503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.", clientRequestId, { "Retry-After": String(retryAfterSeconds) });

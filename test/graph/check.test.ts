@@ -114,6 +114,25 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
+  it("a 503 item is sent again after its Retry-After, like a 429, and is server-busy if it does not clear", async () => {
+    const [recovering, down] = cloudMailboxes.slice(10, 12) as [string, string];
+    world.sim.setMailbox(recovering, { graphThrottled: { requests: 1, retryAfterSeconds: 1, code: "ServiceUnavailable" } });
+    world.sim.setMailbox(down, { graphThrottled: { requests: 100, retryAfterSeconds: 1, code: "ServiceUnavailable" } });
+    try {
+      let stats;
+      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes([recovering, down]), options(world.tokens, world.conns, { retry: { maxTries: 2 } }), report)));
+      expect(seen.get(recovering)).toMatchObject({ ok: true, channels: { incoming: "success" } });
+      expect(seen.get(recovering)!.elapsedMs).toBeGreaterThanOrEqual(1_000);
+      expect(seen.get(down)).toMatchObject({ ok: false, error: { category: "server-busy", code: "ServiceUnavailable", transient: true, retryAfterMs: 1000 } });
+      expect(seen.get(down)!.error!.message).toMatch(/HTTP 503 ServiceUnavailable .*request-id/);
+      expect(seen.get(down)!.error!.remediation).toMatch(/Microsoft Graph is throttling app \S+ or is briefly unavailable/);
+      expect(stats).toMatchObject({ batches: 2, retries: 1 });
+    } finally {
+      world.sim.setMailbox(recovering, { graphThrottled: null });
+      world.sim.setMailbox(down, { graphThrottled: null });
+    }
+  });
+
   it("never has more than four requests in flight for a mailbox, nor more sockets than the limit", async () => {
     world.sim.setServer("graph.microsoft.com", { latencyMs: 100 });
     const narrow = connectionsFor(world.sim, 3);

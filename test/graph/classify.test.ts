@@ -37,6 +37,13 @@ describe("Graph error classification", () => {
     }
   });
 
+  it("503 ServiceUnavailable is server-busy too, with its Retry-After, as EWS's 503 is", () => {
+    for (const code of ["ServiceUnavailable", "serviceNotAvailable"]) {
+      expect(classifyGraphAnswer(answer(503, code, "try later", { "retry-after": "5" }), ctx)).toMatchObject({ category: "server-busy", code, transient: true, retryAfterMs: 5000 });
+    }
+    expect(classifyGraphAnswer({ status: 503, headers: { "retry-after": "3" }, body: Buffer.from("<html>Service Unavailable</html>") }, ctx)).toMatchObject({ category: "server-busy", code: "503", retryAfterMs: 3000 });
+  });
+
   it("an answer asks to be sent again exactly when it is classified server-busy (the code first, then the status)", () => {
     const answers = [
       answer(429, "ApplicationThrottled"),
@@ -48,12 +55,13 @@ describe("Graph error classification", () => {
       { status: 503, headers: {}, body: Buffer.from("busy") },
       answer(404, "ErrorInvalidUser"),
     ];
-    expect(answers.map((a) => isThrottled(a))).toEqual([true, true, true, true, false, false, false, false]);
+    expect(answers.map((a) => isThrottled(a))).toEqual([true, true, true, true, false, true, true, false]);
     for (const a of answers) expect(isThrottled(a)).toBe(classifyGraphAnswer(a, ctx).category === "server-busy");
   });
 
   it("falls back on the status when the code is unknown or there is no Graph error body", () => {
-    expect(classifyGraphAnswer(answer(503, "SomethingNew"), ctx)).toMatchObject({ category: "http-status", code: "SomethingNew", transient: true });
+    expect(classifyGraphAnswer(answer(503, "SomethingNew"), ctx)).toMatchObject({ category: "server-busy", code: "SomethingNew", transient: true });
+    expect(classifyGraphAnswer(answer(504, "SomethingNew"), ctx)).toMatchObject({ category: "http-status", code: "SomethingNew", transient: true });
     expect(classifyGraphAnswer({ status: 502, headers: {}, body: Buffer.from("<html>bad gateway</html>") }, ctx)).toMatchObject({ category: "http-status", code: "502", transient: true });
     expect(classifyGraphAnswer({ status: 401, headers: {}, body: undefined }, ctx)).toMatchObject({ category: "auth-failed", code: "401" });
     expect(classifyGraphAnswer(answer(400, "toString"), ctx)).toMatchObject({ category: "http-status", code: "toString", transient: false });

@@ -54,7 +54,7 @@ describe("Test Connection through Graph, with readiness", () => {
       const report = await testGraphConnection({ ...options(world.tokens, world.conns), mailboxes: mailboxes([tested, busy]), now, checkEws: false });
       expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["token", true], ["graph", true], ["mailbox", true]]);
       expect(report.mailboxes.find((m) => m.address === tested)).toMatchObject({ ok: true });
-      expect(report.mailboxes.find((m) => m.address === busy)).toMatchObject({ ok: false, error: { category: "http-status", code: "503", transient: true } });
+      expect(report.mailboxes.find((m) => m.address === busy)).toMatchObject({ ok: false, error: { category: "server-busy", code: "503", transient: true, retryAfterMs: 30_000 } });
     } finally {
       clearTimeout(outage);
       world.sim.setServer("graph.microsoft.com", { status503: false });

@@ -3,6 +3,8 @@ import { redactDeep } from "../diagnosis/redact.js";
 import { serverInfo, type ServerBuild } from "../exchange/server-version.js";
 import type { MailboxCheck, StepName, StepResult, StepTarget, TestAddressSource, TestConnectionReport } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
+import type { HttpReply } from "../net/types.js";
+import type { Outcome } from "../model/result.js";
 import { discover } from "./autodiscover.js";
 import { inParallel } from "../util/in-parallel.js";
 import { checkMailbox, type EwsLocation, type MailboxCheckResult } from "./mailbox-check.js";
@@ -75,18 +77,20 @@ export async function testConnection(session: ProbeSession, options: TestConnect
     );
   } else {
     // Autodiscover is off: the step checks that the configured EWS URL answers over HTTPS, which the EWS step's
-    // own request shows; only when that request got no answer does an anonymous GET tell the two steps apart.
+    // own request shows; when that request gets no answer, an anonymous GET tells the two steps apart.
     at = { ewsUrl: profile.incomingUrl! };
     passed = true;
   }
 
   if (passed && testAddress !== undefined && at !== undefined) {
     // One GetFolder of the test mailbox's folders answers the EWS step and the mailbox step: a cycle's Test
-    // Connection asks Exchange nothing beyond the test mailbox's own check.
+    // Connection asks an Exchange that answers promptly nothing beyond the test mailbox's own check.
     const url = at.ewsUrl;
-    const tested = await check(testAddress, at);
+    const testing = check(testAddress, at);
+    const get = profile.autodiscover ? undefined : getIfUnanswered(session, url);
+    const tested = await testing;
     server = tested.server ?? server;
-    if (!profile.autodiscover) passed = await httpsStep(url, tested);
+    if (get !== undefined) passed = await httpsStep(url, tested, get);
     if (!passed) skip("ews");
     else if (tested.ok || (tested.reached === "ews" && tested.error.category !== "unsupported-version")) {
       push("ews", { ok: true, url }, tested.elapsedMs, target);
@@ -102,12 +106,13 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   }
 
   /** The Autodiscover step of a profile that turns it off, from the EWS request (or, if it got no answer, a GET). */
-  async function httpsStep(url: string, tested: MailboxCheckResult): Promise<boolean> {
-    if (tested.reached !== "no-answer") return push("autodiscover", { ok: true, skipped: true, url }, tested.elapsedMs);
-    return run("autodiscover", async () => {
-      const reply = await session.sendAnonymous({ url, method: "GET" });
-      return reply.ok ? { ok: true, skipped: true, url } : { ok: false, url, error: reply.failure };
-    });
+  async function httpsStep(url: string, tested: MailboxCheckResult, get: AnonymousGet): Promise<boolean> {
+    if (tested.reached !== "no-answer") {
+      await get.cancel();
+      return push("autodiscover", { ok: true, skipped: true, url }, tested.elapsedMs);
+    }
+    const { reply, elapsedMs } = await get.result();
+    return push("autodiscover", reply.ok ? { ok: true, skipped: true, url } : { ok: false, url, error: reply.failure }, elapsedMs);
   }
 
   const mailboxResults: MailboxCheckResult[] = [];
@@ -127,6 +132,40 @@ export async function testConnection(session: ProbeSession, options: TestConnect
   const tested = testAddress === undefined ? undefined : checks.get(testAddress);
   if (tested !== undefined) report.tested = tested;
   return report;
+}
+
+interface AnonymousGet {
+  /** The GET's answer: the one sent beside the EWS request, or one sent now. */
+  result(): Promise<{ reply: Outcome<HttpReply>; elapsedMs: number }>;
+  /** Not needed: never sent, or stopped. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * The anonymous GET that tells "no HTTPS answer at all" from "EWS did not answer", sent beside the EWS request once
+ * that has gone a quarter of its wait for headers (at most 2 s) unanswered: a server that hangs is waited on once, not
+ * twice, and a healthy one is asked nothing more.
+ */
+function getIfUnanswered(session: ProbeSession, url: string): AnonymousGet {
+  const stop = new AbortController();
+  const send = async () => {
+    const started = performance.now();
+    const reply = await session.sendAnonymous({ url, method: "GET", signal: stop.signal });
+    return { reply, elapsedMs: Math.round(performance.now() - started) };
+  };
+  let sent: ReturnType<typeof send> | undefined;
+  const timer = setTimeout(() => (sent = send()), Math.min(2_000, session.connections.timeouts.headersMs / 4));
+  return {
+    result: () => {
+      clearTimeout(timer);
+      return (sent ??= send());
+    },
+    cancel: async () => {
+      clearTimeout(timer);
+      stop.abort(new Error("the EWS request was answered"));
+      await sent;
+    },
+  };
 }
 
 /** The contract's mailbox object: no internal fields. */

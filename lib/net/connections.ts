@@ -10,7 +10,7 @@ import { openSocket, sharedSecureContext, undiciConnector, type ConnectorDeps, t
 import { classifyError } from "./errors.js";
 import { createHostResolver } from "./resolver.js";
 import { checkUrl, send, type SendSettings } from "./send.js";
-import { defaultMaxBodyBytes, defaultTimeouts, type ConnectionsOptions, type ConnectionStats, type HttpReply, type HttpRequest } from "./types.js";
+import { defaultMaxBodyBytes, defaultTimeouts, type ConnectionsOptions, type ConnectionStats, type HttpReply, type HttpRequest, type Timeouts } from "./types.js";
 
 /** One undici client (one socket at a time) and the socket it has now. */
 interface ClientRecord {
@@ -63,6 +63,11 @@ export class ProfileConnections {
       onCertificate: (report) => this.#certificates.set(report.host, report),
       inspect: (target) => this.#inspect(target),
     };
+  }
+
+  /** The timeouts every request gets unless it sets its own. */
+  get timeouts(): Readonly<Timeouts> {
+    return this.#settings.timeouts;
   }
 
   async request(request: HttpRequest): Promise<Outcome<HttpReply>> {

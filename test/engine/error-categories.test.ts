@@ -251,4 +251,24 @@ describe("the failing step of testConnection", () => {
       expect(sim.counters.requests.filter((r) => r.host === "mail.contoso.com").map((r) => r.method)).toEqual(["POST", "GET"]);
     });
   });
+
+  it("waits once, not twice, on a server that never answers (Autodiscover off): the GET goes out beside the unanswered request", async () => {
+    const timeouts = { connectMs: 1_000, headersMs: 1_200, bodyMs: 1_200, totalMs: 1_500 };
+    await withOrg(ewsOnly({ hang: true }), profile(direct(ews)), { timeouts }, async (sim, session) => {
+      const report = await testConnection(session);
+      expect(report.steps.map((s) => s.ok)).toEqual([false, null, null]);
+      const httpsStep = report.steps[0]!;
+      expect(httpsStep.ok === false ? httpsStep.error.category : undefined).toBe("timeout");
+      expect(sim.counters.requests.filter((r) => r.host === "mail.contoso.com").map((r) => r.method)).toEqual(["POST", "GET"]);
+      // One after the other, the two waits would take 2 × 1,200 ms; the GET left 300 ms after the POST.
+      expect(report.elapsedMs).toBeLessThan(2_000);
+    });
+    // A slow answer that still comes: the GET sent beside it is stopped, and the EWS request answers all three steps.
+    await withOrg(ewsOnly({}, { stallMs: 700 }), profile(direct(ews)), { timeouts }, async (sim, session) => {
+      const report = await testConnection(session);
+      expect(report.steps.map((s) => [s.step, s.ok])).toEqual([["autodiscover", true], ["ews", true], ["mailbox", true]]);
+      expect(report.steps[0]).toMatchObject({ skipped: true, url: ews });
+      expect(sim.counters.requests.filter((r) => r.host === "mail.contoso.com").map((r) => r.method)).toEqual(["POST", "GET"]);
+    });
+  });
 });

@@ -12,23 +12,46 @@ export interface HostResolver {
   resolveSrv(name: string): Promise<SrvRecord[]>;
 }
 
-export function createHostResolver(dnsServers: string[], timeoutMs = 3000): HostResolver {
+/**
+ * With DNS_SERVERS, a name is asked once at a time and its answer kept for its record's TTL: a cycle opens all its
+ * connections to a host at once, and ten queries for one name would each wait on the server.
+ */
+export function createHostResolver(dnsServers: string[], timeoutMs = 3000, now: () => number = Date.now): HostResolver {
   if (dnsServers.length === 0) return systemResolver;
   const resolver = new dns.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / 2)), tries: 2 });
   resolver.setServers(dnsServers);
+  const known = new Map<string, { answer: Promise<ResolvedAddress>; until: number }>();
+  const ask = async (host: string): Promise<{ resolved: ResolvedAddress; ttlSeconds: number }> => {
+    try {
+      const [record] = await resolver.resolve4(host, { ttl: true });
+      if (record) return { resolved: { address: record.address, family: 4 }, ttlSeconds: record.ttl };
+    } catch (error) {
+      if (!isNoData(error)) throw error;
+    }
+    const [record] = await resolver.resolve6(host, { ttl: true });
+    if (record) return { resolved: { address: record.address, family: 6 }, ttlSeconds: record.ttl };
+    throw dnsError("ENODATA", "queryAaaa", host);
+  };
   return {
-    async lookup(host) {
+    lookup(host) {
       const literal = literalAddress(host);
-      if (literal) return literal;
-      try {
-        const [address] = await resolver.resolve4(host);
-        if (address) return { address, family: 4 };
-      } catch (error) {
-        if (!isNoData(error)) throw error;
-      }
-      const [address] = await resolver.resolve6(host);
-      if (address) return { address, family: 6 };
-      throw dnsError("ENODATA", "queryAaaa", host);
+      if (literal) return Promise.resolve(literal);
+      const name = host.toLowerCase();
+      const kept = known.get(name);
+      if (kept !== undefined && kept.until > now()) return kept.answer;
+      // A failure is not kept: the next connection asks again.
+      const answer = ask(name).then(
+        ({ resolved, ttlSeconds }) => {
+          known.set(name, { answer: Promise.resolve(resolved), until: now() + ttlSeconds * 1000 });
+          return resolved;
+        },
+        (error: unknown) => {
+          known.delete(name);
+          throw error;
+        },
+      );
+      known.set(name, { answer, until: Number.POSITIVE_INFINITY });
+      return answer;
     },
     resolveSrv: (name) => resolver.resolveSrv(name),
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProfileConnections } from "../../lib/net/index.js";
+import { createHostResolver } from "../../lib/net/resolver.js";
 import { createTestCa, type TestCa } from "./support/certs.js";
 import { startDns, type TestDns } from "./support/dns-server.js";
 import { startHttps, unusedPort, type TestServer } from "./support/servers.js";
@@ -35,6 +36,36 @@ describe("DNS_SERVERS", () => {
     expect(reply.ok && reply.value.status).toBe(200);
     expect(dns.queries).toContainEqual({ name: "mail.contoso.test", type: 1 });
     await conns.close();
+  });
+
+  it("asks for a host once when a cycle opens its connections together, and keeps the answer for its TTL", async () => {
+    const conns = connections([dns.server]);
+    const asked = () => dns.queries.filter((q) => q.name === "mail.contoso.test" && q.type === 1).length;
+    const before = asked();
+    const replies = await Promise.all(Array.from({ length: 2 }, () => conns.request({ url: "https://mail.contoso.test/EWS/Exchange.asmx" })));
+    expect(replies.every((r) => r.ok && r.value.status === 200)).toBe(true);
+    expect(conns.stats().peakSockets).toBe(2);
+    expect(asked() - before).toBe(1);
+    await conns.close();
+
+    // The simulator's records live 5 s: asked again only after that.
+    let clock = 1_000_000;
+    const resolver = createHostResolver([dns.server], 3000, () => clock);
+    const start = asked();
+    const together = await Promise.all(Array.from({ length: 10 }, () => resolver.lookup("MAIL.contoso.test")));
+    expect(together.every((a) => a.address === "127.0.0.1" && a.family === 4)).toBe(true);
+    clock += 4_000;
+    await resolver.lookup("mail.contoso.test");
+    expect(asked() - start).toBe(1);
+    clock += 2_000;
+    await resolver.lookup("mail.contoso.test");
+    expect(asked() - start).toBe(2);
+    // A name that does not resolve is asked again each time, never answered from a kept failure.
+    const nowhere = () => dns.queries.filter((q) => q.name === "nowhere.contoso.test").length;
+    const none = nowhere();
+    await expect(resolver.lookup("nowhere.contoso.test")).rejects.toMatchObject({ code: "ENOTFOUND" });
+    await expect(resolver.lookup("nowhere.contoso.test")).rejects.toMatchObject({ code: "ENOTFOUND" });
+    expect(nowhere() - none).toBe(2);
   });
 
   it("asks the same servers for Autodiscover SRV records", async () => {

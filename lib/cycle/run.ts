@@ -240,15 +240,15 @@ async function probeShard(
 
 /**
  * A shard's last results are written after its last answer. Once its last requests are out, the results in hand are
- * folded into the roll-up's window, and results are written as they come (one write at a time), so the end writes only
- * those that came during the last write. That costs a transaction per table and write; a shard of fewer than 1,000
- * mailboxes does not spend them (they would take its storage requests per check past 0.05).
+ * written (and folded into the roll-up's window) while their answers come, so the end writes only those. That costs a
+ * transaction per table; a shard of fewer than 1,000 mailboxes does not spend them (they would take its storage
+ * requests per check past 0.05).
  */
 const writeEarlyFrom = 1_000;
 const writeEarly = (due: () => number, results: MailboxResults, foldEarly: () => void) => ({
   lastStarted: () => {
     if (due() < writeEarlyFrom) return;
-    results.writeAsTheyCome();
+    results.writeInHand();
     foldEarly();
   },
 });

@@ -34,9 +34,7 @@ export class MailboxResults {
   #updated = new Map<string, MailboxRecord>();
   #flushing: Promise<void> = Promise.resolve();
   #flushDue = false;
-  #asTheyCome = false;
-  #writeDue = false;
-  #writing = false;
+  #wroteInHand = false;
   #failed: unknown;
 
   constructor(
@@ -54,8 +52,7 @@ export class MailboxResults {
     this.#alerts.push(outcome.alerts);
     this.#records.push(outcome.record);
     this.#updated.set(outcome.record.address, outcome.record);
-    if (this.#asTheyCome) this.#writeSoon();
-    else if (this.#records.length >= flushEvery) this.#flushSoon();
+    if (this.#records.length >= flushEvery) this.#flushSoon();
     return Promise.resolve();
   }
 
@@ -74,30 +71,14 @@ export class MailboxResults {
   }
 
   /**
-   * The last requests are out: from now on results are written as they come, one write at a time, each taking every
-   * result that came while the one before it was out. The results in hand go now, while the last answers come, and
-   * the end writes only what came during the last write: as the last answers spread out, so do the writes. It costs
-   * a write of each table per write rather than per hundred results.
+   * The last requests are out: the results in hand are written now, while their answers come, so that the end writes
+   * only those answers (tens of results rather than up to a hundred, after the last of them). Once; it costs a write
+   * of each table more than flushes of 100 alone.
    */
-  writeAsTheyCome(): void {
-    if (this.#asTheyCome) return;
-    this.#asTheyCome = true;
-    this.#writeSoon();
-  }
-
-  /** One turn later, so that the results of answers that came together go together, after their next requests. */
-  #writeSoon(): void {
-    if (this.#writeDue || this.#writing) return;
-    this.#writeDue = true;
-    setImmediate(() => {
-      this.#writeDue = false;
-      if (this.#writing || this.#records.length === 0) return;
-      this.#writing = true;
-      void this.flush().then(() => {
-        this.#writing = false;
-        if (this.#records.length > 0) this.#writeSoon();
-      });
-    });
+  writeInHand(): void {
+    if (this.#wroteInHand) return;
+    this.#wroteInHand = true;
+    setImmediate(() => void this.flush());
   }
 
   /** Writes what is left, then throws the first write error, if any (a queue message is then delivered again). */

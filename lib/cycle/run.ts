@@ -11,8 +11,9 @@ import { getProfile, type StoredProfile } from "../store/profiles.js";
 import { mergeSummary, readSummary, type SummaryUpdate } from "../store/summaries.js";
 import { readProbeMessage, type ProbeMessage } from "./message.js";
 import { isDue } from "./policy.js";
-import { readChecksEarly, rollUpCycle, windowEndAfter, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
-import { RecordedOverStored, type CheckResult } from "../store/checks.js";
+import { rollUpCycle, windowEndAfter, type ChecksSoFar, type KnownMailboxes } from "./roll-up.js";
+import type { CheckResult } from "../store/checks.js";
+import { WindowAlongside } from "./window-alongside.js";
 import { countStates } from "../profiles/import.js";
 import { dropShare, ProfileBusy, startShare, withConnectionShare, type ShareRequest, type StartedShare } from "./connection-share.js";
 import { firstConnectionOf } from "./shard-sizes.js";
@@ -132,15 +133,7 @@ async function probeShard(
   let knownSummary: ProfileSummary | undefined;
   let pendingSummary: SummaryUpdate | undefined;
   let ranAlongside = false;
-  let checksRead: Promise<ChecksSoFar["read"] | undefined> | undefined;
-  let folded: RecordedOverStored | undefined;
-  // Once the last requests are out, the results so far are folded into the window's rows while their answers come.
-  const foldEarly = () =>
-    setImmediate(() => {
-      void checksRead?.then((read) => {
-        if (read !== undefined) (folded ??= new RecordedOverStored(read.checks, results.checkResults)).catchUp();
-      });
-    });
+  const window = message.shard.count === 1 ? new WindowAlongside(deps.storage, message.profileId, () => deps.now(), results.checkResults) : undefined;
   let resultsStored: Promise<void> = Promise.resolve();
   let probeClosed: Promise<void> = Promise.resolve();
 
@@ -175,18 +168,15 @@ async function probeShard(
     }
     const probe = opened.value;
     try {
-      // A sole shard reads the window's checks while it probes (its roll-up adds its own results to them), from its first
-      // answer on: started sooner, the read's work and Azurite's would compete with opening the connections and sending
-      // the first requests.
       const onChecked: OnChecked = (record, check) => {
-        if (message.shard.count === 1) checksRead ??= readChecksEarly(deps.storage, message.profileId, deps.now());
+        window?.answered();
         return results.add(record, check, deps.now());
       };
       // Test Connection holds one of the shard's places while the mailbox checks take the others (started after
       // it, they would wait a round trip with every other connection idle); a mailbox takes its place once Test
       // Connection's requests end.
       const connectionRun = message.shard.index === 0 ? testConnectionInItsPlace(deps, stored, message, probe, { due: inHand.due, all: inHand.mine }, summaryAtStart, onChecked) : undefined;
-      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(() => work.due.length, results, foldEarly) };
+      const places = { limit: connections, ...(connectionRun === undefined ? {} : { heldUntil: connectionRun.placeFreed }), ...writeEarly(() => work.due.length, results, window) };
       const notOpened = (due: readonly MailboxRecord[]) => (connectionRun === undefined ? [...due] : due.filter((m) => !connectionRun.opened.has(m.address.toLowerCase())));
       const toCheck: ItemSource<MailboxRecord> = dueLater === undefined ? notOpened(inHand.due) : mapAsRead({ first: inHand.due, rest: dueLater }, notOpened);
       const checked = probe.checkMailboxes(toCheck, places, onChecked);
@@ -200,7 +190,7 @@ async function probeShard(
     } catch (error) {
       // What was checked is kept even when something below threw: a redelivery then only does the rest. The window's
       // read begun at the first answer ends first too (it never throws).
-      await Promise.all([probe.close(), results.finish(), checksRead]);
+      await Promise.all([probe.close(), results.finish(), window?.soFar()]);
       throw error;
     }
     // The last results are written while the shard finishes, which awaits them before it counts the cycle done.
@@ -217,10 +207,9 @@ async function probeShard(
   // The share is given back meanwhile; the invocation ends once it is.
   // A first delivery of a sole shard knows the cycle row as the schedule left it; a redelivery reads it.
   const scheduledEtag = work.alreadyChecked === 0 && !ranAlongside ? message.cycleEtag : undefined;
-  const read = await checksRead;
+  const soFar = await window?.soFar();
   // A Test Connection that failed for the whole profile wrote a failed check for every mailbox itself: read them all.
-  const profileFailed = (pendingSummary?.profileFailure ?? null) !== null;
-  const checksSoFar = read === undefined || profileFailed ? undefined : { read, recorded: results.checkResults, ...(folded === undefined ? {} : { folded }) };
+  const checksSoFar = (pendingSummary?.profileFailure ?? null) !== null ? undefined : soFar;
   const summary = { known: knownSummary, pending: pendingSummary, checksSoFar };
   const end = { stored, message, after: results.merged(work.mine), summary, scheduledEtag, resultsStored, recorded: results.checkResults };
   const rollUp = await finishShard(deps, end).finally(() => shared.released);
@@ -245,11 +234,11 @@ async function probeShard(
  * requests per check past 0.05).
  */
 const writeEarlyFrom = 1_000;
-const writeEarly = (due: () => number, results: MailboxResults, foldEarly: () => void) => ({
+const writeEarly = (due: () => number, results: MailboxResults, window: WindowAlongside | undefined) => ({
   lastStarted: () => {
     if (due() < writeEarlyFrom) return;
     results.writeInHand();
-    foldEarly();
+    window?.foldSoon();
   },
 });
 

@@ -37,11 +37,11 @@ export const authorityHosts: Record<OAuthCloud, string> = {
   china: "https://login.chinacloudapi.cn",
 };
 
-/** The Exchange Online EWS resource of each cloud (GCC High and DoD use .us, 21Vianet partner.outlook.cn). */
+/** The Exchange Online EWS resource of each cloud (GCC High outlook.office365.us, DoD outlook-dod.office365.us, 21Vianet partner.outlook.cn). */
 export const ewsScopes: Record<OAuthCloud, string> = {
   public: "https://outlook.office365.com/.default",
   usgov: "https://outlook.office365.us/.default",
-  "usgov-dod": "https://outlook.office365.us/.default",
+  "usgov-dod": "https://outlook-dod.office365.us/.default",
   china: "https://partner.outlook.cn/.default",
 };
 

@@ -12,7 +12,7 @@ export interface ProbeApiMailbox {
 export type ProbeApi = "ews" | "graph";
 
 /** Exchange Online's EWS hosts in the national clouds: a mailbox Autodiscover sends there lives in the cloud. */
-const onlineEwsHosts: ReadonlySet<string> = new Set(["outlook.office365.com", "outlook.office365.us", "partner.outlook.cn"]);
+const onlineEwsHosts: ReadonlySet<string> = new Set(["outlook.office365.com", "outlook.office365.us", "outlook-dod.office365.us", "partner.outlook.cn"]);
 
 /**
  * `api: auto` decides per mailbox: Graph for Exchange Online, EWS for Exchange Server. A hybrid

@@ -19,6 +19,8 @@ describe("national clouds", () => {
       expect(ewsScopes[c]).toBe(`https://${graphClouds[c].ewsHost}/.default`);
     }
     expect(graphScopeOf(graphClouds["usgov-dod"])).toBe("https://dod-graph.microsoft.us/.default");
+    // DoD's Exchange Online is its own (outlook-dod), not GCC High's.
+    expect(Object.fromEntries(oauthClouds.map((c) => [c, graphClouds[c].ewsHost]))).toEqual({ public: "outlook.office365.com", usgov: "outlook.office365.us", "usgov-dod": "outlook-dod.office365.us", china: "partner.outlook.cn" });
     expect(graphClouds.china.todo).toBe(false);
     expect(credentialHostsOf(graphClouds.china)).toEqual(["login.chinacloudapi.cn", "login.partner.microsoftonline.cn", "microsoftgraph.chinacloudapi.cn", "partner.outlook.cn"]);
   });

@@ -15,11 +15,16 @@ export const syncGraphPermissions = [
   "MailboxConfigItem.ReadWrite",
 ] as const;
 
-/** What the token grants, and which of sync's permissions are not among it. */
-export function graphPermissionsFrom(roles: readonly string[]): GraphPermissions {
+/** Sync's permissions in a cloud: where Microsoft To Do is not offered (21Vianet), tasks cannot sync, so Tasks.ReadWrite.All is not needed. */
+export function syncPermissionsIn(cloud: { todo: boolean }): readonly string[] {
+  return cloud.todo ? syncGraphPermissions : syncGraphPermissions.filter((p) => p !== "Tasks.ReadWrite.All");
+}
+
+/** What the token grants, and which of the permissions sync needs (`needed`, all of them by default) are not among it. */
+export function graphPermissionsFrom(roles: readonly string[], needed: readonly string[] = syncGraphPermissions): GraphPermissions {
   const granted = [...new Set(roles)];
   const have = new Set(granted.map((r) => r.toLowerCase()));
-  return { status: "checked", granted, missing: syncGraphPermissions.filter((p) => !have.has(p.toLowerCase())) };
+  return { status: "checked", granted, missing: needed.filter((p) => !have.has(p.toLowerCase())) };
 }
 
 export function graphPermissionsNotChecked(reason: string): GraphPermissions {

@@ -11,7 +11,7 @@ import { checkBatch, checkGraphMailboxes, startRun, uniqueMailboxes, wantedOf, t
 import { graphBaseUrlOf, graphClouds, type GraphCloudName } from "./clouds.js";
 import { askEws } from "./ews-policy.js";
 import { mailboxFailed } from "./mailbox-result.js";
-import { buildReadiness, ewsReadinessFrom, graphPermissionsFrom, graphPermissionsNotChecked, monitorAppOf, type EwsReadiness } from "./readiness.js";
+import { buildReadiness, ewsReadinessFrom, graphPermissionsFrom, graphPermissionsNotChecked, monitorAppOf, syncPermissionsIn, type EwsReadiness } from "./readiness.js";
 import { graphToken } from "./token.js";
 import { readTokenClaims, type TokenRead } from "./token-roles.js";
 
@@ -39,17 +39,17 @@ export async function checkReadiness(options: ReadinessOptions, graphTokenOutcom
   const claims = token.ok ? readTokenClaims(token.value) : undefined;
   const input = {
     ews: redactDeep(await ewsReadiness({ ...options, secrets }), secrets.redact),
-    graphPermissions: permissionsOf(token, claims),
+    graphPermissions: permissionsOf(token, claims, syncPermissionsIn(cloud)),
     now: options.now ?? new Date(),
     monitorApp: monitorAppOf({ tenantId: options.credentials.tenantId, clientId: options.credentials.clientId }, claims?.ok === true ? claims.claims.tenantId : undefined),
   };
   return buildReadiness(options.syncApp === undefined ? input : { ...input, syncApp: options.syncApp });
 }
 
-function permissionsOf(token: Outcome<string>, claims: TokenRead | undefined): GraphPermissions {
+function permissionsOf(token: Outcome<string>, claims: TokenRead | undefined, needed: readonly string[]): GraphPermissions {
   if (!token.ok) return graphPermissionsNotChecked(`no Graph token: ${token.failure.message}`);
   if (claims === undefined || !claims.ok) return graphPermissionsNotChecked(claims?.reason ?? "the access token was not read");
-  return graphPermissionsFrom(claims.claims.roles);
+  return graphPermissionsFrom(claims.claims.roles, needed);
 }
 
 async function ewsReadiness(options: ReadinessOptions): Promise<EwsReadiness> {

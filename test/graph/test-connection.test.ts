@@ -169,4 +169,12 @@ describe("Test Connection through Graph, with readiness", () => {
     expect(world.sim.counters.leakedCredentials(credentialHostsOf(graphClouds.china))).toEqual([]);
     expect(world.sim.counters.credentials.map((c) => c.host)).toEqual(expect.arrayContaining(["microsoftgraph.chinacloudapi.cn"]));
   });
+
+  it("21Vianet: an app without Tasks.ReadWrite.All misses nothing (tasks cannot sync where To Do is not offered); in the global cloud it misses that", async () => {
+    const china = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(noTasksApp, "china"), cloud: "china" }), mailboxes: mailboxes([cloudMailboxes[0]!]), now, checkEws: false });
+    expect(china.readiness.graphPermissions).toMatchObject({ status: "checked", missing: [] });
+    expect(china.readiness.graphPermissions.granted).not.toContain("Tasks.ReadWrite.All");
+    const global = await testGraphConnection({ ...options(world.tokens, world.conns, { credentials: credentialsFor(noTasksApp), cloud: "public" }), mailboxes: mailboxes([cloudMailboxes[0]!]), now, checkEws: false });
+    expect(global.readiness.graphPermissions).toMatchObject({ status: "checked", missing: ["Tasks.ReadWrite.All"] });
+  });
 });

@@ -110,6 +110,8 @@ export interface MailboxKnobs {
   graphFault: GraphFault | null;
   /** The next `requests` Graph requests for the mailbox answer 429 with this code and Retry-After, then it recovers. */
   graphThrottled: GraphThrottle | null;
+  /** In a $batch answer, the mailbox's items come without a `status` (a front end that mangles items). */
+  graphMalformedItem: boolean;
   /** EWS answers for this mailbox only after this many ms (on top of the server's latency): a straggler. */
   stallMs: number | false;
 }
@@ -230,5 +232,6 @@ export const defaultMailboxKnobs: MailboxKnobs = {
   folderErrors: {},
   graphFault: null,
   graphThrottled: null,
+  graphMalformedItem: false,
   stallMs: false,
 };

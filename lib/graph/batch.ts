@@ -36,43 +36,53 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 const itemSchema = z.object({
   id: z.string().min(1),
   status: z.number().int().min(100).max(599),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: z.record(z.string(), z.unknown()).optional(),
   body: z.unknown().optional(),
 });
-const batchSchema = z.object({ responses: z.array(itemSchema).max(maxBatchRequests) });
+const batchSchema = z.object({ responses: z.array(z.unknown()) });
+const idOnly = z.object({ id: z.string().min(1) });
 
-export interface ItemAnswer {
-  status: number;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  body: unknown;
-}
+/** One item's answer, or why it cannot be read (`invalid`): that item's request alone is then judged unanswerable. */
+export type ItemAnswer = { status: number; /** Lower-case names. */ headers: Record<string, string>; body: unknown } | { invalid: string };
 
 export type BatchAnswers = { ok: true; answers: Map<string, ItemAnswer> } | { ok: false; failure: Failure };
 
 /**
- * Reads a batch answer: every item by its id, whatever the order. A body that is not JSON, not the
- * batch shape, or repeats an id is one `invalid-response` for the whole batch, never an exception.
- * Ids that were not asked for are ignored; asked-for ids missing from the answer are left out of the map.
+ * Reads a batch answer: every item by its id, whatever the order. A body that is not JSON or has no `responses` list
+ * is one `invalid-response` for the whole batch, never an exception. Otherwise each item stands alone: one without a
+ * usable status, or an id answered twice, is `invalid` for that id only; an item without an id, and ids that were not
+ * asked for, are left out (asked-for ids missing from the answer are judged unanswered). Header values that are not
+ * strings are dropped.
  */
 export function parseBatchAnswer(body: Buffer | string, context: RemediationContext = {}): BatchAnswers {
-  const invalid = (why: string): BatchAnswers => ({
-    ok: false,
-    failure: makeFailure("invalid-response", { code: "GraphBatchInvalid", message: `Microsoft Graph's $batch answer ${why}`, transient: true, context }),
-  });
   let value: unknown;
   try {
     value = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
   } catch {
-    return invalid("is not JSON");
+    return invalidBatch("is not JSON", context);
   }
   const parsed = batchSchema.safeParse(value);
-  if (!parsed.success) return invalid(`is not a batch response (${parsed.error.issues[0]?.path.join(".") || "document"}: ${parsed.error.issues[0]?.message ?? "invalid"})`);
+  if (!parsed.success) return invalidBatch(`is not a batch response (${parsed.error.issues[0]?.path.join(".") || "document"}: ${parsed.error.issues[0]?.message ?? "invalid"})`, context);
   const answers = new Map<string, ItemAnswer>();
-  for (const item of parsed.data.responses) {
-    if (answers.has(item.id)) return invalid(`answers id ${item.id} twice`);
-    const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    answers.set(item.id, { status: item.status, headers, body: item.body });
+  const twice = new Set<string>();
+  for (const [index, raw] of parsed.data.responses.entries()) {
+    const id = idOnly.safeParse(raw);
+    if (!id.success) continue;
+    const key = id.data.id;
+    if (answers.has(key)) twice.add(key);
+    const item = itemSchema.safeParse(raw);
+    if (!item.success) {
+      answers.set(key, { invalid: `item ${index} (id ${key}) is not a batch item (${item.error.issues[0]?.path.join(".") ?? ""}: ${item.error.issues[0]?.message ?? "invalid"})` });
+      continue;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, v] of Object.entries(item.data.headers ?? {})) if (typeof v === "string") headers[name.toLowerCase()] = v;
+    answers.set(key, { status: item.data.status, headers, body: item.data.body });
   }
+  for (const key of twice) answers.set(key, { invalid: `answers id ${key} twice` });
   return { ok: true, answers };
+}
+
+function invalidBatch(why: string, context: RemediationContext): BatchAnswers {
+  return { ok: false, failure: makeFailure("invalid-response", { code: "GraphBatchInvalid", message: `Microsoft Graph's $batch answer ${why}`, transient: true, context }) };
 }

@@ -302,7 +302,7 @@ function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, cont
 /** Whether Graph asked the batch, or any of its items, to wait: judged `server-busy`, as checkBatch judges what it sends again. */
 function asksToWait(sent: BatchReply): boolean {
   if (sent.kind === "failed") return sent.failure.category === "server-busy";
-  for (const answer of sent.answers.values()) if ((answer.status < 200 || answer.status >= 300) && isThrottled(answer)) return true;
+  for (const answer of sent.answers.values()) if (!("invalid" in answer) && (answer.status < 200 || answer.status >= 300) && isThrottled(answer)) return true;
   return false;
 }
 
@@ -321,6 +321,9 @@ function judge(run: GraphRun, entry: BatchEntry, answer: ItemAnswer | undefined)
   };
   if (answer === undefined) {
     return { ok: false, failure: makeFailure("invalid-response", { code: "GraphNoAnswer", message: `Microsoft Graph's batch answer has no item ${entry.id} (${entry.folder} of ${entry.address})`, transient: true, context }) };
+  }
+  if ("invalid" in answer) {
+    return { ok: false, failure: makeFailure("invalid-response", { code: "GraphItemInvalid", message: `Microsoft Graph's batch answer for ${entry.folder} of ${entry.address}: ${run.secrets.redact(answer.invalid)}`, transient: true, context }) };
   }
   if (answer.status >= 200 && answer.status < 300) {
     const schema = entry.folder === "contacts" || entry.folder === "todo" ? listSchema : entitySchema;

@@ -34,11 +34,16 @@ export function readGraphError(body: unknown): GraphError | undefined {
   const { code, message = "", innerError, innererror } = parsed.data.error;
   const inner = innerError ?? innererror;
   const error: GraphError = { code, message };
-  if (inner?.["request-id"]) error.requestId = inner["request-id"];
-  if (inner?.["client-request-id"]) error.clientRequestId = inner["client-request-id"];
-  if (inner?.date) error.date = inner.date;
+  // Kept as fields of the failure, outside its redacted words: only when they have the shape Graph gives them.
+  if (isRequestId(inner?.["request-id"])) error.requestId = inner["request-id"];
+  if (isRequestId(inner?.["client-request-id"])) error.clientRequestId = inner["client-request-id"];
+  if (inner?.date !== undefined && isoDate.test(inner.date)) error.date = inner.date;
   return error;
 }
+
+const requestIdShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isRequestId = (value: string | undefined): value is string => value !== undefined && requestIdShape.test(value);
+const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:?\d{2})?$/;
 
 interface Rule {
   category: FailureCategory;

@@ -56,7 +56,8 @@ export function decideGraph(org: OrgState, call: GraphCall): GraphReply {
   }
   if (!org.isCloudMailbox(mailbox)) return notInCloud(crid);
   if (!org.graphMayReach(call.app, address)) return graphError(403, "ErrorAccessDenied", "Access to OData is disabled.", crid);
-  return graphOk(success(call.host, address, folder));
+  const ok = graphOk(success(call.host, address, folder));
+  return mailbox.knobs.graphMalformedItem ? { ...ok, malformed: true } : ok;
 }
 
 const notInCloud = (crid?: string): GraphReply =>

@@ -65,7 +65,7 @@ export async function handleGraph(ctx: GraphContext, server: ServerState, req: I
     const answer: GraphReply =
       parsed.kind === "single"
         ? answers[0]!
-        : { status: 200, headers: { "Cache-Control": "private" }, body: { responses: shuffle(answers.map((a, i) => ({ id: items[i]!.id, status: a.status, headers: a.headers, body: a.body }))) } };
+        : { status: 200, headers: { "Cache-Control": "private" }, body: { responses: shuffle(answers.map((a, i) => (a.malformed ? { id: items[i]!.id, headers: a.headers, body: a.body } : { id: items[i]!.id, status: a.status, headers: a.headers, body: a.body }))) } };
     const payload = JSON.stringify(answer.body);
     await latency();
     if (answerServerFault(server.knobs, res)) return;

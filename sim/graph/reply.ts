@@ -5,6 +5,8 @@ export interface GraphReply {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** As a $batch item, sent without its status. */
+  malformed?: true;
 }
 
 const json = { "Content-Type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" };

@@ -48,16 +48,37 @@ describe("Graph JSON batches", () => {
 
   it.each([
     ["not JSON", "<html>proxy</html>", /not JSON/],
-    ["no responses", JSON.stringify({ value: [] }), /not a batch response/],
-    ["an item without status", JSON.stringify({ responses: [{ id: "a" }] }), /responses\.0\.status/],
-    ["a status that is not HTTP", JSON.stringify({ responses: [{ id: "a", status: 42 }] }), /not a batch response/],
-    ["the same id twice", JSON.stringify({ responses: [{ id: "a", status: 200 }, { id: "a", status: 200 }] }), /twice/],
-    ["more than 20 answers", JSON.stringify({ responses: Array.from({ length: 21 }, (_, i) => ({ id: String(i), status: 200 })) }), /not a batch response/],
-  ])("a malformed answer (%s) is one invalid-response, not an exception", (_, body, message) => {
+    ["no responses", JSON.stringify({ value: [] }), /not a batch response \(responses/],
+    ["responses that are not a list", JSON.stringify({ responses: { id: "a", status: 200 } }), /not a batch response/],
+  ])("a malformed answer (%s) is one invalid-response for the batch, not an exception", (_, body, message) => {
     const parsed = parseBatchAnswer(body, { host: "graph.microsoft.com" });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.failure).toMatchObject({ category: "invalid-response", code: "GraphBatchInvalid", transient: true });
     expect(parsed.failure.message).toMatch(message);
+  });
+
+  it("one malformed item stands alone: the items beside it are read as they are", () => {
+    const parsed = parseBatchAnswer(
+      JSON.stringify({
+        responses: [
+          { id: "0-inbox", status: 200, headers: { "Content-Type": "application/json", "X-Odd": 7 }, body: { id: "AAA" } },
+          { id: "0-sentitems" },
+          { id: "1-inbox", status: 42 },
+          { id: "2-inbox", status: 200, body: { id: "B" } },
+          { id: "2-inbox", status: 404, body: {} },
+          { status: 200 },
+          "not an item",
+          ...Array.from({ length: 20 }, (_, i) => ({ id: `extra-${i}`, status: 200 })),
+        ],
+      }),
+    );
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.answers.get("0-inbox")).toEqual({ status: 200, headers: { "content-type": "application/json" }, body: { id: "AAA" } });
+    expect(parsed.answers.get("0-sentitems")).toMatchObject({ invalid: expect.stringMatching(/id 0-sentitems.*status/) });
+    expect(parsed.answers.get("1-inbox")).toMatchObject({ invalid: expect.stringMatching(/status/) });
+    expect(parsed.answers.get("2-inbox")).toEqual({ invalid: "answers id 2-inbox twice" });
+    expect(parsed.answers.get("extra-19")).toMatchObject({ status: 200 });
   });
 });

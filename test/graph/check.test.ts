@@ -169,6 +169,20 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
+  it("a mailbox whose batch items come malformed is invalid-response alone: the mailboxes in the same batch are judged as usual", async () => {
+    const [mangled, ...others] = cloudMailboxes.slice(0, 4) as [string, ...string[]];
+    world.sim.setMailbox(mangled, { graphMalformedItem: true });
+    try {
+      const seen = await collect((report) => checkGraphMailboxes(mailboxes([mangled, ...others]), options(world.tokens, world.conns), report));
+      expect(world.sim.counters.graph.batches).toBe(1);
+      expect(seen.get(mangled)).toMatchObject({ ok: false, error: { category: "invalid-response", code: "GraphItemInvalid", transient: true } });
+      expect(seen.get(mangled)!.error!.message).toMatch(/status/);
+      for (const address of others) expect(seen.get(address)).toMatchObject({ ok: true });
+    } finally {
+      world.sim.setMailbox(mangled, { graphMalformedItem: false });
+    }
+  });
+
   it("an answer past the body cap is response-too-large for its mailboxes", async () => {
     world.sim.setServer("graph.microsoft.com", { hugeBody: 3 * 1024 * 1024 });
     try {

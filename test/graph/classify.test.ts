@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { classifyGraphAnswer, isThrottled, readGraphError } from "../../lib/graph/classify.js";
 
 const graphError = (code: string, message: string) => ({
-  error: { code, message, innerError: { date: "2026-11-30T16:50:56", "request-id": "5f3c9d1e-0000-4000-8000-000000000001", "client-request-id": "c-1" } },
+  error: { code, message, innerError: { date: "2026-11-30T16:50:56", "request-id": "5f3c9d1e-0000-4000-8000-000000000001", "client-request-id": "6a2b7c3d-0000-4000-8000-000000000002" } },
 });
 const answer = (status: number, code: string, message = "words", headers: Record<string, string> = {}) => ({ status, headers, body: graphError(code, message) });
 const ctx = { address: "jdoe@contoso.com", permission: "Calendars.ReadWrite", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
@@ -68,8 +68,11 @@ describe("Graph error classification", () => {
   });
 
   it("reads innerError from JSON text, and ignores what is not Graph's error shape", () => {
-    expect(readGraphError(JSON.stringify(graphError("X", "y")))).toEqual({ code: "X", message: "y", requestId: "5f3c9d1e-0000-4000-8000-000000000001", clientRequestId: "c-1", date: "2026-11-30T16:50:56" });
-    expect(readGraphError({ error: { code: "X", innererror: { "request-id": "r" } } })).toEqual({ code: "X", message: "", requestId: "r" });
+    expect(readGraphError(JSON.stringify(graphError("X", "y")))).toEqual({ code: "X", message: "y", requestId: "5f3c9d1e-0000-4000-8000-000000000001", clientRequestId: "6a2b7c3d-0000-4000-8000-000000000002", date: "2026-11-30T16:50:56" });
+    const id = "5f3c9d1e-0000-4000-8000-00000000000a";
+    expect(readGraphError({ error: { code: "X", innererror: { "request-id": id, date: "2026-11-30T16:50:56.1234567Z" } } })).toEqual({ code: "X", message: "", requestId: id, date: "2026-11-30T16:50:56.1234567Z" });
+    // Kept outside the failure's redacted words, so only Graph's own shapes are kept: a server quoting a token back is not.
+    expect(readGraphError({ error: { code: "X", innerError: { "request-id": "Bearer eyJ0eXAiOiJKV1Qi", "client-request-id": "r", date: "Bearer eyJ0eXAi" } } })).toEqual({ code: "X", message: "" });
     expect(readGraphError({ error: "nope" })).toBeUndefined();
     expect(readGraphError("not json")).toBeUndefined();
   });

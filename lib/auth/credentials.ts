@@ -37,12 +37,37 @@ export const authorityHosts: Record<OAuthCloud, string> = {
   china: "https://login.chinacloudapi.cn",
 };
 
+/** Other names of each cloud's authority that MSAL sends token requests to (21Vianet's instance metadata prefers login.partner.microsoftonline.cn). */
+export const authorityAliases: Readonly<Record<OAuthCloud, readonly string[]>> = {
+  public: [],
+  usgov: [],
+  "usgov-dod": [],
+  china: ["login.partner.microsoftonline.cn"],
+};
+
+/** The hosts a token request (carrying the app's secret or assertion) may go to: the authority and its aliases. */
+export function tokenHostsOf(credentials: Pick<OAuthCredentials, "authorityHost" | "cloud">): string[] {
+  const aliases = credentials.authorityHost === authorityHosts[credentials.cloud] ? authorityAliases[credentials.cloud] : [];
+  return [new URL(credentials.authorityHost).hostname.toLowerCase(), ...aliases];
+}
+
 /** The Exchange Online EWS resource of each cloud (GCC High outlook.office365.us, DoD outlook-dod.office365.us, 21Vianet partner.outlook.cn). */
 export const ewsScopes: Record<OAuthCloud, string> = {
   public: "https://outlook.office365.com/.default",
   usgov: "https://outlook.office365.us/.default",
   "usgov-dod": "https://outlook-dod.office365.us/.default",
   china: "https://partner.outlook.cn/.default",
+};
+
+/**
+ * Exchange Online's own domains in each cloud, its EWS and Autodiscover hosts among them: the only hosts an app token
+ * for its EWS resource (which opens every mailbox the app may reach) is sent to.
+ */
+export const exchangeOnlineDomains: Readonly<Record<OAuthCloud, readonly string[]>> = {
+  public: ["outlook.office365.com", "outlook.com", "office365.com"],
+  usgov: ["office365.us"],
+  "usgov-dod": ["office365.us"],
+  china: ["partner.outlook.cn"],
 };
 
 export interface CredentialOverrides {

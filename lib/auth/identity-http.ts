@@ -1,4 +1,5 @@
 import type { TokenCredentialOptions } from "@azure/identity";
+import { makeFailure } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import type { ProfileConnections } from "../net/connections.js";
 import type { HttpMethod } from "../net/types.js";
@@ -53,11 +54,26 @@ export class TokenNetworkError extends Error {
 export class ProfileIdentityHttpClient implements IdentityHttpClient {
   lastFailure: Failure | undefined;
 
-  constructor(private readonly conns: ProfileConnections) {}
+  constructor(
+    private readonly conns: ProfileConnections,
+    /** The only hosts a request with a body (the app's secret or assertion) may go to; any host when not given. */
+    private readonly tokenHosts?: readonly string[],
+  ) {}
 
   async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
     if (request.body !== undefined && request.body !== null && typeof request.body !== "string") {
       throw new Error("only text request bodies are supported for token requests");
+    }
+    const host = new URL(request.url).hostname.toLowerCase();
+    if (this.tokenHosts !== undefined && typeof request.body === "string" && request.body !== "" && !this.tokenHosts.includes(host)) {
+      const refused = makeFailure("insecure-url", {
+        code: "CredentialHostRefused",
+        message: `The token request (with the app's secret or certificate assertion) would go to ${host}, which is not the authority's (${this.tokenHosts.join(", ")}); nothing was sent`,
+        transient: false,
+        context: { host },
+      });
+      this.lastFailure = refused;
+      throw new TokenNetworkError(refused);
     }
     const reply = await this.conns.request({
       url: request.url,

@@ -4,7 +4,7 @@ import { signInRemediation } from "../diagnosis/remediation.js";
 import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/connections.js";
-import { authorityHosts, type OAuthCredentials } from "./credentials.js";
+import { authorityHosts, tokenHostsOf, type OAuthCredentials } from "./credentials.js";
 import { ProfileIdentityHttpClient } from "./identity-http.js";
 
 interface CachedToken {
@@ -61,7 +61,7 @@ export class TokenCache {
 }
 
 async function fetchToken(conns: ProfileConnections, credentials: OAuthCredentials): Promise<Outcome<CachedToken>> {
-  const httpClient = new ProfileIdentityHttpClient(conns);
+  const httpClient = new ProfileIdentityHttpClient(conns, tokenHostsOf(credentials));
   try {
     const identity = await import("@azure/identity");
     const knownAuthority = Object.values(authorityHosts).includes(credentials.authorityHost);

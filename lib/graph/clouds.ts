@@ -1,3 +1,4 @@
+import { authorityAliases } from "../auth/index.js";
 import type { oauthClouds } from "../config/profile.js";
 
 /** The profile's `auth.cloud`: public (global), usgov (GCC High), usgov-dod (DoD), china (21Vianet). */
@@ -25,7 +26,7 @@ export const graphClouds: Readonly<Record<GraphCloudName, GraphCloud>> = {
   public: { name: "public", label: "global", authorityHost: "https://login.microsoftonline.com", authorityAliases: [], graphHost: "graph.microsoft.com", ewsHost: "outlook.office365.com", todo: true },
   usgov: { name: "usgov", label: "GCC High", authorityHost: "https://login.microsoftonline.us", authorityAliases: [], graphHost: "graph.microsoft.us", ewsHost: "outlook.office365.us", todo: true },
   "usgov-dod": { name: "usgov-dod", label: "DoD", authorityHost: "https://login.microsoftonline.us", authorityAliases: [], graphHost: "dod-graph.microsoft.us", ewsHost: "outlook-dod.office365.us", todo: true },
-  china: { name: "china", label: "21Vianet", authorityHost: "https://login.chinacloudapi.cn", authorityAliases: ["login.partner.microsoftonline.cn"], graphHost: "microsoftgraph.chinacloudapi.cn", ewsHost: "partner.outlook.cn", todo: false },
+  china: { name: "china", label: "21Vianet", authorityHost: "https://login.chinacloudapi.cn", authorityAliases: [...authorityAliases.china], graphHost: "microsoftgraph.chinacloudapi.cn", ewsHost: "partner.outlook.cn", todo: false },
 };
 
 export const graphScopeOf = (cloud: GraphCloud): string => `https://${cloud.graphHost}/.default`;

@@ -1,16 +1,17 @@
-import { authenticatedRequest, resolveCredentials, SecretBook, type OAuthCredentials, type TokenCache } from "../auth/index.js";
+import { authenticatedRequest, exchangeOnlineDomains, resolveCredentials, SecretBook, type OAuthCloud, type OAuthCredentials, type TokenCache } from "../auth/index.js";
 import { redactDeep } from "../diagnosis/redact.js";
 import type { ProbeApi } from "../config/probe-api.js";
 import type { MailboxConfig, Profile } from "../config/profile.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.js";
-import { isMicrosoft365Host } from "../util/hosts.js";
+import { isHostAllowed, isMicrosoft365Host } from "../util/hosts.js";
 import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
 import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
 import { checkGraphMailboxes, checkReadiness, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
 import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
+import type { Failure } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
@@ -112,13 +113,21 @@ class RoutedProbe implements OpenProbe {
     const secrets = this.#secrets;
     const tokens = this.#tokens;
     const hybrid = profile.serverType === "exchange-online-hybrid";
-    const scopeFor = (url: string) => {
-      const host = new URL(url).hostname.toLowerCase();
-      return hybrid && !isMicrosoft365Host(host) ? `https://${host}/.default` : credentials.scope;
+    const exchangeOnline = new Set(exchangeOnlineDomains[credentials.cloud]);
+    // The token for Exchange Online's resource opens every mailbox the app may reach: it goes to Exchange Online's own
+    // hosts in the profile's cloud only, never to Autodiscover on a mail domain (often a website hosted elsewhere).
+    const scopeFor = (host: string): string | undefined => {
+      if (isHostAllowed(host, exchangeOnline)) return credentials.scope;
+      return hybrid && !isMicrosoft365Host(host) ? `https://${host}/.default` : undefined;
     };
     return new ProbeSession(profile, this.#connections, {
       scheme: "bearer",
-      send: (connections, request) => authenticatedRequest(connections, tokens, { ...credentials, scope: scopeFor(request.url) }, request, secrets),
+      send: async (connections, request) => {
+        const host = new URL(request.url).hostname.toLowerCase();
+        const scope = scopeFor(host);
+        if (scope === undefined) return fail(exchangeTokenRefused(request.url, credentials.cloud));
+        return authenticatedRequest(connections, tokens, { ...credentials, scope }, request, secrets);
+      },
       redact: secrets.redact,
     });
   }
@@ -338,4 +347,18 @@ export function splitLimit(limit: number, graphRequests: number, ewsRequests: nu
   if (graphRequests === 0 || ewsRequests === 0 || limit < 2) return { kind: "one-after-the-other" };
   const graph = Math.min(limit - 1, Math.max(1, Math.round((limit * graphRequests) / (graphRequests + ewsRequests))));
   return { kind: "side-by-side", graph, ews: limit - graph };
+}
+
+/** Exchange Online's app token would leave its own hosts: nothing is sent, and the advice names the URL to use. */
+function exchangeTokenRefused(url: string, cloud: OAuthCloud): Failure {
+  const own = exchangeOnlineDomains[cloud];
+  const ews = `https://${graphClouds[cloud].ewsHost}/EWS/Exchange.asmx`;
+  const failure = makeFailure("insecure-url", {
+    code: "CredentialHostRefused",
+    message: `The app's Exchange Online token would go to ${url}, which is not one of Exchange Online's own hosts in the ${graphClouds[cloud].label} cloud (${own.join(", ")}); nothing was sent`,
+    transient: false,
+    context: { host: new URL(url).hostname },
+  });
+  failure.remediation = `An app token for Exchange Online opens every mailbox the app may reach, so it is only sent to Exchange Online itself. Autodiscover on a mail domain reaches it through the domain's autodiscover record; to skip Autodiscover, turn it off and set the profile's incoming and outgoing URLs to ${ews}.`;
+  return failure;
 }

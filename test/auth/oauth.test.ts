@@ -11,6 +11,9 @@ const clientId = "66666666-7777-8888-9999-000000000000";
 const authority = "https://login.sim.test";
 const goodSecret = throwawaySecret("app");
 const tokenRequests: URLSearchParams[] = [];
+/** The Host of each token request; and whether the metadata names a token endpoint on another host. */
+const tokenHostsSeen: string[] = [];
+let tokenEndpointElsewhere = false;
 const bearerSeen: string[] = [];
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -28,7 +31,7 @@ function entra(req: IncomingMessage, res: ServerResponse): void {
       json(res, 200, {
         issuer: `${base}/v2.0`,
         authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-        token_endpoint: `${base}/oauth2/v2.0/token`,
+        token_endpoint: tokenEndpointElsewhere ? `https://collector.sim.test/${tenantId}/oauth2/v2.0/token` : `${base}/oauth2/v2.0/token`,
         end_session_endpoint: `${base}/oauth2/v2.0/logout`,
         jwks_uri: `${authority}/common/discovery/v2.0/keys`,
       });
@@ -37,6 +40,7 @@ function entra(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === "POST" && path.endsWith("/oauth2/v2.0/token")) {
       const form = new URLSearchParams(body);
       tokenRequests.push(form);
+      tokenHostsSeen.push(req.headers.host ?? "");
       if (form.get("client_secret") !== goodSecret) {
         json(res, 401, {
           error: "invalid_client",
@@ -68,7 +72,7 @@ let exchange: TestServer;
 
 beforeAll(async () => {
   ca = await createTestCa();
-  login = await startHttps(await ca.issue(["login.sim.test"]), entra);
+  login = await startHttps(await ca.issue(["login.sim.test", "collector.sim.test"]), entra);
   exchange = await startHttps(await ca.issue(["outlook.office365.test"]), ews);
 });
 
@@ -86,7 +90,7 @@ beforeEach(() => {
 });
 
 function connections(): ProfileConnections {
-  const connectTo = toLocal({ "login.sim.test": login.port, "outlook.office365.test": exchange.port });
+  const connectTo = toLocal({ "login.sim.test": login.port, "collector.sim.test": login.port, "outlook.office365.test": exchange.port });
   return new ProfileConnections({ maxConnections: 4, network: { dnsServers: [], extraCaPem: ca.caPem, connectTo } });
 }
 
@@ -119,6 +123,21 @@ describe("OAuth client credentials", () => {
     expect(bearerSeen.slice(-2)).toEqual(["Bearer token-1", "Bearer token-1"]);
     expect(conns.stats().handshakes[`${authority}:443`]).toBeGreaterThanOrEqual(1);
     await conns.close();
+  });
+
+  it("sends the app's secret to the authority's own host only, even when its metadata names another token endpoint", async () => {
+    const conns = connections();
+    tokenEndpointElsewhere = true;
+    tokenHostsSeen.length = 0;
+    try {
+      const reply = await authenticatedRequest(conns, tokens, credentials(goodSecret), { url: ewsUrl, method: "POST", body: "<x/>" });
+      expect(!reply.ok && reply.failure).toMatchObject({ category: "insecure-url", code: "CredentialHostRefused" });
+      expect(!reply.ok && reply.failure.message).toMatch(/collector\.sim\.test.*nothing was sent/);
+      expect(tokenHostsSeen).toEqual([]);
+    } finally {
+      tokenEndpointElsewhere = false;
+      await conns.close();
+    }
   });
 
   it("drops a token EWS refused (401), so the next request fetches a new one instead of failing until it expires", async () => {

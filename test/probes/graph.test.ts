@@ -277,6 +277,29 @@ describe("whose readiness it is: the profile's syncApp against the app the probe
   });
 });
 
+describe("EWS on Exchange Online by choice (api ews)", () => {
+  // The mail domain runs an Autodiscover endpoint of its own (an on-premises server that takes tokens, say).
+  let withMailDomainAutodiscover: SimulatedOrg;
+  beforeAll(async () => {
+    const spec = graphOrg();
+    withMailDomainAutodiscover = await startSimulatedOrg({ ...spec, servers: [...spec.servers, { name: "autodiscover.tailspintoys.com", build: "15.1.2507.6", auth: ["bearer"] }] });
+  });
+  afterAll(() => withMailDomainAutodiscover.stop());
+
+  it("sends the app's Exchange Online token to Exchange Online's own hosts only, never to Autodiscover on the mail domain", async () => {
+    const other = withMailDomainAutodiscover;
+    const env = environment({ network: { dnsServers: [other.dnsServers], extraCaPem: other.endpoints.caPem, connectTo: (host, port) => other.connectTo(host, port) } });
+    const opened = await ewsOnlineKind.open(profileOf({ api: "ews", autodiscover: true }), { maxConnections: 4 }, env);
+    if (!opened.ok) throw new Error(opened.failure.message);
+    const run = await opened.value.checkEndpoints().finally(() => opened.value.close());
+    expect(other.counters.credentials.filter((c) => c.host.endsWith("tailspintoys.com"))).toEqual([]);
+    expect(other.counters.leakedCredentials(["login.microsoftonline.com", "outlook.office365.com"])).toEqual([]);
+    const [autodiscover] = run.steps;
+    expect(autodiscover).toMatchObject({ step: "autodiscover", ok: false, error: { category: "insecure-url", code: "CredentialHostRefused" } });
+    expect(autodiscover?.ok === false && autodiscover.error.remediation).toMatch(/https:\/\/outlook\.office365\.com\/EWS\/Exchange\.asmx/);
+  });
+});
+
 describe("the hybrid probe kind", () => {
   it("probes a cloud mailbox by Graph and an on-premises one by EWS, within one connection budget", async () => {
     const profile = hybridProfile();

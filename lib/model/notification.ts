@@ -1,6 +1,6 @@
 /** The owner emails of a profile's story, as the notifier records them and status reads them. */
 
-export const emailKinds = ["alert", "reminder", "recovered", "stale"] as const;
+export const emailKinds = ["alert", "reminder", "recovered", "stale", "readiness"] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
 /**
@@ -33,4 +33,6 @@ export interface StoryState {
   alertOpen: boolean;
   /** The stale email of the current stale episode went out. */
   staleNotified: boolean;
+  /** What was missing for the EWS shutdown when the owner was last told of it (lib/notify/readiness-findings.ts), and when. */
+  readinessTold?: { findings: string; at: string };
 }

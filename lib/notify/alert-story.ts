@@ -10,7 +10,10 @@ import { quietPeriodMs } from "../store/notifications.js";
  * - `reminder`: an alert is open, the profile is still > 50%, and the last email is ≥ 60 minutes old;
  * - `recovered`: an alert is open and the last 60 minutes are back to ≤ 50% (with checks in them): once,
  *   closing the alert;
- * - `stale`: the profile's last completed cycle is too old, once per stale episode.
+ * - `stale`: the profile's last completed cycle is too old, once per stale episode;
+ * - `readiness`: nothing else to say, and something the profile needs before EWS stops in Exchange Online is missing
+ *   (lib/notify/readiness-findings.ts): once when the findings change, then weekly while they last. An alert or
+ *   reminder (or a recovery) carries the findings too, and counts as telling them.
  *
  * Never two emails inside 60 minutes, whatever their kinds: an email that falls due within 60 minutes of
  * the last one is not queued, it is decided afresh once the 60 minutes are over (a recovery that is due
@@ -32,7 +35,12 @@ export interface StoryInput {
   stale: boolean;
   state: StoryState;
   now: Date;
+  /** What is missing for the EWS shutdown (readinessFindings), if anything. */
+  readiness?: string | undefined;
 }
+
+/** Findings the owner was told of are told again after this long while they last. */
+export const readinessEveryMs = 7 * 24 * 60 * 60_000;
 
 export type QuietReason =
   /** Nothing to say: no alert open and ≤ 50% failed. */
@@ -56,17 +64,25 @@ export type StoryDecision =
 
 function nextEmail(input: StoryInput, state: StoryState): EmailKind | QuietReason {
   if (input.stale) return state.staleNotified ? "stale-notified" : "stale";
-  if (input.figures.processed === 0) return "no-checks";
-  if (shouldNotify(input.figures)) return state.alertOpen ? "reminder" : "alert";
-  return state.alertOpen ? "recovered" : "below-threshold";
+  const quiet = input.figures.processed === 0 ? "no-checks" : undefined;
+  if (quiet === undefined && shouldNotify(input.figures)) return state.alertOpen ? "reminder" : "alert";
+  if (quiet === undefined && state.alertOpen) return "recovered";
+  return readinessDue(input, state) ? "readiness" : (quiet ?? "below-threshold");
+}
+
+function readinessDue({ readiness, now }: StoryInput, { readinessTold }: StoryState): boolean {
+  if (readiness === undefined) return false;
+  return readinessTold === undefined || readinessTold.findings !== readiness || now.getTime() - Date.parse(readinessTold.at) >= readinessEveryMs;
 }
 
 const isEmail = (value: EmailKind | QuietReason): value is EmailKind => (emailKinds as readonly string[]).includes(value);
 
 export function decideEmail(input: StoryInput): StoryDecision {
   const { now } = input;
-  // A stale episode ends when the profile is no longer stale, whatever else happens.
-  const state: StoryState = input.stale ? input.state : { ...input.state, staleNotified: false };
+  // A stale episode ends when the profile is no longer stale, whatever else happens; findings no longer there are
+  // forgotten, so that they are told again should they come back.
+  const { readinessTold, ...rest } = input.stale ? input.state : { ...input.state, staleNotified: false };
+  const state: StoryState = readinessTold === undefined || input.readiness === undefined ? rest : { ...rest, readinessTold };
   if (input.inMaintenance) return { kind: "none", reason: "maintenance", after: state };
 
   const next = nextEmail(input, state);
@@ -77,13 +93,16 @@ export function decideEmail(input: StoryInput): StoryDecision {
     return { kind: "none", reason: "within-quiet-period", after: state, due: next, dueAt: new Date(last + quietPeriodMs).toISOString() };
   }
   const lastEmail = { kind: next, at: now.toISOString() };
+  const told = input.readiness === undefined ? {} : { readinessTold: { findings: input.readiness, at: now.toISOString() } };
   switch (next) {
     case "alert":
     case "reminder":
-      return { kind: "send", email: next, after: { ...state, lastEmail, alertOpen: true } };
+      return { kind: "send", email: next, after: { ...state, lastEmail, alertOpen: true, ...told } };
     case "recovered":
-      return { kind: "send", email: next, after: { ...state, lastEmail, alertOpen: false } };
+      return { kind: "send", email: next, after: { ...state, lastEmail, alertOpen: false, ...told } };
     case "stale":
       return { kind: "send", email: next, after: { ...state, lastEmail, staleNotified: true } };
+    case "readiness":
+      return { kind: "send", email: next, after: { ...state, lastEmail, ...told } };
   }
 }

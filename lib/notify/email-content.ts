@@ -6,6 +6,7 @@ import type { EmailKind } from "../model/notification.js";
 import type { ProfileSummary, TestConnectionSummary, WindowFigures } from "../model/summary.js";
 import type { FailingMailbox } from "../cycle/window.js";
 import { inlineText, type Inline } from "./email-inline.js";
+import { readinessFindings } from "./readiness-findings.js";
 
 /**
  * The last hour's profile-level failure (helper D's `ProfileFailure`, lib/model/summary.ts): Test Connection failed,
@@ -135,6 +136,11 @@ export function emailSubject(input: EmailInput): string {
       return oneLine(`[exchange-sync-monitor] Recovered: ${name}: ${figures}`);
     case "stale":
       return oneLine(`[exchange-sync-monitor] Stale: ${name}: no completed probe cycle since ${input.lastCycleAt === undefined ? "it was added" : timeLabel(input.lastCycleAt)}`);
+    case "readiness": {
+      const r = input.summary?.readiness;
+      const days = r === undefined ? "" : ` (EWS in Exchange Online stops on ${r.ewsShutdown}, in ${r.ewsDaysLeft} days)`;
+      return oneLine(`[exchange-sync-monitor] Not ready for the EWS shutdown: ${name}: ${readinessFindings(r) ?? "nothing missing"}${days}`);
+    }
   }
 }
 

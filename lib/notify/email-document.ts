@@ -1,3 +1,4 @@
+import { readinessFindings } from "./readiness-findings.js";
 import { ewsFixText, speaksForText } from "../graph/readiness.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { AgreementKind, LastTest } from "../model/dynamics.js";
@@ -93,6 +94,18 @@ function headline(input: EmailInput): Block[] {
                 text(")."),
               ),
             ]),
+      ];
+    }
+    case "readiness": {
+      const r = input.summary?.readiness;
+      return [
+        p(
+          strong("Something this profile needs before EWS stops in Exchange Online is missing"),
+          ...(r === undefined ? [] : [text(` (on ${r.ewsShutdown}, in ${r.ewsDaysLeft} days)`)]),
+          text(". Its mailboxes are otherwise fine: "),
+          text(`${percentLabel(input.figures.failed, input.figures.processed)} failed in the last hour (${input.figures.failed} of ${input.figures.processed}).`),
+        ),
+        p(text("You get this email when the findings change, and once a week while they last.")),
       ];
     }
     case "stale": {
@@ -247,11 +260,9 @@ function afterAFix(input: EmailInput): Section {
   };
 }
 
-const readinessMissing = (r: NonNullable<NonNullable<EmailInput["summary"]>["readiness"]>): boolean => r.ews !== "allowed" || r.graphPermissions.missing.length > 0;
-
 function readinessSection(input: EmailInput): Section | undefined {
   const r = input.summary?.readiness;
-  if (r === undefined || !readinessMissing(r)) return undefined;
+  if (r === undefined || readinessFindings(r) === undefined) return undefined;
   const items: Inline[][] = [];
   if (r.ews !== "allowed") {
     const state = r.ews === "not-checked" ? "not checked" : r.ews === "blocked-by-policy" ? "blocked by policy" : "disabled";
@@ -342,7 +353,7 @@ export function emailDocument(input: EmailInput): EmailDocument {
   const sections: (Section | undefined)[] = [
     cause,
     { blocks: headline(input) },
-    input.kind === "stale" ? undefined : { title: "Figures", blocks: [figuresTable(input)] },
+    input.kind === "stale" || input.kind === "readiness" ? undefined : { title: "Figures", blocks: [figuresTable(input)] },
     ...(failing ? failureSections(input) : []),
     readinessSection(input),
     dynamicsSection(input),

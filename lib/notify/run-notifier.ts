@@ -22,6 +22,7 @@ import type { Storage } from "../store/storage.js";
 import { readSummary, mergeSummary, type SummaryFields } from "../store/summaries.js";
 import { settleInParallel } from "../util/in-parallel.js";
 import { decideEmail, type QuietReason } from "./alert-story.js";
+import { readinessFindings } from "./readiness-findings.js";
 import { renderEmail } from "./email.js";
 import type { Mailer, SendOutcome } from "./mailer.js";
 import { healthAt, staleRuleOf } from "../cycle/health.js";
@@ -56,7 +57,7 @@ const concurrency = 8;
 
 /**
  * One notifier run: every profile with notifyOwner gets what its story calls for (lib/notify/alert-story.ts):
- * an alert, an hourly reminder, one recovery, one stale notice, or nothing, never two emails inside 60
+ * an alert, an hourly reminder, one recovery, one stale notice, a readiness notice, or nothing, never two emails inside 60
  * minutes and nothing during maintenance, to its owner only. One profile's error never stops the others.
  */
 export async function runNotifier(deps: NotifierDeps): Promise<ProfileNotifyResult[]> {
@@ -68,7 +69,12 @@ export async function runNotifier(deps: NotifierDeps): Promise<ProfileNotifyResu
 }
 
 const sameStory = (a: StoryState, b: StoryState): boolean =>
-  a.alertOpen === b.alertOpen && a.staleNotified === b.staleNotified && a.lastEmail?.kind === b.lastEmail?.kind && a.lastEmail?.at === b.lastEmail?.at;
+  a.alertOpen === b.alertOpen &&
+  a.staleNotified === b.staleNotified &&
+  a.lastEmail?.kind === b.lastEmail?.kind &&
+  a.lastEmail?.at === b.lastEmail?.at &&
+  a.readinessTold?.findings === b.readinessTold?.findings &&
+  a.readinessTold?.at === b.readinessTold?.at;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -84,7 +90,8 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
   const reading = summary === undefined ? undefined : healthAt(summary, now, staleRuleOf(stored, deps.scheduleEveryMs));
   const stale = { stale: reading?.health === "stale", lastCycleAt: reading?.lastCycleAt ?? undefined };
   const story = ledgerOf(basis).story;
-  const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now });
+  const readiness = readinessFindings(summary?.readiness);
+  const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now, readiness });
 
   if (decision.kind === "none") {
     if (!sameStory(decision.after, story)) await recordStory(storage, profileId, basis, decision.after);
@@ -93,8 +100,9 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
   }
 
   const kind = decision.email;
-  const mailboxes = kind === "stale" ? [] : await listMailboxes(storage, profileId);
-  const dynamics = summary?.dynamics === undefined || kind === "stale" ? undefined : await readDynamicsView(storage, summary, mailboxes, now);
+  const aboutMailboxes = kind !== "stale" && kind !== "readiness";
+  const mailboxes = aboutMailboxes ? await listMailboxes(storage, profileId) : [];
+  const dynamics = summary?.dynamics === undefined || !aboutMailboxes ? undefined : await readDynamicsView(storage, summary, mailboxes, now);
   const email = renderEmail({
     kind,
     profile: { id: profileId, name: profile.name, owner: profile.owner, ...serviceAccountOf(profile) },

@@ -92,6 +92,10 @@ function toEntity(profileId: string, ledger: Ledger): LedgerEntity {
     entity.lastEmailAt = ledger.story.lastEmail.at;
   }
   if (ledger.lastAttempt !== undefined) entity.lastAttempt = jsonColumn("lastAttempt", ledger.lastAttempt);
+  if (ledger.story.readinessTold !== undefined) {
+    entity.readinessFindings = ledger.story.readinessTold.findings;
+    entity.readinessToldAt = ledger.story.readinessTold.at;
+  }
   return entity;
 }
 
@@ -112,6 +116,9 @@ function fromEntity(e: Record<string, unknown>): Ledger {
   if (lastEmailAt !== undefined) ledger.story.lastEmail = { kind: isKind(e.lastKind) ? e.lastKind : "alert", at: lastEmailAt };
   ledger.story.alertOpen = e.alertOpen === true;
   ledger.story.staleNotified = e.staleNotified === true;
+  const readinessFindings = optionalString(e.readinessFindings);
+  const readinessToldAt = optionalString(e.readinessToldAt);
+  if (readinessFindings !== undefined && readinessToldAt !== undefined) ledger.story.readinessTold = { findings: readinessFindings, at: readinessToldAt };
   ledger.outcomes = { sent: Number(e.sentCount ?? ledger.emailsSent), refused: Number(e.refusedCount ?? 0), uncertain: Number(e.uncertainCount ?? 0) };
   const lastAttempt = parseJsonColumn<EmailAttempt | undefined>(e.lastAttempt, undefined);
   if (lastAttempt !== undefined) ledger.lastAttempt = lastAttempt;

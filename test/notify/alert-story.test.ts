@@ -11,6 +11,8 @@ interface Step {
   percent: number | null;
   maintenance?: boolean;
   stale?: boolean;
+  /** What is missing for the EWS shutdown (readinessFindings). */
+  readiness?: string;
   expect: string;
 }
 
@@ -21,7 +23,7 @@ const describeDecision = (d: StoryDecision): string =>
 function play(steps: Step[], state: StoryState = initialStory): { at: number; got: string; expected: string }[] {
   return steps.map((step) => {
     const figures = step.percent === null ? { processed: 0, failed: 0 } : { processed: 100, failed: step.percent };
-    const decision = decideEmail({ figures, inMaintenance: step.maintenance ?? false, stale: step.stale ?? false, state, now: minutes(step.at) });
+    const decision = decideEmail({ figures, inMaintenance: step.maintenance ?? false, stale: step.stale ?? false, state, now: minutes(step.at), readiness: step.readiness });
     state = decision.after;
     return { at: step.at, got: describeDecision(decision), expected: step.expect };
   });
@@ -144,5 +146,46 @@ describe("the schedule's period, for telling a stale profile", () => {
     expect(staleness({ updatedAt }, at(615_001), options).stale).toBe(true);
     expect(staleness({ updatedAt }, at(660_001), { pollingIntervalMinutes: 5 }).stale).toBe(true);
     expect(staleness(undefined, at(86_400_000), options)).toEqual({ stale: false });
+  });
+});
+
+describe("the readiness notice", () => {
+  const blocked = "EWS blocked-by-policy; missing Tasks.ReadWrite.All";
+  const day = 24 * 60;
+
+  it("tells the owner once when something is missing, again when the findings change, then weekly while they last", () => {
+    check([
+      { at: 0, percent: 0, expect: "nothing (below-threshold)" },
+      { at: 30, percent: 0, readiness: blocked, expect: "readiness" },
+      { at: 60, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
+      { at: 3 * day, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
+      { at: 3 * day + 30, percent: 0, readiness: "missing Tasks.ReadWrite.All", expect: "readiness" },
+      { at: 10 * day + 29, percent: 0, readiness: "missing Tasks.ReadWrite.All", expect: "nothing (below-threshold)" },
+      { at: 10 * day + 30, percent: null, readiness: "missing Tasks.ReadWrite.All", expect: "readiness" },
+      // Fixed: forgotten, so that the same finding coming back is told at once.
+      { at: 11 * day, percent: 0, expect: "nothing (below-threshold)" },
+      { at: 11 * day + 90, percent: 0, readiness: "missing Tasks.ReadWrite.All", expect: "readiness" },
+    ]);
+  });
+
+  it("gives way to the failure story, whose alert carries the findings; never inside 60 minutes of another email, nor in maintenance or when stale", () => {
+    check([
+      { at: 0, percent: 80, readiness: blocked, expect: "alert" },
+      { at: 60, percent: 10, readiness: blocked, expect: "recovered" },
+      { at: 120, percent: 10, readiness: blocked, expect: "nothing (below-threshold)" },
+      { at: 180, percent: 10, readiness: "missing Mail.Send", expect: "readiness" },
+      { at: 200, percent: 90, readiness: "missing Mail.Send", expect: "nothing (within-quiet-period, alert due 12:00)" },
+    ]);
+    check([
+      { at: 0, percent: 0, maintenance: true, readiness: blocked, expect: "nothing (maintenance)" },
+      { at: 60, percent: 0, stale: true, readiness: blocked, expect: "stale" },
+      { at: 120, percent: 0, stale: true, readiness: blocked, expect: "nothing (stale-notified)" },
+      { at: 180, percent: 0, readiness: blocked, expect: "readiness" },
+    ]);
+    check([
+      { at: 0, percent: 0, expect: "nothing (below-threshold)" },
+      { at: 10, percent: 60, expect: "alert" },
+      { at: 40, percent: 0, readiness: blocked, expect: "nothing (within-quiet-period, recovered due 09:10)" },
+    ]);
   });
 });

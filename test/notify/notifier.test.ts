@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claim, history, readLedger } from "../../lib/store/notifications.js";
-import { readSummary } from "../../lib/store/summaries.js";
+import { mergeSummary, readSummary } from "../../lib/store/summaries.js";
+import type { CheckedReadiness } from "../../lib/model/readiness.js";
 import { testStorage } from "../support/storage.js";
 import { decodeWords, parseEmail } from "./support/mime.js";
 import { at, failure, World } from "./support/world.js";
@@ -168,4 +169,38 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     const { recordChecks } = await import("../../lib/store/checks.js");
     await recordChecks(world.storage, profileId, [{ address: "<script>alert(1)</script>@contoso.com", at: at(-2), outcome: { ok: false, failure: failure() } }]);
   }
+
+  it("tells the owner of a healthy Exchange Online profile what is missing before EWS stops: once, then not again within the week", async () => {
+    const p = await world.addProfile({ name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "TAILSPIN_SECRET" } });
+    const readiness: CheckedReadiness = {
+      ews: "blocked-by-policy",
+      ewsReason: "EWS is blocked by policy for this user or tenant",
+      ewsShutdown: "2027-04-01",
+      ewsDaysLeft: 121,
+      graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Tasks.ReadWrite.All"] },
+      speaksFor: { kind: "sync-app", app: { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" } },
+      checkedAt: at(-30).toISOString(),
+      checkedBy: "daily-check",
+    };
+    await mergeSummary(world.storage, p.id, { readiness });
+    await world.probe(p.id, at(-1), 15, 0);
+    expect(await world.run(at(0))).toMatchObject([{ kind: "sent", email: "readiness" }]);
+    const email = parseEmail(world.sink.received[0]!.raw);
+    expect(decodeWords(email.headers.subject!)).toBe(
+      "[exchange-sync-monitor] Not ready for the EWS shutdown: Tailspin Toys: EWS blocked-by-policy; missing Tasks.ReadWrite.All (EWS in Exchange Online stops on 2027-04-01, in 121 days)",
+    );
+    expect(email.text).toContain("EWS readiness: something is missing");
+    expect(email.text).toContain("Tasks.ReadWrite.All");
+    expect(email.text).not.toContain("Figures");
+    // Told: nothing more this week while the findings stay the same, and the story keeps what was told across runs.
+    await world.probe(p.id, at(119), 15, 0);
+    expect(await world.run(at(120))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);
+    expect((await readLedger(world.storage, p.id))?.story.readinessTold).toEqual({ findings: "EWS blocked-by-policy; missing Tasks.ReadWrite.All", at: at(0).toISOString() });
+    // Granted: the findings change, and the owner hears of what is still missing.
+    await mergeSummary(world.storage, p.id, { readiness: { ...readiness, graphPermissions: { status: "checked", granted: ["Mail.ReadWrite", "Tasks.ReadWrite.All"], missing: [] } } });
+    await world.probe(p.id, at(179), 15, 0);
+    expect(await world.run(at(180))).toMatchObject([{ kind: "sent", email: "readiness" }]);
+    expect(decodeWords(parseEmail(world.sink.received[1]!.raw).headers.subject!)).toContain("Not ready for the EWS shutdown: Tailspin Toys: EWS blocked-by-policy (EWS");
+    expect(world.sink.received).toHaveLength(2);
+  });
 });

@@ -111,7 +111,7 @@ export interface AlertView {
 
 export interface EmailView {
   at: string;
-  /** alert, reminder, recovered, stale; absent for emails recorded before the story existed. */
+  /** alert, reminder, recovered, stale, readiness; absent for emails recorded before the story existed. */
   kind?: string;
   subject: string;
   recipient: string;

@@ -7,6 +7,8 @@ export interface RequestRecord {
   method: string;
   path: string;
   protocol: UrlProtocol;
+  /** When it arrived (`performance.now()` of the simulator's process). */
+  at?: number;
 }
 
 /** A request that carried credentials: an Authorization header, or a client secret/assertion in a token request. */

@@ -30,7 +30,7 @@ export async function route(ctx: RouterContext, req: IncomingMessage, res: Serve
   const arrived = performance.now();
   const host = hostOf(req);
   const path = (req.url ?? "/").split("?")[0] ?? "/";
-  ctx.counters.recordRequest({ host, method: req.method ?? "GET", path, protocol });
+  ctx.counters.recordRequest({ host, method: req.method ?? "GET", path, protocol, at: performance.now() });
   const authorization = req.headers.authorization;
   if (authorization) ctx.counters.recordCredential({ host, path, protocol, scheme: authorization.trim().split(/\s+/)[0] ?? "" });
 

@@ -65,8 +65,8 @@ export const ewsScopes: Record<OAuthCloud, string> = {
  */
 export const exchangeOnlineDomains: Readonly<Record<OAuthCloud, readonly string[]>> = {
   public: ["outlook.office365.com", "outlook.com", "office365.com"],
-  usgov: ["office365.us"],
-  "usgov-dod": ["office365.us"],
+  usgov: ["outlook.office365.us", "autodiscover-s.office365.us"],
+  "usgov-dod": ["outlook-dod.office365.us", "autodiscover-s-dod.office365.us"],
   china: ["partner.outlook.cn"],
 };
 

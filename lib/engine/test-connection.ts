@@ -88,7 +88,11 @@ export async function testConnection(session: ProbeSession, options: TestConnect
     const url = at.ewsUrl;
     const testing = check(testAddress, at);
     const get = profile.autodiscover ? undefined : getIfUnanswered(session, url);
-    const tested = await testing;
+    // However the check ends, no GET is left to go out after this Test Connection.
+    const tested = await testing.catch(async (error: unknown) => {
+      await get?.cancel();
+      throw error;
+    });
     server = tested.server ?? server;
     if (get !== undefined) passed = await httpsStep(url, tested, get);
     if (!passed) skip("ews");

@@ -86,6 +86,9 @@ export interface GraphAnswer {
   body: unknown;
 }
 
+/** The texts a Graph answer that asks to wait holds somewhere in its bytes: a 429 or 503 status, or one of the codes above. */
+export const waitSignals: readonly string[] = ["429", "503", ...Object.keys(rules).filter((code) => rules[code]!.category === "server-busy")];
+
 /** Whether a non-2xx Graph answer (429 or 503) asks to be sent again after a while (its failure would be `server-busy`). */
 export function isThrottled(answer: Pick<GraphAnswer, "status" | "body">): boolean {
   return ruleOf(readGraphError(answer.body), answer.status).category === "server-busy";

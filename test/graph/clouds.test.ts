@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { authorityHosts, ewsScopes } from "../../lib/auth/index.js";
+import { authorityHosts, ewsScopes, exchangeOnlineDomains } from "../../lib/auth/index.js";
+import { isHostAllowed } from "../../lib/util/hosts.js";
 import { oauthClouds } from "../../lib/config/profile.js";
 import { credentialHostsOf, graphClouds, graphScopeOf, mayReceiveCredentials } from "../../lib/graph/clouds.js";
 import { mailboxCheckFrom, todoNotOffered } from "../../lib/graph/mailbox-result.js";
@@ -23,6 +24,18 @@ describe("national clouds", () => {
     expect(Object.fromEntries(oauthClouds.map((c) => [c, graphClouds[c].ewsHost]))).toEqual({ public: "outlook.office365.com", usgov: "outlook.office365.us", "usgov-dod": "outlook-dod.office365.us", china: "partner.outlook.cn" });
     expect(graphClouds.china.todo).toBe(false);
     expect(credentialHostsOf(graphClouds.china)).toEqual(["login.chinacloudapi.cn", "login.partner.microsoftonline.cn", "microsoftgraph.chinacloudapi.cn", "partner.outlook.cn"]);
+  });
+
+  it("keeps each cloud's Exchange Online token within that cloud's own Exchange Online hosts (GCC High and DoD apart)", () => {
+    const within = (cloud: keyof typeof exchangeOnlineDomains, host: string) => isHostAllowed(host, new Set(exchangeOnlineDomains[cloud]));
+    for (const c of oauthClouds) expect(within(c, graphClouds[c].ewsHost)).toBe(true);
+    expect(within("usgov", "autodiscover-s.office365.us")).toBe(true);
+    expect(within("usgov-dod", "autodiscover-s-dod.office365.us")).toBe(true);
+    expect(within("usgov", "outlook-dod.office365.us")).toBe(false);
+    expect(within("usgov-dod", "outlook.office365.us")).toBe(false);
+    expect(within("china", "outlook.office365.com")).toBe(false);
+    expect(within("public", "autodiscover-s.outlook.com")).toBe(true);
+    expect(within("public", "autodiscover.tailspintoys.com")).toBe(false);
   });
 
   it("lets credentials go over https to the cloud's own hosts only", () => {

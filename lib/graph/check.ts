@@ -26,13 +26,19 @@ export interface GraphMailbox {
   wanted: Record<ChannelName, boolean>;
 }
 
-/** A 429 item is sent again after its Retry-After, at most `maxTries` times in all and `maxWaitMs` of waiting per batch. */
+/**
+ * A 429 or 503 item is sent again after its Retry-After, at most `maxTries` times in all and `maxWaitMs` of waiting per
+ * batch. A batch answered 503 as a whole (Graph unavailable) waits at most `outageWaitMs` before its one retry, and once
+ * a retry of such a batch is refused too, the run's later batches refused whole are not sent again: an outage fails the
+ * run's mailboxes as server-busy in seconds, instead of holding every batch for its Retry-After.
+ */
 export interface RetryPolicy {
   maxTries: number;
   maxWaitMs: number;
+  outageWaitMs: number;
 }
 
-export const defaultRetry: RetryPolicy = { maxTries: 3, maxWaitMs: 30_000 };
+export const defaultRetry: RetryPolicy = { maxTries: 3, maxWaitMs: 30_000, outageWaitMs: 5_000 };
 
 /** Without a Retry-After, wait this long before sending a throttled request again. */
 const defaultRetryAfterMs = 1_000;
@@ -73,6 +79,8 @@ export interface GraphRun {
   retry: RetryPolicy;
   stats: GraphRunStats;
   secrets: SecretBook;
+  /** A batch refused whole as busy was refused again when sent again: later batches refused whole are not sent again. */
+  busyWhole?: true;
   /** The Mail.Send note of the token the run's batches went with, read from its claims once. */
   sendNote?: { token: string; note: string | undefined };
 }
@@ -170,7 +178,7 @@ export interface BatchResult {
 }
 
 /** A batch's answer read: `token` is the access token the batch went with (its roles tell what Entra granted). */
-type BatchReply = { kind: "answers"; answers: Map<string, ItemAnswer>; token: string } | { kind: "failed"; failure: Failure };
+type BatchReply = { kind: "answers"; answers: Map<string, ItemAnswer>; token: string } | { kind: "failed"; failure: Failure; status?: number };
 /** `at`: when the answer came. */
 type Sent = BatchReply & { at: number };
 
@@ -216,7 +224,10 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
         wait = Math.max(wait, outcome.failure.retryAfterMs ?? defaultRetryAfterMs);
       }
     }
-    if (throttled.length === 0 || attempt >= run.retry.maxTries || waited + wait > run.retry.maxWaitMs) break;
+    const refusedWhole = sent.kind === "failed" && sent.failure.category === "server-busy";
+    if (refusedWhole && attempt > 1) run.busyWhole = true;
+    if (refusedWhole && sent.status === 503) wait = Math.min(wait, run.retry.outageWaitMs);
+    if (throttled.length === 0 || attempt >= run.retry.maxTries || waited + wait > run.retry.maxWaitMs || (refusedWhole && run.busyWhole)) break;
     await new Promise((resolve) => setTimeout(resolve, wait));
     waited += wait;
     run.stats.retries++;
@@ -296,7 +307,7 @@ function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, cont
   if (!reply.ok) return { kind: "failed", failure: reply.failure };
   const { status, headers, body } = reply.value;
   if (status === 401) forgetGraphToken(run.options.tokens, run.options.credentials, run.cloud, token);
-  if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context, Date.now(), run.secrets.redact) };
+  if (status !== 200) return { kind: "failed", failure: classifyGraphAnswer({ status, headers, body }, context, Date.now(), run.secrets.redact), status };
   const parsed = parseBatchAnswer(body, context);
   return parsed.ok ? { kind: "answers", answers: parsed.answers, token } : { kind: "failed", failure: parsed.failure };
 }

@@ -133,6 +133,21 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
+  it("in a Graph outage (every batch 503 with Retry-After 30), waits briefly once, then fails the rest at once as server-busy", async () => {
+    world.sim.setServer("graph.microsoft.com", { status503: 30 });
+    try {
+      let stats;
+      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 12)), options(world.tokens, world.conns, { limit: 1, retry: { outageWaitMs: 200 } }), report)));
+      expect(seen.size).toBe(12);
+      for (const check of seen.values()) expect(check).toMatchObject({ ok: false, error: { category: "server-busy", transient: true, retryAfterMs: 30_000 } });
+      // The first batch is sent again once (after 200 ms, not 30 s); the two after it are not sent again.
+      expect(stats).toMatchObject({ batches: 4, retries: 1 });
+      expect(world.sim.counters.graph.batches).toBe(4);
+    } finally {
+      world.sim.setServer("graph.microsoft.com", { status503: false });
+    }
+  });
+
   it("never has more than four requests in flight for a mailbox, nor more sockets than the limit", async () => {
     world.sim.setServer("graph.microsoft.com", { latencyMs: 100 });
     const narrow = connectionsFor(world.sim, 3);

@@ -2,6 +2,7 @@ import { emailKinds, type EmailKind, type StoryState } from "../model/notificati
 import type { WindowFigures } from "../model/summary.js";
 import { shouldNotify } from "../cycle/window.js";
 import { quietPeriodMs } from "../store/notifications.js";
+import { findingsSince, type ReadinessFindings } from "./readiness-findings.js";
 
 /**
  * Which email a profile's owner gets now, as one pure decision over the profile's story.
@@ -11,9 +12,10 @@ import { quietPeriodMs } from "../store/notifications.js";
  * - `recovered`: an alert is open and the last 60 minutes are back to ≤ 50% (with checks in them): once,
  *   closing the alert;
  * - `stale`: the profile's last completed cycle is too old, once per stale episode;
- * - `readiness`: nothing else to say, and something the profile needs before EWS stops in Exchange Online is missing
- *   (lib/notify/readiness-findings.ts): once when the findings change, then weekly while they last. An alert or
- *   reminder (or a recovery) carries the findings too, and counts as telling them.
+ * - `readiness`: no alert open, nothing else to say, and something synchronization's app needs before EWS stops in
+ *   Exchange Online is missing (lib/notify/readiness-findings.ts): when a finding appears, then weekly while any
+ *   lasts. A part that could not be checked this time keeps what was told of it; findings that go away are forgotten
+ *   without an email. An alert, reminder or recovery carries the findings too, and counts as telling them.
  *
  * Never two emails inside 60 minutes, whatever their kinds: an email that falls due within 60 minutes of
  * the last one is not queued, it is decided afresh once the 60 minutes are over (a recovery that is due
@@ -35,8 +37,8 @@ export interface StoryInput {
   stale: boolean;
   state: StoryState;
   now: Date;
-  /** What is missing for the EWS shutdown (readinessFindings), if anything. */
-  readiness?: string | undefined;
+  /** What synchronization's app lacks for the EWS shutdown (readinessFindings); absent when not known to be its app. */
+  readiness?: ReadinessFindings | undefined;
 }
 
 /** Findings the owner was told of are told again after this long while they last. */
@@ -62,17 +64,26 @@ export type StoryDecision =
    */
   | { kind: "none"; reason: QuietReason; after: StoryState; due?: EmailKind; dueAt?: string };
 
-function nextEmail(input: StoryInput, state: StoryState): EmailKind | QuietReason {
+function nextEmail(input: StoryInput, state: StoryState, findings: readonly string[]): EmailKind | QuietReason {
   if (input.stale) return state.staleNotified ? "stale-notified" : "stale";
   const quiet = input.figures.processed === 0 ? "no-checks" : undefined;
   if (quiet === undefined && shouldNotify(input.figures)) return state.alertOpen ? "reminder" : "alert";
   if (quiet === undefined && state.alertOpen) return "recovered";
-  return readinessDue(input, state) ? "readiness" : (quiet ?? "below-threshold");
+  return !state.alertOpen && readinessDue(findings, state, input.now) ? "readiness" : (quiet ?? "below-threshold");
 }
 
-function readinessDue({ readiness, now }: StoryInput, { readinessTold }: StoryState): boolean {
-  if (readiness === undefined) return false;
-  return readinessTold === undefined || readinessTold.findings !== readiness || now.getTime() - Date.parse(readinessTold.at) >= readinessEveryMs;
+function readinessDue(findings: readonly string[], { readinessTold }: StoryState, now: Date): boolean {
+  if (findings.length === 0) return false;
+  if (readinessTold === undefined || now.getTime() - Date.parse(readinessTold.at) >= readinessEveryMs) return true;
+  const told = readinessTold.findings.split("; ");
+  return findings.some((f) => !told.includes(f));
+}
+
+/** What was told, as this check leaves it: forgotten once nothing is missing, narrowed (its time kept) as findings go away. */
+function toldAfter(told: StoryState["readinessTold"], findings: readonly string[]): StoryState["readinessTold"] {
+  if (told === undefined || findings.length === 0) return undefined;
+  const before = told.findings.split("; ");
+  return findings.every((f) => before.includes(f)) ? { findings: findings.join("; "), at: told.at } : told;
 }
 
 const isEmail = (value: EmailKind | QuietReason): value is EmailKind => (emailKinds as readonly string[]).includes(value);
@@ -82,10 +93,12 @@ export function decideEmail(input: StoryInput): StoryDecision {
   // A stale episode ends when the profile is no longer stale, whatever else happens; findings no longer there are
   // forgotten, so that they are told again should they come back.
   const { readinessTold, ...rest } = input.stale ? input.state : { ...input.state, staleNotified: false };
-  const state: StoryState = readinessTold === undefined || input.readiness === undefined ? rest : { ...rest, readinessTold };
+  const findings = input.readiness === undefined ? [] : findingsSince(input.readiness, readinessTold?.findings).items;
+  const keptTold = toldAfter(readinessTold, findings);
+  const state: StoryState = keptTold === undefined ? rest : { ...rest, readinessTold: keptTold };
   if (input.inMaintenance) return { kind: "none", reason: "maintenance", after: state };
 
-  const next = nextEmail(input, state);
+  const next = nextEmail(input, state, findings);
   if (!isEmail(next)) return { kind: "none", reason: next, after: state };
 
   const last = state.lastEmail === undefined ? undefined : Date.parse(state.lastEmail.at);
@@ -93,7 +106,7 @@ export function decideEmail(input: StoryInput): StoryDecision {
     return { kind: "none", reason: "within-quiet-period", after: state, due: next, dueAt: new Date(last + quietPeriodMs).toISOString() };
   }
   const lastEmail = { kind: next, at: now.toISOString() };
-  const told = input.readiness === undefined ? {} : { readinessTold: { findings: input.readiness, at: now.toISOString() } };
+  const told = findings.length === 0 ? {} : { readinessTold: { findings: findings.join("; "), at: now.toISOString() } };
   switch (next) {
     case "alert":
     case "reminder":

@@ -6,7 +6,7 @@ import type { EmailKind } from "../model/notification.js";
 import type { ProfileSummary, TestConnectionSummary, WindowFigures } from "../model/summary.js";
 import type { FailingMailbox } from "../cycle/window.js";
 import { inlineText, type Inline } from "./email-inline.js";
-import { readinessFindings } from "./readiness-findings.js";
+import { findingsText, readinessFindings } from "./readiness-findings.js";
 
 /**
  * The last hour's profile-level failure (helper D's `ProfileFailure`, lib/model/summary.ts): Test Connection failed,
@@ -139,7 +139,7 @@ export function emailSubject(input: EmailInput): string {
     case "readiness": {
       const r = input.summary?.readiness;
       const days = r === undefined ? "" : ` (EWS in Exchange Online stops on ${r.ewsShutdown}, in ${r.ewsDaysLeft} days)`;
-      return oneLine(`[exchange-sync-monitor] Not ready for the EWS shutdown: ${name}: ${readinessFindings(r) ?? "nothing missing"}${days}`);
+      return oneLine(`[exchange-sync-monitor] Not ready for the EWS shutdown: ${name}: ${findingsText(readinessFindings(r)) ?? "nothing missing"}${days}`);
     }
   }
 }

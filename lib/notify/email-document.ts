@@ -1,4 +1,4 @@
-import { readinessFindings } from "./readiness-findings.js";
+import { findingsText, readinessFindings } from "./readiness-findings.js";
 import { ewsFixText, speaksForText } from "../graph/readiness.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { AgreementKind, LastTest } from "../model/dynamics.js";
@@ -100,12 +100,16 @@ function headline(input: EmailInput): Block[] {
       const r = input.summary?.readiness;
       return [
         p(
-          strong("Something this profile needs before EWS stops in Exchange Online is missing"),
+          strong("Something server-side synchronization's app needs before EWS stops in Exchange Online is missing"),
           ...(r === undefined ? [] : [text(` (on ${r.ewsShutdown}, in ${r.ewsDaysLeft} days)`)]),
-          text(". Its mailboxes are otherwise fine: "),
-          text(`${percentLabel(input.figures.failed, input.figures.processed)} failed in the last hour (${input.figures.failed} of ${input.figures.processed}).`),
+          text(". "),
+          text(
+            input.figures.processed === 0
+              ? "No mailbox was checked in the last hour."
+              : `In the last hour ${percentLabel(input.figures.failed, input.figures.processed)} of the mailboxes checked failed (${input.figures.failed} of ${input.figures.processed}), not enough for an alert.`,
+          ),
         ),
-        p(text("You get this email when the findings change, and once a week while they last.")),
+        p(text("You get this email when something new is missing, and once a week while anything is.")),
       ];
     }
     case "stale": {
@@ -262,7 +266,7 @@ function afterAFix(input: EmailInput): Section {
 
 function readinessSection(input: EmailInput): Section | undefined {
   const r = input.summary?.readiness;
-  if (r === undefined || readinessFindings(r) === undefined) return undefined;
+  if (r === undefined || findingsText(readinessFindings(r)) === undefined) return undefined;
   const items: Inline[][] = [];
   if (r.ews !== "allowed") {
     const state = r.ews === "not-checked" ? "not checked" : r.ews === "blocked-by-policy" ? "blocked by policy" : "disabled";

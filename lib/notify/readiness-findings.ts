@@ -1,15 +1,39 @@
 import type { Readiness } from "../model/readiness.js";
 
 /**
- * What the owner needs to hear before EWS stops in Exchange Online, as one comparable string: EWS refusing the
- * profile's app (blocked by policy, or switched off) and the Graph permissions the app lacks. None when nothing is
- * missing; an answer that could not be had (`not-checked`) is no finding either way.
+ * What a profile needs before EWS stops in Exchange Online and does not have, part by part: EWS refusing the app
+ * (`EWS blocked-by-policy`, `EWS disabled`) and the Graph permissions the app lacks (`missing Mail.Send`). A part is
+ * undefined when it could not be checked this time (`not-checked`): unknown, not fixed.
  */
-export function readinessFindings(readiness: Pick<Readiness, "ews" | "graphPermissions"> | undefined): string | undefined {
+export interface ReadinessFindings {
+  ews: readonly string[] | undefined;
+  permissions: readonly string[] | undefined;
+}
+
+export function readinessFindings(readiness: Pick<Readiness, "ews" | "graphPermissions"> | undefined): ReadinessFindings | undefined {
   if (readiness === undefined) return undefined;
-  const findings: string[] = [];
-  if (readiness.ews === "blocked-by-policy" || readiness.ews === "disabled") findings.push(`EWS ${readiness.ews}`);
-  const { graphPermissions } = readiness;
-  if (graphPermissions.status === "checked" && graphPermissions.missing.length > 0) findings.push(`missing ${[...graphPermissions.missing].sort().join(", ")}`);
-  return findings.length === 0 ? undefined : findings.join("; ");
+  const { ews, graphPermissions } = readiness;
+  return {
+    ews: ews === "not-checked" ? undefined : ews === "allowed" ? [] : [`EWS ${ews}`],
+    permissions: graphPermissions.status === "checked" ? [...graphPermissions.missing].sort().map((p) => `missing ${p}`) : undefined,
+  };
+}
+
+/** The findings known now, for people ("EWS blocked-by-policy; missing Tasks.ReadWrite.All"); none when nothing known is missing. */
+export function findingsText(findings: ReadinessFindings | undefined): string | undefined {
+  const known = [...(findings?.ews ?? []), ...(findings?.permissions ?? [])];
+  return known.length === 0 ? undefined : known.join("; ");
+}
+
+const isEws = (item: string): boolean => item.startsWith("EWS ");
+
+/**
+ * The findings as they stand after this check: its known parts, and for a part it could not check, what the owner was
+ * last told of that part (`told`, as findingsText wrote it).
+ */
+export function findingsSince(now: ReadinessFindings, told: string | undefined): { items: string[]; allKnown: boolean } {
+  const before = told === undefined ? [] : told.split("; ").filter((i) => i !== "");
+  const ews = now.ews ?? before.filter(isEws);
+  const permissions = now.permissions ?? before.filter((i) => !isEws(i));
+  return { items: [...ews, ...permissions], allKnown: now.ews !== undefined && now.permissions !== undefined };
 }

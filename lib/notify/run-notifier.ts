@@ -90,7 +90,8 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
   const reading = summary === undefined ? undefined : healthAt(summary, now, staleRuleOf(stored, deps.scheduleEveryMs));
   const stale = { stale: reading?.health === "stale", lastCycleAt: reading?.lastCycleAt ?? undefined };
   const story = ledgerOf(basis).story;
-  const readiness = readinessFindings(summary?.readiness);
+  // Only readiness that speaks for synchronization's own app says whether synchronization is ready.
+  const readiness = summary?.readiness?.speaksFor.kind === "sync-app" ? readinessFindings(summary.readiness) : undefined;
   const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now, readiness });
 
   if (decision.kind === "none") {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideEmail, initialStory, type StoryDecision, type StoryState } from "../../lib/notify/alert-story.js";
 import { cronPeriodMs, staleness } from "../../lib/cycle/health.js";
+import type { ReadinessFindings } from "../../lib/notify/readiness-findings.js";
 
 const t0 = new Date("2026-11-30T08:00:00.000Z");
 const minutes = (m: number): Date => new Date(t0.getTime() + m * 60_000);
@@ -11,8 +12,8 @@ interface Step {
   percent: number | null;
   maintenance?: boolean;
   stale?: boolean;
-  /** What is missing for the EWS shutdown (readinessFindings). */
-  readiness?: string;
+  /** What synchronization's app lacks for the EWS shutdown (readinessFindings). */
+  readiness?: ReadinessFindings;
   expect: string;
 }
 
@@ -150,31 +151,49 @@ describe("the schedule's period, for telling a stale profile", () => {
 });
 
 describe("the readiness notice", () => {
-  const blocked = "EWS blocked-by-policy; missing Tasks.ReadWrite.All";
   const day = 24 * 60;
+  /** EWS's part and the permissions' part; `null` for a part not checked this time. */
+  const found = (ews: string[] | null, permissions: string[] | null): ReadinessFindings => ({ ews: ews ?? undefined, permissions: permissions ?? undefined });
+  const blocked = found(["EWS blocked-by-policy"], ["missing Tasks.ReadWrite.All"]);
+  const tasksOnly = found([], ["missing Tasks.ReadWrite.All"]);
 
-  it("tells the owner once when something is missing, again when the findings change, then weekly while they last", () => {
+  it("tells the owner when something new is missing, then weekly while anything is; what goes away is forgotten without an email", () => {
     check([
-      { at: 0, percent: 0, expect: "nothing (below-threshold)" },
+      { at: 0, percent: 0, readiness: found([], []), expect: "nothing (below-threshold)" },
       { at: 30, percent: 0, readiness: blocked, expect: "readiness" },
       { at: 60, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
-      { at: 3 * day, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
-      { at: 3 * day + 30, percent: 0, readiness: "missing Tasks.ReadWrite.All", expect: "readiness" },
-      { at: 10 * day + 29, percent: 0, readiness: "missing Tasks.ReadWrite.All", expect: "nothing (below-threshold)" },
-      { at: 10 * day + 30, percent: null, readiness: "missing Tasks.ReadWrite.All", expect: "readiness" },
+      // EWS allowed now: narrower, nothing new, no email.
+      { at: 3 * day, percent: 0, readiness: tasksOnly, expect: "nothing (below-threshold)" },
+      // Something new: Mail.Send missing too.
+      { at: 3 * day + 30, percent: 0, readiness: found([], ["missing Mail.Send", "missing Tasks.ReadWrite.All"]), expect: "readiness" },
+      { at: 10 * day + 29, percent: 0, readiness: found([], ["missing Mail.Send", "missing Tasks.ReadWrite.All"]), expect: "nothing (below-threshold)" },
+      { at: 10 * day + 30, percent: null, readiness: found([], ["missing Mail.Send", "missing Tasks.ReadWrite.All"]), expect: "readiness" },
       // Fixed: forgotten, so that the same finding coming back is told at once.
-      { at: 11 * day, percent: 0, expect: "nothing (below-threshold)" },
-      { at: 11 * day + 90, percent: 0, readiness: "missing Tasks.ReadWrite.All", expect: "readiness" },
+      { at: 11 * day, percent: 0, readiness: found([], []), expect: "nothing (below-threshold)" },
+      { at: 11 * day + 90, percent: 0, readiness: tasksOnly, expect: "readiness" },
     ]);
   });
 
-  it("gives way to the failure story, whose alert carries the findings; never inside 60 minutes of another email, nor in maintenance or when stale", () => {
+  it("takes a part it could not check this time as what was told of it: a failed EWS request or token is no news", () => {
+    check([
+      { at: 0, percent: 0, readiness: blocked, expect: "readiness" },
+      { at: 1 * day, percent: 0, readiness: found(null, ["missing Tasks.ReadWrite.All"]), expect: "nothing (below-threshold)" },
+      { at: 2 * day, percent: 0, readiness: found(null, null), expect: "nothing (below-threshold)" },
+      { at: 3 * day, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
+      { at: 4 * day, percent: 0, readiness: found(["EWS blocked-by-policy"], null), expect: "nothing (below-threshold)" },
+      // Unknown parts never make a finding of their own.
+      { at: 5 * day, percent: 0, readiness: found([], []), expect: "nothing (below-threshold)" },
+      { at: 6 * day, percent: 0, readiness: found(null, null), expect: "nothing (below-threshold)" },
+    ]);
+  });
+
+  it("gives way to the failure story, whose emails carry the findings; never while an alert is open, inside 60 minutes of another email, in maintenance or when stale", () => {
     check([
       { at: 0, percent: 80, readiness: blocked, expect: "alert" },
       { at: 60, percent: 10, readiness: blocked, expect: "recovered" },
       { at: 120, percent: 10, readiness: blocked, expect: "nothing (below-threshold)" },
-      { at: 180, percent: 10, readiness: "missing Mail.Send", expect: "readiness" },
-      { at: 200, percent: 90, readiness: "missing Mail.Send", expect: "nothing (within-quiet-period, alert due 12:00)" },
+      { at: 180, percent: 10, readiness: found(["EWS blocked-by-policy"], ["missing Mail.Send", "missing Tasks.ReadWrite.All"]), expect: "readiness" },
+      { at: 200, percent: 90, readiness: blocked, expect: "nothing (within-quiet-period, alert due 12:00)" },
     ]);
     check([
       { at: 0, percent: 0, maintenance: true, readiness: blocked, expect: "nothing (maintenance)" },
@@ -183,9 +202,10 @@ describe("the readiness notice", () => {
       { at: 180, percent: 0, readiness: blocked, expect: "readiness" },
     ]);
     check([
-      { at: 0, percent: 0, expect: "nothing (below-threshold)" },
-      { at: 10, percent: 60, expect: "alert" },
-      { at: 40, percent: 0, readiness: blocked, expect: "nothing (within-quiet-period, recovered due 09:10)" },
+      { at: 0, percent: 60, expect: "alert" },
+      // An alert is open and no mailbox was checked in the hour: not the time for a readiness email.
+      { at: 90, percent: null, readiness: blocked, expect: "nothing (no-checks)" },
+      { at: 150, percent: 0, readiness: blocked, expect: "recovered" },
     ]);
   });
 });

@@ -196,11 +196,34 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     await world.probe(p.id, at(119), 15, 0);
     expect(await world.run(at(120))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);
     expect((await readLedger(world.storage, p.id))?.story.readinessTold).toEqual({ findings: "EWS blocked-by-policy; missing Tasks.ReadWrite.All", at: at(0).toISOString() });
-    // Granted: the findings change, and the owner hears of what is still missing.
+    // Granted: what is left was told already, so no email; the ledger narrows what was told, keeping its time.
     await mergeSummary(world.storage, p.id, { readiness: { ...readiness, graphPermissions: { status: "checked", granted: ["Mail.ReadWrite", "Tasks.ReadWrite.All"], missing: [] } } });
     await world.probe(p.id, at(179), 15, 0);
-    expect(await world.run(at(180))).toMatchObject([{ kind: "sent", email: "readiness" }]);
-    expect(decodeWords(parseEmail(world.sink.received[1]!.raw).headers.subject!)).toContain("Not ready for the EWS shutdown: Tailspin Toys: EWS blocked-by-policy (EWS");
+    expect(await world.run(at(180))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);
+    expect((await readLedger(world.storage, p.id))?.story.readinessTold).toEqual({ findings: "EWS blocked-by-policy", at: at(0).toISOString() });
+    // Something new: the owner hears of it, with what is still missing.
+    await mergeSummary(world.storage, p.id, { readiness: { ...readiness, graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Mail.Send"] } } });
+    await world.probe(p.id, at(239), 15, 0);
+    expect(await world.run(at(240))).toMatchObject([{ kind: "sent", email: "readiness" }]);
+    expect(decodeWords(parseEmail(world.sink.received[1]!.raw).headers.subject!)).toContain("Not ready for the EWS shutdown: Tailspin Toys: EWS blocked-by-policy; missing Mail.Send (EWS");
     expect(world.sink.received).toHaveLength(2);
+  });
+
+  it("sends no readiness email when readiness speaks for the monitor's own app, not synchronization's", async () => {
+    const p = await world.addProfile({ name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "TAILSPIN_SECRET" } });
+    const monitor = { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
+    const readiness: CheckedReadiness = {
+      ews: "disabled",
+      ewsShutdown: "2027-04-01",
+      ewsDaysLeft: 121,
+      graphPermissions: { status: "checked", granted: [], missing: ["Mail.Send"] },
+      speaksFor: { kind: "monitor-app", app: monitor, syncApp: "unknown" },
+      checkedAt: at(-30).toISOString(),
+      checkedBy: "daily-check",
+    };
+    await mergeSummary(world.storage, p.id, { readiness });
+    await world.probe(p.id, at(-1), 15, 0);
+    expect(await world.run(at(0))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);
+    expect(world.sink.received).toHaveLength(0);
   });
 });

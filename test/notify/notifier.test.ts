@@ -4,6 +4,7 @@ import { mergeSummary, readSummary } from "../../lib/store/summaries.js";
 import type { CheckedReadiness } from "../../lib/model/readiness.js";
 import { testStorage } from "../support/storage.js";
 import { decodeWords, parseEmail } from "./support/mime.js";
+import { receivedEmails, writeSample } from "./support/samples.js";
 import { at, failure, World } from "./support/world.js";
 
 let world: World;
@@ -171,12 +172,12 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
   }
 
   it("tells the owner of a healthy Exchange Online profile what is missing before EWS stops: once, then not again within the week", async () => {
-    const p = await world.addProfile({ name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "TAILSPIN_SECRET" } });
+    const p = await world.addProfile({ id: "tailspin", name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "TAILSPIN_SECRET" } });
     const readiness: CheckedReadiness = {
       ews: "blocked-by-policy",
       ewsReason: "EWS is blocked by policy for this user or tenant",
       ewsShutdown: "2027-04-01",
-      ewsDaysLeft: 121,
+      ewsDaysLeft: 758,
       graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Tasks.ReadWrite.All"] },
       speaksFor: { kind: "sync-app", app: { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" } },
       checkedAt: at(-30).toISOString(),
@@ -185,9 +186,10 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     await mergeSummary(world.storage, p.id, { readiness });
     await world.probe(p.id, at(-1), 15, 0);
     expect(await world.run(at(0))).toMatchObject([{ kind: "sent", email: "readiness" }]);
+    writeSample("readiness-email", receivedEmails(world.sink)[0]!);
     const email = parseEmail(world.sink.received[0]!.raw);
     expect(decodeWords(email.headers.subject!)).toBe(
-      "[exchange-sync-monitor] Not ready for the EWS shutdown: Tailspin Toys: EWS blocked-by-policy; missing Tasks.ReadWrite.All (EWS in Exchange Online stops on 2027-04-01, in 121 days)",
+      "[exchange-sync-monitor] Not ready for the EWS shutdown: Tailspin Toys: EWS blocked-by-policy; missing Tasks.ReadWrite.All (EWS in Exchange Online stops on 2027-04-01, in 758 days)",
     );
     expect(email.text).toContain("EWS readiness: something is missing");
     expect(email.text).toContain("Tasks.ReadWrite.All");

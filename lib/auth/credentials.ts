@@ -46,9 +46,11 @@ export const authorityAliases: Readonly<Record<OAuthCloud, readonly string[]>> =
 };
 
 /** The hosts a token request (carrying the app's secret or assertion) may go to: the authority and its aliases. */
-export function tokenHostsOf(credentials: Pick<OAuthCredentials, "authorityHost" | "cloud">): string[] {
-  const aliases = credentials.authorityHost === authorityHosts[credentials.cloud] ? authorityAliases[credentials.cloud] : [];
-  return [new URL(credentials.authorityHost).hostname.toLowerCase(), ...aliases];
+export function tokenHostsOf(credentials: Pick<OAuthCredentials, "authorityHost">): string[] {
+  const host = new URL(credentials.authorityHost).hostname.toLowerCase();
+  // By the authority itself, not the profile's cloud: a Dataverse app's credentials name a national authority in a "public" cloud.
+  const cloud = (Object.keys(authorityHosts) as OAuthCloud[]).find((c) => new URL(authorityHosts[c]).hostname === host);
+  return [host, ...(cloud === undefined ? [] : authorityAliases[cloud])];
 }
 
 /** The Exchange Online EWS resource of each cloud (GCC High outlook.office365.us, DoD outlook-dod.office365.us, 21Vianet partner.outlook.cn). */

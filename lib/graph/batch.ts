@@ -66,11 +66,12 @@ export function parseBatchAnswer(body: Buffer | string, context: RemediationCont
   const answers = new Map<string, ItemAnswer>();
   const twice = new Set<string>();
   for (const [index, raw] of parsed.data.responses.entries()) {
-    const id = idOnly.safeParse(raw);
-    if (!id.success) continue;
-    const key = id.data.id;
-    if (answers.has(key)) twice.add(key);
     const item = itemSchema.safeParse(raw);
+    // Only an item that is not whole is read a second time, for its id alone.
+    const id = item.success ? item.data : idOnly.safeParse(raw).data;
+    if (id === undefined) continue;
+    const key = id.id;
+    if (answers.has(key)) twice.add(key);
     if (!item.success) {
       answers.set(key, { invalid: `item ${index} (id ${key}) is not a batch item (${item.error.issues[0]?.path.join(".") ?? ""}: ${item.error.issues[0]?.message ?? "invalid"})` });
       continue;

@@ -28,9 +28,10 @@ export interface GraphMailbox {
 
 /**
  * A 429 or 503 item is sent again after its Retry-After, at most `maxTries` times in all and `maxWaitMs` of waiting per
- * batch. A batch answered 503 as a whole (Graph unavailable) waits at most `outageWaitMs` before its one retry, and once
- * a retry of such a batch is refused too, the run's later batches refused whole are not sent again: an outage fails the
- * run's mailboxes as server-busy in seconds, instead of holding every batch for its Retry-After.
+ * batch. A batch answered 503 as a whole (Graph unavailable) waits at most `outageWaitMs` before it is sent again, and
+ * once such a batch is refused again, the run's later batches answered 503 as a whole are not sent again until one is
+ * answered: an outage fails the run's mailboxes as server-busy in seconds, instead of holding every batch for its
+ * Retry-After. A whole batch throttled (429) keeps its Retry-After and its tries.
  */
 export interface RetryPolicy {
   maxTries: number;
@@ -79,8 +80,8 @@ export interface GraphRun {
   retry: RetryPolicy;
   stats: GraphRunStats;
   secrets: SecretBook;
-  /** A batch refused whole as busy was refused again when sent again: later batches refused whole are not sent again. */
-  busyWhole?: true;
+  /** A batch refused whole with 503 was refused again when sent again, and none has been answered since. */
+  graphDown?: true;
   /** The Mail.Send note of the token the run's batches went with, read from its claims once. */
   sendNote?: { token: string; note: string | undefined };
 }
@@ -224,10 +225,13 @@ export async function checkBatch(run: GraphRun, mailboxes: readonly GraphMailbox
         wait = Math.max(wait, outcome.failure.retryAfterMs ?? defaultRetryAfterMs);
       }
     }
-    const refusedWhole = sent.kind === "failed" && sent.failure.category === "server-busy";
-    if (refusedWhole && attempt > 1) run.busyWhole = true;
-    if (refusedWhole && sent.status === 503) wait = Math.min(wait, run.retry.outageWaitMs);
-    if (throttled.length === 0 || attempt >= run.retry.maxTries || waited + wait > run.retry.maxWaitMs || (refusedWhole && run.busyWhole)) break;
+    // Graph down (503 for a whole batch, again after a wait): the run's later such batches are not sent again, until
+    // one batch is answered.
+    const unavailable = sent.kind === "failed" && sent.status === 503;
+    if (sent.kind === "answers") delete run.graphDown;
+    else if (unavailable && attempt > 1) run.graphDown = true;
+    if (unavailable) wait = Math.min(wait, run.retry.outageWaitMs);
+    if (throttled.length === 0 || attempt >= run.retry.maxTries || waited + wait > run.retry.maxWaitMs || (unavailable && run.graphDown)) break;
     await new Promise((resolve) => setTimeout(resolve, wait));
     waited += wait;
     run.stats.retries++;

@@ -93,8 +93,11 @@ export function decideEmail(input: StoryInput): StoryDecision {
   // A stale episode ends when the profile is no longer stale, whatever else happens; findings no longer there are
   // forgotten, so that they are told again should they come back.
   const { readinessTold, ...rest } = input.stale ? input.state : { ...input.state, staleNotified: false };
-  const findings = input.readiness === undefined ? [] : findingsSince(input.readiness, readinessTold?.findings).items;
-  const keptTold = toldAfter(readinessTold, findings);
+  // What stands (a part not checked keeps what was told of it) narrows what was told; only what this check found
+  // itself is shown, and so only that can be new, be told again weekly, or count as told.
+  const since = input.readiness === undefined ? { items: [], known: [] } : findingsSince(input.readiness, readinessTold?.findings);
+  const findings = since.known;
+  const keptTold = toldAfter(readinessTold, since.items);
   const state: StoryState = keptTold === undefined ? rest : { ...rest, readinessTold: keptTold };
   if (input.inMaintenance) return { kind: "none", reason: "maintenance", after: state };
 

@@ -28,12 +28,13 @@ export function findingsText(findings: ReadinessFindings | undefined): string | 
 const isEws = (item: string): boolean => item.startsWith("EWS ");
 
 /**
- * The findings as they stand after this check: its known parts, and for a part it could not check, what the owner was
- * last told of that part (`told`, as findingsText wrote it).
+ * The findings as they stand after this check (`items`): its known parts, and for a part it could not check, what the
+ * owner was last told of that part (`told`, as findingsText wrote it); and those this check found itself (`known`),
+ * the only ones an email shows.
  */
-export function findingsSince(now: ReadinessFindings, told: string | undefined): { items: string[]; allKnown: boolean } {
+export function findingsSince(now: ReadinessFindings, told: string | undefined): { items: string[]; known: string[] } {
   const before = told === undefined ? [] : told.split("; ").filter((i) => i !== "");
   const ews = now.ews ?? before.filter(isEws);
   const permissions = now.permissions ?? before.filter((i) => !isEws(i));
-  return { items: [...ews, ...permissions], allKnown: now.ews !== undefined && now.permissions !== undefined };
+  return { items: [...ews, ...permissions], known: [...(now.ews ?? []), ...(now.permissions ?? [])] };
 }

@@ -1,3 +1,4 @@
+import { tokenHostsOf } from "../../lib/auth/credentials.js";
 import { inspect } from "node:util";
 import { throwawaySecret } from "../../sim/index.js";
 import { describe, expect, it } from "vitest";
@@ -48,5 +49,14 @@ describe("resolveCredentials", () => {
     expect(!missing.ok && missing.failure).toMatchObject({ category: "credential-format", code: "MISSING_CERTIFICATE_FILE" });
     const unset = resolveCredentials(auth, {});
     expect(!unset.ok && unset.failure.message).toContain("CONTOSO_APP_CERT");
+  });
+});
+
+describe("the hosts a token request may go to", () => {
+  it("are the authority's and, for a national authority, its aliases, whatever cloud the credentials name", () => {
+    expect(tokenHostsOf({ authorityHost: "https://login.chinacloudapi.cn" })).toEqual(["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"]);
+    expect(tokenHostsOf({ authorityHost: "https://login.chinacloudapi.cn/" })).toEqual(["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"]);
+    expect(tokenHostsOf({ authorityHost: "https://login.microsoftonline.com" })).toEqual(["login.microsoftonline.com"]);
+    expect(tokenHostsOf({ authorityHost: "https://login.sim.test" })).toEqual(["login.sim.test"]);
   });
 });

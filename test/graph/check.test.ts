@@ -148,6 +148,18 @@ describe("Graph mailbox checks against the simulator", () => {
     }
   });
 
+  it("a batch throttled as a whole (429) keeps its Retry-After and all its tries: only Graph being down (503) cuts them short", async () => {
+    world.sim.setServer("graph.microsoft.com", { graphThrottleBatches: 2 });
+    try {
+      let stats;
+      const seen = await collect(async (report) => (stats = await checkGraphMailboxes(mailboxes(cloudMailboxes.slice(0, 4)), options(world.tokens, world.conns, { limit: 1 }), report)));
+      expect([...seen.values()].every((c) => c.ok)).toBe(true);
+      expect(stats).toMatchObject({ batches: 3, retries: 2 });
+    } finally {
+      world.sim.setServer("graph.microsoft.com", { graphThrottleBatches: 0 });
+    }
+  });
+
   it("never has more than four requests in flight for a mailbox, nor more sockets than the limit", async () => {
     world.sim.setServer("graph.microsoft.com", { latencyMs: 100 });
     const narrow = connectionsFor(world.sim, 3);

@@ -185,6 +185,14 @@ describe("the readiness notice", () => {
       { at: 5 * day, percent: 0, readiness: found([], []), expect: "nothing (below-threshold)" },
       { at: 6 * day, percent: 0, readiness: found(null, null), expect: "nothing (below-threshold)" },
     ]);
+    // What was told of a part that is no longer checked is kept, but never told again on its own: the email could not
+    // show it (EWS stays unchecked once the app loses full_access_as_app for Graph, say).
+    check([
+      { at: 0, percent: 0, readiness: found(["EWS disabled"], []), expect: "readiness" },
+      { at: 7 * day, percent: 0, readiness: found(null, []), expect: "nothing (below-threshold)" },
+      { at: 14 * day, percent: 0, readiness: found(null, []), expect: "nothing (below-threshold)" },
+      { at: 15 * day, percent: 0, readiness: found(["EWS disabled"], []), expect: "readiness" },
+    ]);
   });
 
   it("gives way to the failure story, whose emails carry the findings; never while an alert is open, inside 60 minutes of another email, in maintenance or when stale", () => {

@@ -22,6 +22,8 @@ export interface MailboxDynamicsView {
   agreement: AgreementKind;
   /** One sentence for the administrator: which side is at fault, and the CRM cause when Dynamics fails. */
   explanation: string;
+  /** The explanation without the class's own words, for a reader who sees the class's label; absent for both-pass. */
+  reason?: string;
   /** The newest error trace logs of a mailbox Dynamics fails (empty otherwise). */
   alerts: MailboxAlert[];
 }
@@ -33,20 +35,36 @@ const notProbedWords = {
   "monitor-error": "the monitor's last check ended in an error of its own",
 } as const;
 
-export function explainAgreement(agreement: Agreement): string {
+/** Each class in words, as the explanation opens. */
+const agreementWords: Record<AgreementKind, string> = {
+  "both-fail": "both fail",
+  "dynamics-fails-probe-passes": "Dynamics fails, the probe passes",
+  "probe-fails-dynamics-passes": "the probe fails, Dynamics passes",
+  "both-pass": "both pass",
+  "not-compared": "not compared",
+};
+
+/** Why the mailbox is in its class, without the class's own words (for a reader who sees its label); none for both-pass. */
+export function agreementReason(agreement: Agreement): string | undefined {
   switch (agreement.kind) {
     case "both-fail":
-      return "both fail: the fault is on the Exchange side; the probe's diagnosis applies";
+      return "the fault is on the Exchange side; the probe's diagnosis applies";
     case "dynamics-fails-probe-passes":
-      return `Dynamics fails, the probe passes: the fault is on the CRM side: ${describeCause(agreement.cause)}`;
+      return `the fault is on the CRM side: ${describeCause(agreement.cause)}`;
     case "probe-fails-dynamics-passes":
-      return "the probe fails, Dynamics passes: early warning, Exchange fails before Dynamics noticed";
+      return "early warning, Exchange fails before Dynamics noticed";
     case "both-pass":
-      return "both pass";
+      return undefined;
     case "not-compared":
-      if (agreement.missing === "dynamics") return "not compared: Dynamics has not processed the mailbox yet";
-      return `not compared: ${notProbedWords[agreement.probeReason ?? "not-yet"]}${agreement.cause ? `; Dynamics fails: ${describeCause(agreement.cause)}` : ""}`;
+      if (agreement.missing === "dynamics") return "Dynamics has not processed the mailbox yet";
+      return `${notProbedWords[agreement.probeReason ?? "not-yet"]}${agreement.cause ? `; Dynamics fails: ${describeCause(agreement.cause)}` : ""}`;
   }
+}
+
+/** The class in words, then why: one sentence for a reader without the label. */
+export function explainAgreement(agreement: Agreement): string {
+  const reason = agreementReason(agreement);
+  return reason === undefined ? agreementWords[agreement.kind] : `${agreementWords[agreement.kind]}: ${reason}`;
 }
 
 /**
@@ -90,8 +108,14 @@ export function dynamicsView(
         },
         agreement: agreement.kind,
         explanation: explainAgreement(agreement),
+        ...reasonOf(agreement),
         alerts: overall === "failure" ? row.alerts : [],
       };
     }),
   };
+}
+
+function reasonOf(agreement: Agreement): { reason?: string } {
+  const reason = agreementReason(agreement);
+  return reason === undefined ? {} : { reason };
 }

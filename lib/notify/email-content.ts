@@ -33,7 +33,7 @@ export interface EmailInput {
   /** The profile's mailboxes as stored now (their state: retrying, disabled, next try). */
   mailboxes?: readonly MailboxRecord[];
   /** Dynamics 365's verdict on each mailbox beside the probe's (profiles from Dataverse). */
-  dynamicsMailboxes?: readonly { address: string; agreement: AgreementKind; explanation: string }[];
+  dynamicsMailboxes?: readonly { address: string; agreement: AgreementKind; explanation: string; reason?: string }[];
   /** The last email before this one. */
   previous?: { kind: EmailKind; at: string };
   /** The last hour's profile-level failure, when Test Connection failed for the whole profile. */

@@ -179,9 +179,8 @@ function failureSections(input: EmailInput): Section[] {
     const diagnosis = m.lastError?.category ?? "unknown";
     const error = m.lastError === undefined ? "no error recorded" : sentence(m.lastError.message);
     const verdict = verdicts.get(m.address.toLowerCase());
-    // The explanation opens with the verdict's own words, which the label already says: only what follows them is kept.
-    const colon = verdict?.explanation.indexOf(": ") ?? -1;
-    const why = verdict === undefined || colon < 0 ? [] : [text(`: ${sentence(verdict.explanation.slice(colon + 1).trim())}`)];
+    // Beside the label, the reason alone: the explanation opens with the label's own words.
+    const why = verdict?.reason === undefined ? [] : [text(`: ${sentence(verdict.reason)}`)];
     const dynamics = verdict === undefined ? [text("not compared")] : [strong(agreementLabels[verdict.agreement]), ...why];
     return {
       cells: [[text(m.address)], [text(diagnosis)], [text(error)], state, ...(withDynamics ? [dynamics] : []), [time(m.lastFailureAt)]],
@@ -317,7 +316,7 @@ function dynamicsSection(input: EmailInput): Section | undefined {
   const crmSide = (input.dynamicsMailboxes ?? []).filter((v) => v.agreement === "dynamics-fails-probe-passes");
   if (crmSide.length > 0) {
     blocks.push(p(text("Mailboxes Dynamics 365 fails although the probe reaches them (the cause is on the CRM side):")));
-    blocks.push({ kind: "list", items: crmSide.slice(0, listedMailboxes).map((v) => [strong(v.address), text(`: ${sentence(v.explanation)}`)]) });
+    blocks.push({ kind: "list", items: crmSide.slice(0, listedMailboxes).map((v) => [strong(v.address), text(`: ${sentence(v.reason ?? v.explanation)}`)]) });
   }
   blocks.push(p(text("Counted at "), time(d.countedAt), text(`, from ${d.source.environment}.`)));
   return { title: "Dynamics 365's verdict", blocks };

@@ -47,6 +47,6 @@ export function profilePageModel(d: DetailDocument, emails: readonly HistoryReco
     emailsSent: p.emailsSent,
     lastEmailAt: p.lastEmailAt,
     maintenance: p.maintenance.windows,
-    ...(d.dynamicsMailboxes === null ? {} : { dynamicsMailboxes: d.dynamicsMailboxes.map((m) => ({ address: m.address, agreement: m.agreement, explanation: m.explanation })) }),
+    ...(d.dynamicsMailboxes === null ? {} : { dynamicsMailboxes: d.dynamicsMailboxes.map((m) => ({ address: m.address, agreement: m.agreement, explanation: m.explanation, ...(m.reason === undefined ? {} : { reason: m.reason }) })) }),
   };
 }

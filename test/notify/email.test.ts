@@ -263,7 +263,7 @@ describe("what the owner email says (issue 15)", () => {
       base({
         summary: { lastTestConnection: passed, dynamics },
         dynamicsMailboxes: [
-          { address: "user0@contoso.com", agreement: "both-fail", explanation: "Both fail: the cause is on the Exchange side" },
+          { address: "user0@contoso.com", agreement: "both-fail", explanation: "Both fail: the cause is on the Exchange side", reason: "the cause is on the Exchange side" },
           { address: "crm-only@contoso.com", agreement: "dynamics-fails-probe-passes", explanation: "Dynamics fails with 'mailbox not approved'; the probe reaches it" },
         ],
       }),

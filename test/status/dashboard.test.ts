@@ -159,12 +159,15 @@ describe("profiles from Dataverse", () => {
       ...model,
       profile: { ...model.profile, dynamics: { credentials: "mapped", agreement: { "both-fail": 1, "both-pass": 4 } } },
       dynamicsMailboxes: [
-        { address: "ann@fabrikam.com", agreement: "both-fail", explanation: "Both fail: Exchange refuses <the password>." },
+        { address: "ann@fabrikam.com", agreement: "both-fail", explanation: "Both fail: Exchange refuses <the password>.", reason: "Exchange refuses <the password>." },
+        { address: "bob@fabrikam.com", agreement: "both-fail", explanation: "Both fail: an explanation without a reason." },
         { address: "ok@fabrikam.com", agreement: "both-pass", explanation: "Both pass." },
       ],
     });
     expect(page).toContain(`<li data-class="both-fail">1 both fail (Exchange side)</li>`);
-    expect(page).toContain("Both fail: Exchange refuses &lt;the password&gt;.");
+    // Beside the class's label, the reason alone (the explanation when there is none).
+    expect(page).toContain(`<td data-label="Why">Exchange refuses &lt;the password&gt;.</td>`);
+    expect(page).toContain(`<td data-label="Why">Both fail: an explanation without a reason.</td>`);
     expect(page).not.toContain("ok@fabrikam.com</td>");
     // A profile not from Dataverse has no such section.
     expect(renderProfilePage(model)).not.toContain(`id="dynamics"`);

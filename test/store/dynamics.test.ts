@@ -72,6 +72,15 @@ describe("the dynamics table", () => {
     ]);
     expect(view?.mailboxes[1]?.explanation).toMatch(/CRM side: the mailbox's email address is not approved in Dynamics \(status: pending\)/);
     expect(view?.mailboxes[4]?.explanation).toBe("not compared: the monitor has not probed it yet");
+    // The reason is the explanation without the class's own words, for a reader who sees the class's label.
+    expect(view?.mailboxes.map((m) => m.reason)).toEqual([
+      undefined,
+      expect.stringMatching(/^the fault is on the CRM side: the mailbox's email address is not approved in Dynamics/),
+      "the fault is on the Exchange side; the probe's diagnosis applies",
+      "early warning, Exchange fails before Dynamics noticed",
+      "the monitor has not probed it yet",
+    ]);
+    for (const m of view?.mailboxes ?? []) expect(m.explanation.endsWith(m.reason ?? m.explanation)).toBe(true);
     const recounted = await recountDynamics(storage, summary, records, now);
     expect(recounted?.agreement).toEqual({ "both-fail": 1, "dynamics-fails-probe-passes": 1, "probe-fails-dynamics-passes": 1, "both-pass": 1, "not-compared": 1 });
     expect(await readDynamicsView(storage, { profileId, serverType: "exchange-server" }, records, now)).toBeUndefined();

@@ -188,7 +188,7 @@ ${
   mailboxes.length === 0
     ? ""
     : html`<table class="cards"><thead><tr><th>Mailbox</th><th>Class</th><th>Why</th></tr></thead><tbody>${mailboxes.map(
-        (m) => html`<tr class="dynamics-mailbox" data-address="${m.address}"><td data-label="Mailbox">${m.address}</td><td data-label="Class">${agreementLabels[m.agreement] ?? m.agreement}</td><td data-label="Why">${m.explanation}</td></tr>`,
+        (m) => html`<tr class="dynamics-mailbox" data-address="${m.address}"><td data-label="Mailbox">${m.address}</td><td data-label="Class">${agreementLabels[m.agreement] ?? m.agreement}</td><td data-label="Why">${m.reason ?? m.explanation}</td></tr>`,
       )}</tbody></table>`
 }
 </section>`;

@@ -72,6 +72,8 @@ export interface DynamicsMailboxView {
   address: string;
   agreement: string;
   explanation: string;
+  /** The explanation without the class's own words (the page shows the class's label beside it). */
+  reason?: string;
 }
 
 export interface OverviewModel {

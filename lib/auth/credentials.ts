@@ -3,6 +3,7 @@ import type { ProfileAuth } from "../config/profile.js";
 import { makeFailure } from "../diagnosis/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import { Secret } from "./secret.js";
+import { exchangeOnlineEwsHosts } from "../util/hosts.js";
 
 export type OAuthCloud = "public" | "usgov" | "usgov-dod" | "china";
 
@@ -55,10 +56,10 @@ export function tokenHostsOf(credentials: Pick<OAuthCredentials, "authorityHost"
 
 /** The Exchange Online EWS resource of each cloud (GCC High outlook.office365.us, DoD outlook-dod.office365.us, 21Vianet partner.outlook.cn). */
 export const ewsScopes: Record<OAuthCloud, string> = {
-  public: "https://outlook.office365.com/.default",
-  usgov: "https://outlook.office365.us/.default",
-  "usgov-dod": "https://outlook-dod.office365.us/.default",
-  china: "https://partner.outlook.cn/.default",
+  public: `https://${exchangeOnlineEwsHosts.public}/.default`,
+  usgov: `https://${exchangeOnlineEwsHosts.usgov}/.default`,
+  "usgov-dod": `https://${exchangeOnlineEwsHosts["usgov-dod"]}/.default`,
+  china: `https://${exchangeOnlineEwsHosts.china}/.default`,
 };
 
 /**
@@ -66,10 +67,10 @@ export const ewsScopes: Record<OAuthCloud, string> = {
  * for its EWS resource (which opens every mailbox the app may reach) is sent to.
  */
 export const exchangeOnlineDomains: Readonly<Record<OAuthCloud, readonly string[]>> = {
-  public: ["outlook.office365.com", "outlook.com", "office365.com"],
-  usgov: ["outlook.office365.us", "autodiscover-s.office365.us"],
-  "usgov-dod": ["outlook-dod.office365.us", "autodiscover-s-dod.office365.us"],
-  china: ["partner.outlook.cn"],
+  public: [exchangeOnlineEwsHosts.public, "outlook.com", "office365.com"],
+  usgov: [exchangeOnlineEwsHosts.usgov, "autodiscover-s.office365.us"],
+  "usgov-dod": [exchangeOnlineEwsHosts["usgov-dod"], "autodiscover-s-dod.office365.us"],
+  china: [exchangeOnlineEwsHosts.china],
 };
 
 export interface CredentialOverrides {

@@ -1,5 +1,5 @@
 import type { TokenCredentialOptions } from "@azure/identity";
-import { makeFailure } from "../diagnosis/failure.js";
+import { credentialHostRefused } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import type { ProfileConnections } from "../net/connections.js";
 import type { HttpMethod } from "../net/types.js";
@@ -66,10 +66,11 @@ export class ProfileIdentityHttpClient implements IdentityHttpClient {
     }
     const host = new URL(request.url).hostname.toLowerCase();
     if (this.tokenHosts !== undefined && typeof request.body === "string" && request.body !== "" && !this.tokenHosts.includes(host)) {
-      const refused = makeFailure("insecure-url", {
-        code: "CredentialHostRefused",
-        message: `The token request (with the app's secret or certificate assertion) would go to ${host}, which is not the authority's (${this.tokenHosts.join(", ")}); nothing was sent`,
-        transient: false,
+      const refused = credentialHostRefused({
+        what: "The token request (with the app's secret or certificate assertion)",
+        where: host,
+        whose: "the authority's",
+        allowed: this.tokenHosts,
         context: { host },
       });
       this.lastFailure = refused;

@@ -1,4 +1,4 @@
-export { resolveCredentials, authorityHosts, authorityAliases, ewsScopes, exchangeOnlineDomains, tokenHostsOf } from "./credentials.js";
+export { resolveCredentials, authorityHosts, authorityAliases, ewsScopes, exchangeOnlineDomains } from "./credentials.js";
 export type { Credentials, PasswordCredentials, OAuthCredentials, OAuthCloud, AppSecret, CredentialOverrides } from "./credentials.js";
 export { authenticatedRequest } from "./request.js";
 export { TokenCache } from "./oauth.js";

@@ -1,3 +1,5 @@
+import { exchangeOnlineEwsHosts } from "../util/hosts.js";
+
 /** What the choice reads of a profile and a mailbox (structural, so profile.ts can use it without an import circle). */
 export interface ProbeApiProfile {
   api?: "ews" | "graph" | "auto" | undefined;
@@ -12,7 +14,7 @@ export interface ProbeApiMailbox {
 export type ProbeApi = "ews" | "graph";
 
 /** Exchange Online's EWS hosts in the national clouds: a mailbox Autodiscover sends there lives in the cloud. */
-const onlineEwsHosts: ReadonlySet<string> = new Set(["outlook.office365.com", "outlook.office365.us", "outlook-dod.office365.us", "partner.outlook.cn"]);
+const onlineEwsHosts: ReadonlySet<string> = new Set(Object.values(exchangeOnlineEwsHosts));
 
 /**
  * `api: auto` decides per mailbox: Graph for Exchange Online, EWS for Exchange Server. A hybrid

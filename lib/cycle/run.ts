@@ -194,8 +194,7 @@ async function probeShard(
       throw error;
     }
     // The last results are written while the shard finishes, which awaits them before it counts the cycle done.
-    resultsStored = results.finish();
-    resultsStored.catch(() => undefined);
+    resultsStored = handled(results.finish());
     // The idle connections close once the results are stored (the share goes back after both), one turn later: tearing
     // them down first would delay the writes, and the cycle's mark that follows the results.
     const closeNextTurn = () => afterTurns().then(() => probe.close());

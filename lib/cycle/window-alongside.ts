@@ -1,5 +1,6 @@
 import { RecordedOverStored, type CheckResult } from "../store/checks.js";
 import type { Storage } from "../store/storage.js";
+import { afterTurns } from "../util/turns.js";
 import { readChecksEarly, type ChecksSoFar } from "./roll-up.js";
 
 /**
@@ -27,10 +28,9 @@ export class WindowAlongside {
 
   /** The last requests are out: the results so far are folded in, one turn later (after the answers already in). */
   foldSoon(): void {
-    setImmediate(() => {
-      void this.#read?.then((read) => {
-        if (read !== undefined) (this.#folded ??= new RecordedOverStored(read.checks, this.recorded)).catchUp();
-      });
+    void afterTurns().then(async () => {
+      const read = await this.#read;
+      if (read !== undefined) (this.#folded ??= new RecordedOverStored(read.checks, this.recorded)).catchUp();
     });
   }
 

@@ -61,9 +61,8 @@ export function agreementReason(agreement: Agreement): string | undefined {
   }
 }
 
-/** The class in words, then why: one sentence for a reader without the label. */
-export function explainAgreement(agreement: Agreement): string {
-  const reason = agreementReason(agreement);
+/** The class in words, then why (`reason`, when already had): one sentence for a reader without the label. */
+export function explainAgreement(agreement: Agreement, reason = agreementReason(agreement)): string {
   return reason === undefined ? agreementWords[agreement.kind] : `${agreementWords[agreement.kind]}: ${reason}`;
 }
 
@@ -91,6 +90,7 @@ export function dynamicsView(
     counts,
     mailboxes: mailboxes.map(({ agreement }, i) => {
       const row = sorted[i]!;
+      const reason = agreementReason(agreement);
       const v = row.verdict;
       const overall = dynamicsOverall(v);
       return {
@@ -107,15 +107,10 @@ export function dynamicsView(
           transientFailureCount: v.transientFailureCount,
         },
         agreement: agreement.kind,
-        explanation: explainAgreement(agreement),
-        ...reasonOf(agreement),
+        explanation: explainAgreement(agreement, reason),
+        ...(reason === undefined ? {} : { reason }),
         alerts: overall === "failure" ? row.alerts : [],
       };
     }),
   };
-}
-
-function reasonOf(agreement: Agreement): { reason?: string } {
-  const reason = agreementReason(agreement);
-  return reason === undefined ? {} : { reason };
 }

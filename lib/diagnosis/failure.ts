@@ -40,3 +40,29 @@ export function makeFailure(category: FailureCategory, details: FailureDetails):
   if (details.retryAfterMs !== undefined) failure.retryAfterMs = details.retryAfterMs;
   return failure;
 }
+
+/** What a credential would have reached, and who may receive it. */
+export interface CredentialRefusal {
+  /** The credential, as the message opens: "The Graph batch's Bearer token". */
+  what: string;
+  /** Where it would have gone (a URL or a host). */
+  where: string;
+  /** Whose hosts may receive it: "one of the global cloud's own hosts". */
+  whose: string;
+  allowed: readonly string[];
+  /** Advice of its own, instead of the category's. */
+  remediation?: string;
+  context?: RemediationContext;
+}
+
+/** A credential kept from a host that is not among those allowed to receive it: nothing was sent. */
+export function credentialHostRefused({ what, where, whose, allowed, remediation, context }: CredentialRefusal): Failure {
+  const failure = makeFailure("insecure-url", {
+    code: "CredentialHostRefused",
+    message: `${what} would go to ${where}, which is not ${whose} (${allowed.join(", ")}); nothing was sent`,
+    transient: false,
+    ...(context === undefined ? {} : { context }),
+  });
+  if (remediation !== undefined) failure.remediation = remediation;
+  return failure;
+}

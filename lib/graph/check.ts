@@ -8,7 +8,7 @@ import type { Failure } from "../model/failure.js";
 import type { HttpReply, ProfileConnections } from "../net/index.js";
 import type { Outcome } from "../model/result.js";
 import { batchBody, chunk, mailboxesPerBatch, parseBatchAnswer, planEntries, type BatchEntry, type ItemAnswer } from "./batch.js";
-import { classifyGraphAnswer, isThrottled, waitSignals } from "./classify.js";
+import { classifyGraphAnswer, isThrottled, waitSignal } from "./classify.js";
 import { graphBaseUrlOf, graphClouds, mayReceiveCredentials, type GraphCloud, type GraphCloudName } from "./clouds.js";
 import { folderPermissions, graphFoldersFor, type GraphFolder } from "./folders.js";
 import { handled, isAsRead, type ItemSource } from "../util/as-read.js";
@@ -300,11 +300,11 @@ async function freePlace(answered: () => void): Promise<void> {
   await afterTurns(2);
 }
 
-/** A batch answer whose bytes hold no 429, no 503 and no busy code anywhere has no item that asks to wait, whatever its JSON says. */
+/** A batch answer whose bytes hold no item status 429 or 503 and no busy code has no item that asks to wait, whatever else its JSON says. */
 function cannotAskToWait(reply: Outcome<HttpReply>): boolean {
   if (!reply.ok || reply.value.status !== 200) return false;
   const { body } = reply.value;
-  return !waitSignals.some((signal) => body.includes(signal));
+  return !waitSignal.test(body.toString("latin1"));
 }
 
 function readReply(run: GraphRun, reply: Outcome<HttpReply>, token: string, context: RemediationContext): BatchReply {

@@ -86,8 +86,11 @@ export interface GraphAnswer {
   body: unknown;
 }
 
-/** The texts a Graph answer that asks to wait holds somewhere in its bytes: a 429 or 503 status, or one of the codes above. */
-export const waitSignals: readonly string[] = ["429", "503", ...Object.keys(rules).filter((code) => rules[code]!.category === "server-busy")];
+/**
+ * What a Graph batch answer that asks to wait holds somewhere in its bytes: an item's 429 or 503 status, or one of the
+ * busy codes above. One scan; an answer without it has no item that asks to wait.
+ */
+export const waitSignal = new RegExp(`"status"\\s*:\\s*(?:429|503)\\b|${Object.keys(rules).filter((code) => rules[code]!.category === "server-busy").join("|")}`);
 
 /** Whether a non-2xx Graph answer (429 or 503) asks to be sent again after a while (its failure would be `server-busy`). */
 export function isThrottled(answer: Pick<GraphAnswer, "status" | "body">): boolean {

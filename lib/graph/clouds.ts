@@ -1,4 +1,5 @@
-import { authorityAliases } from "../auth/index.js";
+import { authorityAliases, authorityHosts } from "../auth/index.js";
+import { exchangeOnlineEwsHosts } from "../util/hosts.js";
 import type { oauthClouds } from "../config/profile.js";
 
 /** The profile's `auth.cloud`: public (global), usgov (GCC High), usgov-dod (DoD), china (21Vianet). */
@@ -22,11 +23,22 @@ export interface GraphCloud {
   todo: boolean;
 }
 
+/** The sign-in side comes from lib/auth's tables (the authority and the names MSAL also uses for it), EWS's from lib/util/hosts.ts. */
+const cloud = (name: GraphCloudName, label: string, graphHost: string, todo: boolean): GraphCloud => ({
+  name,
+  label,
+  authorityHost: authorityHosts[name],
+  authorityAliases: [...authorityAliases[name]],
+  graphHost,
+  ewsHost: exchangeOnlineEwsHosts[name],
+  todo,
+});
+
 export const graphClouds: Readonly<Record<GraphCloudName, GraphCloud>> = {
-  public: { name: "public", label: "global", authorityHost: "https://login.microsoftonline.com", authorityAliases: [], graphHost: "graph.microsoft.com", ewsHost: "outlook.office365.com", todo: true },
-  usgov: { name: "usgov", label: "GCC High", authorityHost: "https://login.microsoftonline.us", authorityAliases: [], graphHost: "graph.microsoft.us", ewsHost: "outlook.office365.us", todo: true },
-  "usgov-dod": { name: "usgov-dod", label: "DoD", authorityHost: "https://login.microsoftonline.us", authorityAliases: [], graphHost: "dod-graph.microsoft.us", ewsHost: "outlook-dod.office365.us", todo: true },
-  china: { name: "china", label: "21Vianet", authorityHost: "https://login.chinacloudapi.cn", authorityAliases: [...authorityAliases.china], graphHost: "microsoftgraph.chinacloudapi.cn", ewsHost: "partner.outlook.cn", todo: false },
+  public: cloud("public", "global", "graph.microsoft.com", true),
+  usgov: cloud("usgov", "GCC High", "graph.microsoft.us", true),
+  "usgov-dod": cloud("usgov-dod", "DoD", "dod-graph.microsoft.us", true),
+  china: cloud("china", "21Vianet", "microsoftgraph.chinacloudapi.cn", false),
 };
 
 export const graphScopeOf = (cloud: GraphCloud): string => `https://${cloud.graphHost}/.default`;

@@ -1,5 +1,5 @@
 import type { OAuthCredentials, SecretBook, TokenCache } from "../auth/index.js";
-import { makeFailure } from "../diagnosis/failure.js";
+import { credentialHostRefused } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import { fail, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
@@ -7,14 +7,15 @@ import { credentialHostsOf, graphScopeOf, mayReceiveCredentials, type GraphCloud
 
 /** The app's credentials and tokens go only to the cloud's own hosts; anything else is refused before a byte is sent. */
 export function refusedHost(cloud: GraphCloud, url: string, what: string): Failure {
-  const failure = makeFailure("insecure-url", {
-    code: "CredentialHostRefused",
-    message: `${what} would go to ${url}, which is not one of the ${cloud.label} cloud's own hosts (${credentialHostsOf(cloud).join(", ")}); nothing was sent`,
-    transient: false,
+  const allowed = credentialHostsOf(cloud);
+  return credentialHostRefused({
+    what,
+    where: url,
+    whose: `one of the ${cloud.label} cloud's own hosts`,
+    allowed,
     context: { api: "graph" },
+    remediation: `Credentials for the ${cloud.label} cloud are only sent to ${allowed.join(", ")}. Check the profile's auth.cloud (public, usgov, usgov-dod or china) matches the tenant's cloud, and that no authority override points elsewhere.`,
   });
-  failure.remediation = `Credentials for the ${cloud.label} cloud are only sent to ${credentialHostsOf(cloud).join(", ")}. Check the profile's auth.cloud (public, usgov, usgov-dod or china) matches the tenant's cloud, and that no authority override points elsewhere.`;
-  return failure;
 }
 
 /** An app-only token for `scope`, from the cloud's own authority (through the context's token cache and the profile's connections). */

@@ -2,7 +2,7 @@ import { emailKinds, type EmailKind, type StoryState } from "../model/notificati
 import type { WindowFigures } from "../model/summary.js";
 import { shouldNotify } from "../cycle/window.js";
 import { quietPeriodMs } from "../store/notifications.js";
-import { findingsSince, type ReadinessFindings } from "./readiness-findings.js";
+import { findingsSince, joinFindings, splitFindings, type ReadinessFindings } from "./readiness-findings.js";
 
 /**
  * Which email a profile's owner gets now, as one pure decision over the profile's story.
@@ -75,15 +75,14 @@ function nextEmail(input: StoryInput, state: StoryState, findings: readonly stri
 function readinessDue(findings: readonly string[], { readinessTold }: StoryState, now: Date): boolean {
   if (findings.length === 0) return false;
   if (readinessTold === undefined || now.getTime() - Date.parse(readinessTold.at) >= readinessEveryMs) return true;
-  const told = readinessTold.findings.split("; ");
+  const told = splitFindings(readinessTold.findings);
   return findings.some((f) => !told.includes(f));
 }
 
-/** What was told, as this check leaves it: forgotten once nothing is missing, narrowed (its time kept) as findings go away. */
-function toldAfter(told: StoryState["readinessTold"], findings: readonly string[]): StoryState["readinessTold"] {
+/** What was told (`before`: its findings), as this check leaves it: forgotten once nothing is missing, narrowed (its time kept) as findings go away. */
+function toldAfter(told: StoryState["readinessTold"], before: readonly string[], findings: readonly string[]): StoryState["readinessTold"] {
   if (told === undefined || findings.length === 0) return undefined;
-  const before = told.findings.split("; ");
-  return findings.every((f) => before.includes(f)) ? { findings: findings.join("; "), at: told.at } : told;
+  return findings.every((f) => before.includes(f)) ? { findings: joinFindings(findings), at: told.at } : told;
 }
 
 const isEmail = (value: EmailKind | QuietReason): value is EmailKind => (emailKinds as readonly string[]).includes(value);
@@ -95,9 +94,10 @@ export function decideEmail(input: StoryInput): StoryDecision {
   const { readinessTold, ...rest } = input.stale ? input.state : { ...input.state, staleNotified: false };
   // What stands (a part not checked keeps what was told of it) narrows what was told; only what this check found
   // itself is shown, and so only that can be new, be told again weekly, or count as told.
-  const since = input.readiness === undefined ? { items: [], known: [] } : findingsSince(input.readiness, readinessTold?.findings);
+  const before = splitFindings(readinessTold?.findings);
+  const since = input.readiness === undefined ? { items: [], known: [] } : findingsSince(input.readiness, before);
   const findings = since.known;
-  const keptTold = toldAfter(readinessTold, since.items);
+  const keptTold = toldAfter(readinessTold, before, since.items);
   const state: StoryState = keptTold === undefined ? rest : { ...rest, readinessTold: keptTold };
   if (input.inMaintenance) return { kind: "none", reason: "maintenance", after: state };
 
@@ -109,7 +109,7 @@ export function decideEmail(input: StoryInput): StoryDecision {
     return { kind: "none", reason: "within-quiet-period", after: state, due: next, dueAt: new Date(last + quietPeriodMs).toISOString() };
   }
   const lastEmail = { kind: next, at: now.toISOString() };
-  const told = findings.length === 0 ? {} : { readinessTold: { findings: findings.join("; "), at: now.toISOString() } };
+  const told = findings.length === 0 ? {} : { readinessTold: { findings: joinFindings(findings), at: now.toISOString() } };
   switch (next) {
     case "alert":
     case "reminder":

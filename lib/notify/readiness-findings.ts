@@ -19,21 +19,26 @@ export function readinessFindings(readiness: Pick<Readiness, "ews" | "graphPermi
   };
 }
 
-/** The findings known now, for people ("EWS blocked-by-policy; missing Tasks.ReadWrite.All"); none when nothing known is missing. */
+/** Findings as one line, for people and for the ledger ("EWS blocked-by-policy; missing Tasks.ReadWrite.All"). */
+export const joinFindings = (items: readonly string[]): string => items.join("; ");
+
+/** The findings a line written by joinFindings holds. */
+export const splitFindings = (text: string | undefined): string[] => (text === undefined ? [] : text.split("; ").filter((i) => i !== ""));
+
+/** The findings known now, as one line; none when nothing known is missing. */
 export function findingsText(findings: ReadinessFindings | undefined): string | undefined {
   const known = [...(findings?.ews ?? []), ...(findings?.permissions ?? [])];
-  return known.length === 0 ? undefined : known.join("; ");
+  return known.length === 0 ? undefined : joinFindings(known);
 }
 
 const isEws = (item: string): boolean => item.startsWith("EWS ");
 
 /**
  * The findings as they stand after this check (`items`): its known parts, and for a part it could not check, what the
- * owner was last told of that part (`told`, as findingsText wrote it); and those this check found itself (`known`),
+ * owner was last told of that part (`before`); and those this check found itself (`known`),
  * the only ones an email shows.
  */
-export function findingsSince(now: ReadinessFindings, told: string | undefined): { items: string[]; known: string[] } {
-  const before = told === undefined ? [] : told.split("; ").filter((i) => i !== "");
+export function findingsSince(now: ReadinessFindings, before: readonly string[]): { items: string[]; known: string[] } {
   const ews = now.ews ?? before.filter(isEws);
   const permissions = now.permissions ?? before.filter((i) => !isEws(i));
   return { items: [...ews, ...permissions], known: [...(now.ews ?? []), ...(now.permissions ?? [])] };

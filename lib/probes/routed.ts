@@ -2,14 +2,14 @@ import { authenticatedRequest, exchangeOnlineDomains, resolveCredentials, Secret
 import { redactDeep } from "../diagnosis/redact.js";
 import type { ProbeApi } from "../config/probe-api.js";
 import type { MailboxConfig, Profile } from "../config/profile.js";
-import { makeFailure } from "../diagnosis/failure.js";
+import { credentialHostRefused, makeFailure } from "../diagnosis/failure.js";
 import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.js";
 import { isHostAllowed, isMicrosoft365Host } from "../util/hosts.js";
 import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
 import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
-import { checkGraphMailboxes, checkReadiness, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
+import { checkGraphMailboxes, checkReadiness, ewsUrlOf, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
 import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
 import type { Failure } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
@@ -351,14 +351,12 @@ export function splitLimit(limit: number, graphRequests: number, ewsRequests: nu
 
 /** Exchange Online's app token would leave its own hosts: nothing is sent, and the advice names the URL to use. */
 function exchangeTokenRefused(url: string, cloud: OAuthCloud): Failure {
-  const own = exchangeOnlineDomains[cloud];
-  const ews = `https://${graphClouds[cloud].ewsHost}/EWS/Exchange.asmx`;
-  const failure = makeFailure("insecure-url", {
-    code: "CredentialHostRefused",
-    message: `The app's Exchange Online token would go to ${url}, which is not one of Exchange Online's own hosts in the ${graphClouds[cloud].label} cloud (${own.join(", ")}); nothing was sent`,
-    transient: false,
+  return credentialHostRefused({
+    what: "The app's Exchange Online token",
+    where: url,
+    whose: `one of Exchange Online's own hosts in the ${graphClouds[cloud].label} cloud`,
+    allowed: exchangeOnlineDomains[cloud],
     context: { host: new URL(url).hostname },
+    remediation: `An app token for Exchange Online opens every mailbox the app may reach, so it is only sent to Exchange Online itself. Autodiscover on a mail domain reaches it through the domain's autodiscover record; to skip Autodiscover, turn it off and set the profile's incoming and outgoing URLs to ${ewsUrlOf(graphClouds[cloud])}.`,
   });
-  failure.remediation = `An app token for Exchange Online opens every mailbox the app may reach, so it is only sent to Exchange Online itself. Autodiscover on a mail domain reaches it through the domain's autodiscover record; to skip Autodiscover, turn it off and set the profile's incoming and outgoing URLs to ${ews}.`;
-  return failure;
 }

@@ -127,7 +127,7 @@ export async function readMailboxesOfShard(storage: Storage, profileId: string, 
 
 /** Every mailbox of a profile, in address order, following continuation tokens. */
 export async function listMailboxes(storage: Storage, profileId: string): Promise<MailboxRecord[]> {
-  return (await (await storage.table("mailboxes")).rowsWhere<MailboxEntity>(odata`PartitionKey eq ${encodeKeyPart(profileId)}`)).map(decode);
+  return listMailboxesOfShard(storage, profileId, { from: 0, to: bucketCount });
 }
 
 export async function getMailbox(storage: Storage, profileId: string, address: string): Promise<MailboxRecord | undefined> {

@@ -1,3 +1,11 @@
+/** Exchange Online's EWS host in each national cloud (the profile's `auth.cloud`): its resource for tokens too. */
+export const exchangeOnlineEwsHosts = {
+  public: "outlook.office365.com",
+  usgov: "outlook.office365.us",
+  "usgov-dod": "outlook-dod.office365.us",
+  china: "partner.outlook.cn",
+} as const;
+
 /** Microsoft 365's own Autodiscover and EWS hosts' domains, trusted for Exchange Online and hybrid profiles. */
 export const microsoft365Domains = ["outlook.office365.com", "outlook.com", "office365.com", "office365.us", "partner.outlook.cn"] as const;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Failure } from "../../lib/model/failure.js";
 import { percentLabel, windowLabel } from "../../lib/notify/email-content.js";
 import type { CheckedReadiness } from "../../lib/model/readiness.js";
+import { checkedReadiness } from "../support/readiness.js";
 import { noAgreements, type DynamicsProfileSummary } from "../../lib/model/dynamics.js";
 import type { TestConnectionSummary } from "../../lib/model/summary.js";
 import { renderEmail, type EmailInput } from "../../lib/notify/email.js";
@@ -199,16 +200,13 @@ describe("what the owner email says (issue 15)", () => {
   });
 
   it("shows EWS readiness only when something is missing, and Dynamics' verdict beside the probe's", () => {
-    const readiness: CheckedReadiness = {
-      ews: "blocked-by-policy",
+    const readiness = checkedReadiness({
       ewsReason: "EwsEnabled is false for the organization",
-      ewsShutdown: "2027-04-01",
       ewsDaysLeft: 487,
       graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Calendars.ReadWrite", "Contacts.ReadWrite"] },
       speaksFor: { kind: "sync-app", app: { tenantId: "t", clientId: "c" } },
       checkedAt: "2025-03-04T06:00:00.000Z",
-      checkedBy: "daily-check",
-    };
+    });
     const dynamics: DynamicsProfileSummary = {
       source: { kind: "dataverse", environment: "https://contoso.crm.dynamics.com", id: "0f0e", name: "Contoso Exchange 2016", servertype: 0 },
       credentials: "mapped",

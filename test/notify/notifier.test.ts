@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claim, history, readLedger } from "../../lib/store/notifications.js";
 import { mergeSummary, readSummary } from "../../lib/store/summaries.js";
-import type { CheckedReadiness } from "../../lib/model/readiness.js";
+import type { Profile } from "../../lib/config/profile.js";
+import { checkedReadiness } from "../support/readiness.js";
 import { testStorage } from "../support/storage.js";
 import { decodeWords, parseEmail } from "./support/mime.js";
 import { receivedEmails, writeSample } from "./support/samples.js";
@@ -171,18 +172,14 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     await recordChecks(world.storage, profileId, [{ address: "<script>alert(1)</script>@contoso.com", at: at(-2), outcome: { ok: false, failure: failure() } }]);
   }
 
+  /** An Exchange Online profile signing in as `tailspinApp`. */
+  const tailspinApp = { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
+  const addTailspin = (change: Partial<Profile> = {}) =>
+    world.addProfile({ name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", ...tailspinApp, clientSecretSetting: "TAILSPIN_SECRET" }, ...change });
+
   it("tells the owner of a healthy Exchange Online profile what is missing before EWS stops: once, then not again within the week", async () => {
-    const p = await world.addProfile({ id: "tailspin", name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "TAILSPIN_SECRET" } });
-    const readiness: CheckedReadiness = {
-      ews: "blocked-by-policy",
-      ewsReason: "EWS is blocked by policy for this user or tenant",
-      ewsShutdown: "2027-04-01",
-      ewsDaysLeft: 758,
-      graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Tasks.ReadWrite.All"] },
-      speaksFor: { kind: "sync-app", app: { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" } },
-      checkedAt: at(-30).toISOString(),
-      checkedBy: "daily-check",
-    };
+    const p = await addTailspin({ id: "tailspin" });
+    const readiness = checkedReadiness({ ewsDaysLeft: 758, speaksFor: { kind: "sync-app", app: tailspinApp }, checkedAt: at(-30).toISOString() });
     await mergeSummary(world.storage, p.id, { readiness });
     await world.probe(p.id, at(-1), 15, 0);
     expect(await world.run(at(0))).toMatchObject([{ kind: "sent", email: "readiness" }]);
@@ -212,17 +209,14 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
   });
 
   it("sends no readiness email when readiness speaks for the monitor's own app, not synchronization's", async () => {
-    const p = await world.addProfile({ name: "Tailspin Toys", serverType: "exchange-online", owner: "m365-admin@tailspintoys.com", auth: { kind: "oauth", tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5", clientSecretSetting: "TAILSPIN_SECRET" } });
-    const monitor = { tenantId: "5e7c0d3a-1f2b-4c3d-9e8f-a1b2c3d4e5f6", clientId: "0f4c8a2e-6b1d-4e7f-8a9b-c0d1e2f3a4b5" };
-    const readiness: CheckedReadiness = {
+    const p = await addTailspin();
+    const readiness = checkedReadiness({
       ews: "disabled",
-      ewsShutdown: "2027-04-01",
       ewsDaysLeft: 121,
       graphPermissions: { status: "checked", granted: [], missing: ["Mail.Send"] },
-      speaksFor: { kind: "monitor-app", app: monitor, syncApp: "unknown" },
+      speaksFor: { kind: "monitor-app", app: tailspinApp, syncApp: "unknown" },
       checkedAt: at(-30).toISOString(),
-      checkedBy: "daily-check",
-    };
+    });
     await mergeSummary(world.storage, p.id, { readiness });
     await world.probe(p.id, at(-1), 15, 0);
     expect(await world.run(at(0))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);

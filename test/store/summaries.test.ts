@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { listAllSummaries, listSummaries, mergeSummary, readSummary, unknownSummary, writeSummary } from "../../lib/store/summaries.js";
-import type { CheckedReadiness } from "../../lib/model/readiness.js";
+import { checkedReadiness } from "../support/readiness.js";
 import { testStorage } from "../support/storage.js";
 
 const identity = (id: string) => ({ id, name: `Profile ${id}`, owner: "admin@contoso.com", serverType: "exchange-server" });
@@ -22,16 +22,7 @@ describe("summaries table", () => {
   it("keeps a profile's readiness through a merge of other fields", async () => {
     const storage = testStorage();
     await writeSummary(storage, unknownSummary(identity("fabrikam"), now));
-    const readiness: CheckedReadiness = {
-      ews: "blocked-by-policy",
-      ewsReason: "EWS is blocked by policy for this user or tenant",
-      ewsShutdown: "2027-04-01",
-      ewsDaysLeft: 335,
-      graphPermissions: { status: "checked", granted: ["Mail.ReadWrite"], missing: ["Tasks.ReadWrite.All"] },
-      speaksFor: { kind: "monitor-app", app: { tenantId: "t", clientId: "c" }, syncApp: "unknown" },
-      checkedAt: now.toISOString(),
-      checkedBy: "daily-check",
-    };
+    const readiness = checkedReadiness({ checkedAt: now.toISOString() });
     expect(await mergeSummary(storage, "fabrikam", { readiness })).toBe("merged");
     await mergeSummary(storage, "fabrikam", { health: "ok" });
     expect((await readSummary(storage, "fabrikam"))!.readiness).toEqual(readiness);

@@ -31,6 +31,7 @@ describe("national clouds", () => {
     for (const c of oauthClouds) expect(within(c, graphClouds[c].ewsHost)).toBe(true);
     expect(within("usgov", "autodiscover-s.office365.us")).toBe(true);
     expect(within("usgov-dod", "autodiscover-s-dod.office365.us")).toBe(true);
+    expect(within("china", "autodiscover-s.partner.outlook.cn")).toBe(true);
     expect(within("usgov", "outlook-dod.office365.us")).toBe(false);
     expect(within("usgov-dod", "outlook.office365.us")).toBe(false);
     expect(within("china", "outlook.office365.com")).toBe(false);

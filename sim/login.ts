@@ -58,6 +58,12 @@ async function token(ctx: LoginContext, tenant: string, req: IncomingMessage, re
   const clientId = form.get("client_id") ?? "";
   const app = org.app(tenant, clientId);
   if (!app) return aadError(res, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+  if (app.tokenErrorQuotesSecret !== undefined && secret !== null) {
+    const { after, hex = "upper" } = app.tokenErrorQuotesSecret;
+    const sent = new URLSearchParams({ client_secret: secret }).toString();
+    const quoted = hex === "lower" ? sent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()) : sent;
+    return aadError(res, 401, "invalid_client", 7000215, `${"Invalid client secret provided.".padEnd(after, ".")} The request was: ${quoted}`);
+  }
   if (assertion !== null) {
     if (!app.certificatePem) return aadError(res, 401, "invalid_client", 700027, "The application has no certificate registered.");
     const check = verifyAssertion(assertion, app.certificatePem, ctx.host);

@@ -174,6 +174,11 @@ export interface OAuthAppSpec {
   roles?: string[];
   /** The mailboxes an application access policy / RBAC for Applications scope lets it reach through Graph (default all). */
   graphScope?: ImpersonationScope;
+  /**
+   * A front end before the token endpoint that refuses this app and quotes the request's client_secret back in the
+   * error description, form-encoded as sent (`hex: "lower"`: as .NET's UrlEncode writes it), after `after` characters.
+   */
+  tokenErrorQuotesSecret?: { after: number; hex?: "upper" | "lower" };
 }
 
 export interface OrgSpec {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { makeFailure } from "../diagnosis/failure.js";
+import { noRedaction, redactorOf } from "../diagnosis/redact.js";
 import { signInRemediation } from "../diagnosis/remediation.js";
 import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
@@ -78,12 +79,16 @@ async function fetchToken(conns: ProfileConnections, credentials: OAuthCredentia
   }
 }
 
-/** Entra's answer (AADSTS code and its first sentence); the secret never appears in it. */
+/**
+ * Entra's answer (AADSTS code and its first sentence). The secret is removed in every form it could be quoted in
+ * (a front end may echo the form-encoded request) before the line is clipped, so not even a prefix of it is left.
+ */
 function tokenFailure(error: unknown, credentials: OAuthCredentials): Failure {
   const text = error instanceof Error ? error.message : String(error);
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
-  const firstLine = (text.split(/\r?\n/).find((line) => line.includes("AADSTS")) ?? text.split(/\r?\n/)[0] ?? "").slice(0, 300);
-  const safe = credentials.app.kind === "client-secret" ? firstLine.split(credentials.app.secret.reveal()).join("[secret]") : firstLine;
+  const line = text.split(/\r?\n/).find((l) => l.includes("AADSTS")) ?? text.split(/\r?\n/)[0] ?? "";
+  const redact = credentials.app.kind === "client-secret" ? redactorOf([credentials.app.secret.reveal()]) : noRedaction;
+  const safe = redact(line).slice(0, 300);
   const code = aadsts ?? (error instanceof Error ? error.name : "TOKEN_ERROR");
   const failure = makeFailure("auth-failed", {
     code,

@@ -13,7 +13,7 @@ export const redactedMark = "[redacted]";
 /** For callers that used no secret (anonymous requests) and for tests of pure classifiers. */
 export const noRedaction: Redact = (text) => text;
 
-/** The ways a value can come back in a server's words: as sent (padding dropped), URL-, form-, XML- or JSON-escaped, or in Base64. */
+/** The ways a value can come back in a server's words: as sent (padding dropped), URL- or form-escaped (either case of hex), XML- or JSON-escaped, or in Base64. */
 export function secretForms(value: string): string[] {
   if (value === "") return [];
   const forms = [
@@ -22,6 +22,12 @@ export function secretForms(value: string): string[] {
     value.replace(/=+$/, ""),
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
+    // As a form body writes it (URLSearchParams also escapes ~ ! ' ( ), which Entra secrets hold).
+    formEncoded(value),
+    // As .NET's UrlEncode writes them: lower-case hex digits.
+    lowerHex(encodeURIComponent(value)),
+    lowerHex(encodeURIComponent(value).replace(/%20/g, "+")),
+    lowerHex(formEncoded(value)),
     escapeXml(value),
     JSON.stringify(value).slice(1, -1),
     Buffer.from(value, "utf8").toString("base64"),
@@ -29,6 +35,9 @@ export function secretForms(value: string): string[] {
   ];
   return [...new Set(forms.filter((f) => f !== ""))];
 }
+
+const formEncoded = (value: string): string => new URLSearchParams([["", value]]).toString().slice(1);
+const lowerHex = (encoded: string): string => encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
 
 /** A Redact for a fixed list of values (each in every form of `secretForms`), longest first. */
 export function redactorOf(values: Iterable<string>): Redact {

@@ -3,6 +3,7 @@ import type { Outcome } from "../model/result.js";
 import { ewsShutdownDate, type AppRef, type EwsReadinessState, type GraphPermissions, type Readiness, type SpeaksFor } from "../model/readiness.js";
 import { ewsPolicyOf } from "../exchange/classify-http.js";
 import { addToEwsAllowList, readEwsAllowList, readEwsUserAgentPolicy } from "../diagnosis/remediation.js";
+import type { Redact } from "../diagnosis/redact.js";
 
 /** The Graph application permissions server-side synchronization needs (product documentation, 2026). */
 export const syncGraphPermissions = [
@@ -41,14 +42,16 @@ export interface EwsReadiness {
  * disabled → disabled, says it is blocked by policy → blocked-by-policy; EWS answering (200, or an
  * EWS SOAP fault in a 500) → allowed; anything else → not-checked, with the reason.
  */
-export function ewsReadinessFrom(reply: Outcome<Pick<HttpReply, "status" | "headers" | "body">>): EwsReadiness {
-  if (!reply.ok) return { state: "not-checked", reason: `the EWS request failed: ${reply.failure.message}` };
+export function ewsReadinessFrom(reply: Outcome<Pick<HttpReply, "status" | "headers" | "body">>, redact: Redact): EwsReadiness {
+  if (!reply.ok) return { state: "not-checked", reason: `the EWS request failed: ${redact(reply.failure.message)}` };
   const { status, headers, body } = reply.value;
-  const policy = headerValue(headers, "x-ews-policy-reason");
-  if (status === 403 && policy !== undefined) {
+  const quoted = headerValue(headers, "x-ews-policy-reason");
+  if (status === 403 && quoted !== undefined) {
+    // Redacted before it is clipped: a front end may quote the request's Authorization header in it.
+    const policy = redact(quoted).slice(0, 200);
     const state = ewsPolicyOf(policy);
     if (state !== undefined) return { state, reason: policy };
-    return { state: "not-checked", reason: `HTTP 403 with an X-EWS-Policy-Reason this monitor does not know: ${policy.slice(0, 200)}` };
+    return { state: "not-checked", reason: `HTTP 403 with an X-EWS-Policy-Reason this monitor does not know: ${policy}` };
   }
   if (status === 200) return { state: "allowed" };
   if (status === 500 && /ResponseCode/.test(body.subarray(0, 64 * 1024).toString("utf8"))) return { state: "allowed" };

@@ -38,12 +38,13 @@ export async function checkReadiness(options: ReadinessOptions, graphTokenOutcom
   const token = graphTokenOutcome ?? (await graphToken(options.connections, options.tokens, options.credentials, cloud, secrets));
   const claims = token.ok ? readTokenClaims(token.value) : undefined;
   const input = {
-    ews: redactDeep(await ewsReadiness({ ...options, secrets }), secrets.redact),
+    ews: await ewsReadiness(options, secrets),
     graphPermissions: permissionsOf(token, claims, syncPermissionsIn(cloud)),
     now: options.now ?? new Date(),
     monitorApp: monitorAppOf({ tenantId: options.credentials.tenantId, clientId: options.credentials.clientId }, claims?.ok === true ? claims.claims.tenantId : undefined),
   };
-  return buildReadiness(options.syncApp === undefined ? input : { ...input, syncApp: options.syncApp });
+  // Stored by the daily check as it is: every word a server sent in it (the token's failure too) leaves redacted.
+  return redactDeep(buildReadiness(options.syncApp === undefined ? input : { ...input, syncApp: options.syncApp }), secrets.redact);
 }
 
 function permissionsOf(token: Outcome<string>, claims: TokenRead | undefined, needed: readonly string[]): GraphPermissions {
@@ -52,10 +53,10 @@ function permissionsOf(token: Outcome<string>, claims: TokenRead | undefined, ne
   return graphPermissionsFrom(claims.claims.roles, needed);
 }
 
-async function ewsReadiness(options: ReadinessOptions): Promise<EwsReadiness> {
+async function ewsReadiness(options: ReadinessOptions, secrets: SecretBook): Promise<EwsReadiness> {
   if (options.checkEws === false) return { state: "not-checked", reason: "EWS readiness applies to Exchange Online and hybrid profiles only" };
   if (options.address === undefined) return { state: "not-checked", reason: "the profile has no mailbox to ask EWS about" };
-  return ewsReadinessFrom(await askEws(options.connections, options.tokens, options.credentials, graphClouds[options.cloud], options.address, options.secrets));
+  return ewsReadinessFrom(await askEws(options.connections, options.tokens, options.credentials, graphClouds[options.cloud], options.address, secrets), secrets.redact);
 }
 
 export interface GraphConnectionTestOptions extends GraphCheckOptions {

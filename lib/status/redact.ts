@@ -1,3 +1,5 @@
+import { secretForms } from "../diagnosis/redact.js";
+
 /**
  * Defence in depth for invariant 3: summaries, mailboxes and alerts hold no secret, but should a failure message
  * ever quote one, the status endpoints still never echo it. The secrets are the values of app settings whose
@@ -9,11 +11,15 @@ export const redacted = "[redacted]";
 
 export function secretValues(env: Record<string, string | undefined>): string[] {
   const values = new Set<string>();
+  // Each in every form a server could quote it in (URL-encoded, Base64, ...), as the probes' redaction matches them.
+  const addForms = (value: string) => {
+    for (const form of secretForms(value)) if (form.length >= minSecretLength) values.add(form);
+  };
   const add = (value: string | undefined) => {
     if (value === undefined || value.length < minSecretLength) return;
-    values.add(value);
+    addForms(value);
     for (const match of value.matchAll(/(?:AccountKey|SharedAccessSignature|SharedAccessKey|sig|Password|Pwd)=([^;&\s]+)/gi)) {
-      if (match[1] !== undefined && match[1].length >= minSecretLength) values.add(match[1]);
+      if (match[1] !== undefined && match[1].length >= minSecretLength) addForms(match[1]);
     }
   };
   for (const [name, value] of Object.entries(env)) {

@@ -9,6 +9,15 @@ describe("redaction of secrets in a server's words", () => {
     for (const form of secretForms(secret)) expect(redact(`before ${form} after`)).toBe("before [redacted] after");
   });
 
+  it("removes a secret form-encoded (~ and ! escaped too) or URL-encoded with lower-case hex digits, as .NET's UrlEncode writes it", () => {
+    const secret = "Old+Secr/et=Value~1!";
+    expect(redactorOf([secret])(`client_secret=${new URLSearchParams([["", secret]]).toString().slice(1)}&scope=x`)).toBe("client_secret=[redacted]&scope=x");
+    const redact = redactorOf([secret]);
+    const lower = encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    expect(lower).toContain("%2b");
+    expect(redact(`client_secret=${lower}&scope=x`)).toBe("client_secret=[redacted]&scope=x");
+  });
+
   it("a book knows the password, user:password and its Base64, and learns header values and their credentials", () => {
     const book = new SecretBook(["hunter2-long", "svc@contoso.com:hunter2-long"]);
     const basic = Buffer.from("svc@contoso.com:hunter2-long").toString("base64");

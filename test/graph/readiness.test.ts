@@ -3,6 +3,7 @@ import { buildReadiness, ewsDaysLeft, ewsFixText, ewsReadinessFrom, graphPermiss
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
+import { noRedaction, redactorOf } from "../../lib/diagnosis/redact.js";
 
 const part = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 const jwt = (claims: unknown) => `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.c2ln`;
@@ -36,15 +37,29 @@ describe("readiness", () => {
   });
 
   it("EWS: 403 with X-EWS-Policy-Reason → disabled or blocked-by-policy; EWS answering → allowed; else not-checked with the reason", () => {
-    expect(ewsReadinessFrom(reply(403, { "x-ews-policy-reason": "EWS is disabled for this user or tenant" }))).toEqual({ state: "disabled", reason: "EWS is disabled for this user or tenant" });
-    expect(ewsReadinessFrom(reply(403, { "x-ews-policy-reason": "EWS is blocked by policy for this user or tenant" }))).toEqual({ state: "blocked-by-policy", reason: "EWS is blocked by policy for this user or tenant" });
-    expect(ewsReadinessFrom(reply(200)).state).toBe("allowed");
-    expect(ewsReadinessFrom(reply(500, {}, "<s:Envelope><e:ResponseCode>ErrorImpersonateUserDenied</e:ResponseCode></s:Envelope>")).state).toBe("allowed");
-    expect(ewsReadinessFrom(reply(403))).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/without X-EWS-Policy-Reason/) });
-    expect(ewsReadinessFrom(reply(401))).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/401/) });
-    expect(ewsReadinessFrom(reply(502))).toMatchObject({ state: "not-checked", reason: "EWS answered HTTP 502" });
+    expect(ewsReadinessFrom(reply(403, { "x-ews-policy-reason": "EWS is disabled for this user or tenant" }), noRedaction)).toEqual({ state: "disabled", reason: "EWS is disabled for this user or tenant" });
+    expect(ewsReadinessFrom(reply(403, { "x-ews-policy-reason": "EWS is blocked by policy for this user or tenant" }), noRedaction)).toEqual({ state: "blocked-by-policy", reason: "EWS is blocked by policy for this user or tenant" });
+    expect(ewsReadinessFrom(reply(200), noRedaction).state).toBe("allowed");
+    expect(ewsReadinessFrom(reply(500, {}, "<s:Envelope><e:ResponseCode>ErrorImpersonateUserDenied</e:ResponseCode></s:Envelope>"), noRedaction).state).toBe("allowed");
+    expect(ewsReadinessFrom(reply(403), noRedaction)).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/without X-EWS-Policy-Reason/) });
+    expect(ewsReadinessFrom(reply(401), noRedaction)).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/401/) });
+    expect(ewsReadinessFrom(reply(502), noRedaction)).toMatchObject({ state: "not-checked", reason: "EWS answered HTTP 502" });
     const down = makeFailure("connect-timeout", { code: "ETIMEDOUT", message: "no connection to outlook.office365.com" });
-    expect(ewsReadinessFrom({ ok: false, failure: down })).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/no connection/) });
+    expect(ewsReadinessFrom({ ok: false, failure: down }, noRedaction)).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/no connection/) });
+  });
+
+  it("EWS: a policy header that quotes the app's token back is redacted before it is clipped: not even a prefix is left", () => {
+    const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${"eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9".repeat(6)}.c2lnbmF0dXJl`;
+    const redact = redactorOf([`Bearer ${token}`, token]);
+    for (const padding of [0, 120, 170, 190]) {
+      const header = `${"x".repeat(padding)} unknown policy; request had Authorization: Bearer ${token}`;
+      for (const policy of [header, `EWS is blocked by policy for this user or tenant; Authorization: Bearer ${token}`]) {
+        const { reason = "" } = ewsReadinessFrom(reply(403, { "x-ews-policy-reason": policy }), redact);
+        expect(reason).not.toContain(token.slice(0, 12));
+      }
+    }
+    const quoted = makeFailure("http-status", { code: "500", message: `front end said: Bearer ${token}` });
+    expect(ewsReadinessFrom({ ok: false, failure: quoted }, redact).reason).not.toContain(token.slice(0, 12));
   });
 
   it("counts the calendar days left until 2027-04-01 from the clock it is given", () => {

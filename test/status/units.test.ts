@@ -93,6 +93,10 @@ describe("ETag, exposition, redaction, views", () => {
     expect(secrets).not.toContain("abc");
     expect(secrets).not.toContain("profiles/contoso.json");
     expect(redactJson(JSON.stringify({ m: 'x "pa55word!" y' }), secrets)).toBe('{"m":"x \\"[redacted]\\" y"}');
+    // Quoted back by a server in another form: URL-encoded (either case of hex) or in Base64.
+    for (const quoted of ["pa55word%21", "pa55word%21".toLowerCase(), Buffer.from("mail-secret-1").toString("base64")]) {
+      expect(redactJson(JSON.stringify({ m: `said ${quoted} here` }), secrets), quoted).toBe('{"m":"said [redacted] here"}');
+    }
   });
 
   it("counts a mailbox as failing when retrying, disabled or its last check failed; the overall light is the worst", () => {

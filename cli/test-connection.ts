@@ -68,7 +68,7 @@ export async function runTestConnection(argv: string[], io: CliIo): Promise<numb
     return exitCodes.badInput;
   }
   try {
-    const report = publicReport(await opened.value.checkEndpoints({ mailboxes }));
+    const report = publicReport(await opened.value.checkEndpoints({ mailboxes, placeByAutodiscover: true }));
     io.stdout(values.json ? JSON.stringify(report, null, 2) : renderReport(report, profile.name));
     return report.ok ? exitCodes.passed : exitCodes.failed;
   } finally {

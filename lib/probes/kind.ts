@@ -68,6 +68,13 @@ export interface CheckEndpointsOptions {
    * and its Graph side one placed there, a disabled one only when no other is (nothing places it again).
    */
   placed?: readonly (Pick<MailboxRecord, "address" | "ewsUrl"> & Partial<Pick<MailboxRecord, "state">>)[];
+  /**
+   * No cycle has placed the mailboxes (the command line): a hybrid profile asks Autodiscover where the mailboxes asked
+   * for and its own mailboxes with no location live, approved first, until one is found in Exchange Online and one on
+   * premises (as the cycle's first run places them), so that each side tests a mailbox of its own. A profile with
+   * Autodiscover off is not asked.
+   */
+  placeByAutodiscover?: boolean;
 }
 
 /** One profile's probe, open: credentials resolved, connections counted against the budget until `close`. */

@@ -7,6 +7,7 @@ import { checkMailboxes as checkEwsMailboxes } from "../engine/check-mailboxes.j
 import { isHostAllowed, isMicrosoft365Host } from "../util/hosts.js";
 import { profileConnections } from "../engine/open-session.js";
 import { ProbeSession } from "../engine/session.js";
+import { discover } from "../engine/autodiscover.js";
 import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "../engine/test-connection.js";
 import { refusedHost } from "../graph/token.js";
 import { checkGraphMailboxes, checkReadiness, ewsUrlOf, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
@@ -59,6 +60,9 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
     },
   };
 }
+
+/** How many of a hybrid profile's own mailboxes the command line's Test Connection asks Autodiscover about, at most. */
+const maxPlacedForTest = 10;
 
 /** Where Autodiscover last placed each mailbox (its EWS URL), and which of them are disabled, by lower-case address. */
 interface Placements {
@@ -209,7 +213,8 @@ class RoutedProbe implements OpenProbe {
     const started = performance.now();
     const requested = [...new Set((options.mailboxes ?? []).map((a) => a.toLowerCase()))];
     const wantReadiness = options.readiness !== false;
-    const placed = placementsOf(options.placed);
+    const placeNow = options.placeByAutodiscover === true && this.fallbackToEws && this.profile.autodiscover;
+    const placed = placementsOf(options.placed ?? (placeNow ? await this.#placeForTest(requested) : []));
     const sides = this.#testSides(placed);
     const side = (api: ProbeApi) => ({
       requested: requested.filter((a) => this.#apiOf(a, placed.urls.get(a)) === api),
@@ -265,6 +270,24 @@ class RoutedProbe implements OpenProbe {
     report.elapsedMs = Math.round(performance.now() - started);
     if (readiness !== undefined) report.readiness = readiness;
     return redactDeep(tested.length === 0 ? report : { ...report, testMailboxChecks: tested }, this.#secrets.redact);
+  }
+
+  /** Where Autodiscover puts the mailboxes asked for, then the profile's own with no location until both sides have one. */
+  async #placeForTest(requested: readonly string[]): Promise<Pick<MailboxRecord, "address" | "ewsUrl">[]> {
+    const session = this.#sessionFor(this.profile);
+    const own = this.profile.mailboxes.filter((m) => m.location === undefined);
+    const candidates = [...requested, ...[...own.filter((m) => m.approved), ...own.filter((m) => !m.approved)].slice(0, maxPlacedForTest).map((m) => m.address)];
+    const placed: Pick<MailboxRecord, "address" | "ewsUrl">[] = [];
+    const found = new Set<ProbeApi>();
+    for (const [i, address] of candidates.entries()) {
+      if (i >= requested.length && found.size === 2) break;
+      if (this.#configOf(address)?.location !== undefined) continue;
+      const discovery = await discover(session, address);
+      if (!discovery.ok) continue;
+      placed.push({ address, ewsUrl: discovery.value.ewsUrl });
+      found.add(this.#apiOf(address, discovery.value.ewsUrl));
+    }
+    return placed;
   }
 
   #wantedOf(address: string): GraphMailbox["wanted"] {

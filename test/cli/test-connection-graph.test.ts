@@ -66,3 +66,37 @@ describe("test-connection on an Exchange Online profile (through Microsoft Graph
     expect(out).not.toContain(wingtipClientSecret);
   });
 });
+
+describe("test-connection on a hybrid profile whose mailboxes name no location", () => {
+  it("places them as the cycle does: a mailbox Autodiscover finds in Exchange Online is tested through Graph, one on premises through EWS", async () => {
+    const { code, out } = await run(["--profile", "adventure-hybrid.json", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    const steps = report.steps.map((s: { step: string; ok: boolean; url: string }) => [s.step, s.ok, new URL(s.url).hostname]);
+    expect(steps).toEqual([
+      ["token", true, "login.microsoftonline.com"],
+      ["graph", true, "graph.microsoft.com"],
+      ["mailbox", true, "graph.microsoft.com"],
+      ["autodiscover", true, "adventure-works.com"],
+      ["ews", true, "mail.adventure-works.com"],
+      ["mailbox", true, "mail.adventure-works.com"],
+    ]);
+    // kim and lena live in Exchange Online, omar and pia on premises: each side's first approved mailbox.
+    expect(report.steps[2]).toMatchObject({ address: "kim@adventure-works.com" });
+    expect(report.steps[5]).toMatchObject({ address: "omar@adventure-works.com" });
+  });
+
+  it("routes each mailbox asked for by where Autodiscover finds it", async () => {
+    const { code, out } = await run(["--profile", "adventure-hybrid.json", "--mailbox", "pia@adventure-works.com", "--mailbox", "lena@adventure-works.com", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.steps.filter((s: { step: string }) => s.step === "mailbox").map((s: { address: string; url: string }) => [s.address, new URL(s.url).hostname])).toEqual([
+      ["lena@adventure-works.com", "graph.microsoft.com"],
+      ["pia@adventure-works.com", "mail.adventure-works.com"],
+    ]);
+    expect(report.mailboxes.map((m: { address: string; ok: boolean }) => [m.address, m.ok])).toEqual([
+      ["pia@adventure-works.com", true],
+      ["lena@adventure-works.com", true],
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { ChannelStatuses, MailboxCheck } from "../model/connection.js";
 import type { AlertRecord } from "../model/alert.js";
-import type { Failure } from "../model/failure.js";
+import { longestServerWaitMs, type Failure } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 
 /** The platform's own policy, the default here: 10 transient failures 5 minutes apart, then disabled. */
@@ -65,7 +65,7 @@ export function applyCheck(record: MailboxRecord, check: MailboxCheck, now: Date
   const failures = ours ? record.consecutiveFailures : record.consecutiveFailures + 1;
   const failed: MailboxRecord = { ...base, consecutiveFailures: failures, lastError: failure };
   if (ours || (failure.transient && failures < policy.maxConsecutiveTransientFailures)) {
-    const delay = Math.max(policy.retryDelayMs, failure.retryAfterMs ?? 0);
+    const delay = Math.max(policy.retryDelayMs, Math.min(failure.retryAfterMs ?? 0, longestServerWaitMs));
     const nextAttemptAt = new Date(now.getTime() + delay).toISOString();
     return { record: { ...failed, state: "retrying", nextAttemptAt }, transition: { kind: "retrying", failures, nextAttemptAt }, alerts: [] };
   }

@@ -1,3 +1,4 @@
+import { longestServerWaitMs } from "../model/failure.js";
 import { attr, child, children, descendant, path, text, type XmlElement } from "../xml/element.js";
 
 /** A SOAP fault reduced to what diagnosis needs. */
@@ -27,7 +28,7 @@ export function soapFaultOf(body: XmlElement | undefined): SoapFault | undefined
 export function backOffFrom(messageXml: XmlElement | undefined): number | undefined {
   const value = children(messageXml, "Value").find((v) => attr(v, "Name") === "BackOffMilliseconds");
   const digits = text(value);
-  return digits !== undefined && /^\d{1,12}$/.test(digits) ? Number(digits) : undefined;
+  return digits !== undefined && /^\d{1,12}$/.test(digits) ? Math.min(Number(digits), longestServerWaitMs) : undefined;
 }
 
 function withoutPrefix(qname: string | undefined): string | undefined {

@@ -32,6 +32,12 @@ export const failureCategories = [
 
 export type FailureCategory = (typeof failureCategories)[number];
 
+/**
+ * The longest a server's Retry-After or BackOffMilliseconds is taken at. A server that asks for more (a year, or a
+ * date centuries away) still has its mailbox tried again within the hour, instead of parking it out of sight.
+ */
+export const longestServerWaitMs = 60 * 60_000;
+
 export interface Failure {
   category: FailureCategory;
   /** The most specific code seen: HTTP status, EWS ResponseCode, Autodiscover ErrorCode, Node error code. */
@@ -41,7 +47,7 @@ export interface Failure {
   message: string;
   /** What the administrator can do about it. */
   remediation: string;
-  /** How long the server asked us to wait (ErrorServerBusy BackOffMilliseconds, 503 Retry-After). */
+  /** How long the server asked us to wait (ErrorServerBusy BackOffMilliseconds, 503 Retry-After), at most `longestServerWaitMs`. */
   retryAfterMs?: number;
   /** Microsoft Graph's innerError request-id, for the administrator to quote to Microsoft support. */
   requestId?: string;

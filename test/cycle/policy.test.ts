@@ -27,6 +27,14 @@ describe("mailbox policy", () => {
     expect(long.alerts).toEqual([]);
   });
 
+  it("waits at most an hour whatever back-off the failure carries: a mailbox is never parked out of sight, nor its record lost", () => {
+    for (const retryAfterMs of [365 * 86_400_000, 9_999_999_999_999_000, Number.MAX_VALUE]) {
+      const parked = makeFailure("server-busy", { code: "429", message: "Too many requests.", retryAfterMs });
+      const next = applyCheck(mailbox(), failedWith(parked), now, 1);
+      expect(next.record).toMatchObject({ state: "retrying", nextAttemptAt: "2026-11-24T11:00:00.000Z" });
+    }
+  });
+
   it("disables after 10 transient failures in a row, with an alert for the mailbox and for the owner", () => {
     let record = mailbox();
     let clock = now.getTime();

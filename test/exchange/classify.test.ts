@@ -173,6 +173,10 @@ describe("retryAfter", () => {
     ["soon", undefined],
     ["-5", undefined],
     [undefined, undefined],
+    // A server asking for more than an hour (a year, a date centuries away, more than a Date holds) gets an hour.
+    ["31536000", 3_600_000],
+    ["9999999999999", 3_600_000],
+    ["Fri, 31 Dec 9999 23:59:59 GMT", 3_600_000],
   ])("%s → %s", (value, expected) => {
     expect(retryAfter(value, now)).toBe(expected);
   });

@@ -3,6 +3,7 @@ import { credentialHostRefused } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import type { ProfileConnections } from "../net/connections.js";
 import type { HttpMethod } from "../net/types.js";
+import { tokenAnswerRefusal } from "./token-answer.js";
 
 type IdentityHttpClient = NonNullable<TokenCredentialOptions["httpClient"]>;
 type PipelineRequest = Parameters<IdentityHttpClient["sendRequest"]>[0];
@@ -49,7 +50,8 @@ export class TokenNetworkError extends Error {
 /**
  * The HttpClient given to @azure/identity: token requests go through the profile's own network
  * settings (DNS_SERVERS, TRUSTED_CA_FILE, connect-to), its budget, timeouts and size cap, and
- * only over https. `lastFailure` tells why a token could not be fetched when the network was the cause.
+ * only over https. `lastFailure` tells why a token could not be fetched when the network, or an answer refused
+ * before the library reads it (a busy Entra, a 200 without a token: see tokenAnswerRefusal), was the cause.
  */
 export class ProfileIdentityHttpClient implements IdentityHttpClient {
   lastFailure: Failure | undefined;
@@ -89,7 +91,14 @@ export class ProfileIdentityHttpClient implements IdentityHttpClient {
       this.lastFailure = reply.failure;
       throw new TokenNetworkError(reply.failure);
     }
-    return { request, status: reply.value.status, headers: new ReplyHeaders(reply.value.headers), bodyAsText: reply.value.body.toString("utf8") };
+    const { status, headers } = reply.value;
+    const bodyAsText = reply.value.body.toString("utf8");
+    const refused = tokenAnswerRefusal({ host, status, headers, body: bodyAsText, tokenRequest: typeof request.body === "string" && request.body !== "" });
+    if (refused !== undefined) {
+      this.lastFailure = refused;
+      throw new TokenNetworkError(refused);
+    }
+    return { request, status, headers: new ReplyHeaders(headers), bodyAsText };
   }
 }
 

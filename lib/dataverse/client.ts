@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { retryAfter } from "../exchange/classify-http.js";
+import { retryAfter } from "../net/index.js";
 import { clip } from "../diagnosis/text.js";
 import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";

@@ -3,7 +3,8 @@ import { makeFailure, type FailureDetails } from "../diagnosis/failure.js";
 import { noRedaction, type Redact } from "../diagnosis/redact.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { clip } from "../diagnosis/text.js";
-import { longestServerWaitMs, type Failure } from "../model/failure.js";
+import type { Failure } from "../model/failure.js";
+import { retryAfter } from "../net/index.js";
 import { child } from "../xml/element.js";
 import { parseXml } from "../xml/safe-parse.js";
 import { soapFaultOf } from "./soap-fault.js";
@@ -76,15 +77,6 @@ export function classifyHttpStatus(input: HttpAnswer): Failure | undefined {
   return fail("http-status", `HTTP ${status}${diag}${bodyWords(input)}`, { transient: status >= 500 });
 }
 
-/** Retry-After as delay-seconds or an HTTP-date, in milliseconds from `now`, at most `longestServerWaitMs`. */
-export function retryAfter(value: string | undefined, now: number): number | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, longestServerWaitMs);
-  // An HTTP-date always names a day or month; this keeps Date.parse from reading "-5" as a year.
-  const at = /[a-z]/i.test(v) ? Date.parse(v) : NaN;
-  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), longestServerWaitMs);
-}
 
 /**
  * The answer with its headers as they may be quoted: the request's secrets taken out of each one read. The body is

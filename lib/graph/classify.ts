@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { retryAfter } from "../exchange/classify-http.js";
+import { retryAfter } from "../net/index.js";
 import { makeFailure, type FailureDetails } from "../diagnosis/failure.js";
 import type { RemediationContext } from "../diagnosis/remediation.js";
 import { noRedaction, type Redact } from "../diagnosis/redact.js";

@@ -14,6 +14,8 @@ const tokenRequests: URLSearchParams[] = [];
 /** The Host of each token request; and whether the metadata names a token endpoint on another host. */
 const tokenHostsSeen: string[] = [];
 let tokenEndpointElsewhere = false;
+/** When set, the token endpoint answers every token request so (a busy Entra, a proxy's page). */
+let tokenAnswer: { status: number; headers?: Record<string, string>; body: string } | undefined;
 const bearerSeen: string[] = [];
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -41,6 +43,10 @@ function entra(req: IncomingMessage, res: ServerResponse): void {
       const form = new URLSearchParams(body);
       tokenRequests.push(form);
       tokenHostsSeen.push(req.headers.host ?? "");
+      if (tokenAnswer !== undefined) {
+        res.writeHead(tokenAnswer.status, { "content-type": "application/json", ...tokenAnswer.headers }).end(tokenAnswer.body);
+        return;
+      }
       if (form.get("client_secret") !== goodSecret) {
         json(res, 401, {
           error: "invalid_client",
@@ -178,6 +184,49 @@ describe("OAuth client credentials", () => {
     expect(!reply.ok && reply.failure).toMatchObject({ category: "auth-failed", code: "AADSTS7000215", transient: false });
     expect(!reply.ok && reply.failure.message).not.toContain(wrongSecret);
     await conns.close();
+  });
+
+  it("a busy Entra (429, 5xx) is a transient server-busy with its Retry-After, answered at once instead of slept out by the identity library", async () => {
+    const conns = connections();
+    try {
+      const transient = JSON.stringify({ error: "temporarily_unavailable", error_description: "AADSTS90033: A transient error has occurred. Please try again." });
+      for (const [status, headers, body, code] of [
+        [429, { "retry-after": "150" }, "Too Many Requests", "429"],
+        [503, { "retry-after": "3600000" }, "Service Unavailable", "503"],
+        [500, {}, transient, "AADSTS90033"],
+      ] as const) {
+        tokenRequests.length = 0;
+        tokenAnswer = { status, headers, body };
+        const reply = await authenticatedRequest(conns, new TokenCache(), credentials(goodSecret), { url: ewsUrl });
+        const wait = "retry-after" in headers ? Math.min(Number(headers["retry-after"]) * 1000, 3_600_000) : undefined;
+        expect(!reply.ok && reply.failure, `${status}`).toMatchObject({ category: "server-busy", code, transient: true, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+        expect(!reply.ok && reply.failure.remediation).toMatch(/Microsoft Entra ID is busy/);
+        // One request: the library did not wait the Retry-After out and ask again.
+        expect(tokenRequests).toHaveLength(1);
+      }
+    } finally {
+      tokenAnswer = undefined;
+      await conns.close();
+    }
+  });
+
+  it("a 200 without a usable token (a proxy's page, an access_token that is not a string, no expires_in) is a transient invalid-response naming what is wrong", async () => {
+    const conns = connections();
+    try {
+      for (const [body, problem] of [
+        ["<html><body>Sign in to the proxy</body></html>", "the body is not JSON"],
+        [JSON.stringify({ token_type: "Bearer", expires_in: 3599, access_token: 12345 }), "access_token is not a non-empty string"],
+        [JSON.stringify({ token_type: "Bearer", access_token: "token-x" }), "expires_in is missing"],
+        [JSON.stringify({ token_type: "Bearer", expires_in: -5, access_token: "token-x" }), "expires_in is not a positive number of seconds"],
+      ] as const) {
+        tokenAnswer = { status: 200, body };
+        const reply = await authenticatedRequest(conns, new TokenCache(), credentials(goodSecret), { url: ewsUrl });
+        expect(!reply.ok && reply.failure, body).toMatchObject({ category: "invalid-response", code: "TokenAnswerInvalid", transient: true, message: expect.stringContaining(problem) });
+      }
+    } finally {
+      tokenAnswer = undefined;
+      await conns.close();
+    }
   });
 
   it("reports the network's own failure when the token endpoint cannot be reached", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { FailureCategory } from "../../lib/model/failure.js";
 import { classifyAutodiscoverError, classifyEwsError, classifyEwsResponseCode } from "../../lib/diagnosis/classify.js";
-import { classifyHttpStatus, retryAfter, type HttpAnswer } from "../../lib/exchange/classify-http.js";
+import { classifyHttpStatus, type HttpAnswer } from "../../lib/exchange/classify-http.js";
+import { retryAfter } from "../../lib/net/index.js";
 import { parseGetFolderResponse } from "../../lib/exchange/ews-getfolder.js";
 import { fixture } from "./fixtures.js";
 

@@ -1,0 +1,57 @@
+import { makeFailure } from "../diagnosis/failure.js";
+import type { Failure } from "../model/failure.js";
+import { headerValue, retryAfter } from "../net/index.js";
+
+/**
+ * What an answer from Microsoft Entra ID says before @azure/identity reads it, or undefined to hand it on:
+ * - busy (429, 5xx): a transient `server-busy` with its Retry-After, so that the library does not sleep the wait out
+ *   itself past the probe's deadline, and the mailboxes wait for Entra instead of counting as refused;
+ * - a token request answered 200 without a usable token (a proxy's page, an access_token that is not a string): a
+ *   transient `invalid-response` naming what is wrong.
+ * Its words are never quoted (the request carried the app's secret): only the status and the AADSTS code.
+ */
+export function tokenAnswerRefusal(answer: { host: string; status: number; headers: Record<string, string | string[]>; body: string; tokenRequest: boolean }, now = Date.now()): Failure | undefined {
+  const { host, status, headers, body } = answer;
+  if (status === 429 || status >= 500) {
+    const aadsts = /AADSTS\d+/.exec(body)?.[0];
+    const wait = retryAfter(headerValue(headers, "retry-after"), now);
+    const failure = makeFailure("server-busy", {
+      code: aadsts ?? String(status),
+      message: `Microsoft Entra ID at ${host} answered HTTP ${status}${aadsts === undefined ? "" : ` (${aadsts})`}: it could not issue a token just now`,
+      transient: true,
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+    });
+    return {
+      ...failure,
+      remediation: `Microsoft Entra ID is busy or briefly unavailable for this app; the mailboxes are not at fault and are tried again${wait === undefined ? "" : " after its Retry-After"}. If it lasts, check the Microsoft Entra service health, and whether another tool signs in with the same app so often that Entra throttles it.`,
+    };
+  }
+  if (!answer.tokenRequest || status !== 200) return undefined;
+  const problems = tokenBodyProblems(body);
+  if (problems.length === 0) return undefined;
+  const failure = makeFailure("invalid-response", {
+    code: "TokenAnswerInvalid",
+    message: `Microsoft Entra ID at ${host} answered HTTP 200 without a usable token: ${problems.join("; ")}`,
+    transient: true,
+  });
+  return {
+    ...failure,
+    remediation: `Something answered in Microsoft Entra ID's place (a proxy's sign-in or error page, or a private endpoint that is not Entra): check the proxy and the DNS name ${host} from the monitor's network.`,
+  };
+}
+
+function tokenBodyProblems(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return ["the body is not JSON"];
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return ["the body is not a JSON object"];
+  const { access_token: token, expires_in: expiresIn } = parsed as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof token !== "string" || token.trim() === "") problems.push("access_token is not a non-empty string");
+  const seconds = typeof expiresIn === "string" && /^\d+$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) problems.push(expiresIn === undefined ? "expires_in is missing" : "expires_in is not a positive number of seconds");
+  return problems;
+}

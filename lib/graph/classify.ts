@@ -6,10 +6,8 @@ import { noRedaction, type Redact } from "../diagnosis/redact.js";
 import { clip } from "../diagnosis/text.js";
 import type { Failure, FailureCategory } from "../model/failure.js";
 
-const innerSchema = z.object({ date: z.string().optional(), "request-id": z.string().optional(), "client-request-id": z.string().optional() });
-const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string().optional(), innerError: innerSchema.optional(), innererror: innerSchema.optional() }),
-});
+// Only the code decides; a field of the wrong type beside it is named and left out, never the whole error.
+const errorSchema = z.object({ error: z.looseObject({ code: z.string() }) });
 
 /** Graph's `{"error":{"code","message","innerError":{...}}}`, when the body is that. */
 export interface GraphError {
@@ -18,6 +16,8 @@ export interface GraphError {
   requestId?: string;
   clientRequestId?: string;
   date?: string;
+  /** Fields Graph sent with the wrong type (`message`, `innerError.date`, ...), left out. */
+  wrongFields?: string[];
 }
 
 export function readGraphError(body: unknown): GraphError | undefined {
@@ -31,13 +31,27 @@ export function readGraphError(body: unknown): GraphError | undefined {
   }
   const parsed = errorSchema.safeParse(value);
   if (!parsed.success) return undefined;
-  const { code, message = "", innerError, innererror } = parsed.data.error;
-  const inner = innerError ?? innererror;
-  const error: GraphError = { code, message };
+  const fields: Record<string, unknown> = parsed.data.error;
+  const wrong: string[] = [];
+  const text = (value: unknown, name: string): string | undefined => {
+    if (typeof value === "string" || value === undefined || value === null) return value ?? undefined;
+    wrong.push(name);
+    return undefined;
+  };
+  const message = text(fields.message, "message") ?? "";
+  const innerName = fields.innerError !== undefined ? "innerError" : "innererror";
+  const innerValue = fields[innerName];
+  const inner: Record<string, unknown> = innerValue !== null && typeof innerValue === "object" && !Array.isArray(innerValue) ? (innerValue as Record<string, unknown>) : {};
+  if (innerValue !== undefined && innerValue !== null && inner !== innerValue) wrong.push(innerName);
+  const error: GraphError = { code: parsed.data.error.code, message };
   // Kept as fields of the failure, outside its redacted words: only when they have the shape Graph gives them.
-  if (isRequestId(inner?.["request-id"])) error.requestId = inner["request-id"];
-  if (isRequestId(inner?.["client-request-id"])) error.clientRequestId = inner["client-request-id"];
-  if (inner?.date !== undefined && isoDate.test(inner.date)) error.date = inner.date;
+  const requestId = text(inner["request-id"], `${innerName}.request-id`);
+  const clientRequestId = text(inner["client-request-id"], `${innerName}.client-request-id`);
+  const date = text(inner.date, `${innerName}.date`);
+  if (isRequestId(requestId)) error.requestId = requestId;
+  if (isRequestId(clientRequestId)) error.clientRequestId = clientRequestId;
+  if (date !== undefined && isoDate.test(date)) error.date = date;
+  if (wrong.length > 0) error.wrongFields = wrong;
   return error;
 }
 
@@ -107,10 +121,10 @@ export function classifyGraphAnswer(answer: GraphAnswer, context: RemediationCon
   const code = error === undefined ? String(answer.status) : redact(error.code);
   const ids = [error?.requestId && `request-id ${error.requestId}`, error?.clientRequestId && `client-request-id ${error.clientRequestId}`, error?.date && `date ${/(Z|[+-]\d\d:?\d\d)$/.test(error.date) ? error.date : `${error.date} UTC`}`].filter(Boolean).join(", ");
   // Redacted before clipping: a secret cut in half by the clip would escape the redaction.
-  const words = error ? clip(redact(error.message)) : "no Graph error body";
+  const words = error ? clip(redact(error.message)) || "no message" : "no Graph error body";
   const details: FailureDetails = {
     code,
-    message: `Microsoft Graph answered HTTP ${answer.status} ${code}${context.address ? ` for ${context.address}` : ""}: ${words}${ids ? ` (${ids})` : ""}`,
+    message: `Microsoft Graph answered HTTP ${answer.status} ${code}${context.address ? ` for ${context.address}` : ""}: ${words}${ids ? ` (${ids})` : ""}${error?.wrongFields ? `; left out of Graph's error, of the wrong type: ${error.wrongFields.join(", ")}` : ""}`,
     context: { api: "graph", ...context },
   };
   if (rule.transient !== undefined) details.transient = rule.transient;

@@ -76,4 +76,15 @@ describe("Graph error classification", () => {
     expect(readGraphError({ error: "nope" })).toBeUndefined();
     expect(readGraphError("not json")).toBeUndefined();
   });
+
+  it("a field of the wrong type beside the code is named and left out; the code still decides", () => {
+    const odd = (status: number, error: Record<string, unknown>) => classifyGraphAnswer({ status, headers: {}, body: { error } }, ctx);
+    const invalidUser = odd(404, { code: "ErrorInvalidUser", message: "The requested user is invalid.", innerError: { date: 123, "request-id": "5f3c9d1e-0000-4000-8000-000000000001" } });
+    expect(invalidUser).toMatchObject({ category: "mailbox-not-found", requestId: "5f3c9d1e-0000-4000-8000-000000000001" });
+    expect(invalidUser.message).toMatch(/The requested user is invalid\..*left out of Graph's error, of the wrong type: innerError\.date$/);
+    const policy = odd(403, { code: "ErrorAccessDenied", message: "Access to OData is disabled.", innerError: { "request-id": null, date: "2026-11-30T16:50:56" } });
+    expect(policy).toMatchObject({ category: "access-policy-denied", date: "2026-11-30T16:50:56" });
+    expect(policy.message).not.toMatch(/wrong type/);
+    expect(odd(404, { code: "MailboxNotEnabledForRESTAPI", message: 42, innererror: "x" })).toMatchObject({ category: "mailbox-not-in-cloud", message: expect.stringMatching(/of the wrong type: message, innererror$/) });
+  });
 });

@@ -37,6 +37,13 @@ export interface DataverseClientOptions {
   scope?: string;
   /** How the client waits out a Retry-After (tests may count instead of sleeping). */
   sleep?: (ms: number) => Promise<void>;
+  /** The most one collection read takes (defaults: `readLimits`). */
+  limits?: Partial<ReadLimits>;
+}
+
+export interface ReadLimits {
+  maxPages: number;
+  maxRecords: number;
 }
 
 export interface CollectionQuery {
@@ -53,7 +60,11 @@ export interface CollectionRead<T> {
 }
 
 const defaultThrottle: ThrottlePolicy = { maxRetries: 5, maxWaitMs: 120_000 };
-const maxPages = 100_000;
+/**
+ * The most a collection read takes: far above what an environment holds (100,000 mailboxes are 20 pages of 5,000),
+ * low enough that a server paging without end, or with a page per record, ends the read rather than the memory.
+ */
+export const readLimits: ReadLimits = { maxPages: 2_000, maxRecords: 200_000 };
 
 /** Connections for reading Dataverse: a few sockets, a large body cap (a page of 5,000 mailboxes is several MB). */
 export function dataverseConnections(network: NetworkSettings, timeouts?: Partial<Timeouts>): ProfileConnections {
@@ -94,10 +105,12 @@ export class DataverseClient {
     const read: CollectionRead<T> = { records: [], invalid: [], pages: 0 };
     let url: string | undefined = this.#collectionUrl(entitySet, query);
     const seen = new Set<string>();
+    const ids = new Set<string>();
+    const limits = { ...readLimits, ...this.#options.limits };
+    const tooMuch = (code: string, message: string) => fail(dataverseFailure("invalid-response", { code, message: `${entitySet}: ${message}`, transient: false }, remediations.invalidResponse(this.#ctx)));
     while (url !== undefined) {
-      if (seen.has(url) || read.pages >= maxPages) {
-        return fail(dataverseFailure("invalid-response", { code: "PAGING_LOOP", message: `${entitySet}: the next-page links repeat`, transient: false }, remediations.invalidResponse(this.#ctx)));
-      }
+      if (seen.has(url)) return tooMuch("PAGING_LOOP", "the next-page links repeat");
+      if (read.pages >= limits.maxPages) return tooMuch("TOO_MANY_PAGES", `more than ${limits.maxPages} pages (${read.records.length} records so far); the read stops there`);
       seen.add(url);
       const page = await this.#getJson(url, true);
       if (!page.ok) return page;
@@ -106,9 +119,19 @@ export class DataverseClient {
       read.pages += 1;
       for (const raw of parsed.data.value) {
         const check = checkRecord(schema, key, raw);
-        if (check.ok) read.records.push(check.record);
-        else read.invalid.push({ id: check.id, reason: `${entitySet}: ${check.reason}` });
+        if (!check.ok) {
+          read.invalid.push({ id: check.id, reason: `${entitySet}: ${check.reason}` });
+          continue;
+        }
+        // A record that moved while the pages were read can come twice: the first copy is kept.
+        const id = String((check.record as Record<string, unknown>)[key]).toLowerCase();
+        if (ids.has(id)) read.invalid.push({ id, reason: `${entitySet}: the record came twice while the pages were read; its first copy is kept` });
+        else {
+          ids.add(id);
+          read.records.push(check.record);
+        }
       }
+      if (read.records.length > limits.maxRecords) return tooMuch("TOO_MANY_RECORDS", `more than ${limits.maxRecords} records; the read stops there`);
       const next = parsed.data["@odata.nextLink"];
       if (next !== undefined && !this.#sameOrigin(next)) {
         return fail(this.#invalid(page.value.reply, `${entitySet}: the next-page link leads outside ${this.#options.environment}; the token is not sent there`));

@@ -77,7 +77,7 @@ function collection(state: DataverseState, set: EntitySetName, url: URL, req: In
   let start = 0;
   if (query.after) {
     const index = rows.findIndex((r) => String(r[key]).toLowerCase() === query.after!.lastId.toLowerCase());
-    start = index >= 0 ? index + 1 : Math.min(rows.length, (query.after.page - 1) * (pageSizeOf(req) ?? maxPageSize));
+    start = index >= 0 ? Math.max(0, index + 1 - state.knobs.pageOverlap) : Math.min(rows.length, (query.after.page - 1) * (pageSizeOf(req) ?? maxPageSize));
   }
   const requested = pageSizeOf(req);
   const size = requested ?? maxPageSize;

@@ -87,6 +87,8 @@ export interface DataverseKnobs {
   retryAfterSeconds: number;
   /** The next N requests answer 500 quoting the request's Authorization header (a careless proxy or plug-in). */
   echoAuthorizationNext: number;
+  /** Each next page starts this many records early (records that moved while the pages were read come twice). */
+  pageOverlap: number;
 }
 
 export interface DataverseSpec {
@@ -101,7 +103,7 @@ export interface DataverseSpec {
   knobs?: Partial<DataverseKnobs>;
 }
 
-export const defaultDataverseKnobs: DataverseKnobs = { latencyMs: 0, throttleNext: 0, retryAfterSeconds: 1, echoAuthorizationNext: 0 };
+export const defaultDataverseKnobs: DataverseKnobs = { latencyMs: 0, throttleNext: 0, retryAfterSeconds: 1, echoAuthorizationNext: 0, pageOverlap: 0 };
 
 /** A profile record with every column null/default except those given. */
 export function dvProfile(fields: Partial<DvEmailServerProfile> & Pick<DvEmailServerProfile, "emailserverprofileid">): DvEmailServerProfile {

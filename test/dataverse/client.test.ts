@@ -39,6 +39,32 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     expect(client.requests).toBe(5);
   });
 
+  it("keeps the first copy of a record that comes twice across pages, and names the others", async () => {
+    const client = simClient(sim, { pageSize: 1000 });
+    sim.dataverse!.setKnobs({ pageOverlap: 3 });
+    try {
+      const read = await client.readAll("mailboxes", { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` }, mailboxRecord, "mailboxid");
+      expect(read.ok).toBe(true);
+      if (!read.ok) return;
+      const ids = read.value.records.map((m) => m.mailboxid);
+      expect(ids).toHaveLength(5000);
+      expect(new Set(ids).size).toBe(5000);
+      expect(read.value.invalid.length).toBeGreaterThanOrEqual(12);
+      expect(read.value.invalid[0]).toMatchObject({ reason: "mailboxes: the record came twice while the pages were read; its first copy is kept" });
+      expect(ids).toContain(read.value.invalid[0]!.id);
+    } finally {
+      sim.dataverse!.setKnobs({ pageOverlap: 0 });
+    }
+  });
+
+  it("stops a read past its page or record limit with the reason, instead of holding pages without end", async () => {
+    const query = { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` };
+    const pages = await simClient(sim, { pageSize: 1000, limits: { maxPages: 3 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
+    expect(!pages.ok && pages.failure).toMatchObject({ category: "invalid-response", code: "TOO_MANY_PAGES", message: expect.stringMatching(/mailboxes: more than 3 pages \(3000 records so far\)/) });
+    const records = await simClient(sim, { pageSize: 1000, limits: { maxRecords: 2500 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
+    expect(!records.ok && records.failure).toMatchObject({ category: "invalid-response", code: "TOO_MANY_RECORDS", message: expect.stringMatching(/mailboxes: more than 2500 records/) });
+  });
+
   it("waits out each 429 for its Retry-After, then reads on", async () => {
     const waits: number[] = [];
     const client = simClient(sim, { pageSize: 1000, sleep: async (ms) => void waits.push(ms) });

@@ -58,6 +58,12 @@ async function token(ctx: LoginContext, tenant: string, req: IncomingMessage, re
   const clientId = form.get("client_id") ?? "";
   const app = org.app(tenant, clientId);
   if (!app) return aadError(res, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+  if (app.tokenAnswer !== undefined) {
+    const { status, body, retryAfter } = app.tokenAnswer;
+    res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...(retryAfter === undefined ? {} : { "Retry-After": retryAfter }) });
+    res.end(body);
+    return;
+  }
   if (app.tokenErrorQuotesSecret !== undefined && secret !== null) {
     const { after, hex = "upper" } = app.tokenErrorQuotesSecret;
     const sent = new URLSearchParams({ client_secret: secret }).toString();

@@ -179,6 +179,8 @@ export interface OAuthAppSpec {
    * error description, form-encoded as sent (`hex: "lower"`: as .NET's UrlEncode writes it), after `after` characters.
    */
   tokenErrorQuotesSecret?: { after: number; hex?: "upper" | "lower" };
+  /** The token endpoint answers this app's token requests so instead (a busy Entra, a proxy's page). */
+  tokenAnswer?: { status: number; body: string; retryAfter?: string };
 }
 
 export interface OrgSpec {

@@ -3,7 +3,7 @@ import { credentialHostRefused } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import type { ProfileConnections } from "../net/connections.js";
 import type { HttpMethod } from "../net/types.js";
-import { tokenAnswerRefusal } from "./token-answer.js";
+import { judgeTokenAnswer } from "./token-answer.js";
 
 type IdentityHttpClient = NonNullable<TokenCredentialOptions["httpClient"]>;
 type PipelineRequest = Parameters<IdentityHttpClient["sendRequest"]>[0];
@@ -93,11 +93,10 @@ export class ProfileIdentityHttpClient implements IdentityHttpClient {
     }
     const { status, headers } = reply.value;
     const bodyAsText = reply.value.body.toString("utf8");
-    const refused = tokenAnswerRefusal({ host, status, headers, body: bodyAsText, tokenRequest: typeof request.body === "string" && request.body !== "" });
-    if (refused !== undefined) {
-      this.lastFailure = refused;
-      throw new TokenNetworkError(refused);
-    }
+    const judged = judgeTokenAnswer({ host, status, headers, body: bodyAsText, tokenRequest: typeof request.body === "string" && request.body !== "" });
+    // What the last answer said: a busy one the library retries, and gives up on, is reported as busy.
+    this.lastFailure = judged.kind === "hand-on" ? undefined : judged.failure;
+    if (judged.kind === "refused" || (judged.kind === "busy" && !judged.waitInLine)) throw new TokenNetworkError(judged.failure);
     return { request, status, headers: new ReplyHeaders(headers), bodyAsText };
   }
 }

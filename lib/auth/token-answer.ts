@@ -2,15 +2,29 @@ import { makeFailure } from "../diagnosis/failure.js";
 import type { Failure } from "../model/failure.js";
 import { headerValue, retryAfter } from "../net/index.js";
 
+/** The longest Retry-After the identity library may wait out itself (its own retries absorb a short blip). */
+const longestWaitInLine = 5_000;
+
+/** What an answer from Microsoft Entra ID means to the monitor: handed on, handed on while busy, or refused. */
+export type TokenAnswer = { kind: "hand-on" } | { kind: "busy"; failure: Failure; waitInLine: boolean } | { kind: "refused"; failure: Failure };
+
 /**
- * What an answer from Microsoft Entra ID says before @azure/identity reads it, or undefined to hand it on:
- * - busy (429, 5xx): a transient `server-busy` with its Retry-After, so that the library does not sleep the wait out
- *   itself past the probe's deadline, and the mailboxes wait for Entra instead of counting as refused;
- * - a token request answered 200 without a usable token (a proxy's page, an access_token that is not a string): a
- *   transient `invalid-response` naming what is wrong.
+ * What an answer from Microsoft Entra ID says before @azure/identity reads it:
+ * - busy (429, 5xx): a transient `server-busy` with its Retry-After, so the mailboxes wait for Entra instead of
+ *   counting as refused. The library retries a short wait itself (a blip is absorbed); a longer one is refused at
+ *   once, or the library would sleep it out past the probe's deadline;
+ * - a token request answered 200 without a usable token (a proxy's page, an access_token that is not a string):
+ *   refused as a transient `invalid-response` naming what is wrong.
  * Its words are never quoted (the request carried the app's secret): only the status and the AADSTS code.
  */
-export function tokenAnswerRefusal(answer: { host: string; status: number; headers: Record<string, string | string[]>; body: string; tokenRequest: boolean }, now = Date.now()): Failure | undefined {
+export function judgeTokenAnswer(answer: { host: string; status: number; headers: Record<string, string | string[]>; body: string; tokenRequest: boolean }, now = Date.now()): TokenAnswer {
+  const busy = busyFailure(answer, now);
+  if (busy !== undefined) return { kind: "busy", failure: busy, waitInLine: (busy.retryAfterMs ?? 0) <= longestWaitInLine };
+  const refused = tokenRefusal(answer);
+  return refused === undefined ? { kind: "hand-on" } : { kind: "refused", failure: refused };
+}
+
+function busyFailure(answer: { host: string; status: number; headers: Record<string, string | string[]>; body: string }, now: number): Failure | undefined {
   const { host, status, headers, body } = answer;
   if (status === 429 || status >= 500) {
     const aadsts = /AADSTS\d+/.exec(body)?.[0];
@@ -26,6 +40,11 @@ export function tokenAnswerRefusal(answer: { host: string; status: number; heade
       remediation: `Microsoft Entra ID is busy or briefly unavailable for this app; the mailboxes are not at fault and are tried again${wait === undefined ? "" : " after its Retry-After"}. If it lasts, check the Microsoft Entra service health, and whether another tool signs in with the same app so often that Entra throttles it.`,
     };
   }
+  return undefined;
+}
+
+function tokenRefusal(answer: { host: string; status: number; body: string; tokenRequest: boolean }): Failure | undefined {
+  const { host, status, body } = answer;
   if (!answer.tokenRequest || status !== 200) return undefined;
   const problems = tokenBodyProblems(body);
   if (problems.length === 0) return undefined;

@@ -50,6 +50,8 @@ export interface CollectionQuery {
   select: readonly string[];
   filter?: string;
   orderBy?: string;
+  /** At most this many records (the first by `orderBy`). */
+  top?: number;
 }
 
 /** The records of a collection that passed validation, and those that did not (with their reasons). */
@@ -103,6 +105,7 @@ export class DataverseClient {
   /** Every record of a collection, page by page; each record validated on its own. */
   async readAll<T>(entitySet: string, query: CollectionQuery, schema: z.ZodType<T>, key: string): Promise<Outcome<CollectionRead<T>>> {
     const read: CollectionRead<T> = { records: [], invalid: [], pages: 0 };
+    let rows = 0;
     let url: string | undefined = this.#collectionUrl(entitySet, query);
     const seen = new Set<string>();
     const ids = new Set<string>();
@@ -117,6 +120,7 @@ export class DataverseClient {
       const parsed = collectionPage.safeParse(page.value.json);
       if (!parsed.success) return fail(this.#invalid(page.value.reply, `${entitySet}: the page is not an OData collection (${parsed.error.issues[0]?.message ?? "?"})`));
       read.pages += 1;
+      rows += parsed.data.value.length;
       for (const raw of parsed.data.value) {
         const check = checkRecord(schema, key, raw);
         if (!check.ok) {
@@ -131,7 +135,8 @@ export class DataverseClient {
           read.records.push(check.record);
         }
       }
-      if (read.records.length > limits.maxRecords) return tooMuch("TOO_MANY_RECORDS", `more than ${limits.maxRecords} records; the read stops there`);
+      // Every row counts, duplicates and invalid ones too: they are held as well.
+      if (rows > limits.maxRecords) return tooMuch("TOO_MANY_RECORDS", `more than ${limits.maxRecords} records; the read stops there`);
       const next = parsed.data["@odata.nextLink"];
       if (next !== undefined && !this.#sameOrigin(next)) {
         return fail(this.#invalid(page.value.reply, `${entitySet}: the next-page link leads outside ${this.#options.environment}; the token is not sent there`));
@@ -155,6 +160,7 @@ export class DataverseClient {
     const parts = [`$select=${encodeURIComponent(query.select.join(","))}`];
     if (query.filter !== undefined) parts.push(`$filter=${encodeURIComponent(query.filter)}`);
     if (query.orderBy !== undefined) parts.push(`$orderby=${encodeURIComponent(query.orderBy)}`);
+    if (query.top !== undefined) parts.push(`$top=${query.top}`);
     return `${this.#options.environment}${apiPath}${entitySet}?${parts.join("&")}`;
   }
 

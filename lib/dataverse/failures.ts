@@ -67,6 +67,9 @@ export const remediations = {
 
 const networkCategories: ReadonlySet<FailureCategory> = new Set(["dns", "connection-refused", "connect-timeout", "timeout", "tls-untrusted", "tls-name-mismatch", "tls-expired"]);
 
+/** Whether lib/net put the failure down to the network (DNS, TCP, TLS, a timeout). */
+export const isNetworkFailure = (failure: Failure): boolean => networkCategories.has(failure.category);
+
 /** A failure lib/net classified, with Dataverse's advice instead of Exchange's. */
 export function fromNetwork(failure: Failure, ctx: DataverseContext): Failure {
   if (networkCategories.has(failure.category)) return { ...failure, remediation: remediations.network(ctx, failure.category) };

@@ -49,6 +49,9 @@ export interface ReadOptions {
 const guidOnly = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Dynamics fails the mailbox on some channel (status 2 = Failure). */
+/** The organisation's newest error trace logs read, at most: one page (Dataverse does not page a read with $top). */
+const newestTraceLogs = 5_000;
+
 const failingInDynamics = (m: MailboxRecordWire): boolean => m.incomingemailstatus === 2 || m.outgoingemailstatus === 2 || m.actstatus === 2;
 
 /**
@@ -95,7 +98,7 @@ export async function readEnvironment(client: DataverseClient, options: ReadOpti
   for (const list of read.mailboxes.values()) for (const m of list) if (failingInDynamics(m)) failingIds.add(m.mailboxid.toLowerCase());
   if (failingIds.size > 0) {
     const since = new Date(now - (options.tracelogHours ?? 24) * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-    const traces = await client.readAll("tracelogs", { select: traceLogColumns, filter: `level eq 3 and createdon gt ${since}`, orderBy: "createdon desc" }, traceLogRecord, "tracelogid");
+    const traces = await client.readAll("tracelogs", { select: traceLogColumns, filter: `level eq 3 and createdon gt ${since}`, orderBy: "createdon desc", top: newestTraceLogs }, traceLogRecord, "tracelogid");
     if (traces.ok) {
       read.tracelogs = traces.value.records.filter((t) => t._regardingobjectid_value !== null && failingIds.has(t._regardingobjectid_value.toLowerCase()));
     } else {

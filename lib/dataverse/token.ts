@@ -5,7 +5,7 @@ import { Secret } from "../auth/secret.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/index.js";
 import type { DataverseCredentialSettings } from "../config/dataverse-settings.js";
-import { dataverseFailure, fromNetwork, tokenRemediation, type DataverseContext } from "./failures.js";
+import { dataverseFailure, fromNetwork, isNetworkFailure, tokenRemediation, type DataverseContext } from "./failures.js";
 
 /** Who the monitor is towards Dataverse, the secret already read from the setting that holds it. */
 export type DataverseIdentity =
@@ -66,6 +66,13 @@ export async function dataverseToken(
   if (token.ok) return token;
   const failure = token.failure;
   if (failure.category === "auth-failed") return fail({ ...failure, remediation: tokenRemediation(failure.code, ctx) });
+  // Microsoft Entra ID's own answers (busy, no usable token) keep their advice; the network failed towards Entra,
+  // not towards the environment.
+  if (failure.code === "TokenAnswerInvalid" || failure.category === "server-busy") return fail(failure);
+  if (isNetworkFailure(failure)) {
+    const entra = new URL(authorityHost).host;
+    return fail({ ...failure, remediation: `Microsoft Entra ID at ${entra} could not be reached (${failure.category}) for a token for ${ctx.environment}. Check outbound access to ${entra} on port 443, the DNS servers this app uses (DNS_SERVERS) and any TLS-inspecting proxy (TRUSTED_CA_FILE).` });
+  }
   return fail(fromNetwork(failure, ctx));
 }
 

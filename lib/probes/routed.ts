@@ -12,7 +12,7 @@ import { publicCheck, testConnection, testMailboxOf, type TestAddress } from "..
 import { refusedHost } from "../graph/token.js";
 import { checkGraphMailboxes, checkReadiness, ewsUrlOf, graphClouds, mailboxesPerBatch, mayReceiveCredentials, testGraphConnection, uniqueMailboxes, type GraphCheckOptions, type GraphMailbox } from "../graph/index.js";
 import type { MailboxCheck, StepName, TestConnectionReport } from "../model/connection.js";
-import type { Failure } from "../model/failure.js";
+import type { Failure, FailureCategory } from "../model/failure.js";
 import type { MailboxRecord } from "../model/mailbox.js";
 import type { Readiness } from "../model/readiness.js";
 import { fail, succeed } from "../model/result.js";
@@ -63,6 +63,10 @@ export function routedKind(name: ProbeKindName, steps: readonly [StepName, ...St
 
 /** How many of a hybrid profile's own mailboxes the command line's Test Connection asks Autodiscover about, at most. */
 const maxPlacedForTest = 10;
+/** Autodiscover failures of one mailbox alone: placing the others goes on. */
+const mailboxOwnFailures: ReadonlySet<FailureCategory> = new Set(["autodiscover-error", "autodiscover-not-found", "mailbox-not-found"]);
+/** Failed lookups after which placing stops whatever they were (each may take a timeout). */
+const maxFailedPlacements = 3;
 
 /** Where Autodiscover last placed each mailbox (its EWS URL), and which of them are disabled, by lower-case address. */
 interface Placements {
@@ -272,18 +276,29 @@ class RoutedProbe implements OpenProbe {
     return redactDeep(tested.length === 0 ? report : { ...report, testMailboxChecks: tested }, this.#secrets.redact);
   }
 
-  /** Where Autodiscover puts the mailboxes asked for, then the profile's own with no location until both sides have one. */
+  /**
+   * Where Autodiscover puts the mailboxes asked for, then the profile's own with no location until both sides have
+   * one. A lookup failing for its mailbox alone (an unknown user) goes on to the next, up to three failures; one failing
+   * for any (the network, TLS, sign-in: a timeout each) ends it. The mailboxes not placed go the EWS way, whose Test
+   * Connection then shows the failure.
+   */
   async #placeForTest(requested: readonly string[]): Promise<Pick<MailboxRecord, "address" | "ewsUrl">[]> {
     const session = this.#sessionFor(this.profile);
     const own = this.profile.mailboxes.filter((m) => m.location === undefined);
-    const candidates = [...requested, ...[...own.filter((m) => m.approved), ...own.filter((m) => !m.approved)].slice(0, maxPlacedForTest).map((m) => m.address)];
+    const ownFirst = [...own.filter((m) => m.approved), ...own.filter((m) => !m.approved)].slice(0, maxPlacedForTest).map((m) => m.address.toLowerCase());
+    const candidates = [...new Set([...requested, ...ownFirst])];
     const placed: Pick<MailboxRecord, "address" | "ewsUrl">[] = [];
     const found = new Set<ProbeApi>();
+    let failed = 0;
     for (const [i, address] of candidates.entries()) {
       if (i >= requested.length && found.size === 2) break;
       if (this.#configOf(address)?.location !== undefined) continue;
-      const discovery = await discover(session, address);
-      if (!discovery.ok) continue;
+      const discovery = await discover(session, address).catch(() => undefined);
+      if (discovery === undefined || !discovery.ok) {
+        failed += 1;
+        if (discovery !== undefined && mailboxOwnFailures.has(discovery.failure.category) && failed < maxFailedPlacements) continue;
+        break;
+      }
       placed.push({ address, ewsUrl: discovery.value.ewsUrl });
       found.add(this.#apiOf(address, discovery.value.ewsUrl));
     }

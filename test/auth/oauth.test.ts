@@ -14,8 +14,11 @@ const tokenRequests: URLSearchParams[] = [];
 /** The Host of each token request; and whether the metadata names a token endpoint on another host. */
 const tokenHostsSeen: string[] = [];
 let tokenEndpointElsewhere = false;
+type TokenAnswerSpec = { status: number; headers?: Record<string, string>; body: string };
 /** When set, the token endpoint answers every token request so (a busy Entra, a proxy's page). */
-let tokenAnswer: { status: number; headers?: Record<string, string>; body: string } | undefined;
+let tokenAnswer: TokenAnswerSpec | undefined;
+/** The next token requests are answered so, one each, before anything else. */
+const tokenAnswersOnce: TokenAnswerSpec[] = [];
 const bearerSeen: string[] = [];
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -43,8 +46,9 @@ function entra(req: IncomingMessage, res: ServerResponse): void {
       const form = new URLSearchParams(body);
       tokenRequests.push(form);
       tokenHostsSeen.push(req.headers.host ?? "");
-      if (tokenAnswer !== undefined) {
-        res.writeHead(tokenAnswer.status, { "content-type": "application/json", ...tokenAnswer.headers }).end(tokenAnswer.body);
+      const answer = tokenAnswersOnce.shift() ?? tokenAnswer;
+      if (answer !== undefined) {
+        res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(answer.body);
         return;
       }
       if (form.get("client_secret") !== goodSecret) {
@@ -186,26 +190,45 @@ describe("OAuth client credentials", () => {
     await conns.close();
   });
 
-  it("a busy Entra (429, 5xx) is a transient server-busy with its Retry-After, answered at once instead of slept out by the identity library", async () => {
+  it("a busy Entra (429, 5xx) asking for a long wait is a transient server-busy with its Retry-After, answered at once instead of slept out by the identity library", async () => {
     const conns = connections();
     try {
-      const transient = JSON.stringify({ error: "temporarily_unavailable", error_description: "AADSTS90033: A transient error has occurred. Please try again." });
-      for (const [status, headers, body, code] of [
-        [429, { "retry-after": "150" }, "Too Many Requests", "429"],
-        [503, { "retry-after": "3600000" }, "Service Unavailable", "503"],
-        [500, {}, transient, "AADSTS90033"],
+      for (const [status, headers, code, wait] of [
+        [429, { "retry-after": "150" }, "429", 150_000],
+        [503, { "retry-after": "3600000" }, "503", 3_600_000],
       ] as const) {
         tokenRequests.length = 0;
-        tokenAnswer = { status, headers, body };
+        tokenAnswer = { status, headers, body: "Service busy" };
         const reply = await authenticatedRequest(conns, new TokenCache(), credentials(goodSecret), { url: ewsUrl });
-        const wait = "retry-after" in headers ? Math.min(Number(headers["retry-after"]) * 1000, 3_600_000) : undefined;
-        expect(!reply.ok && reply.failure, `${status}`).toMatchObject({ category: "server-busy", code, transient: true, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+        expect(!reply.ok && reply.failure, `${status}`).toMatchObject({ category: "server-busy", code, transient: true, retryAfterMs: wait });
         expect(!reply.ok && reply.failure.remediation).toMatch(/Microsoft Entra ID is busy/);
         // One request: the library did not wait the Retry-After out and ask again.
         expect(tokenRequests).toHaveLength(1);
       }
     } finally {
       tokenAnswer = undefined;
+      await conns.close();
+    }
+  });
+
+  it("a short Entra blip (5xx without a long wait) is retried by the identity library; one that lasts is a transient server-busy, not a refusal", async () => {
+    const conns = connections();
+    const transient = { status: 500, body: JSON.stringify({ error: "temporarily_unavailable", error_description: "AADSTS90033: A transient error has occurred. Please try again." }) };
+    try {
+      tokenRequests.length = 0;
+      tokenAnswersOnce.push(transient);
+      const blip = await authenticatedRequest(conns, new TokenCache(), credentials(goodSecret), { url: ewsUrl });
+      expect(blip.ok).toBe(true);
+      expect(tokenRequests).toHaveLength(2);
+
+      tokenRequests.length = 0;
+      tokenAnswer = transient;
+      const lasting = await authenticatedRequest(conns, new TokenCache(), credentials(goodSecret), { url: ewsUrl });
+      expect(!lasting.ok && lasting.failure).toMatchObject({ category: "server-busy", code: "AADSTS90033", transient: true });
+      expect(tokenRequests.length).toBeGreaterThan(1);
+    } finally {
+      tokenAnswer = undefined;
+      tokenAnswersOnce.length = 0;
       await conns.close();
     }
   });

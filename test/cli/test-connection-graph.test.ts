@@ -86,6 +86,25 @@ describe("test-connection on a hybrid profile whose mailboxes name no location",
     expect(report.steps[5]).toMatchObject({ address: "omar@adventure-works.com" });
   });
 
+  it("places past a mailbox Autodiscover does not know, and stops at a failure that would repeat for every mailbox", async () => {
+    const hybrid = demoProfiles().find((p) => p.id === "adventure-hybrid")!;
+    const first = (address: string) => ({ ...hybrid, mailboxes: [{ address, approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true }, ...hybrid.mailboxes] });
+    await writeFile(join(dir, "adventure-ghost.json"), JSON.stringify(first("ghost@adventure-works.com")));
+    await writeFile(join(dir, "adventure-lost.json"), JSON.stringify(first("kim@lost-adventure-works.com")));
+    const stepsOf = async (file: string) => {
+      const { out } = await run(["--profile", file, "--json"]);
+      return JSON.parse(out).steps.map((s: { step: string; ok: boolean; address?: string }) => [s.step, s.ok, s.address ?? ""]);
+    };
+    // The unknown user fails on the EWS side alone; kim was still placed in the cloud and tested through Graph.
+    const ghost = await stepsOf("adventure-ghost.json");
+    expect(ghost.slice(0, 3)).toEqual([["token", true, ""], ["graph", true, ""], ["mailbox", true, "kim@adventure-works.com"]]);
+    expect(ghost.slice(3).find((s: unknown[]) => s[1] === false)).toBeDefined();
+    // A domain that does not resolve: placing stops there, so nothing is placed and only the EWS side runs, failing.
+    const lost = await stepsOf("adventure-lost.json");
+    expect(lost.map((s: unknown[]) => s[0])).not.toContain("token");
+    expect(lost[0]).toEqual(["autodiscover", false, "kim@lost-adventure-works.com"]);
+  });
+
   it("routes each mailbox asked for by where Autodiscover finds it", async () => {
     const { code, out } = await run(["--profile", "adventure-hybrid.json", "--mailbox", "pia@adventure-works.com", "--mailbox", "lena@adventure-works.com", "--json"]);
     expect(code).toBe(0);

@@ -12,12 +12,14 @@ describe("Dataverse client against the simulator over HTTPS", () => {
   let sim: SimulatedOrg;
   const expiredApp = { clientId: "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6", secret: throwawaySecret("expired-app") };
   const strangerApp = { clientId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", secret: throwawaySecret("stranger-app") };
+  const proxiedApp = { clientId: "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", secret: throwawaySecret("proxied-app") };
 
   beforeAll(async () => {
     const dataverse = generateDataverse({ host: demoDataverseHost, applicationUsers: [demoDataverseClientId, expiredApp.clientId], mailboxesPerProfile: [5000, 3] });
     sim = await startDataverseSim(dataverse, [
       { tenant: demoTenant, clientId: expiredApp.clientId, clientSecret: expiredApp.secret, clientSecretExpired: true },
       { tenant: demoTenant, clientId: strangerApp.clientId, clientSecret: strangerApp.secret },
+      { tenant: demoTenant, clientId: proxiedApp.clientId, clientSecret: proxiedApp.secret, tokenAnswer: { status: 200, body: "<html>Sign in to the proxy</html>" } },
     ]);
   });
   afterAll(() => sim.stop());
@@ -63,6 +65,14 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     expect(!pages.ok && pages.failure).toMatchObject({ category: "invalid-response", code: "TOO_MANY_PAGES", message: expect.stringMatching(/mailboxes: more than 3 pages \(3000 records so far\)/) });
     const records = await simClient(sim, { pageSize: 1000, limits: { maxRecords: 2500 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
     expect(!records.ok && records.failure).toMatchObject({ category: "invalid-response", code: "TOO_MANY_RECORDS", message: expect.stringMatching(/mailboxes: more than 2500 records/) });
+    // Rows that come again count too: 5,000 mailboxes in pages that each repeat 900 of the last are 40,000 rows held.
+    sim.dataverse!.setKnobs({ pageOverlap: 900 });
+    try {
+      const repeated = await simClient(sim, { pageSize: 1000, limits: { maxRecords: 6000 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
+      expect(!repeated.ok && repeated.failure).toMatchObject({ code: "TOO_MANY_RECORDS" });
+    } finally {
+      sim.dataverse!.setKnobs({ pageOverlap: 0 });
+    }
   });
 
   it("waits out each 429 for its Retry-After, then reads on", async () => {
@@ -84,6 +94,15 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     sim.dataverse!.setKnobs({ throttleNext: 0 });
     expect(!read.ok && read.failure).toMatchObject({ category: "server-busy", code: "0x80072322", retryAfterMs: 7000, transient: true });
     expect(!read.ok && read.failure.remediation).toMatch(/service protection limits/);
+  });
+
+  it("advises on Microsoft Entra ID, not DATAVERSE_URL, when the token cannot be had: a page in Entra's place, Entra unreachable", async () => {
+    const proxied = await readEnvironment(simClient(sim, { identity: appIdentity(proxiedApp.clientId, proxiedApp.secret) }));
+    expect(!proxied.ok && proxied.failure).toMatchObject({ category: "invalid-response", code: "TokenAnswerInvalid", transient: true });
+    expect(!proxied.ok && proxied.failure.remediation).toMatch(/answered in Microsoft Entra ID's place/);
+    expect(!proxied.ok && proxied.failure.remediation).not.toMatch(/DATAVERSE_URL/);
+    const unreachable = await readEnvironment(simClient(sim, { authorityHost: "https://login.unreachable-entra.test" }));
+    expect(!unreachable.ok && unreachable.failure.remediation).toMatch(/^Microsoft Entra ID at login\.unreachable-entra\.test could not be reached/);
   });
 
   it("names a token for the wrong audience as auth-failed, with the fix", async () => {

@@ -109,7 +109,8 @@ export function decideEmail(input: StoryInput): StoryDecision {
     return { kind: "none", reason: "within-quiet-period", after: state, due: next, dueAt: new Date(last + quietPeriodMs).toISOString() };
   }
   const lastEmail = { kind: next, at: now.toISOString() };
-  const told = findings.length === 0 ? {} : { readinessTold: { findings: joinFindings(findings), at: now.toISOString() } };
+  // Told now: what this check found, and what was told before of a part it could not check (no news when checked again).
+  const told = findings.length === 0 ? {} : { readinessTold: { findings: joinFindings(since.items), at: now.toISOString() } };
   switch (next) {
     case "alert":
     case "reminder":

@@ -193,6 +193,18 @@ describe("the readiness notice", () => {
       { at: 14 * day, percent: 0, readiness: found(null, []), expect: "nothing (below-threshold)" },
       { at: 15 * day, percent: 0, readiness: found(["EWS disabled"], []), expect: "readiness" },
     ]);
+    // An email sent while a part could not be checked keeps what was told of that part: it is no news the day after.
+    check([
+      { at: 0, percent: 0, readiness: blocked, expect: "readiness" },
+      { at: 7 * day, percent: 0, readiness: found(null, ["missing Tasks.ReadWrite.All"]), expect: "readiness" },
+      { at: 8 * day, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
+    ]);
+    check([
+      { at: 0, percent: 0, readiness: blocked, expect: "readiness" },
+      { at: 1 * day, percent: 80, readiness: found(null, ["missing Tasks.ReadWrite.All"]), expect: "alert" },
+      { at: 1 * day + 60, percent: 0, readiness: blocked, expect: "recovered" },
+      { at: 2 * day, percent: 0, readiness: blocked, expect: "nothing (below-threshold)" },
+    ]);
   });
 
   it("gives way to the failure story, whose emails carry the findings; never while an alert is open, inside 60 minutes of another email, in maintenance or when stale", () => {

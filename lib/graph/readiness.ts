@@ -1,6 +1,6 @@
 import { headerValue, type HttpReply } from "../net/index.js";
 import type { Outcome } from "../model/result.js";
-import { ewsShutdownDate, type AppRef, type EwsReadinessState, type GraphPermissions, type Readiness, type SpeaksFor } from "../model/readiness.js";
+import { ewsShutdownDate, type AppRef, type CheckedReadiness, type EwsReadinessState, type GraphPermissions, type Readiness, type SpeaksFor } from "../model/readiness.js";
 import { ewsPolicyOf } from "../exchange/classify-http.js";
 import { addToEwsAllowList, readEwsAllowList, readEwsUserAgentPolicy } from "../diagnosis/remediation.js";
 import type { Redact } from "../diagnosis/redact.js";
@@ -65,6 +65,24 @@ const dayMs = 86_400_000;
 export function ewsDaysLeft(now: Date): number {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return Math.max(0, Math.round((Date.parse(`${ewsShutdownDate}T00:00:00Z`) - today) / dayMs));
+}
+
+/**
+ * How long a stored readiness speaks for its profile. The daily check renews it; one not renewed for 3 days (the
+ * profile left Exchange Online or stopped signing in with an app, or its probe cannot start) tells nothing any more.
+ */
+export const readinessLifetimeMs = 3 * dayMs;
+
+/** Stored readiness as of `now`: its days left counted today, not on the day it was checked. */
+export function readinessAsOf<R extends Pick<CheckedReadiness, "ewsDaysLeft">>(readiness: R, now: Date): R {
+  return { ...readiness, ewsDaysLeft: ewsDaysLeft(now) };
+}
+
+/** Stored readiness that still speaks for its profile at `now` (as of `now`), or undefined. */
+export function freshReadiness<R extends Pick<CheckedReadiness, "ewsDaysLeft" | "checkedAt">>(readiness: R | undefined, now: Date): R | undefined {
+  if (readiness === undefined) return undefined;
+  const checkedAt = Date.parse(readiness.checkedAt);
+  return Number.isFinite(checkedAt) && now.getTime() - checkedAt <= readinessLifetimeMs ? readinessAsOf(readiness, now) : undefined;
 }
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { overlapsMaintenance } from "../maintenance/in-force.js";
 import type { EmailKind, EmailOutcome, StoryState } from "../model/notification.js";
-import type { WindowFigures } from "../model/summary.js";
+import type { ProfileSummary, WindowFigures } from "../model/summary.js";
 import { readLastHour } from "../cycle/roll-up.js";
 import { failingMailboxes } from "../cycle/window.js";
 import { readDynamicsView } from "../store/dynamics.js";
@@ -23,6 +23,7 @@ import { readSummary, mergeSummary, type SummaryFields } from "../store/summarie
 import { settleInParallel } from "../util/in-parallel.js";
 import { decideEmail, type QuietReason } from "./alert-story.js";
 import { readinessFindings } from "./readiness-findings.js";
+import { freshReadiness } from "../graph/readiness.js";
 import { renderEmail } from "./email.js";
 import type { Mailer, SendOutcome } from "./mailer.js";
 import { healthAt, staleRuleOf } from "../cycle/health.js";
@@ -90,8 +91,11 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
   const reading = summary === undefined ? undefined : healthAt(summary, now, staleRuleOf(stored, deps.scheduleEveryMs));
   const stale = { stale: reading?.health === "stale", lastCycleAt: reading?.lastCycleAt ?? undefined };
   const story = ledgerOf(basis).story;
-  // Only readiness that speaks for synchronization's own app says whether synchronization is ready.
-  const readiness = summary?.readiness?.speaksFor.kind === "sync-app" ? readinessFindings(summary.readiness) : undefined;
+  // Readiness as of now, while the daily check keeps it current; only that which speaks for synchronization's own app
+  // says whether synchronization is ready.
+  const current = freshReadiness(summary?.readiness, now);
+  const shown = summary === undefined ? undefined : withReadiness(summary, current);
+  const readiness = current?.speaksFor.kind === "sync-app" ? readinessFindings(current) : undefined;
   const decision = decideEmail({ figures, inMaintenance: overlapsMaintenance(profile.maintenance ?? [], from, now), stale: stale.stale, state: story, now, readiness });
 
   if (decision.kind === "none") {
@@ -115,7 +119,7 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
     ...(dynamics === undefined ? {} : { dynamicsMailboxes: dynamics.mailboxes }),
     ...(lastHour.profileFailure === undefined ? {} : { profileFailure: lastHour.profileFailure }),
     ...(story.lastEmail === undefined ? {} : { previous: story.lastEmail }),
-    ...(summary === undefined ? {} : { summary }),
+    ...(shown === undefined ? {} : { summary: shown }),
     ...(stale.lastCycleAt === undefined ? {} : { lastCycleAt: stale.lastCycleAt }),
     ...(deps.statusBaseUrl === undefined ? {} : { statusBaseUrl: deps.statusBaseUrl }),
   });
@@ -144,6 +148,12 @@ export async function notifyProfile(deps: NotifierDeps, stored: StoredProfile): 
       return { profileId, kind: "outcome-unknown", email: kind, error: outcome.error };
     }
   }
+}
+
+/** The summary with its readiness as of now, or without one that no longer speaks for the profile. */
+function withReadiness(summary: ProfileSummary, readiness: ProfileSummary["readiness"]): ProfileSummary {
+  const { readiness: _stored, ...rest } = summary;
+  return readiness === undefined ? rest : { ...rest, readiness };
 }
 
 /** The summary shows the last attempt and the counts (exact in the ledger, copied here for status and metrics). */

@@ -6,6 +6,7 @@ import type { CheckedReadiness } from "../model/readiness.js";
 import { emailOutcomes, type EmailAttempt, type EmailOutcomeCounts } from "../model/notification.js";
 import type { MaintenanceWindow } from "../maintenance/window.js";
 import { occurrenceAt } from "../maintenance/in-force.js";
+import { readinessAsOf } from "../graph/readiness.js";
 import { hourKey } from "../store/keys.js";
 import type { StoredProfile } from "../store/profiles.js";
 import { healthAt, staleRuleOf, type HealthNow } from "../cycle/health.js";
@@ -118,7 +119,7 @@ export function profileStatus(s: ProfileSummary, now: Date, stored: StoredProfil
     lastEmailAt: s.lastEmailAt ?? null,
     lastEmail: s.lastEmail ?? null,
     emailOutcomes: Object.fromEntries(emailOutcomes.map((o) => [o, s.emailOutcomes?.[o] ?? 0])) as EmailOutcomeCounts,
-    readiness: s.readiness ?? null,
+    readiness: s.readiness === undefined ? null : readinessAsOf(s.readiness, now),
     profileFailure: s.profileFailure ?? null,
     maintenance: { windows: [...windows], inForce: inForce === undefined ? null : { window: inForce.window, start: inForce.start.toISOString(), end: inForce.end.toISOString() } },
     dynamics: s.dynamics ?? null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildReadiness, ewsDaysLeft, ewsFixText, ewsReadinessFrom, graphPermissionsFrom, monitorAppOf, speaksFor, speaksForText, syncGraphPermissions } from "../../lib/graph/readiness.js";
+import { buildReadiness, ewsDaysLeft, ewsFixText, ewsReadinessFrom, freshReadiness, graphPermissionsFrom, monitorAppOf, readinessAsOf, speaksFor, speaksForText, syncGraphPermissions } from "../../lib/graph/readiness.js";
+import { checkedReadiness } from "../support/readiness.js";
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
@@ -46,6 +47,16 @@ describe("readiness", () => {
     expect(ewsReadinessFrom(reply(502), noRedaction)).toMatchObject({ state: "not-checked", reason: "EWS answered HTTP 502" });
     const down = makeFailure("connect-timeout", { code: "ETIMEDOUT", message: "no connection to outlook.office365.com" });
     expect(ewsReadinessFrom({ ok: false, failure: down }, noRedaction)).toMatchObject({ state: "not-checked", reason: expect.stringMatching(/no connection/) });
+  });
+
+  it("stored readiness counts its days left on the day it is read, and stops speaking for its profile three days after its check", () => {
+    const stored = checkedReadiness({ ewsDaysLeft: 121, checkedAt: "2026-11-30T06:00:00.000Z" });
+    expect(readinessAsOf(stored, new Date("2027-03-31T12:00:00Z")).ewsDaysLeft).toBe(1);
+    expect(readinessAsOf(stored, new Date("2027-04-01T10:00:00Z")).ewsDaysLeft).toBe(0);
+    expect(freshReadiness(stored, new Date("2026-12-03T06:00:00.000Z"))).toMatchObject({ ews: "blocked-by-policy", ewsDaysLeft: 119 });
+    expect(freshReadiness(stored, new Date("2026-12-03T06:00:00.001Z"))).toBeUndefined();
+    expect(freshReadiness({ ...stored, checkedAt: "not a time" }, new Date("2026-11-30T07:00:00Z"))).toBeUndefined();
+    expect(freshReadiness(undefined, new Date())).toBeUndefined();
   });
 
   it("EWS: a policy header that quotes the app's token back is redacted before it is clipped: not even a prefix is left", () => {

@@ -208,6 +208,22 @@ describe("the notifier, on a timeline (Azurite + a real SMTP server + nodemailer
     expect(world.sink.received).toHaveLength(2);
   });
 
+  it("counts the days left on the day it writes, and says nothing of a readiness the daily check has not renewed for three days", async () => {
+    const p = await addTailspin({ id: "tailspin-aged" });
+    // Checked two days ago: still current, its days left counted today (758), not as stored.
+    await mergeSummary(world.storage, p.id, { readiness: checkedReadiness({ ewsDaysLeft: 760, speaksFor: { kind: "sync-app", app: tailspinApp }, checkedAt: at(-2 * 24 * 60).toISOString() }) });
+    await world.probe(p.id, at(-1), 15, 0);
+    expect(await world.run(at(0))).toMatchObject([{ kind: "sent", email: "readiness" }]);
+    expect(decodeWords(parseEmail(world.sink.received[0]!.raw).headers.subject!)).toContain("in 758 days)");
+    // Not renewed for four days (the profile left Exchange Online, say): no news, however new its findings look.
+    await mergeSummary(world.storage, p.id, {
+      readiness: checkedReadiness({ graphPermissions: { status: "checked", granted: [], missing: ["Mail.Send"] }, speaksFor: { kind: "sync-app", app: tailspinApp }, checkedAt: at(-4 * 24 * 60).toISOString() }),
+    });
+    await world.probe(p.id, at(119), 15, 0);
+    expect(await world.run(at(120))).toMatchObject([{ kind: "quiet", reason: "below-threshold" }]);
+    expect(world.sink.received).toHaveLength(1);
+  });
+
   it("sends no readiness email when readiness speaks for the monitor's own app, not synchronization's", async () => {
     const p = await addTailspin();
     const readiness = checkedReadiness({

@@ -32,8 +32,15 @@ export function probeApiFor(profile: ProbeApiProfile, mailbox?: ProbeApiMailbox,
       return "graph";
     case "exchange-online-hybrid":
       if (mailbox?.location !== undefined) return mailbox.location === "cloud" ? "graph" : "ews";
-      return cachedEwsUrl !== undefined && onlineEwsHosts.has(hostOf(cachedEwsUrl)) ? "graph" : "ews";
+      // Not placed yet: Graph first (Exchange Online's EWS answers only allow-listed apps, and stops in April 2027);
+      // one Graph says is not in the cloud goes through EWS and Autodiscover, which places it on premises.
+      return cachedEwsUrl === undefined || onlineEwsHosts.has(hostOf(cachedEwsUrl)) ? "graph" : "ews";
   }
+}
+
+/** Whether any mailbox of the profile may go through EWS (a hybrid profile's on-premises ones do). */
+export function mayUseEws(profile: ProbeApiProfile): boolean {
+  return profile.serverType === "exchange-online-hybrid" ? profile.api !== "graph" : probeApiFor(profile) === "ews";
 }
 
 function hostOf(url: string): string {

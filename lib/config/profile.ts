@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { maintenanceSchema } from "../maintenance/window.js";
 import { formatIssues, type FieldProblem } from "./issues.js";
-import { probeApiFor } from "./probe-api.js";
+import { mayUseEws } from "./probe-api.js";
 
 /** A setting name: the profile names the app setting that holds a secret, never the secret itself. */
 const settingName = z
@@ -124,7 +124,7 @@ export const profileSchema = z
   })
   .superRefine((profile, ctx) => {
     // A profile probed through Graph alone never asks EWS, so it needs no EWS URL.
-    if (!profile.autodiscover && probeApiFor(profile) !== "graph") {
+    if (!profile.autodiscover && mayUseEws(profile)) {
       if (profile.incomingUrl === null)
         ctx.addIssue({ code: "custom", path: ["incomingUrl"], message: "is required when autodiscover is false" });
       if (profile.outgoingUrl === null)

@@ -160,24 +160,28 @@ class RoutedProbe implements OpenProbe {
   }
 
   /**
-   * The configured mailboxes each side of Test Connection may test: as their configuration routes them, except that a
-   * mailbox Autodiscover last placed in Exchange Online is no EWS test mailbox (the cycle checks it through Graph,
-   * falling back to EWS only if Graph says it is not in the cloud). When no mailbox is configured as Graph's, those
-   * placed in Exchange Online are (`graphByPlace`): a hybrid profile from Dynamics (no locations) tests both wires.
+   * The configured mailboxes each side of Test Connection may test: as their configuration routes them; a hybrid one
+   * with no location by where Autodiscover last placed it, and through Graph while it is not placed yet (Graph first:
+   * the cycle falls back to EWS only if Graph says it is not in the cloud). When no mailbox is configured as Graph's,
+   * those placed in Exchange Online, then those not placed yet, are (`graphByPlace`): a hybrid profile from Dynamics
+   * (no locations) tests both wires.
    */
   #testSides({ urls, disabled }: Placements): { graph: MailboxConfig[]; ews: MailboxConfig[]; graphByPlace: boolean } {
     const graph: MailboxConfig[] = [];
     const ews: MailboxConfig[] = [];
     const inCloudByPlace: MailboxConfig[] = [];
+    const unplaced: MailboxConfig[] = [];
     for (const m of this.profile.mailboxes) {
-      if (this.#apiOf(m.address) === "graph") graph.push(m);
-      else if (this.#apiOf(m.address, urls.get(m.address.toLowerCase())) === "graph") inCloudByPlace.push(m);
-      else ews.push(m);
+      const url = urls.get(m.address.toLowerCase());
+      if (!this.fallbackToEws || m.location !== undefined) (this.#apiOf(m.address) === "graph" ? graph : ews).push(m);
+      else if (url === undefined) unplaced.push(m);
+      else (this.#apiOf(m.address, url) === "graph" ? inCloudByPlace : ews).push(m);
     }
     // A disabled mailbox is not checked, so nothing would place it anew if it moved back on premises: it is Graph's
-    // test mailbox only when no other was placed in the cloud.
-    const byState = [...inCloudByPlace.filter((m) => !disabled.has(m.address.toLowerCase())), ...inCloudByPlace.filter((m) => disabled.has(m.address.toLowerCase()))];
-    if (graph.length === 0 && byState.length > 0) return { graph: byState, ews, graphByPlace: true };
+    // test mailbox only when no other is in the cloud or not placed yet.
+    const enabled = (m: MailboxConfig) => !disabled.has(m.address.toLowerCase());
+    const byPlace = [...inCloudByPlace.filter(enabled), ...unplaced.filter(enabled), ...inCloudByPlace.filter((m) => !enabled(m)), ...unplaced.filter((m) => !enabled(m))];
+    if (graph.length === 0 && byPlace.length > 0) return { graph: byPlace, ews, graphByPlace: true };
     return { graph, ews, graphByPlace: false };
   }
 
@@ -241,14 +245,14 @@ class RoutedProbe implements OpenProbe {
       const asked = [...new Set([...(testAddress === undefined ? [] : [testAddress]), ...graph.requested])];
       const room = Math.max(0, mailboxesPerBatch - asked.length);
       // Each carried as its record says (the channels it wants), not as the profile listed it.
-      const alongside = uniqueMailboxes((options.alongside ?? []).filter((m) => !asked.includes(m.address.toLowerCase()) && this.#apiOf(m.address) === "graph")).slice(0, room);
+      const alongside = uniqueMailboxes((options.alongside ?? []).filter((m) => !asked.includes(m.address.toLowerCase()) && this.#apiOf(m.address, placed.urls.get(m.address.toLowerCase())) === "graph")).slice(0, room);
       const list = [...asked.map((address) => ({ address, wanted: this.#wantedOf(address) })), ...alongside];
       const run = await testGraphConnection({ ...this.#graphOptions(this.budget.maxConnections), mailboxes: list, checkEws: wantReadiness });
       report.steps.push(...run.steps.map((s) => (s.step === "mailbox" && s.ok !== null && chosen !== undefined ? { ...s, ...chosen } : s)));
       for (const check of run.mailboxes) checks.set(check.address, check);
       const opened = new Set([testAddress, ...alongside.map((m) => m.address)]);
-      // A test mailbox only Autodiscover placed in the cloud that Graph says is not there (moved back on premises) is
-      // left to the cycle's own check, which tries it through EWS and places it anew.
+      // A test mailbox with no location that Graph says is not in the cloud (on premises, or moved back there) is left
+      // to the cycle's own check, which tries it through EWS and places it anew.
       const movedBack = (m: MailboxCheck) => sides.graphByPlace && this.fallbackToEws && m.address === testAddress && !m.ok && m.error.category === "mailbox-not-in-cloud";
       tested.push(...run.mailboxes.filter((m) => opened.has(m.address) && !movedBack(m)));
       if (wantReadiness) readiness = run.readiness;

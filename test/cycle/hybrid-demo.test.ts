@@ -17,22 +17,27 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
-  it("finds each mailbox by Autodiscover, then probes the cloud ones through Graph and the on-premises ones through EWS", async () => {
+  it("tries a mailbox with no place through Graph first, finds an on-premises one by Autodiscover, then probes each where it lives", async () => {
     const settings = testSettings();
     const storage = testStorage(settings);
     expect((await importProfile(storage, demoProfiles().find((p) => p.id === "adventure-hybrid")!)).ok).toBe(true);
     let now = new Date();
     const deps = () => ({ storage, probe: simEnvironment(sim), now: () => now });
 
-    // The first cycle knows no mailbox's place: Autodiscover (with the app's token) tells it, EWS checks them all.
+    // The first cycle knows no mailbox's place: each goes to Graph first; those Graph says are not in the cloud go
+    // through EWS, where Autodiscover (with the app's token) places them. Exchange Online's EWS is never asked for a
+    // mailbox (only once, by the daily readiness check): it answers only allow-listed apps, and stops in April 2027.
+    sim.counters.reset();
     expect(await runProbe(deps(), await scheduleOneMessage(storage, settings.probeQueue, now))).toMatchObject({ kind: "probed", checked: 4, failed: 0 });
     const placed = await listMailboxes(storage, "adventure-hybrid");
     expect(Object.fromEntries(placed.map((m) => [m.address, m.ewsUrl]))).toEqual({
-      "kim@adventure-works.com": "https://outlook.office365.com/EWS/Exchange.asmx",
-      "lena@adventure-works.com": "https://outlook.office365.com/EWS/Exchange.asmx",
+      "kim@adventure-works.com": undefined,
+      "lena@adventure-works.com": undefined,
       "omar@adventure-works.com": "https://mail.adventure-works.com/EWS/Exchange.asmx",
       "pia@adventure-works.com": "https://mail.adventure-works.com/EWS/Exchange.asmx",
     });
+    expect(placed.map((m) => m.state)).toEqual(["enabled", "enabled", "enabled", "enabled"]);
+    expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(1);
 
     // From then on the cloud mailboxes go through Graph, the others through the on-premises EWS; Test Connection tests
     // both wires, Graph on a mailbox placed in the cloud (its batch), EWS on one that lives on premises.
@@ -94,6 +99,30 @@ describe("the demo's Exchange hybrid profile (Adventure Works)", () => {
     const withoutKim = (await readSummary(storage, "adventure-hybrid"))?.lastTestConnection;
     expect(withoutKim?.steps.filter((s) => s.step === "mailbox").map((s) => s.address)).toEqual(["lena@adventure-works.com", "omar@adventure-works.com"]);
     expect(sim.counters.requestCount("outlook.office365.com", "/EWS/Exchange.asmx")).toBe(0);
+  });
+
+  it("with Exchange Online's EWS switched off, a profile from Dynamics (no locations) still checks its cloud mailboxes, through Graph", async () => {
+    const settings = testSettings();
+    const storage = testStorage(settings);
+    expect((await importProfile(storage, demoProfiles().find((p) => p.id === "adventure-hybrid")!)).ok).toBe(true);
+    sim.setServer("outlook.office365.com", { ewsDisabled: true });
+    try {
+      const now = new Date();
+      const run = await runProbe({ storage, probe: simEnvironment(sim), now: () => now }, await scheduleOneMessage(storage, settings.probeQueue, now));
+      expect(run).toMatchObject({ kind: "probed", checked: 4, failed: 0, testConnection: "ran" });
+      expect((await listMailboxes(storage, "adventure-hybrid")).map((m) => [m.address, m.state])).toEqual([
+        ["kim@adventure-works.com", "enabled"],
+        ["lena@adventure-works.com", "enabled"],
+        ["omar@adventure-works.com", "enabled"],
+        ["pia@adventure-works.com", "enabled"],
+      ]);
+      const summary = await readSummary(storage, "adventure-hybrid");
+      expect(summary?.lastTestConnection?.ok).toBe(true);
+      // Readiness says what is coming: EWS is off for the app.
+      expect(summary?.readiness?.ews).toBe("disabled");
+    } finally {
+      sim.setServer("outlook.office365.com", { ewsDisabled: false });
+    }
   });
 
   it("with every mailbox in the cloud and no location, Test Connection tests one of them through Graph (never nothing)", async () => {

@@ -189,8 +189,8 @@ async function probeShard(
       peakConnections = probe.peakConnections();
     } catch (error) {
       // What was checked is kept even when something below threw: a redelivery then only does the rest. The window's
-      // read begun at the first answer ends first too (it never throws).
-      await Promise.all([probe.close(), results.finish(), window?.soFar()]);
+      // read begun at the first answer ends first too. All three end, whichever fails, and the first error is the one told.
+      await Promise.allSettled([probe.close(), results.finish(), window?.soFar()]);
       throw error;
     }
     // The last results are written while the shard finishes, which awaits them before it counts the cycle done.

@@ -357,7 +357,12 @@ class RoutedProbe implements OpenProbe {
     if (split.kind === "one-after-the-other") {
       await graphPart(withLastStarted(places, graphStarted));
       await ewsPart(withLastStarted(viaGraph.length === 0 ? places : limit, ewsStarted));
-    } else await Promise.all([graphPart(withLastStarted(withLimit(places, split.graph), graphStarted)), ewsPart(withLastStarted(split.ews, ewsStarted))]);
+    } else {
+      // Both wires end before anything is thrown: checks still arriving after the cycle wrote its last results would be lost.
+      const ended = await Promise.allSettled([graphPart(withLastStarted(withLimit(places, split.graph), graphStarted)), ewsPart(withLastStarted(split.ews, ewsStarted))]);
+      const failed = ended.find((e): e is PromiseRejectedResult => e.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
+    }
     if (notInCloud.length > 0) await checkEwsMailboxes(this.#session, notInCloud, limit, (record, check) => onChecked(record, publicCheck(check)));
   }
 

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { makeFailure } from "../diagnosis/failure.js";
-import { noRedaction, redactorOf } from "../diagnosis/redact.js";
 import { signInRemediation } from "../diagnosis/remediation.js";
 import type { Failure } from "../model/failure.js";
 import { fail, succeed, type Outcome } from "../model/result.js";
 import type { ProfileConnections } from "../net/connections.js";
 import { authorityHosts, tokenHostsOf, type OAuthCredentials } from "./credentials.js";
 import { ProfileIdentityHttpClient } from "./identity-http.js";
+import { SecretBook } from "./secret-book.js";
 
 interface CachedToken {
   token: string;
@@ -87,8 +87,7 @@ function tokenFailure(error: unknown, credentials: OAuthCredentials): Failure {
   const text = error instanceof Error ? error.message : String(error);
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
   const line = text.split(/\r?\n/).find((l) => l.includes("AADSTS")) ?? text.split(/\r?\n/)[0] ?? "";
-  const redact = credentials.app.kind === "client-secret" ? redactorOf([credentials.app.secret.reveal()]) : noRedaction;
-  const safe = redact(line).slice(0, 300);
+  const safe = SecretBook.of(credentials).redact(line).slice(0, 300);
   const code = aadsts ?? (error instanceof Error ? error.name : "TOKEN_ERROR");
   const failure = makeFailure("auth-failed", {
     code,

@@ -5,6 +5,15 @@ import { headerValue, retryAfter } from "../net/index.js";
 /** The longest Retry-After the identity library may wait out itself (its own retries absorb a short blip). */
 const longestWaitInLine = 5_000;
 
+/** An answer from Microsoft Entra ID's host; `tokenRequest`: it answers a token request (one with a body). */
+export interface EntraAnswer {
+  host: string;
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+  tokenRequest: boolean;
+}
+
 /** What an answer from Microsoft Entra ID means to the monitor: handed on, handed on while busy, or refused. */
 export type TokenAnswer = { kind: "hand-on" } | { kind: "busy"; failure: Failure; waitInLine: boolean } | { kind: "refused"; failure: Failure };
 
@@ -17,14 +26,14 @@ export type TokenAnswer = { kind: "hand-on" } | { kind: "busy"; failure: Failure
  *   refused as a transient `invalid-response` naming what is wrong.
  * Its words are never quoted (the request carried the app's secret): only the status and the AADSTS code.
  */
-export function judgeTokenAnswer(answer: { host: string; status: number; headers: Record<string, string | string[]>; body: string; tokenRequest: boolean }, now = Date.now()): TokenAnswer {
+export function judgeTokenAnswer(answer: EntraAnswer, now = Date.now()): TokenAnswer {
   const busy = busyFailure(answer, now);
   if (busy !== undefined) return { kind: "busy", failure: busy, waitInLine: (busy.retryAfterMs ?? 0) <= longestWaitInLine };
   const refused = tokenRefusal(answer);
   return refused === undefined ? { kind: "hand-on" } : { kind: "refused", failure: refused };
 }
 
-function busyFailure(answer: { host: string; status: number; headers: Record<string, string | string[]>; body: string }, now: number): Failure | undefined {
+function busyFailure(answer: EntraAnswer, now: number): Failure | undefined {
   const { host, status, headers, body } = answer;
   if (status === 429 || status >= 500) {
     const aadsts = /AADSTS\d+/.exec(body)?.[0];
@@ -43,7 +52,7 @@ function busyFailure(answer: { host: string; status: number; headers: Record<str
   return undefined;
 }
 
-function tokenRefusal(answer: { host: string; status: number; body: string; tokenRequest: boolean }): Failure | undefined {
+function tokenRefusal(answer: EntraAnswer): Failure | undefined {
   const { host, status, body } = answer;
   if (!answer.tokenRequest || status !== 200) return undefined;
   const problems = tokenBodyProblems(body);

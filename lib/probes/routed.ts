@@ -68,6 +68,8 @@ const mailboxOwnFailures: ReadonlySet<FailureCategory> = new Set(["autodiscover-
 /** Failed lookups after which placing stops whatever they were (each may take a timeout). */
 const maxFailedPlacements = 3;
 
+const approvedFirst = <M extends { approved: boolean }>(mailboxes: readonly M[]): M[] => [...mailboxes.filter((m) => m.approved), ...mailboxes.filter((m) => !m.approved)];
+
 /** Where Autodiscover last placed each mailbox (its EWS URL), and which of them are disabled, by lower-case address. */
 interface Placements {
   urls: ReadonlyMap<string, string | undefined>;
@@ -187,7 +189,7 @@ class RoutedProbe implements OpenProbe {
 
   /** The mailbox EWS readiness asks about: the first (approved first) that lives in the cloud, else the first. */
   #readinessAddress(): string | undefined {
-    const ordered = [...this.profile.mailboxes.filter((m) => m.approved), ...this.profile.mailboxes.filter((m) => !m.approved)];
+    const ordered = approvedFirst(this.profile.mailboxes);
     return (ordered.find((m) => this.#apiOf(m.address) === "graph") ?? ordered[0])?.address;
   }
 
@@ -289,7 +291,7 @@ class RoutedProbe implements OpenProbe {
   async #placeForTest(requested: readonly string[]): Promise<Pick<MailboxRecord, "address" | "ewsUrl">[]> {
     const session = this.#sessionFor(this.profile);
     const own = this.profile.mailboxes.filter((m) => m.location === undefined);
-    const ownFirst = [...own.filter((m) => m.approved), ...own.filter((m) => !m.approved)].slice(0, maxPlacedForTest).map((m) => m.address.toLowerCase());
+    const ownFirst = approvedFirst(own).slice(0, maxPlacedForTest).map((m) => m.address.toLowerCase());
     const candidates = [...new Set([...requested, ...ownFirst])];
     const placed: Pick<MailboxRecord, "address" | "ewsUrl">[] = [];
     const found = new Set<ProbeApi>();

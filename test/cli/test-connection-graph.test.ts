@@ -67,13 +67,21 @@ describe("test-connection on an Exchange Online profile (through Microsoft Graph
   });
 });
 
+type ReportStep = { step: string; ok: boolean | null; address?: string; url: string };
+
+/** A test-connection run's exit code and JSON report. */
+async function jsonReport(args: string[]) {
+  const { code, out } = await run([...args, "--json"]);
+  return { code, report: JSON.parse(out) as { steps: ReportStep[]; mailboxes: { address: string; ok: boolean }[] } };
+}
+
+const hostOf = (s: ReportStep) => new URL(s.url).hostname;
+
 describe("test-connection on a hybrid profile whose mailboxes name no location", () => {
   it("places them as the cycle does: a mailbox Autodiscover finds in Exchange Online is tested through Graph, one on premises through EWS", async () => {
-    const { code, out } = await run(["--profile", "adventure-hybrid.json", "--json"]);
+    const { code, report } = await jsonReport(["--profile", "adventure-hybrid.json"]);
     expect(code).toBe(0);
-    const report = JSON.parse(out);
-    const steps = report.steps.map((s: { step: string; ok: boolean; url: string }) => [s.step, s.ok, new URL(s.url).hostname]);
-    expect(steps).toEqual([
+    expect(report.steps.map((s) => [s.step, s.ok, hostOf(s)])).toEqual([
       ["token", true, "login.microsoftonline.com"],
       ["graph", true, "graph.microsoft.com"],
       ["mailbox", true, "graph.microsoft.com"],
@@ -91,10 +99,7 @@ describe("test-connection on a hybrid profile whose mailboxes name no location",
     const first = (address: string) => ({ ...hybrid, mailboxes: [{ address, approved: true, incoming: true, outgoing: true, appointmentsContactsTasks: true }, ...hybrid.mailboxes] });
     await writeFile(join(dir, "adventure-ghost.json"), JSON.stringify(first("ghost@adventure-works.com")));
     await writeFile(join(dir, "adventure-lost.json"), JSON.stringify(first("kim@lost-adventure-works.com")));
-    const stepsOf = async (file: string) => {
-      const { out } = await run(["--profile", file, "--json"]);
-      return JSON.parse(out).steps.map((s: { step: string; ok: boolean; address?: string }) => [s.step, s.ok, s.address ?? ""]);
-    };
+    const stepsOf = async (file: string) => (await jsonReport(["--profile", file])).report.steps.map((s) => [s.step, s.ok, s.address ?? ""]);
     // Past the unknown user, kim is placed in the cloud and omar on premises: each side tests its own.
     expect(await stepsOf("adventure-ghost.json")).toEqual([
       ["token", true, ""],
@@ -107,19 +112,18 @@ describe("test-connection on a hybrid profile whose mailboxes name no location",
     // A domain that does not resolve: placing stops at once, so nothing is placed on premises and only Graph's side runs,
     // on the first approved mailbox (not placed: Graph first).
     const lost = await stepsOf("adventure-lost.json");
-    expect(lost.map((s: unknown[]) => s[0])).toEqual(["token", "graph", "mailbox"]);
-    expect(lost[2][2]).toBe("kim@lost-adventure-works.com");
+    expect(lost.map((s) => s[0])).toEqual(["token", "graph", "mailbox"]);
+    expect(lost[2]![2]).toBe("kim@lost-adventure-works.com");
   });
 
   it("routes each mailbox asked for by where Autodiscover finds it", async () => {
-    const { code, out } = await run(["--profile", "adventure-hybrid.json", "--mailbox", "pia@adventure-works.com", "--mailbox", "lena@adventure-works.com", "--json"]);
+    const { code, report } = await jsonReport(["--profile", "adventure-hybrid.json", "--mailbox", "pia@adventure-works.com", "--mailbox", "lena@adventure-works.com"]);
     expect(code).toBe(0);
-    const report = JSON.parse(out);
-    expect(report.steps.filter((s: { step: string }) => s.step === "mailbox").map((s: { address: string; url: string }) => [s.address, new URL(s.url).hostname])).toEqual([
+    expect(report.steps.filter((s) => s.step === "mailbox").map((s) => [s.address, hostOf(s)])).toEqual([
       ["lena@adventure-works.com", "graph.microsoft.com"],
       ["pia@adventure-works.com", "mail.adventure-works.com"],
     ]);
-    expect(report.mailboxes.map((m: { address: string; ok: boolean }) => [m.address, m.ok])).toEqual([
+    expect(report.mailboxes.map((m) => [m.address, m.ok])).toEqual([
       ["pia@adventure-works.com", true],
       ["lena@adventure-works.com", true],
     ]);

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TokenCache } from "../../lib/auth/index.js";
 import { readEnvironment } from "../../lib/dataverse/pull.js";
+import type { DataverseClient } from "../../lib/dataverse/client.js";
 import { mailboxColumns, mailboxRecord } from "../../lib/dataverse/wire.js";
 import { demoDataverseClientId, generateDataverse, demoDataverseHost } from "../../sim/dataverse/index.js";
 import { demoTenant, throwawaySecret, type SimulatedOrg } from "../../sim/index.js";
 import { appIdentity, simClient, startDataverseSim } from "./support.js";
 
 const bigProfile = "000000e5-0000-4000-8000-000000001000";
+/** The 5,000 active mailboxes of the big profile. */
+const bigProfileMailboxes = { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` };
+const readBigProfile = (client: DataverseClient) => client.readAll("mailboxes", bigProfileMailboxes, mailboxRecord, "mailboxid");
 
 describe("Dataverse client against the simulator over HTTPS", () => {
   let sim: SimulatedOrg;
@@ -28,7 +32,7 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     const client = simClient(sim, { pageSize: 1000 });
     sim.dataverse!.resetCounters();
     const before = sim.counters.requests.length;
-    const read = await client.readAll("mailboxes", { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` }, mailboxRecord, "mailboxid");
+    const read = await readBigProfile(client);
     expect(read.ok).toBe(true);
     if (!read.ok) return;
     const ids = read.value.records.map((m) => m.mailboxid);
@@ -45,7 +49,7 @@ describe("Dataverse client against the simulator over HTTPS", () => {
     const client = simClient(sim, { pageSize: 1000 });
     sim.dataverse!.setKnobs({ pageOverlap: 3 });
     try {
-      const read = await client.readAll("mailboxes", { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` }, mailboxRecord, "mailboxid");
+      const read = await readBigProfile(client);
       expect(read.ok).toBe(true);
       if (!read.ok) return;
       const ids = read.value.records.map((m) => m.mailboxid);
@@ -60,15 +64,14 @@ describe("Dataverse client against the simulator over HTTPS", () => {
   });
 
   it("stops a read past its page or record limit with the reason, instead of holding pages without end", async () => {
-    const query = { select: mailboxColumns, filter: `_emailserverprofile_value eq ${bigProfile} and statecode eq 0` };
-    const pages = await simClient(sim, { pageSize: 1000, limits: { maxPages: 3 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
+    const pages = await readBigProfile(simClient(sim, { pageSize: 1000, limits: { maxPages: 3 } }));
     expect(!pages.ok && pages.failure).toMatchObject({ category: "invalid-response", code: "TOO_MANY_PAGES", message: expect.stringMatching(/mailboxes: more than 3 pages \(3000 records so far\)/) });
-    const records = await simClient(sim, { pageSize: 1000, limits: { maxRecords: 2500 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
+    const records = await readBigProfile(simClient(sim, { pageSize: 1000, limits: { maxRecords: 2500 } }));
     expect(!records.ok && records.failure).toMatchObject({ category: "invalid-response", code: "TOO_MANY_RECORDS", message: expect.stringMatching(/mailboxes: more than 2500 records/) });
     // Rows that come again count too: 5,000 mailboxes in pages that each repeat 900 of the last are 40,000 rows held.
     sim.dataverse!.setKnobs({ pageOverlap: 900 });
     try {
-      const repeated = await simClient(sim, { pageSize: 1000, limits: { maxRecords: 6000 } }).readAll("mailboxes", query, mailboxRecord, "mailboxid");
+      const repeated = await readBigProfile(simClient(sim, { pageSize: 1000, limits: { maxRecords: 6000 } }));
       expect(!repeated.ok && repeated.failure).toMatchObject({ code: "TOO_MANY_RECORDS" });
     } finally {
       sim.dataverse!.setKnobs({ pageOverlap: 0 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReadiness, ewsDaysLeft, ewsFixText, ewsReadinessFrom, freshReadiness, graphPermissionsFrom, monitorAppOf, readinessAsOf, speaksFor, speaksForText, syncGraphPermissions } from "../../lib/graph/readiness.js";
 import { checkedReadiness } from "../support/readiness.js";
+import { throwawaySecret } from "../../sim/throwaway-secret.js";
 import { readTokenClaims } from "../../lib/graph/token-roles.js";
 import { classifyHttpStatus } from "../../lib/exchange/classify-http.js";
 import { makeFailure } from "../../lib/diagnosis/failure.js";
@@ -60,7 +61,9 @@ describe("readiness", () => {
   });
 
   it("EWS: a policy header that quotes the app's token back is redacted before it is clipped: not even a prefix is left", () => {
-    const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${"eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9".repeat(6)}.c2lnbmF0dXJl`;
+    // A token's shape (header.claims.signature), made in the test: long enough for the clip to fall inside it.
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const token = [part({ typ: "JWT" }), part({ aud: "https://outlook.office365.com", pad: throwawaySecret("claims").repeat(4) }), throwawaySecret("signature")].join(".");
     const redact = redactorOf([`Bearer ${token}`, token]);
     for (const padding of [0, 120, 170, 190]) {
       const header = `${"x".repeat(padding)} unknown policy; request had Authorization: Bearer ${token}`;

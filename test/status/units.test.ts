@@ -94,7 +94,8 @@ describe("ETag, exposition, redaction, views", () => {
     expect(secrets).not.toContain("profiles/contoso.json");
     expect(redactJson(JSON.stringify({ m: 'x "pa55word!" y' }), secrets)).toBe('{"m":"x \\"[redacted]\\" y"}');
     // Quoted back by a server in another form: URL-encoded (either case of hex) or in Base64.
-    for (const quoted of ["pa55word%21", "pa55word%21".toLowerCase(), Buffer.from("mail-secret-1").toString("base64")]) {
+    const formEncoded = new URLSearchParams([["", "pa55word!"]]).toString().slice(1);
+    for (const quoted of [formEncoded, formEncoded.toLowerCase(), Buffer.from("mail-secret-1").toString("base64")]) {
       expect(redactJson(JSON.stringify({ m: `said ${quoted} here` }), secrets), quoted).toBe('{"m":"said [redacted] here"}');
     }
   });
